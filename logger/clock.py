@@ -1,0 +1,39 @@
+"""Time in the district: UTC in storage, the district's zone on screens and forms."""
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(timezone.utc)
+
+
+def district_zone() -> ZoneInfo:
+    """The district's time zone (SRO_TIMEZONE)."""
+    return ZoneInfo(current_app.config["SRO_TIMEZONE"])
+
+
+def to_local(moment: datetime) -> datetime:
+    """An aware time in the district's zone."""
+    return moment.astimezone(district_zone())
+
+
+def local_input_value(moment: datetime) -> str:
+    """The value of a datetime-local input showing this time."""
+    return to_local(moment).strftime(LOCAL_INPUT_FORMAT)
+
+
+def from_local_input(text: str) -> str:
+    """ISO 8601 with offset for a datetime-local value; the text unchanged when it is not one."""
+    try:
+        naive = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return text
+    if naive.tzinfo is not None:
+        return naive.isoformat()
+    return naive.replace(tzinfo=district_zone()).isoformat()

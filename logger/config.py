@@ -1,0 +1,50 @@
+"""Configuration from the environment; secrets never come from the code."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_TIMEZONE = "America/Chicago"
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL for SQLAlchemy; else a SQLite file in the instance folder."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'sro-field-log.sqlite3'}"
+    return database_url_for_sqlalchemy(url)
+
+
+def database_url_for_sqlalchemy(url: str) -> str:
+    """A database URL spelled for SQLAlchemy: PostgreSQL URLs go through psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """The secret key kept in the instance folder, made on first run (readable by owner only)."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def from_environment(instance_path: str) -> dict:
+    """Settings read from the environment, with safe defaults for everything but secrets."""
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),  # one long shift
+        "WTF_CSRF_TIME_LIMIT": None,  # valid for the session: a form open all shift still saves
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "SRO_TIMEZONE": os.environ.get("SRO_TIMEZONE", DEFAULT_TIMEZONE),
+        "SRO_PROXY_COUNT": int(os.environ.get("SRO_PROXY_COUNT", "0")),
+    }
