@@ -1,0 +1,199 @@
+"""The database: accounts, schools, duty assignments, contacts with revisions, audit events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import rules
+from .extensions import db
+
+ROLES = ("officer", "supervisor", "admin", "evaluator")
+SCHOOL_LEVELS = ("elementary", "middle", "high", "other")
+STATUSES = ("submitted", "returned", "approved")
+
+
+def _enum(values: tuple[str, ...], name: str) -> sa.Enum:
+    """A portable enum: a VARCHAR with a CHECK constraint on every database."""
+    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True,
+                   length=max(map(len, values)))
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware datetimes stored as naive UTC, so SQLite and PostgreSQL agree."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give times with a zone")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class User(UserMixin, db.Model):
+    """Someone who signs in: an officer, a supervisor, an admin or an evaluator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[str] = mapped_column(_enum(ROLES, "role"))
+    active: Mapped[bool] = mapped_column(default=True)
+    supervisor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+    supervisor: Mapped[User | None] = relationship(remote_side=[id])
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="officer", order_by="Assignment.id", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def schools(self) -> list[School]:
+        """Assigned schools, first assignment first."""
+        return [assignment.school for assignment in self.assignments]
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class School(db.Model):
+    """A school in the district."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    level: Mapped[str] = mapped_column(_enum(SCHOOL_LEVELS, "school_level"))
+
+
+class Assignment(db.Model):
+    """An officer's fixed assignment to a school (COPS principle 11)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (sa.UniqueConstraint("officer_id", "school_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+    officer: Mapped[User] = relationship(back_populates="assignments")
+    school: Mapped[School] = relationship()
+
+
+class Contact(db.Model):
+    """One contact entry, identified by the UUID minted on the device; content is in revisions."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    current_revision: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    officer: Mapped[User] = relationship()
+    revisions: Mapped[list[ContactRevision]] = relationship(
+        back_populates="contact", order_by="ContactRevision.number")
+    current: Mapped[ContactRevision] = relationship(
+        primaryjoin="and_(ContactRevision.contact_id == Contact.id, "
+                    "ContactRevision.number == Contact.current_revision)",
+        viewonly=True, uselist=False)
+
+
+class ContactRevision(db.Model):
+    """The full entry as received, plus the columns that queues and exports filter on."""
+
+    __tablename__ = "contact_revisions"
+    __table_args__ = (
+        sa.UniqueConstraint("contact_id", "number"),
+        sa.Index("ix_contact_revisions_status_received_at", "status", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("contacts.id"))
+    number: Mapped[int]
+    content: Mapped[dict] = mapped_column(sa.JSON)
+    classification: Mapped[str] = mapped_column(_enum(rules.CLASSIFICATIONS, "classification"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    status: Mapped[str] = mapped_column(_enum(STATUSES, "status"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    contact: Mapped[Contact] = relationship(back_populates="revisions")
+    school: Mapped[School] = relationship()
+    flag_rows: Mapped[list[RevisionFlag]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def flags(self) -> list[str]:
+        """The flags raised on this revision, in the rules' order."""
+        raised = {row.flag for row in self.flag_rows}
+        return [name for name in rules.FLAGS if name in raised]
+
+
+class RevisionFlag(db.Model):
+    """One flag raised by the rules on a revision, queryable by name."""
+
+    __tablename__ = "revision_flags"
+
+    revision_id: Mapped[int] = mapped_column(sa.ForeignKey("contact_revisions.id"),
+                                             primary_key=True)
+    flag: Mapped[str] = mapped_column(_enum(tuple(rules.FLAGS), "flag"), primary_key=True,
+                                      index=True)
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, from where: append-only."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(40), index=True)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
+    revision: Mapped[int | None]
+    client_addr: Mapped[str | None] = mapped_column(sa.String(45))
+    detail: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class AuditIsAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session, flush_context, instances):
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AuditIsAppendOnly("audit events are never changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_audit_bulk_changes(state):
+    if (state.is_update or state.is_delete) and state.statement.table.name == "audit_events":
+        raise AuditIsAppendOnly("audit events are never changed or deleted")
