@@ -1,0 +1,99 @@
+"""Signing in and out, and the role check every view carries."""
+
+from __future__ import annotations
+
+import functools
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from . import accounts, audit
+from .extensions import db, login_manager
+from .forms import LoginForm
+from .models import User
+from .responses import error_response, wants_json
+
+bp = Blueprint("auth", __name__)
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please sign in to continue."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The signed-in user, unless the account has since been deactivated."""
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """API clients get a JSON 401; people are sent to sign in and brought back."""
+    if wants_json():
+        return error_response(401)
+    flash(login_manager.login_message, "info")
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+
+def role_required(*roles: str):
+    """Let only signed-in users with one of these roles through; others get 403."""
+    def decorator(view):
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        wrapped.allowed_roles = roles
+        return wrapped
+    return decorator
+
+
+def client_addr() -> str | None:
+    """The client's address as the app sees it (behind SRO_PROXY_COUNT trusted proxies)."""
+    return request.remote_addr
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.username.data, form.password.data)
+        if user is not None:
+            session.clear()
+            login_user(user)
+            session.permanent = True
+            audit.record("auth.sign_in", actor=user, client_addr=client_addr())
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+        audit.record("auth.sign_in_failed", actor=None, client_addr=client_addr(),
+                     detail={"username": form.username.data[:64]})
+        db.session.commit()
+        flash("That user name and password do not match an active account.", "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    audit.record("auth.sign_out", actor=current_user, client_addr=client_addr())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """A same-site path to return to after sign-in, or None."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,37 @@
+"""Error handlers: never a stack trace, and never lose what an officer typed."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .entries import officer_contact_form, render_contact_form
+from .extensions import db
+from .responses import MESSAGES, error_response, wants_json
+
+CSRF_NOTICE = ("This form's security token was missing or had expired, so nothing was saved. "
+               "Everything you typed is still here: check it and save again.")
+
+
+def register(app) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        if (request.endpoint == "entries.new_contact" and current_user.is_authenticated
+                and current_user.role == "officer" and not wants_json()):
+            return render_contact_form(officer_contact_form(), status=400, notice=CSRF_NOTICE)
+        return error_response(400, "The form's security token was missing or invalid. "
+                                   "Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return error_response(error.code, None if error.code in MESSAGES else error.description)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        return error_response(InternalServerError.code)
