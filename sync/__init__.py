@@ -1,0 +1,1 @@
+"""The sync protocol between the officer's phone and the server (DESIGN.md, "Sync API")."""

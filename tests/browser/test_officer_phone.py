@@ -1,0 +1,129 @@
+"""An officer on a phone (Pixel 7, real Chromium, real server) logs contacts."""
+
+import pytest
+from playwright.sync_api import expect
+
+from logger.extensions import db
+from logger.models import Contact
+from tests.conftest import PASSWORD, make_school, make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def officer(app):
+    with app.app_context():
+        make_user("ofc.ruiz", schools=[make_school("LHS", "Lincoln High School")])
+
+
+@pytest.fixture
+def phone(browser, playwright, live_server, officer):
+    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("User name").fill("ofc.ruiz")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My entries")).to_be_visible()
+    yield page
+    context.close()
+
+
+def choose(scope, group: str, option: str) -> None:
+    """Tap one chip of a group of choices, as an officer would."""
+    scope.get_by_role("group", name=group).get_by_label(option, exact=True).check()
+
+
+def stored_count(app) -> int:
+    with app.app_context():
+        return db.session.query(Contact).count()
+
+
+def test_officer_logs_a_mentoring_contact_then_an_arrest_with_its_justification(app, phone):
+    page = phone
+    page.get_by_role("link", name="New contact").first.click()
+
+    # Mentoring: six taps, nothing typed (time and school are filled in).
+    choose(page, "Where", "Hallway")
+    choose(page, "Who started the contact", "Student")
+    choose(page, "Classification", "Mentoring")
+    expect(page.get_by_text("Justification")).to_be_hidden()
+    expect(page.get_by_label("School rule involved")).to_be_hidden()
+    choose(page, "Kind of mentoring", "Informal counseling")
+    choose(page, "Actions taken", "None")
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.get_by_text("Entry saved and sent for review.")).to_be_visible()
+    expect(page.get_by_text("Mentoring · Lincoln High School")).to_be_visible()
+
+    # An arrest with no justification is refused, with the reasons beside the fields.
+    page.get_by_role("link", name="New contact").first.click()
+    choose(page, "Where", "Hallway")
+    choose(page, "Who started the contact", "School staff")
+    choose(page, "Classification", "Criminal")
+    page.get_by_label("Offense").select_option("weapons")
+    choose(page, "Actions taken", "Arrest")
+    expect(page.get_by_role("heading", name="Justification")).to_be_visible()
+    page.get_by_label("Narrative (optional)").fill("Knife reported by staff in the gym.")
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.locator("#justification-basis-error")).to_have_text(
+        "Give the specific facts that made the arrest necessary (at least 30 characters).")
+    expect(page.locator("#justification-why_last_resort-error")).to_have_text(
+        "Explain why arrest was a last resort (at least 30 characters).")
+    expect(page.locator("#students-error")).to_contain_text("Describe each student involved")
+    expect(page.get_by_label("Narrative (optional)")).to_have_value(
+        "Knife reported by staff in the gym.")
+    expect(page.get_by_role("radio", name="Criminal")).to_be_checked()
+    assert stored_count(app) == 1
+
+    # Completed, it is saved and shows in My entries with its flag.
+    page.get_by_label("Facts that made it necessary").fill(
+        "Staff saw a knife in the student's waistband during a fight report.")
+    choose(page, "Alternatives tried first", "Verbal de-escalation")
+    page.get_by_label("Why it was a last resort").fill(
+        "The student refused to give up the knife and moved toward another student.")
+    student = page.locator("fieldset.student").first
+    choose(student, "Grade band", "High")
+    choose(student, "Perceived race", "White")
+    choose(student, "Perceived gender", "Male")
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.get_by_text("Entry saved and sent for review.")).to_be_visible()
+    first = page.locator("li.entry").first
+    expect(first).to_contain_text("Criminal · Lincoln High School")
+    expect(first.locator(".flag")).to_have_text(["Arrest"])
+    assert stored_count(app) == 2
+
+
+def test_the_form_fits_a_phone_and_its_targets_are_thumb_sized(phone):
+    page = phone
+    page.goto("/entries/new")
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    small = page.evaluate("""() => [...document.querySelectorAll(
+        '#contact-form label.chip, #contact-form select, #contact-form input:not([type=hidden]):not([type=radio]):not([type=checkbox]), #contact-form button')]
+        .filter(el => el.offsetParent !== null)
+        .filter(el => el.getBoundingClientRect().height < 44)
+        .map(el => el.textContent.trim() || el.id)""")
+    assert small == []
+
+
+def test_without_javascript_every_section_shows_and_the_server_still_checks(
+        app, browser, playwright, live_server, officer):
+    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server,
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("User name").fill("ofc.ruiz")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto("/entries/new")
+    expect(page.get_by_role("heading", name="Justification")).to_be_visible()
+    expect(page.get_by_label("School rule involved")).to_be_visible()
+    choose(page, "Where", "Hallway")
+    choose(page, "Who started the contact", "Officer")
+    choose(page, "Classification", "Disciplinary")
+    choose(page, "Actions taken", "Detention")
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.locator("#involvement_reason-error")).to_contain_text("sworn officer")
+    expect(page.locator("#justification-why_last_resort-error")).to_have_text(
+        "Explain why detention was a last resort (at least 30 characters).")
+    assert stored_count(app) == 0
+    context.close()
