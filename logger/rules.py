@@ -234,7 +234,7 @@ FIELDS: tuple[Field, ...] = (
                     "you described {count}.",
         "invalid": "Describe the students as a list.",
     }),
-    Field("narrative", "text", "Narrative (optional)", required=False, max_length=MAX_TEXT,
+    Field("narrative", "text", "Narrative", required=False, max_length=MAX_TEXT,
           messages={"invalid": "Write the narrative as text.", "too_long": TEXT_TOO_LONG}),
 )
 

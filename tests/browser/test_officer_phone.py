@@ -63,14 +63,14 @@ def test_officer_logs_a_mentoring_contact_then_an_arrest_with_its_justification(
     page.get_by_label("Offense").select_option("weapons")
     choose(page, "Actions taken", "Arrest")
     expect(page.get_by_role("heading", name="Justification")).to_be_visible()
-    page.get_by_label("Narrative (optional)").fill("Knife reported by staff in the gym.")
+    page.get_by_label("Narrative", exact=True).fill("Knife reported by staff in the gym.")
     page.get_by_role("button", name="Save entry").click()
     expect(page.locator("#justification-basis-error")).to_have_text(
         "Give the specific facts that made the arrest necessary (at least 30 characters).")
     expect(page.locator("#justification-why_last_resort-error")).to_have_text(
         "Explain why arrest was a last resort (at least 30 characters).")
     expect(page.locator("#students-error")).to_contain_text("Describe each student involved")
-    expect(page.get_by_label("Narrative (optional)")).to_have_value(
+    expect(page.get_by_label("Narrative", exact=True)).to_have_value(
         "Knife reported by staff in the gym.")
     expect(page.get_by_role("radio", name="Criminal")).to_be_checked()
     assert stored_count(app) == 1
