@@ -55,14 +55,25 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _tune_sqlite(engine) -> None:
-    """Foreign keys on, WAL journal and a busy timeout for every SQLite connection."""
+    """SQLite: foreign keys on, WAL journal, and real transactions that queue writers.
+
+    pysqlite's legacy mode opens transactions only before writes, which breaks
+    savepoints; and a deferred transaction that reads, then writes, fails at
+    once when another writer got in between. So every transaction starts with
+    BEGIN IMMEDIATE: writers wait their turn (busy_timeout) and never fail.
+    """
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy, not pysqlite, begins transactions
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -22,14 +23,30 @@ def check(officer: User, entry: dict, *, now: datetime) -> rules.Verdict:
 EDITABLE_STATUSES = ("submitted", "returned")
 
 
-def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received_at: datetime,
-         client_addr: str | None, base_revision: int | None = None) -> tuple[str, Contact | None]:
-    """Store an entry the rules accepted, idempotently on its id; say what happened.
+@dataclass
+class Saved:
+    """What save() did: a sync status, the contact (when known) and any errors."""
 
-    `accepted`: a new contact, or a new revision of an editable one (when
-    base_revision is current, or not given); `duplicate`: this content is
-    already stored under this id; `conflict`: the entry changed meanwhile or is
-    no longer editable; `forbidden`: the id belongs to another officer.
+    status: str  # accepted, duplicate, conflict, invalid, forbidden
+    contact: Contact | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def revision(self) -> int | None:
+        return self.contact.current_revision if self.contact is not None else None
+
+
+def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received_at: datetime,
+         client_addr: str | None, base_revision: int | None = None,
+         amendment_explanation: str | None = None) -> Saved:
+    """Store an entry the rules accepted, idempotently on its id, and say what happened.
+
+    `accepted`: a new contact, a new revision of a submitted or returned one, or
+    an amendment of an approved one (with an explanation); `duplicate`: this
+    content is already stored under this id; `conflict`: base_revision is not
+    current, or an approved entry came without an explanation; `invalid`: the
+    explanation is too short; `forbidden`: the id belongs to another officer.
+    base_revision None means "whatever is current" (the web form).
     """
     if not verdict.ok:
         raise ValueError("only entries the rules accept are saved")
@@ -37,19 +54,33 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
     if contact is None:
         contact = Contact(id=entry_id, officer=officer, current_revision=0, created_at=received_at)
         db.session.add(contact)
-    elif contact.officer_id != officer.id:
-        return "forbidden", None
-    elif any(revision.content == verdict.entry for revision in contact.revisions):
-        return "duplicate", contact
-    elif (contact.current.status not in EDITABLE_STATUSES
-          or base_revision not in (None, contact.current_revision)):
-        return "conflict", contact
+        return _add_revision(contact, verdict.entry, "contact.submitted", received_at, client_addr)
+    if contact.officer_id != officer.id:
+        return Saved("forbidden")
+    if any(revision.content == verdict.entry for revision in contact.revisions):
+        return Saved("duplicate", contact)
+    if base_revision not in (None, contact.current_revision):
+        return Saved("conflict", contact)
+    if contact.current.status in EDITABLE_STATUSES:
+        return _add_revision(contact, verdict.entry, "contact.revised", received_at, client_addr)
+    if amendment_explanation is None:
+        return Saved("conflict", contact)
+    errors = rules.check_amendment(amendment_explanation)
+    if errors:
+        return Saved("invalid", contact, errors)
+    return _add_revision(contact, verdict.entry, "contact.amended", received_at, client_addr,
+                         amendment_explanation=amendment_explanation.strip())
+
+
+def _add_revision(contact: Contact, entry: dict, action: str, received_at: datetime,
+                  client_addr: str | None, amendment_explanation: str | None = None) -> Saved:
     contact.current_revision += 1
-    contact.revisions.append(_revision(contact.current_revision, verdict.entry, received_at))
-    audit.record("contact.submitted" if contact.current_revision == 1 else "contact.revised",
-                 actor=officer, client_addr=client_addr, contact_id=entry_id,
+    revision = _revision(contact.current_revision, entry, received_at)
+    revision.amendment_explanation = amendment_explanation
+    contact.revisions.append(revision)
+    audit.record(action, actor=contact.officer, client_addr=client_addr, contact_id=contact.id,
                  revision=contact.current_revision, at=received_at)
-    return "accepted", contact
+    return Saved("accepted", contact)
 
 
 def _revision(number: int, entry: dict, received_at: datetime) -> ContactRevision:

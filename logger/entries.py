@@ -64,13 +64,13 @@ CONFLICT_NOTICE = ("This entry was reviewed since this form was opened, so it ca
 def _save(form: ContactForm, verdict, now):
     entry_id = _entry_id(form.entry_id.data)
     try:
-        outcome, _ = contacts.save(current_user, entry_id, verdict, received_at=now,
-                                   client_addr=client_addr())
+        outcome = contacts.save(current_user, entry_id, verdict, received_at=now,
+                                client_addr=client_addr()).status
         db.session.commit()
     except IntegrityError:  # the same form sent twice at once: the other send stored it
         db.session.rollback()
-        outcome, _ = contacts.save(current_user, entry_id, verdict, received_at=now,
-                                   client_addr=client_addr())
+        outcome = contacts.save(current_user, entry_id, verdict, received_at=now,
+                                client_addr=client_addr()).status
     if outcome == "forbidden":
         abort(403)
     if outcome == "conflict":

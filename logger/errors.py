@@ -23,8 +23,10 @@ def register(app) -> None:
         if (request.endpoint == "entries.new_contact" and current_user.is_authenticated
                 and current_user.role == "officer" and not wants_json()):
             return render_contact_form(officer_contact_form(), status=400, notice=CSRF_NOTICE)
-        return error_response(400, "The form's security token was missing or invalid. "
-                                   "Reload the page and try again.")
+        if wants_json() and not current_user.is_authenticated:
+            return error_response(401)  # a signed-out client's token cannot be valid: sign in
+        return error_response(400, "The security token was missing or invalid. "
+                                   "Reload the page and try again.", error="csrf_failed")
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -142,6 +142,7 @@ class ContactRevision(db.Model):
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     status: Mapped[str] = mapped_column(_enum(STATUSES, "status"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    amendment_explanation: Mapped[str | None] = mapped_column(sa.Text)
 
     contact: Mapped[Contact] = relationship(back_populates="revisions")
     school: Mapped[School] = relationship()

@@ -259,6 +259,14 @@ STUDENT_FIELDS: tuple[Field, ...] = (
 
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 
+# Sent beside an entry, not in it: why an approved entry is changed.
+AMENDMENT = Field("amendment_explanation", "text", "Why you are amending an approved entry",
+                  min_length=10, max_length=2000, messages={
+                      "required": "Explain why you are amending this approved entry "
+                                  "(at least {min} characters).",
+                      "too_long": TEXT_TOO_LONG,
+                  })
+
 # Flags: computed from an entry, never typed. Each names the COPS principle it concerns.
 FLAGS = {
     "use_of_force": ("Use of force", "COPS principle 4: force only as a last resort"),
@@ -310,6 +318,7 @@ class Verdict:
     entry: dict
     errors: dict[str, list[str]] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    school_not_assigned: bool = False  # the officer may not log at this school (principle 11)
 
     @property
     def ok(self) -> bool:
@@ -516,6 +525,7 @@ def _check_school(verdict: Verdict, assigned_school_ids) -> None:
     school_id = verdict.entry.get("school_id")
     if school_id is not None and school_id not in assigned_school_ids:
         verdict.add_error("school_id", FIELDS_BY_NAME["school_id"].messages["invalid"])
+        verdict.school_not_assigned = True
         del verdict.entry["school_id"]
 
 
@@ -579,12 +589,20 @@ def flags(entry: dict, *, received_at: datetime) -> list[str]:
     return [name for name in FLAGS if name in raised]
 
 
+def check_amendment(explanation: object) -> dict[str, list[str]]:
+    """Errors in the explanation that must come with an amendment of an approved entry."""
+    verdict = Verdict(entry={})
+    _check_field(AMENDMENT, explanation, {}, verdict, AMENDMENT.name)
+    return verdict.errors
+
+
 def describe() -> dict:
     """The rules as data (JSON-serialisable): served to offline clients as the schema."""
     return {
         "version": SPEC_VERSION,
         "fields": [spec.to_json() for spec in FIELDS],
         "student_fields": [spec.to_json() for spec in STUDENT_FIELDS],
+        "amendment": AMENDMENT.to_json(),
         "flags": {name: {"label": text, "principle": principle}
                   for name, (text, principle) in FLAGS.items()},
         "pii": {"patterns": PII_PATTERNS, "not_names": sorted(PII_NOT_NAMES),

@@ -1,14 +1,26 @@
-"""The JSON API the offline client talks to: who is signed in, and the rules as data."""
+"""The JSON API the offline client talks to (DESIGN.md, "Sync API")."""
 
-from flask import Blueprint, jsonify
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import OperationalError
 
-from logger import rules
-from logger.auth import role_required
+from logger import contacts, rules
+from logger.auth import client_addr, role_required
+from logger.clock import utcnow
+from logger.extensions import db
 from logger.models import ROLES
+from logger.responses import error_response
+
+from . import wire
+from .ingest import ingest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+BUSY_ATTEMPTS = 3
+ENTRIES_LIMIT = 500
 
 
 @bp.route("/session")
@@ -29,3 +41,41 @@ def session_info():
 def schema():
     """The rules of an entry, as data the client validates with offline."""
     return jsonify(rules.describe())
+
+
+@bp.route("/sync", methods=["POST"])
+@role_required("officer")
+def sync():
+    """Store a batch of entries from the officer's outbox, each exactly once."""
+    body = request.get_json(silent=True)
+    if body is None:
+        return error_response(400, "The body must be JSON (Content-Type: application/json).")
+    try:
+        envelopes = wire.parse_batch(body)
+    except wire.BatchRefused as refusal:
+        return error_response(refusal.status, refusal.message)
+    for attempt in range(BUSY_ATTEMPTS):
+        try:
+            results = ingest(current_user, envelopes, received_at=utcnow(),
+                             client_addr=client_addr())
+            return jsonify(results=results)
+        except OperationalError:  # a deadlock or a lock wait that ran out: nothing was stored
+            db.session.rollback()
+            current_app.logger.warning("sync batch busy, attempt %d", attempt + 1)
+    return error_response(503, "The server is busy; your entries are safe on the phone and "
+                               "will be sent again shortly.")
+
+
+@bp.route("/entries")
+@role_required("officer")
+def entries():
+    """The officer's own entries with their status, newest first, to fix returned ones offline."""
+    rows = db.session.scalars(contacts.own_entries(current_user).limit(ENTRIES_LIMIT)).all()
+    return jsonify(entries=[_entry_json(contact) for contact in rows])
+
+
+def _entry_json(contact) -> dict:
+    revision = contact.current
+    return {"id": str(contact.id), "revision": revision.number, "status": revision.status,
+            "received_at": revision.received_at.isoformat(), "flags": revision.flags,
+            "contact": revision.content}

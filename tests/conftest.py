@@ -119,6 +119,21 @@ def make_user(username: str, role: str = "officer", *, schools=(), supervisor=No
     return user
 
 
+@pytest.fixture
+def district(app):
+    """Two schools; officer Ruiz assigned to Lincoln only, officer Chen to Adams only; a
+    supervisor, an evaluator and an admin. Returns the school ids."""
+    with app.app_context():
+        lincoln = make_school("LHS", "Lincoln High School")
+        adams = make_school("AMS", "Adams Middle", "middle")
+        make_user("ofc.ruiz", schools=[lincoln])
+        make_user("ofc.chen", schools=[adams])
+        make_user("sgt.park", role="supervisor")
+        make_user("eval.ode", role="evaluator")
+        make_user("admin.lee", role="admin")
+        return {"lincoln": lincoln.id, "adams": adams.id}
+
+
 def mentoring_entry(school_id: int, **changes) -> dict:
     """A valid mentoring entry, as the sync API would send it."""
     entry = {
@@ -152,10 +167,10 @@ def make_contact(officer: User, entry: dict, *, received_at: datetime | None = N
     received_at = received_at or datetime.now(timezone.utc)
     verdict = contacts.check(officer, entry, now=received_at)
     assert verdict.ok, verdict.errors
-    outcome, contact = contacts.save(officer, uuid.uuid4(), verdict, received_at=received_at,
-                                     client_addr="127.0.0.1")
+    saved = contacts.save(officer, uuid.uuid4(), verdict, received_at=received_at,
+                          client_addr="127.0.0.1")
     db.session.commit()
-    return contact
+    return saved.contact
 
 
 class Auth:

@@ -9,26 +9,13 @@ import pytest
 
 from logger.extensions import db
 from logger.models import AuditEvent, Contact, User
-from tests.conftest import arrest_entry, make_contact, make_school, make_user
+from tests.conftest import arrest_entry, make_contact, make_user
 
 ZONE = ZoneInfo("America/Chicago")
 
 
 def local(delta=timedelta(hours=-1)) -> str:
     return (datetime.now(ZONE) + delta).strftime("%Y-%m-%dT%H:%M")
-
-
-@pytest.fixture
-def district(app):
-    """Two schools; officer Ruiz assigned to Lincoln only, officer Chen to Adams only."""
-    with app.app_context():
-        lincoln, adams = make_school("LHS", "Lincoln High School"), make_school("AMS", "Adams Middle", "middle")
-        make_user("ofc.ruiz", schools=[lincoln])
-        make_user("ofc.chen", schools=[adams])
-        make_user("sgt.park", role="supervisor")
-        make_user("eval.ode", role="evaluator")
-        make_user("admin.lee", role="admin")
-        return {"lincoln": lincoln.id, "adams": adams.id}
 
 
 @pytest.fixture

@@ -1,0 +1,250 @@
+"""POST /api/v1/sync and GET /api/v1/entries: every entry stored exactly once."""
+
+import json
+import threading
+import urllib.request
+import uuid
+
+import pytest
+
+from logger import rules
+from logger.extensions import db
+from logger.models import AuditEvent, Contact, ContactRevision, User
+from tests.conftest import arrest_entry, mentoring_entry
+
+
+class Api:
+    """An officer's phone talking to the sync API through the test client."""
+
+    def __init__(self, client, auth, username):
+        auth.login(username)
+        self.client = client
+
+    def token(self) -> str:
+        return self.client.get("/api/v1/session").get_json()["csrf_token"]
+
+    def post(self, body, **kwargs):
+        data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+        return self.client.post("/api/v1/sync", data=data, content_type="application/json",
+                                headers={"X-CSRFToken": self.token()}, **kwargs)
+
+    def sync(self, *envelopes) -> list[dict]:
+        response = self.post({"entries": list(envelopes)})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["results"]
+
+
+def envelope(contact, entry_id=None, base_revision=0, **extra):
+    return {"id": entry_id or str(uuid.uuid4()), "base_revision": base_revision,
+            "contact": contact, **extra}
+
+
+@pytest.fixture
+def ruiz(client, auth, district):
+    return Api(client, auth, "ofc.ruiz")
+
+
+def revisions(app, entry_id) -> list[ContactRevision]:
+    with app.app_context():
+        contact = db.session.get(Contact, uuid.UUID(entry_id))
+        return [] if contact is None else [(r.number, r.status, r.content) for r in contact.revisions]
+
+
+def test_new_entry_is_accepted_at_revision_1(app, ruiz, district):
+    sent = envelope(mentoring_entry(district["lincoln"]))
+    assert ruiz.sync(sent) == [{"id": sent["id"], "status": "accepted", "revision": 1, "errors": {}}]
+    [(number, status, content)] = revisions(app, sent["id"])
+    assert (number, status, content["mentoring_type"]) == (1, "submitted", "informal_counseling")
+    with app.app_context():
+        event = db.session.scalar(db.select(AuditEvent).filter_by(action="contact.submitted"))
+        assert str(event.contact_id) == sent["id"] and event.revision == 1
+
+
+def test_resending_is_a_duplicate_even_after_a_newer_revision(app, ruiz, district):
+    first = envelope(mentoring_entry(district["lincoln"], narrative="First version."))
+    assert ruiz.sync(first)[0]["status"] == "accepted"
+    assert ruiz.sync(first)[0] == {"id": first["id"], "status": "duplicate", "revision": 1, "errors": {}}
+    second = {**first, "base_revision": 1,
+              "contact": {**first["contact"], "narrative": "Second version."}}
+    assert ruiz.sync(second)[0]["status"] == "accepted"
+    late_resend = ruiz.sync(first)[0]
+    assert (late_resend["status"], late_resend["revision"]) == ("duplicate", 2)
+    assert [r[0] for r in revisions(app, first["id"])] == [1, 2]
+
+
+def test_edit_from_a_stale_revision_is_a_conflict(app, ruiz, district):
+    sent = envelope(mentoring_entry(district["lincoln"]))
+    ruiz.sync(sent)
+    ruiz.sync({**sent, "base_revision": 1, "contact": {**sent["contact"], "narrative": "Edit A."}})
+    stale = ruiz.sync({**sent, "base_revision": 1,
+                       "contact": {**sent["contact"], "narrative": "Edit B."}})[0]
+    assert (stale["status"], stale["revision"]) == ("conflict", 2)
+    assert len(revisions(app, sent["id"])) == 2
+
+
+def approve(app, entry_id):
+    with app.app_context():
+        db.session.get(Contact, uuid.UUID(entry_id)).current.status = "approved"
+        db.session.commit()
+
+
+def test_approved_entry_changes_only_as_an_explained_amendment(app, ruiz, district):
+    sent = envelope(mentoring_entry(district["lincoln"]))
+    ruiz.sync(sent)
+    approve(app, sent["id"])
+    changed = {**sent, "base_revision": 1, "contact": {**sent["contact"], "students_involved": 2}}
+    assert ruiz.sync(changed)[0]["status"] == "conflict"
+    short = ruiz.sync({**changed, "amendment_explanation": "typo"})[0]
+    assert short["status"] == "invalid"
+    assert short["errors"] == {"amendment_explanation": [
+        "Explain why you are amending this approved entry (at least 10 characters)."]}
+    amended = ruiz.sync({**changed, "amendment_explanation": "Two students were present."})[0]
+    assert (amended["status"], amended["revision"]) == ("accepted", 2)
+    assert [(n, s) for n, s, _ in revisions(app, sent["id"])] == [(1, "approved"), (2, "submitted")]
+    with app.app_context():
+        rev = db.session.scalar(db.select(ContactRevision).filter_by(number=2))
+        assert rev.amendment_explanation == "Two students were present."
+        assert db.session.scalar(db.select(AuditEvent).filter_by(action="contact.amended"))
+
+
+def test_invalid_entry_gets_the_same_messages_as_the_form(app, ruiz, district):
+    contact = arrest_entry(district["lincoln"])
+    del contact["justification"]["why_last_resort"]
+    [result] = ruiz.sync(envelope(contact))
+    assert result["status"] == "invalid" and result["revision"] is None
+    assert result["errors"] == {"justification.why_last_resort": [
+        "Explain why arrest was a last resort (at least 30 characters)."]}
+    assert revisions(app, result["id"]) == []
+
+
+def test_another_officers_id_and_an_unassigned_school_are_forbidden(app, client, auth, ruiz, district):
+    mine = envelope(mentoring_entry(district["lincoln"]))
+    ruiz.sync(mine)
+    auth.logout()
+    chen = Api(client, auth, "ofc.chen")
+    taken = chen.sync(envelope(mentoring_entry(district["adams"]), entry_id=mine["id"]))[0]
+    assert taken["status"] == "forbidden"
+    elsewhere = chen.sync(envelope(mentoring_entry(district["lincoln"])))[0]
+    assert elsewhere["status"] == "forbidden"
+    assert elsewhere["errors"] == {"school_id": ["Choose one of the schools you are assigned to."]}
+    assert len(revisions(app, mine["id"])) == 1
+
+
+def test_one_bad_entry_never_fails_the_others(app, ruiz, district):
+    good, bad, also_good = (envelope(mentoring_entry(district["lincoln"])),
+                            envelope(mentoring_entry(district["lincoln"], location="roof")),
+                            envelope(arrest_entry(district["lincoln"])))
+    results = ruiz.sync(good, bad, also_good)
+    assert [r["status"] for r in results] == ["accepted", "invalid", "accepted"]
+    assert [r["id"] for r in results] == [good["id"], bad["id"], also_good["id"]]
+    with app.app_context():
+        assert db.session.query(Contact).count() == 2
+
+
+@pytest.mark.parametrize("item, field", [
+    ({"id": "not-a-uuid", "contact": {}}, "id"),
+    ({"id": str(uuid.uuid1()), "contact": {}}, "id"),
+    ({"id": 7, "contact": {}}, "id"),
+    ({"id": str(uuid.uuid4()), "base_revision": -1, "contact": {}}, "base_revision"),
+    ({"id": str(uuid.uuid4()), "base_revision": "1", "contact": {}}, "base_revision"),
+    ({"id": str(uuid.uuid4()), "contact": ["not", "an", "object"]}, "contact"),
+    ("just a string", "entry"),
+])
+def test_malformed_envelopes_are_invalid_with_a_reason(ruiz, item, field):
+    [result] = ruiz.sync(item)
+    assert result["status"] == "invalid" and field in result["errors"]
+
+
+def test_server_never_trusts_officer_status_or_revision_from_the_client(app, ruiz, district):
+    with app.app_context():
+        chen_id = db.session.scalar(db.select(User.id).filter_by(username="ofc.chen"))
+    contact = {**mentoring_entry(district["lincoln"]), "officer_id": chen_id,
+               "status": "approved", "revision": 9, "flags": []}
+    sent = envelope(contact)
+    assert ruiz.sync(sent)[0]["revision"] == 1
+    with app.app_context():
+        stored = db.session.get(Contact, uuid.UUID(sent["id"]))
+        assert stored.officer.username == "ofc.ruiz" and stored.current.status == "submitted"
+        assert not {"officer_id", "status", "revision", "flags"} & set(stored.current.content)
+
+
+def test_batch_over_100_entries_is_413_json(app, ruiz, district):
+    response = ruiz.post({"entries": [envelope(mentoring_entry(district["lincoln"]))] * 101})
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "too_large" and "at most 100" in response.get_json()["message"]
+    with app.app_context():
+        assert db.session.query(Contact).count() == 0
+
+
+def test_body_over_1_mb_is_413_json(ruiz, district):
+    response = ruiz.post({"entries": [envelope(mentoring_entry(district["lincoln"],
+                                                               narrative="x" * 1_100_000))]})
+    assert response.status_code == 413 and response.get_json()["error"] == "too_large"
+
+
+@pytest.mark.parametrize("body", ["{not json", "[]", '{"entries": {}}', "", b"\xff\xfe"])
+def test_malformed_body_is_400_json(ruiz, body):
+    response = ruiz.post(body)
+    assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
+
+
+def test_missing_csrf_header_is_refused_as_csrf_failed(client, ruiz, district):
+    response = client.post("/api/v1/sync", json={"entries": []})
+    assert response.status_code == 400 and response.get_json()["error"] == "csrf_failed"
+
+
+def test_signed_out_is_401_and_supervisors_are_403(client, auth, district):
+    assert client.post("/api/v1/sync", json={"entries": []}).status_code == 401
+    auth.login("sgt.park")
+    token = client.get("/api/v1/session").get_json()["csrf_token"]
+    response = client.post("/api/v1/sync", json={"entries": []}, headers={"X-CSRFToken": token})
+    assert response.status_code == 403 and response.get_json()["error"] == "forbidden"
+    assert client.get("/api/v1/entries").status_code == 403
+
+
+def test_entries_lists_only_the_officers_own(client, auth, ruiz, district):
+    mine = envelope(mentoring_entry(district["lincoln"]))
+    ruiz.sync(mine)
+    listed = client.get("/api/v1/entries").get_json()["entries"]
+    assert [(e["id"], e["revision"], e["status"]) for e in listed] == [(mine["id"], 1, "submitted")]
+    assert listed[0]["contact"]["mentoring_type"] == "informal_counseling"
+    auth.logout()
+    Api(client, auth, "ofc.chen")
+    assert client.get("/api/v1/entries").get_json() == {"entries": []}
+
+
+def test_twenty_concurrent_sends_of_one_batch_store_each_entry_once(app, client, ruiz, district,
+                                                                    live_server):
+    """Real server on loopback, 20 threads at once: the database's constraints decide."""
+    batch = {"entries": [envelope(mentoring_entry(district["lincoln"], narrative=f"Entry {i}."))
+                         for i in range(10)]}
+    token = ruiz.token()  # first: it puts the token's secret in the session cookie
+    cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
+    start, statuses, failures = threading.Barrier(20), [], []
+
+    def send():
+        request = urllib.request.Request(
+            f"{live_server}/api/v1/sync", data=json.dumps(batch).encode(), method="POST",
+            headers={"Content-Type": "application/json", "X-CSRFToken": token, "Cookie": cookie})
+        start.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                statuses.extend(r["status"] for r in json.load(response)["results"])
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert statuses.count("accepted") == 10 and statuses.count("duplicate") == 190
+    with app.app_context():
+        assert db.session.query(Contact).count() == 10
+        assert db.session.query(ContactRevision).count() == 10
+        assert db.session.query(AuditEvent).filter_by(action="contact.submitted").count() == 10
+
+
+def test_schema_describes_the_amendment_rule(client, ruiz):
+    assert client.get("/api/v1/schema").get_json()["amendment"] == rules.AMENDMENT.to_json()
