@@ -47,6 +47,7 @@ GENDERS = ("male", "female", "transgender_man", "transgender_woman", "nonconform
 
 MAX_TEXT = 4000
 MAX_FUTURE_MINUTES = 5
+EARLIEST_CONTACT = "2000-01-01T00:00:00+00:00"  # before any program this system serves
 LATE_AFTER_HOURS = 24
 STUDENTS_MIN, STUDENTS_MAX = 1, 50
 
@@ -110,6 +111,10 @@ class Field:
     max_length: int | None = None
     min: int | None = None
     max: int | None = None
+    max_future_minutes: int | None = None  # datetime: how far ahead of the server's clock
+    earliest: str | None = None  # datetime: nothing before this moment
+    must_be_assigned: bool = False  # school: one of the officer's assigned schools
+    count_field: str | None = None  # students: one description per student counted here
     messages: dict = field(default_factory=dict)
     choice_labels: dict = field(default_factory=dict)  # where a value reads differently here
 
@@ -120,11 +125,14 @@ class Field:
     def to_json(self) -> dict:
         data = {"name": self.name, "type": self.type, "label": self.label,
                 "required": self.required, "messages": dict(self.messages)}
+        if self.must_be_assigned:
+            data["must_be_assigned"] = True
         if self.applies_when:
             data["applies_when"] = self.applies_when
         if self.choices:
             data["choices"] = [{"value": c, "label": self.choice_label(c)} for c in self.choices]
-        for key in ("exclusive", "min_length", "max_length", "min", "max"):
+        for key in ("exclusive", "min_length", "max_length", "min", "max", "max_future_minutes",
+                    "earliest", "count_field"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
         return data
@@ -143,8 +151,10 @@ FIELDS: tuple[Field, ...] = (
         "required": "Enter when the contact happened.",
         "invalid": "Enter a date and time, like 2026-11-28 14:05.",
         "future": "This time is in the future; enter when the contact actually happened.",
-    }, max=MAX_FUTURE_MINUTES),
-    Field("school_id", "school", "School", messages={
+        "too_early": "This date is too far in the past; enter when the contact actually "
+                     "happened.",
+    }, max_future_minutes=MAX_FUTURE_MINUTES, earliest=EARLIEST_CONTACT),
+    Field("school_id", "school", "School", must_be_assigned=True, messages={
         "required": "Choose the school.",
         "invalid": "Choose one of the schools you are assigned to.",
     }),
@@ -227,7 +237,8 @@ FIELDS: tuple[Field, ...] = (
               "required": "Say whether a supervisor was notified of the use of force.",
               "invalid": "Say whether a supervisor was notified of the use of force.",
           }),
-    Field("students", "students", "Students", required=ENFORCEMENT, max=STUDENTS_MAX, messages={
+    Field("students", "students", "Students", required=ENFORCEMENT, max=STUDENTS_MAX,
+          count_field="students_involved", messages={
         "required": "Describe each student involved ({min} needed, {count} described): "
                     "an enforcement action was taken.",
         "too_many": "Describe no more students than were involved ({max}); "
@@ -289,11 +300,15 @@ FLAGS = {
 # A text is suspect when `digits`, `date` or `cue` matches, or when `pair` (two
 # capitalised words; group 1, overlapping) finds a pair with neither word in
 # `not_names`. The patterns use syntax that Python and JavaScript read alike.
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_NOT_LETTER_BEFORE, _NOT_LETTER_AFTER = f"(?<![{_UPPER}{_LOWER}])", f"(?![{_UPPER}{_LOWER}])"
+_WORD = f"[{_UPPER}][{_LOWER}]+"
 PII_PATTERNS = {
-    "digits": r"\d{6,}",
-    "date": r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b|\b(?:DOB|D\.O\.B|born on|birth ?date)\b",
-    "cue": r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.? [A-Z][a-z]+|\b(?:named|name is|called) [A-Z][a-z]+",
-    "pair": r"\b(?=([A-Z][a-z]+ [A-Z][a-z]+)\b)",
+    "digits": r"[0-9]{6,}",
+    "date": r"\b[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})\b"
+            r"|\b(?:DOB|D\.O\.B|born on|birth ?date)\b",
+    "cue": rf"\b(?:Mr|Mrs|Ms|Miss|Mx)\.? {_WORD}|\b(?:named|name is|called) {_WORD}",
+    "pair": rf"{_NOT_LETTER_BEFORE}(?=({_WORD} {_WORD}){_NOT_LETTER_AFTER})",
 }
 # Capitalised pairs with one of these words are places, roles or sentence openers, not names.
 PII_NOT_NAMES = frozenset("""
@@ -308,7 +323,8 @@ PII_NOT_NAMES = frozenset("""
 PII_WARNING = ("This may identify a student (a name, a birth date or an ID number). "
                "Describe students without names, birth dates or numbers.")
 
-_PII_REGEXES = {kind: re.compile(pattern) for kind, pattern in PII_PATTERNS.items()}
+# re.ASCII: \b means what it means in JavaScript, so both sides flag the same texts.
+_PII_REGEXES = {kind: re.compile(pattern, re.ASCII) for kind, pattern in PII_PATTERNS.items()}
 
 
 @dataclass
@@ -338,9 +354,13 @@ def check(entry: object, *, assigned_school_ids, now: datetime) -> Verdict:
         if not condition_holds(spec.applies_when, entry):
             continue
         _check_field(spec, _get(entry, spec.name), entry, verdict, spec.name)
-    _check_school(verdict, assigned_school_ids)
-    _check_time(verdict, now)
-    _check_students_count(verdict, entry)
+    for spec in FIELDS:
+        if spec.must_be_assigned:
+            _check_assigned(spec, verdict, assigned_school_ids)
+        if spec.max_future_minutes is not None:
+            _check_time(spec, verdict, now)
+        if spec.count_field:
+            _check_count(spec, verdict, entry)
     _warn_pii(verdict)
     return verdict
 
@@ -399,9 +419,9 @@ def join_words(words: list[str]) -> str:
 def _check_field(spec: Field, value, entry: dict, verdict: Verdict, path: str) -> None:
     required = spec.required if isinstance(spec.required, bool) else condition_holds(spec.required, entry)
     if _is_blank(value):
-        if spec.type == "students" and required:
+        if spec.count_field and required:
             verdict.add_error(path, _message(spec, "required", entry, count=0,
-                                             min=_students_needed(verdict.entry)))
+                                             min=_counted(verdict.entry, spec.count_field)))
         elif required:
             verdict.add_error(path, _message(spec, "required", entry))
         return
@@ -516,38 +536,43 @@ def parse_datetime(value) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _students_needed(entry: dict) -> int:
-    count = entry.get("students_involved")
+def _counted(entry: dict, count_field: str) -> int:
+    count = entry.get(count_field)
     return count if isinstance(count, int) and not isinstance(count, bool) else 1
 
 
-def _check_school(verdict: Verdict, assigned_school_ids) -> None:
-    school_id = verdict.entry.get("school_id")
+def _check_assigned(spec: Field, verdict: Verdict, assigned_school_ids) -> None:
+    school_id = verdict.entry.get(spec.name)
     if school_id is not None and school_id not in assigned_school_ids:
-        verdict.add_error("school_id", FIELDS_BY_NAME["school_id"].messages["invalid"])
+        verdict.add_error(spec.name, spec.messages["invalid"])
         verdict.school_not_assigned = True
-        del verdict.entry["school_id"]
+        del verdict.entry[spec.name]
 
 
-def _check_time(verdict: Verdict, now: datetime) -> None:
-    occurred = verdict.entry.get("occurred_at")
-    if occurred and parse_datetime(occurred) > now + timedelta(minutes=MAX_FUTURE_MINUTES):
-        verdict.add_error("occurred_at", FIELDS_BY_NAME["occurred_at"].messages["future"])
-
-
-def _check_students_count(verdict: Verdict, entry: dict) -> None:
-    """One description per student when required; never more than were involved."""
-    spec = FIELDS_BY_NAME["students"]
-    students = verdict.entry.get("students")
-    involved = verdict.entry.get("students_involved")
-    if students is None or involved is None or "students" in verdict.errors:
+def _check_time(spec: Field, verdict: Verdict, now: datetime) -> None:
+    occurred = verdict.entry.get(spec.name)
+    if not occurred:
         return
-    if len(students) > involved:
-        verdict.add_error("students", _message(spec, "too_many", entry, count=len(students),
-                                               max=involved))
-    elif condition_holds(spec.required, entry) and len(students) < involved:
-        verdict.add_error("students", _message(spec, "required", entry, count=len(students),
-                                               min=involved))
+    moment = parse_datetime(occurred)
+    if moment > now + timedelta(minutes=spec.max_future_minutes):
+        verdict.add_error(spec.name, spec.messages["future"])
+    elif moment < parse_datetime(spec.earliest):
+        verdict.add_error(spec.name, spec.messages["too_early"])
+        del verdict.entry[spec.name]
+
+
+def _check_count(spec: Field, verdict: Verdict, entry: dict) -> None:
+    """One description per counted student when required; never more than were counted."""
+    described = verdict.entry.get(spec.name)
+    counted = verdict.entry.get(spec.count_field)
+    if described is None or counted is None or spec.name in verdict.errors:
+        return
+    if len(described) > counted:
+        verdict.add_error(spec.name, _message(spec, "too_many", entry, count=len(described),
+                                              max=counted))
+    elif condition_holds(spec.required, entry) and len(described) < counted:
+        verdict.add_error(spec.name, _message(spec, "required", entry, count=len(described),
+                                              min=counted))
 
 
 def _text_fields():
