@@ -6,10 +6,10 @@ from pathlib import Path
 
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
-from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
+from .database import tune_sqlite
 from .extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    config.check_timezone(app.config["SRO_TIMEZONE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
     app.session_interface = SessionOverHTTPS()
@@ -41,39 +42,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     with app.app_context():
-        _tune_sqlite(db.engine)
+        tune_sqlite(db.engine)
 
     from sync import api
 
-    from . import auth, cli, entries, errors, home, templating
+    from . import auth, cli, entries, errors, headers, home, templating
     for module in (auth, home, entries, api):
         app.register_blueprint(module.bp)
     errors.register(app)
+    headers.register(app)
     templating.register(app)
     cli.register(app)
     return app
-
-
-def _tune_sqlite(engine) -> None:
-    """SQLite: foreign keys on, WAL journal, and real transactions that queue writers.
-
-    pysqlite's legacy mode opens transactions only before writes, which breaks
-    savepoints; and a deferred transaction that reads, then writes, fails at
-    once when another writer got in between. So every transaction starts with
-    BEGIN IMMEDIATE: writers wait their turn (busy_timeout) and never fail.
-    """
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, connection_record):
-        dbapi_connection.isolation_level = None  # SQLAlchemy, not pysqlite, begins transactions
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")

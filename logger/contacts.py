@@ -7,11 +7,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from . import audit, rules
 from .extensions import db
 from .models import Contact, ContactRevision, RevisionFlag, User
+
+
+def parse_entry_id(value: object) -> uuid.UUID | None:
+    """An entry id as minted on the device (a UUID, version 4), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        return None
+    return parsed if parsed.version == 4 else None
 
 
 def check(officer: User, entry: dict, *, now: datetime) -> rules.Verdict:
@@ -36,9 +48,29 @@ class Saved:
         return self.contact.current_revision if self.contact is not None else None
 
 
+def store(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received_at: datetime,
+          client_addr: str | None, base_revision: int,
+          amendment_explanation: object = None) -> Saved:
+    """save() in a savepoint; when a concurrent send stored this entry first, look again.
+
+    The database's unique constraints (the contact's id, a revision's number)
+    decide between two concurrent sends; the loser's second look finds the
+    winner's row and answers duplicate or conflict. The caller commits.
+    """
+    for _ in range(2):
+        try:
+            with db.session.begin_nested():
+                return save(officer, entry_id, verdict, received_at=received_at,
+                            client_addr=client_addr, base_revision=base_revision,
+                            amendment_explanation=amendment_explanation)
+        except IntegrityError:
+            continue
+    return Saved("conflict")
+
+
 def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received_at: datetime,
-         client_addr: str | None, base_revision: int | None = None,
-         amendment_explanation: str | None = None) -> Saved:
+         client_addr: str | None, base_revision: int = 0,
+         amendment_explanation: object = None) -> Saved:
     """Store an entry the rules accepted, idempotently on its id, and say what happened.
 
     `accepted`: a new contact, a new revision of a submitted or returned one, or
@@ -46,7 +78,7 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
     content is already stored under this id; `conflict`: base_revision is not
     current, or an approved entry came without an explanation; `invalid`: the
     explanation is too short; `forbidden`: the id belongs to another officer.
-    base_revision None means "whatever is current" (the web form).
+    base_revision 0 means "a new entry".
     """
     if not verdict.ok:
         raise ValueError("only entries the rules accept are saved")
@@ -59,7 +91,7 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
         return Saved("forbidden")
     if any(revision.content == verdict.entry for revision in contact.revisions):
         return Saved("duplicate", contact)
-    if base_revision not in (None, contact.current_revision):
+    if base_revision != contact.current_revision:
         return Saved("conflict", contact)
     if contact.current.status in EDITABLE_STATUSES:
         return _add_revision(contact, verdict.entry, "contact.revised", received_at, client_addr)

@@ -6,23 +6,25 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from . import contacts
 from .auth import client_addr, role_required
 from .clock import local_input_value, utcnow
+from .database import begin_writing
 from .extensions import db
 from .forms import ContactForm
 
 bp = Blueprint("entries", __name__)
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
 
 
 @bp.route("/entries/new", methods=["GET", "POST"])
 @role_required("officer")
 def new_contact():
+    """The New contact form; a valid post is stored once and shown in My entries."""
     form = officer_contact_form()
     if not form.is_submitted():
         return render_contact_form(form)
@@ -56,24 +58,19 @@ SAVE_MESSAGES = {
     "accepted": ("success", "Entry saved and sent for review."),
     "duplicate": ("info", "This entry was already saved; it was not saved twice."),
 }
-CONFLICT_NOTICE = ("This entry was reviewed since this form was opened, so it cannot be changed "
-                   "here. What you typed is kept below: save it as a new entry, or open the "
-                   "entry from My entries.")
+CONFLICT_NOTICE = ("This form was already used for another entry, so it was not saved over it. "
+                   "What you typed is kept below: save it as a new entry.")
 
 
 def _save(form: ContactForm, verdict, now):
     entry_id = _entry_id(form.entry_id.data)
-    try:
-        outcome = contacts.save(current_user, entry_id, verdict, received_at=now,
-                                client_addr=client_addr()).status
-        db.session.commit()
-    except IntegrityError:  # the same form sent twice at once: the other send stored it
-        db.session.rollback()
-        outcome = contacts.save(current_user, entry_id, verdict, received_at=now,
-                                client_addr=client_addr()).status
+    begin_writing()
+    outcome = contacts.store(current_user, entry_id, verdict, received_at=now,
+                             client_addr=client_addr(), base_revision=0).status
+    db.session.commit()
     if outcome == "forbidden":
         abort(403)
-    if outcome == "conflict":
+    if outcome == "conflict":  # this id holds another entry: keep what was typed, as a new one
         form.entry_id.data = str(uuid.uuid4())
         return render_contact_form(form, status=409, notice=CONFLICT_NOTICE)
     category, message = SAVE_MESSAGES[outcome]
@@ -83,22 +80,25 @@ def _save(form: ContactForm, verdict, now):
 
 def _entry_id(text: str | None) -> uuid.UUID:
     """The form's entry id (minted when the form opened), or a new one if it is missing or bad."""
-    try:
-        return uuid.UUID(text or "")
-    except ValueError:
-        return uuid.uuid4()
+    return contacts.parse_entry_id(text) or uuid.uuid4()
 
 
 @bp.route("/entries")
 @role_required("officer")
 def my_entries():
-    page = db.paginate(contacts.own_entries(current_user), per_page=PAGE_SIZE, max_per_page=PAGE_SIZE)
+    """The officer's entries, newest contact first, a page at a time."""
+    number = request.args.get("page", 1, type=int)
+    if not 1 <= number <= MAX_PAGE:
+        abort(404)
+    page = db.paginate(contacts.own_entries(current_user), page=number, per_page=PAGE_SIZE,
+                       max_per_page=PAGE_SIZE)
     return render_template("entries/list.html", page=page, saved=request.args.get("saved"))
 
 
 @bp.route("/entries/<uuid:entry_id>")
 @role_required("officer")
 def show_entry(entry_id: uuid.UUID):
+    """One of the officer's entries, with every revision."""
     contact = contacts.own_entry(current_user, entry_id)
     if contact is None:
         abort(404)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,6 +31,8 @@ PLEASE_CHOOSE = SelectChoice("", "Choose…")
 
 
 class LoginForm(FlaskForm):
+    """Sign-in: a user name and a password."""
+
     username = StringField("User name", validators=[InputRequired(), Length(max=64)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField("Password", validators=[InputRequired(), Length(max=256)],
@@ -62,6 +66,18 @@ def _text(name: str) -> TextAreaField:
 
 def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value)
+
+
+class SafeFieldList(FieldList):
+    """A FieldList that ignores posted names whose index is not plain digits (never raises)."""
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split("-", 1)[0]
+                if re.fullmatch(r"[0-9]{1,4}", index):
+                    yield int(index)
 
 
 class StudentForm(Form):
@@ -123,7 +139,7 @@ class ContactForm(FlaskForm):
     actions = _many_of("actions")
     force_types = _many_of("force_types")
     justification = FormField(JustificationForm)
-    students = FieldList(FormField(StudentForm), min_entries=1, max_entries=rules.STUDENTS_MAX)
+    students = SafeFieldList(FormField(StudentForm), min_entries=1, max_entries=rules.STUDENTS_MAX)
     narrative = _text("narrative")
     save_anyway = SubmitField("Save anyway")
 
@@ -148,8 +164,10 @@ class ContactForm(FlaskForm):
             "narrative": self.narrative.data,
         }
 
-    problems: list[tuple[str, str]] = []  # (field id, message), in the order of the page
-    warnings: dict[str, list[str]] = {}  # field id -> messages
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems: list[tuple[str, str]] = []  # (field id, message), in page order
+        self.warnings: dict[str, list[str]] = {}  # field id -> messages
 
     def show_verdict(self, verdict: rules.Verdict) -> None:
         """Put the rules' errors and warnings next to the fields they concern."""

@@ -47,7 +47,10 @@ def schema():
 @role_required("officer")
 def sync():
     """Store a batch of entries from the officer's outbox, each exactly once."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # absurdly nested JSON
+        body = None
     if body is None:
         return error_response(400, "The body must be JSON (Content-Type: application/json).")
     try:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
-
 from logger import contacts
+from logger.database import begin_writing
 from logger.extensions import db
 from logger.models import User
 
@@ -17,11 +16,10 @@ def ingest(officer: User, envelopes: list[Envelope], *, received_at: datetime,
            client_addr: str | None) -> list[dict]:
     """Apply each envelope for this officer and commit; one result per envelope, in order.
 
-    One bad entry never fails the others: each is applied in a savepoint. Two
-    concurrent sends of one entry meet at the database's unique constraints
-    (the contact's id, and a revision's number); the loser finds the winner's
-    row on its second look and answers duplicate or conflict.
+    One bad entry never fails the others: each is applied in its own savepoint
+    (contacts.store), where the database's constraints settle concurrent sends.
     """
+    begin_writing()
     results = [_apply(officer, envelope, received_at, client_addr) for envelope in envelopes]
     db.session.commit()
     return results
@@ -36,14 +34,7 @@ def _apply(officer: User, envelope: Envelope, received_at: datetime,
         return envelope.result("forbidden", errors=verdict.errors)
     if not verdict.ok:
         return envelope.result("invalid", errors=verdict.errors)
-    for _ in range(2):
-        try:
-            with db.session.begin_nested():
-                saved = contacts.save(
-                    officer, envelope.id, verdict, received_at=received_at,
-                    client_addr=client_addr, base_revision=envelope.base_revision,
-                    amendment_explanation=envelope.amendment_explanation)
-            return envelope.result(saved.status, saved.revision, saved.errors)
-        except IntegrityError:
-            continue  # a concurrent send stored it first: look again
-    return envelope.result("conflict")
+    saved = contacts.store(officer, envelope.id, verdict, received_at=received_at,
+                           client_addr=client_addr, base_revision=envelope.base_revision,
+                           amendment_explanation=envelope.amendment_explanation)
+    return envelope.result(saved.status, saved.revision, saved.errors)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from logger.contacts import parse_entry_id
+
 MAX_BATCH = 100
 STATUSES = ("accepted", "duplicate", "conflict", "invalid", "forbidden")
 BAD_ID = "An entry id must be a UUID (version 4) minted on the device."
@@ -56,7 +58,7 @@ def parse_envelope(item: object) -> Envelope:
     if not isinstance(item, dict):
         return Envelope(None, None, None, None, problems={"entry": [BAD_CONTACT]})
     problems: dict[str, list[str]] = {}
-    entry_id = _uuid4(item.get("id"))
+    entry_id = parse_entry_id(item.get("id"))
     if entry_id is None:
         problems["id"] = [BAD_ID]
     base = item.get("base_revision", 0)
@@ -71,12 +73,3 @@ def parse_envelope(item: object) -> Envelope:
     raw_id = item.get("id") if isinstance(item.get("id"), (str, int)) else None
     return Envelope(raw_id, entry_id, base, contact, item.get("amendment_explanation"), problems)
 
-
-def _uuid4(value: object) -> uuid.UUID | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = uuid.UUID(value)
-    except ValueError:
-        return None
-    return parsed if parsed.version == 4 else None

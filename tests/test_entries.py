@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from logger import contacts
 from logger.extensions import db
 from logger.models import AuditEvent, Contact, User
 from tests.conftest import arrest_entry, make_contact, make_user
@@ -63,8 +64,8 @@ def stored(app):
 
 def test_new_contact_form_defaults_to_now_and_the_first_school(client, ruiz, district):
     page = client.get("/entries/new").get_data(as_text=True)
-    now_value = datetime.now(ZONE).strftime("%Y-%m-%dT%H:")
-    assert f'value="{now_value}' in page
+    shown = re.search(r'name="occurred_at" type="datetime-local" value="([^"]+)"', page).group(1)
+    assert abs(datetime.fromisoformat(shown).replace(tzinfo=ZONE) - datetime.now(ZONE)) < timedelta(minutes=2)
     assert re.search(rf'<option selected value="{district["lincoln"]}">Lincoln High School', page)
     assert "Adams Middle" not in page  # not Ruiz's school
 
@@ -277,3 +278,54 @@ def test_officer_without_a_school_is_told_why_they_cannot_log(client, auth, app,
 def test_unknown_entry_id_is_404_and_malformed_id_is_404(client, ruiz):
     assert client.get("/entries/00000000-0000-4000-8000-000000000000").status_code == 404
     assert client.get("/entries/not-a-uuid").status_code == 404
+
+
+def test_odd_student_field_names_never_cause_a_server_error(app, client, ruiz, district):
+    data = mentoring_form(district["lincoln"], **{"students-²-grade_band": "high",
+                                                  "students-99999-grade_band": "high",
+                                                  "students--grade_band": "high"})
+    response = post_contact(client, ruiz, data)
+    assert response.status_code in (302, 422)
+
+
+def test_a_page_number_out_of_range_is_404(client, ruiz):
+    assert client.get("/entries?page=99999999999999999999").status_code == 404
+    assert client.get("/entries?page=0").status_code == 404
+    assert client.get("/entries?page=2").status_code == 404  # no second page yet
+
+
+def test_reposting_a_used_form_with_other_content_never_overwrites_the_entry(app, client, ruiz,
+                                                                           district):
+    used = mentoring_form(district["lincoln"], entry_id="3f1e6d0a-9c1b-4e59-8a43-5b8e2f0c7d11",
+                          narrative="The first contact.")
+    post_contact(client, ruiz, used)
+    response = post_contact(client, ruiz, {**used, "narrative": "A different contact."})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "A different contact." in page and "save it as a new entry" in page
+    assert "3f1e6d0a-9c1b-4e59-8a43-5b8e2f0c7d11" not in page  # a fresh id for the new entry
+    [contact] = stored(app)
+    with app.app_context():
+        assert db.session.get(Contact, contact.id).current.content["narrative"] == "The first contact."
+
+
+def test_a_date_before_2000_is_refused(app, client, ruiz, district):
+    response = post_contact(client, ruiz, mentoring_form(district["lincoln"],
+                                                         occurred_at="0001-01-01T00:00"))
+    assert response.status_code == 422
+    assert "too far in the past" in response.get_data(as_text=True)
+
+
+def test_an_entry_shows_its_earlier_revisions(app, client, ruiz, district):
+    with app.app_context():
+        officer = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
+        contact = make_contact(officer, arrest_entry(district["lincoln"], narrative="First."))
+        entry = arrest_entry(district["lincoln"], narrative="Second, corrected.")
+        verdict = contacts.check(officer, entry, now=datetime.now(ZONE))
+        contacts.store(officer, contact.id, verdict, received_at=datetime.now(ZONE),
+                       client_addr=None, base_revision=1)
+        db.session.commit()
+        entry_id = contact.id
+    page = client.get(f"/entries/{entry_id}").get_data(as_text=True)
+    assert "revision 2" in page and "Second, corrected." in page
+    assert "Revision 1" in page and "First." in page

@@ -131,12 +131,14 @@ def test_another_officers_id_and_an_unassigned_school_are_forbidden(app, client,
 
 
 def test_one_bad_entry_never_fails_the_others(app, ruiz, district):
-    good, bad, also_good = (envelope(mentoring_entry(district["lincoln"])),
-                            envelope(mentoring_entry(district["lincoln"], location="roof")),
-                            envelope(arrest_entry(district["lincoln"])))
-    results = ruiz.sync(good, bad, also_good)
-    assert [r["status"] for r in results] == ["accepted", "invalid", "accepted"]
-    assert [r["id"] for r in results] == [good["id"], bad["id"], also_good["id"]]
+    good, bad, also_good, ancient = (
+        envelope(mentoring_entry(district["lincoln"])),
+        envelope(mentoring_entry(district["lincoln"], location="roof")),
+        envelope(arrest_entry(district["lincoln"])),
+        envelope(mentoring_entry(district["lincoln"], occurred_at="0001-01-01T00:00:00+14:00")))
+    results = ruiz.sync(good, bad, also_good, ancient)
+    assert [r["status"] for r in results] == ["accepted", "invalid", "accepted", "invalid"]
+    assert [r["id"] for r in results] == [good["id"], bad["id"], also_good["id"], ancient["id"]]
     with app.app_context():
         assert db.session.query(Contact).count() == 2
 
@@ -182,7 +184,8 @@ def test_body_over_1_mb_is_413_json(ruiz, district):
     assert response.status_code == 413 and response.get_json()["error"] == "too_large"
 
 
-@pytest.mark.parametrize("body", ["{not json", "[]", '{"entries": {}}', "", b"\xff\xfe"])
+@pytest.mark.parametrize("body", ["{not json", "[]", '{"entries": {}}', "", b"\xff\xfe",
+                                  "[" * 100_000 + "]" * 100_000])
 def test_malformed_body_is_400_json(ruiz, body):
     response = ruiz.post(body)
     assert response.status_code == 400 and response.get_json()["error"] == "bad_request"

@@ -63,10 +63,22 @@
     });
     if (studentsSection && blocks && countInput) {
       var required = holds(JSON.parse(studentsSection.dataset.requiredWhen));
-      studentsSection.hidden = !required && Array.prototype.every.call(blocks.children, isEmpty);
-      if (required) fitStudentBlocks();
+      var untouched = Array.prototype.every.call(blocks.children, isEmpty);
+      var shown = required || describing || !untouched;
+      blocks.hidden = !shown;
+      describeButton.hidden = shown;
+      if (shown) fitStudentBlocks();
     }
   }
+
+  // Descriptions are optional without enforcement: offered behind a button, never hidden away.
+  var describing = false;
+  var describeButton = document.createElement("button");
+  describeButton.type = "button";
+  describeButton.className = "button secondary";
+  describeButton.textContent = "Describe the students (optional)";
+  describeButton.addEventListener("click", function () { describing = true; refresh(); });
+  if (blocks) blocks.parentNode.insertBefore(describeButton, blocks);
 
   form.addEventListener("change", refresh);
   if (countInput) countInput.addEventListener("input", refresh);

@@ -93,9 +93,14 @@ def test_officer_logs_a_mentoring_contact_then_an_arrest_with_its_justification(
     assert stored_count(app) == 2
 
 
-def test_the_form_fits_a_phone_and_its_targets_are_thumb_sized(phone):
+def test_the_form_fits_360_px_and_its_targets_are_thumb_sized(phone):
     page = phone
+    page.set_viewport_size({"width": 360, "height": 740})
     page.goto("/entries/new")
+    choose(page, "Classification", "Disciplinary")
+    for action in ("Arrest", "Use of force", "Restraint"):
+        choose(page, "Actions taken", action)
+    expect(page.get_by_role("heading", name="Justification")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     small = page.evaluate("""() => [...document.querySelectorAll(
         '#contact-form label.chip, #contact-form select, #contact-form input:not([type=hidden]):not([type=radio]):not([type=checkbox]), #contact-form button')]
@@ -127,3 +132,17 @@ def test_without_javascript_every_section_shows_and_the_server_still_checks(
         "Explain why detention was a last resort (at least 30 characters).")
     assert stored_count(app) == 0
     context.close()
+
+
+def test_students_can_be_described_when_it_is_optional(phone):
+    page = phone
+    page.goto("/entries/new")
+    choose(page, "Actions taken", "Verbal warning")
+    page.get_by_label("Students involved").fill("2")
+    expect(page.locator("fieldset.student")).to_have_count(1)
+    expect(page.locator("fieldset.student").first).to_be_hidden()
+    page.get_by_role("button", name="Describe the students (optional)").click()
+    expect(page.locator("fieldset.student")).to_have_count(2)
+    choose(page.locator("fieldset.student").nth(1), "Grade band", "Middle")
+    choose(page, "Actions taken", "Verbal warning")  # unticked: nothing typed is hidden
+    expect(page.locator("fieldset.student").nth(1)).to_be_visible()
