@@ -5,14 +5,17 @@ from __future__ import annotations
 import functools
 import re
 import secrets
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
-from .models import ROLES, SCHOOL_LEVELS, Assignment, School, User
+from .models import ROLES, SCHOOL_LEVELS, Assignment, AuditEvent, School, User
 
 MIN_PASSWORD_LENGTH = 12
+FAILURE_WINDOW_MINUTES = 15
+MAX_FAILURES_PER_ADDRESS = 20  # per window: slows guessing, never locks an officer out
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 
@@ -36,6 +39,8 @@ def create_school(code: str, name: str, level: str) -> School:
     code = code.strip().upper()
     if not code or not name.strip():
         raise AccountError("a school needs a code and a name")
+    if len(code) > 32 or len(name.strip()) > 200:
+        raise AccountError("a school code has at most 32 characters and a name at most 200")
     if level not in SCHOOL_LEVELS:
         raise AccountError(f"unknown level {level!r}: use one of {', '.join(SCHOOL_LEVELS)}")
     if db.session.scalar(select(School).filter_by(code=code)):
@@ -64,7 +69,7 @@ def create_user(username: str, password: str, role: str, *, school_codes=(),
     user.set_password(password)
     if supervisor_name:
         user.supervisor = _supervisor(supervisor_name)
-    for code in school_codes:
+    for code in dict.fromkeys(c.strip().upper() for c in school_codes):  # each school once
         user.assignments.append(Assignment(school=_school(code)))
     db.session.add(user)
     return user
@@ -82,6 +87,16 @@ def _supervisor(username: str) -> User:
     if supervisor is None or supervisor.role != "supervisor":
         raise AccountError(f"no supervisor named {username!r}")
     return supervisor
+
+
+def too_many_failures(client_addr: str | None) -> bool:
+    """Whether this address failed to sign in too often lately (counted in the audit trail)."""
+    since = datetime.now(timezone.utc) - timedelta(minutes=FAILURE_WINDOW_MINUTES)
+    failures = db.session.scalar(
+        select(func.count(AuditEvent.id))
+        .where(AuditEvent.action == "auth.sign_in_failed", AuditEvent.at >= since,
+               AuditEvent.client_addr == client_addr))
+    return failures >= MAX_FAILURES_PER_ADDRESS
 
 
 @functools.cache

@@ -11,6 +11,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from . import accounts, audit
 from .extensions import db, login_manager
 from .forms import LoginForm
+from .database import begin_writing
 from .models import User
 from .responses import error_response, wants_json
 
@@ -22,10 +23,15 @@ login_manager.login_message_category = "info"
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """The signed-in user, unless the account has since been deactivated."""
+def load_user(session_id: str) -> User | None:
+    """The signed-in user, unless the account was deactivated or signed out since."""
+    user_id, _, version = session_id.partition(".")
+    if not user_id.isdecimal() or not version.isdecimal():
+        return None
     user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 @login_manager.unauthorized_handler
@@ -58,30 +64,39 @@ def client_addr() -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Sign in; a failure never says which part was wrong."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = LoginForm()
-    if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data)
-        if user is not None:
-            session.clear()
-            login_user(user)
-            session.permanent = True
-            audit.record("auth.sign_in", actor=user, client_addr=client_addr())
-            db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    begin_writing()
+    if accounts.too_many_failures(client_addr()):
+        flash(f"Too many failed sign-ins from this device. Wait {accounts.FAILURE_WINDOW_MINUTES} "
+              "minutes, then try again.", "error")
+        return render_template("auth/login.html", form=form), 429
+    user = accounts.authenticate(form.username.data, form.password.data)
+    if user is None:
         audit.record("auth.sign_in_failed", actor=None, client_addr=client_addr(),
                      detail={"username": form.username.data[:64]})
         db.session.commit()
         flash("That user name and password do not match an active account.", "error")
         return render_template("auth/login.html", form=form), 401
-    return render_template("auth/login.html", form=form), 400 if form.errors else 200
+    session.clear()
+    login_user(user)
+    session.permanent = True
+    audit.record("auth.sign_in", actor=user, client_addr=client_addr())
+    db.session.commit()
+    return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    """Sign out here and everywhere else this account is signed in."""
+    begin_writing()
     audit.record("auth.sign_out", actor=current_user, client_addr=client_addr())
+    current_user.session_version += 1
     db.session.commit()
     logout_user()
     session.clear()
@@ -94,6 +109,7 @@ def _safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
+            or "\\" in target):
         return None
     return target

@@ -2,8 +2,10 @@
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TIMEZONE = "America/Chicago"
 
@@ -25,14 +27,35 @@ def database_url_for_sqlalchemy(url: str) -> str:
 
 
 def secret_key(instance_path: str) -> str:
-    """The secret key kept in the instance folder, made on first run (readable by owner only)."""
+    """The secret key kept in the instance folder, made on first run (readable by owner only).
+
+    Several workers may start at once: each writes a candidate to its own file
+    and links it into place; whoever loses reads the winner's key.
+    """
     path = Path(instance_path) / "secret_key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return path.read_text().strip()
+        fd, candidate = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+            os.link(candidate, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(candidate)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable secret key: delete it or set SECRET_KEY")
+    return key
+
+
+def check_timezone(name: str) -> None:
+    """Refuse to start with a time zone that does not exist, rather than fail on every page."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(f"SRO_TIMEZONE={name!r} is not a time zone (e.g. America/Chicago)") from None
 
 
 def from_environment(instance_path: str) -> dict:

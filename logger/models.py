@@ -56,6 +56,7 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[str] = mapped_column(_enum(ROLES, "role"))
     active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 at sign-out
     supervisor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
 
@@ -65,7 +66,12 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
+        """Deactivated accounts cannot sign in (Flask-Login)."""
         return self.active
+
+    def get_id(self) -> str:
+        """The id kept in the session: the account and its session version."""
+        return f"{self.id}.{self.session_version}"
 
     @property
     def schools(self) -> list[School]:
@@ -73,9 +79,11 @@ class User(UserMixin, db.Model):
         return [assignment.school for assignment in self.assignments]
 
     def set_password(self, password: str) -> None:
+        """Keep only a salted hash of the password."""
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
+        """Whether this is the account's password."""
         return check_password_hash(self.password_hash, password)
 
 

@@ -2,6 +2,9 @@
 
 import subprocess
 import sys
+import threading
+
+import pytest
 
 from logger import config, create_app
 
@@ -61,3 +64,25 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(app, auth, client)
         "username": "ofc.cookie", "password": "correct horse battery", "csrf_token": token})
     assert any(c.startswith("session=") and "Secure" in c
                for c in response.headers.get_all("Set-Cookie"))
+
+
+def test_workers_starting_at_once_agree_on_one_secret_key(tmp_path):
+    keys, start = [], threading.Barrier(8)
+
+    def first_run():
+        start.wait()
+        keys.append(config.secret_key(str(tmp_path)))
+
+    threads = [threading.Thread(target=first_run) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(keys) == 8 and len(set(keys)) == 1 and len(keys[0]) == 64
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]
+
+
+def test_an_unknown_time_zone_stops_the_app_with_a_clear_reason(tmp_path):
+    with pytest.raises(RuntimeError, match="SRO_TIMEZONE='Mars/Olympus' is not a time zone"):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3",
+                    "SECRET_KEY": "x" * 40, "SRO_TIMEZONE": "Mars/Olympus"})

@@ -1,5 +1,7 @@
 """Signing in and out, CSRF, and who may open which page."""
 
+import re
+
 import pytest
 
 from logger.extensions import db
@@ -81,31 +83,30 @@ def test_sign_in_without_a_valid_csrf_token_is_refused(client, officer, token):
     assert client.get("/entries").status_code == 302  # still signed out
 
 
-def test_sign_in_returns_to_the_page_asked_for_but_never_off_site(client, auth, officer):
-    token = auth.csrf_token()
-    data = {"username": "ofc.ruiz", "password": PASSWORD, "csrf_token": token}
+def test_sign_in_returns_to_the_page_asked_for(client, auth, officer):
+    data = {"username": "ofc.ruiz", "password": PASSWORD, "csrf_token": auth.csrf_token()}
     assert client.post("/login?next=/entries/new", data=data).location == "/entries/new"
-    auth.logout()
-    data["csrf_token"] = auth.csrf_token()
-    assert client.post("/login?next=https://evil.example/x", data=data).location == "/"
 
 
 def test_every_page_but_sign_in_requires_signing_in(app, client):
-    open_endpoints = {"auth.login", "static"}
+    open_endpoints = {"auth.login", "static", "shell.service_worker", "shell.manifest"}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in open_endpoints:
             continue
         url = rule.rule.replace("<uuid:entry_id>", "00000000-0000-4000-8000-000000000000")
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
-        assert response.status_code in (302, 401, 400), (rule.rule, response.status_code)
-        if response.status_code == 302:
-            assert "/login" in response.location
+        if rule.rule.startswith("/api/"):
+            assert response.status_code == 401, rule.rule
+        elif method == "GET":
+            assert response.status_code == 302 and "/login" in response.location, rule.rule
+        else:  # a POST without a session has no valid CSRF token either
+            assert response.status_code == 400, rule.rule
 
 
 def test_every_view_declares_its_roles(app):
     """A view without role_required would be open to every signed-in role."""
-    exempt = {"auth.login", "auth.logout", "static"}
+    exempt = {"auth.login", "auth.logout", "static", "shell.service_worker", "shell.manifest"}
     for endpoint, view in app.view_functions.items():
         if endpoint not in exempt:
             assert hasattr(view, "allowed_roles"), endpoint
@@ -115,3 +116,48 @@ def test_api_answers_json_401_when_signed_out(client):
     response = client.get("/api/v1/session")
     assert response.status_code == 401
     assert response.get_json() == {"error": "login_required", "message": "Please sign in."}
+
+
+def test_signing_out_kills_the_session_even_in_a_copied_cookie(app, client, auth, officer):
+    auth.login("ofc.ruiz")
+    copied = app.test_client()
+    for cookie in client._cookies.values():
+        copied.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+    assert copied.get("/entries").status_code == 200
+    auth.logout()
+    assert copied.get("/entries").status_code == 302
+
+
+def test_many_failed_sign_ins_from_one_address_are_slowed_down(app, client, auth, officer):
+    for _ in range(20):
+        assert auth.login("ofc.ruiz", "wrong password!").status_code == 401
+    response = auth.login("ofc.ruiz")  # even the right password waits now
+    assert response.status_code == 429 and "Too many failed sign-ins" in response.get_data(as_text=True)
+    other_device = app.test_client()
+    page = other_device.get("/login", environ_base={"REMOTE_ADDR": "10.1.2.3"}).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
+    assert other_device.post("/login", environ_base={"REMOTE_ADDR": "10.1.2.3"}, data={
+        "username": "ofc.ruiz", "password": PASSWORD, "csrf_token": token}).status_code == 302
+
+
+def test_a_blank_password_is_told_not_silently_refused(client, auth, officer):
+    response = client.post("/login", data={"username": "ofc.ruiz", "password": "",
+                                           "csrf_token": auth.csrf_token()})
+    assert response.status_code == 400
+    assert 'id="password-error"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example", "///evil.example",
+                                    "/\\evil.example", "\\\\evil.example", "evil.example"])
+def test_sign_in_never_returns_off_site(client, auth, officer, target):
+    data = {"username": "ofc.ruiz", "password": PASSWORD, "csrf_token": auth.csrf_token()}
+    response = client.post("/login", query_string={"next": target}, data=data)
+    assert response.location == "/"
+
+
+def test_pages_carry_security_headers_and_signed_in_pages_are_not_stored(client, auth, officer):
+    login_page = client.get("/login")
+    assert "frame-ancestors 'none'" in login_page.headers["Content-Security-Policy"]
+    assert login_page.headers["X-Content-Type-Options"] == "nosniff"
+    auth.login("ofc.ruiz")
+    assert client.get("/entries").headers["Cache-Control"] == "no-store"

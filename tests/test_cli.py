@@ -58,6 +58,7 @@ def test_password_is_prompted_when_not_in_the_environment(app, runner):
     (["create-user", "ofc.a", "--role", "chief"], "a sturdy pass phrase", "Invalid value for '--role'"),
     (["create-school", "LHS", "Again", "--level", "high"], None, "already exists"),
     (["create-school", "X1", "Somewhere", "--level", "college"], None, "Invalid value for '--level'"),
+    (["create-school", "X" * 33, "Somewhere", "--level", "high"], None, "at most 32 characters"),
 ])
 def test_bad_input_exits_non_zero_with_a_reason(app, runner, lincoln, args, password, reason):
     result = invoke(runner, args, password)
@@ -72,3 +73,12 @@ def test_duplicate_user_name_is_refused(app, runner):
     assert invoke(runner, ["create-user", "admin.lee", "--role", "admin"]).exit_code == 0
     result = invoke(runner, ["create-user", "ADMIN.LEE", "--role", "admin"])
     assert result.exit_code == 1 and "a user named admin.lee already exists" in result.output
+
+
+def test_a_school_named_twice_is_assigned_once(app, runner, lincoln):
+    result = invoke(runner, ["create-user", "ofc.ruiz", "--role", "officer", "--school", "LHS",
+                             "--school", "lhs"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        officer = db.session.scalar(db.select(User))
+        assert [s.code for s in officer.schools] == ["LHS"]
