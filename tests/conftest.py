@@ -60,14 +60,42 @@ def _empty_database_after(request):
                 connection.execute(table.delete())
 
 
+class LiveServer:
+    """The app on a free loopback port, served by a real WSGI server in a thread.
+
+    `requests` logs (method, path) of every request that reached the server.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.requests: list[tuple[str, str]] = []
+        self._server = make_server("127.0.0.1", 0, self._logged, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+
+    def _logged(self, environ, start_response):
+        self.requests.append((environ["REQUEST_METHOD"], environ["PATH_INFO"]))
+        return self.app(environ, start_response)
+
+    def start(self) -> None:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+
+
 @pytest.fixture(scope="session")
-def live_server(app):
-    """The app served on a free loopback port by a real WSGI server in a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
+def _live_server(app):
+    server = LiveServer(app)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_server(_live_server):
+    """The running server, its request log emptied for this test."""
+    _live_server.requests.clear()
+    return _live_server
 
 
 @pytest.fixture(scope="session")
@@ -77,6 +105,12 @@ def browser_type_launch_args(browser_type_launch_args):
     if "channel" not in args:
         args["executable_path"] = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    """Tests may evaluate script in pages that forbid eval (the app's CSP)."""
+    return {**browser_context_args, "bypass_csp": True}
 
 
 @pytest.fixture

@@ -227,7 +227,7 @@ def test_twenty_concurrent_sends_of_one_batch_store_each_entry_once(app, client,
 
     def send():
         request = urllib.request.Request(
-            f"{live_server}/api/v1/sync", data=json.dumps(batch).encode(), method="POST",
+            f"{live_server.url}/api/v1/sync", data=json.dumps(batch).encode(), method="POST",
             headers={"Content-Type": "application/json", "X-CSRFToken": token, "Cookie": cookie})
         start.wait()
         try:

@@ -1,15 +1,24 @@
-// New contact form, a small enhancement: show each part only when it applies, and one
-// student block per student involved. The conditions come from the server's rules
-// (data-applies-when / data-required-when, written from logger.rules): no rule lives here.
-// Without this script every part shows and the server still checks everything.
+// New contact form, enhanced. Without this script every part shows, the form posts to the
+// server, and the server checks everything. With it:
+// - each part shows only when the rules' own conditions (data-applies-when) say it applies;
+// - every change is kept as a draft on the phone, so a reload or a closed tab loses nothing;
+// - Save checks the entry with the cached rules (rules.js), gives it its id and puts it in
+//   the outbox, from where it is sent, online or not; entries that need attention reopen here.
 (function () {
   "use strict";
   var form = document.getElementById("contact-form");
   if (!form) return;
+  var officerId = Number(document.body.dataset.officerId);
+  var zone = document.body.dataset.timezone;
   var studentsSection = form.querySelector("[data-required-when]");
   var blocks = document.getElementById("student-blocks");
   var countInput = form.elements.namedItem("students_involved");
   var MAX_STUDENTS = Number(countInput && countInput.max) || 50;
+  var editing = new URLSearchParams(location.search).get("edit");
+  var draftKey = officerId + ":" + (editing || "new");
+  var context = { id: editing, base_revision: 0, amendment_explanation: null };
+
+  // ---- what applies -------------------------------------------------------------------
 
   function chosen(name) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -24,9 +33,7 @@
   }
 
   function isEmpty(block) {
-    return !Array.prototype.some.call(block.querySelectorAll("input"), function (el) {
-      return el.checked;
-    });
+    return !Array.prototype.some.call(block.querySelectorAll("input"), function (el) { return el.checked; });
   }
 
   function renumber(block, index) {
@@ -49,26 +56,10 @@
     blocks.appendChild(copy);
   }
 
-  function fitStudentBlocks() {
-    var wanted = Math.min(Math.max(parseInt(countInput.value, 10) || 1, 1), MAX_STUDENTS);
+  function fitStudentBlocks(wanted) {
+    wanted = Math.min(Math.max(wanted || parseInt(countInput.value, 10) || 1, 1), MAX_STUDENTS);
     while (blocks.children.length < wanted) addBlock();
-    while (blocks.children.length > wanted && isEmpty(blocks.lastElementChild)) {
-      blocks.lastElementChild.remove();
-    }
-  }
-
-  function refresh() {
-    form.querySelectorAll("[data-applies-when]").forEach(function (el) {
-      el.hidden = !holds(JSON.parse(el.dataset.appliesWhen));
-    });
-    if (studentsSection && blocks && countInput) {
-      var required = holds(JSON.parse(studentsSection.dataset.requiredWhen));
-      var untouched = Array.prototype.every.call(blocks.children, isEmpty);
-      var shown = required || describing || !untouched;
-      blocks.hidden = !shown;
-      describeButton.hidden = shown;
-      if (shown) fitStudentBlocks();
-    }
+    while (blocks.children.length > wanted && isEmpty(blocks.lastElementChild)) blocks.lastElementChild.remove();
   }
 
   // Descriptions are optional without enforcement: offered behind a button, never hidden away.
@@ -80,10 +71,337 @@
   describeButton.addEventListener("click", function () { describing = true; refresh(); });
   if (blocks) blocks.parentNode.insertBefore(describeButton, blocks);
 
+  function refresh() {
+    form.querySelectorAll("[data-applies-when]").forEach(function (el) {
+      el.hidden = !holds(JSON.parse(el.dataset.appliesWhen));
+    });
+    if (studentsSection && blocks && countInput) {
+      var required = holds(JSON.parse(studentsSection.dataset.requiredWhen));
+      var shown = required || describing || !Array.prototype.every.call(blocks.children, isEmpty);
+      blocks.hidden = !shown;
+      describeButton.hidden = shown;
+      if (shown) fitStudentBlocks();
+    }
+  }
+
+  // ---- the form as an entry, and back ---------------------------------------------------
+
+  function one(name) {
+    var values = chosen(name);
+    return values.length ? values[0] : null;
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function zoneOffsetMinutes(utcMs) {
+    var parts = {};
+    new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric",
+      month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" })
+      .formatToParts(new Date(utcMs)).forEach(function (p) { parts[p.type] = Number(p.value); });
+    var wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+    return Math.round((wall - utcMs) / 60000);
+  }
+
+  /** "2026-11-28T09:05" in the district's zone, as ISO 8601 with its offset. */
+  function localToIso(text) {
+    var m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)$/.exec(text || "");
+    if (!m) return text || "";
+    var wall = Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5]);
+    var offset = zoneOffsetMinutes(wall - zoneOffsetMinutes(wall) * 60000);
+    var abs = Math.abs(offset);
+    return text + ":00" + (offset < 0 ? "-" : "+") + pad(Math.floor(abs / 60)) + ":" + pad(abs % 60);
+  }
+
+  function isoToLocal(iso) {
+    var ms = Date.parse(iso);
+    if (isNaN(ms)) return "";
+    var local = new Date(ms + zoneOffsetMinutes(ms) * 60000);
+    return local.toISOString().slice(0, 16);
+  }
+
+  function yesNo(value) { return value === "yes" ? true : value === "no" ? false : null; }
+
+  /** The entry as the sync API carries it: the same shape the server's form builds. */
+  function collect() {
+    var students = [];
+    Array.prototype.forEach.call(blocks ? blocks.children : [], function (block) {
+      if (isEmpty(block)) return;
+      var i = block.dataset.index;
+      students.push({
+        grade_band: one("students-" + i + "-grade_band"),
+        perceived_race: chosen("students-" + i + "-perceived_race"),
+        perceived_gender: one("students-" + i + "-perceived_gender"),
+        perceived_disability: form.elements.namedItem("students-" + i + "-perceived_disability").checked
+      });
+    });
+    return {
+      occurred_at: localToIso(one("occurred_at")), school_id: one("school_id"),
+      location: one("location"), initiated_by: one("initiated_by"),
+      classification: one("classification"), school_rule: one("school_rule"),
+      involvement_reason: one("involvement_reason"), offense_category: one("offense_category"),
+      mentoring_type: one("mentoring_type"), students_involved: one("students_involved"),
+      actions: chosen("actions"), force_types: chosen("force_types"),
+      justification: {
+        basis: one("justification-basis"),
+        alternatives_tried: chosen("justification-alternatives_tried"),
+        why_last_resort: one("justification-why_last_resort"),
+        injuries: one("justification-injuries"),
+        supervisor_notified: yesNo(one("justification-supervisor_notified"))
+      },
+      students: students, narrative: one("narrative")
+    };
+  }
+
+  /** [name, value] pairs of everything typed or ticked: a draft. */
+  function snapshot() {
+    var pairs = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "submit") return;
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) return;
+      pairs.push([el.name, el.value]);
+    });
+    return pairs;
+  }
+
+  function restore(pairs) {
+    var highest = 0;
+    pairs.forEach(function (p) {
+      var m = /^students-(\d+)-/.exec(p[0]);
+      if (m) highest = Math.max(highest, Number(m[1]) + 1);
+    });
+    if (highest) { describing = true; fitStudentBlocks(highest); }
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "hidden" || el.type === "submit") return;
+      var mine = pairs.filter(function (p) { return p[0] === el.name; });
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = mine.some(function (p) { return p[1] === el.value; });
+      } else {
+        el.value = mine.length ? mine[0][1] : "";
+      }
+    });
+    refresh();
+  }
+
+  function entryToPairs(entry) {
+    var pairs = [];
+    function add(name, value) {
+      if (value === null || value === undefined) return;
+      [].concat(value).forEach(function (v) { pairs.push([name, String(v)]); });
+    }
+    Object.keys(entry).forEach(function (key) {
+      if (["justification", "students", "occurred_at"].indexOf(key) === -1) add(key, entry[key]);
+    });
+    add("occurred_at", isoToLocal(entry.occurred_at));
+    var j = entry.justification || {};
+    Object.keys(j).forEach(function (key) {
+      var value = j[key];
+      if (key === "supervisor_notified") value = value === true ? "yes" : value === false ? "no" : null;
+      add("justification-" + key, value);
+    });
+    (entry.students || []).forEach(function (s, i) {
+      Object.keys(s).forEach(function (key) {
+        if (key === "perceived_disability") { if (s[key]) add("students-" + i + "-" + key, "y"); }
+        else add("students-" + i + "-" + key, s[key]);
+      });
+    });
+    return pairs;
+  }
+
+  // ---- messages beside the fields -------------------------------------------------------
+
+  function clearMessages() {
+    form.querySelectorAll(".error, .warning").forEach(function (el) { el.remove(); });
+    form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+    var summary = document.getElementById("error-summary");
+    if (summary) summary.remove();
+  }
+
+  function targetId(path) {
+    var parts = path.split(".");
+    if (parts[0] === "students" && parts.length > 1) {
+      var described = Array.prototype.filter.call(blocks.children, function (b) { return !isEmpty(b); });
+      var block = described[Number(parts[1])] || blocks.children[0];
+      return "students-" + block.dataset.index + "-" + (parts[2] || "grade_band");
+    }
+    return path.replace(/\./g, "-");
+  }
+
+  function place(path, messages, kind) {
+    var id = targetId(path);
+    var anchor = path === "students" ? studentsSection.querySelector(".hint") : document.getElementById(id);
+    if (!anchor) anchor = form.querySelector("h2");
+    var container = path === "students" ? anchor : (anchor.closest(".field") || anchor);
+    if (kind === "error" && container.classList.contains("field")) container.classList.add("has-error");
+    messages.forEach(function (text) {
+      var p = document.createElement("p");
+      p.className = kind;
+      p.id = id + "-" + kind;
+      p.textContent = text;
+      if (path === "students") container.after(p); else container.appendChild(p);
+    });
+    return id;
+  }
+
+  function showVerdict(verdict, heading) {
+    clearMessages();
+    var problems = [];
+    Object.keys(verdict.errors).forEach(function (path) {
+      var id = place(path, verdict.errors[path], "error");
+      verdict.errors[path].forEach(function (text) { problems.push([id, text]); });
+    });
+    Object.keys(verdict.warnings).forEach(function (path) { place(path, verdict.warnings[path], "warning"); });
+    var summary = document.createElement("div");
+    summary.id = "error-summary";
+    summary.tabIndex = -1;
+    summary.setAttribute("role", "alert");
+    var lead = document.createElement("p");
+    var strong = document.createElement("strong");
+    if (problems.length) {
+      summary.className = "summary";
+      strong.textContent = heading || "Nothing was saved yet.";
+      lead.append(strong, " Fix " + problems.length + (problems.length === 1 ? " thing" : " things") +
+        "; everything you typed is kept.");
+    } else {
+      summary.className = "summary summary-warning";
+      strong.textContent = "Check before saving:";
+      lead.append(strong, " the text may identify a student. Edit it and save, or save anyway.");
+    }
+    summary.appendChild(lead);
+    var list = document.createElement("ul");
+    problems.forEach(function (p) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      a.href = "#" + p[0];
+      a.textContent = p[1];
+      li.appendChild(a);
+      list.appendChild(li);
+    });
+    summary.appendChild(list);
+    form.before(summary);
+    summary.focus();
+  }
+
+  // ---- saving to the outbox -------------------------------------------------------------
+
+  var saveAnyway = false;
+
+  function saveAnywayButton() {
+    var existing = form.querySelector("[name='save_anyway']");
+    if (existing) return existing;
+    var button = document.createElement("button");
+    button.type = "submit";
+    button.name = "save_anyway";
+    button.className = "button secondary";
+    button.textContent = "Save anyway";
+    form.querySelector(".savebar").appendChild(button);
+    return button;
+  }
+
+  function assignedSchools() {
+    return Array.prototype.map.call(form.elements.namedItem("school_id").options, function (o) {
+      return Number(o.value);
+    });
+  }
+
+  function schoolName(id) {
+    var option = form.querySelector("#school_id option[value='" + id + "']");
+    return option ? option.textContent : "";
+  }
+
+  function queueEntry(schema, event) {
+    event.preventDefault();
+    var entry = collect();
+    var confirmed = event.submitter && event.submitter.name === "save_anyway";
+    var verdict = SRORules.check(schema, entry, assignedSchools(), Date.now());
+    if (Object.keys(verdict.errors).length || (Object.keys(verdict.warnings).length && !confirmed)) {
+      showVerdict(verdict);
+      if (!Object.keys(verdict.errors).length) saveAnywayButton();
+      return;
+    }
+    var item = { id: context.id || crypto.randomUUID(), officer_id: officerId,
+      base_revision: context.base_revision, contact: entry, school_name: schoolName(entry.school_id) };
+    if (context.amendment_explanation) item.amendment_explanation = context.amendment_explanation;
+    SROOutbox.queue(item)
+      .then(function () { return SROOutbox.deleteDraft(draftKey); })
+      .then(function () {
+        if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+          navigator.serviceWorker.ready.then(function (r) { if (r.sync) r.sync.register("sro-outbox"); })
+            .catch(function () { /* no Background Sync: the pages retry by themselves */ });
+        }
+        location.href = "/entries?queued=" + encodeURIComponent(item.id);
+      });
+  }
+
+  /** Every change is written at once: a closed tab or a dead battery loses nothing. */
+  function keepDraft() {
+    SROOutbox.putDraft({ key: draftKey, officer_id: officerId, fields: snapshot(), saved_at: Date.now() });
+  }
+
+  function offerDraft(draft) {
+    var note = document.createElement("p");
+    note.className = "flash flash-info draft-note";
+    note.id = "draft-note";
+    note.textContent = "Your unsaved entry was restored. ";
+    var discard = document.createElement("button");
+    discard.type = "button";
+    discard.className = "button secondary small";
+    discard.textContent = "Discard it and start over";
+    discard.addEventListener("click", function () {
+      SROOutbox.deleteDraft(draftKey).then(function () { location.replace(location.pathname); });
+    });
+    note.appendChild(discard);
+    form.before(note);
+    restore(draft.fields);
+  }
+
+  /** Open an entry from this phone (needs attention, waiting) or from the server (returned). */
+  function openForEditing() {
+    return SROOutbox.getItem(editing).then(function (item) {
+      if (item && item.officer_id === officerId) return { item: item };
+      return SROOutbox.getServerEntry(editing).then(function (entry) {
+        return entry && entry.officer_id === officerId ? { entry: entry } : null;
+      });
+    }).then(function (found) {
+      if (!found) return false;
+      document.querySelector("h1").textContent = "Fix entry";
+      if (found.item) {
+        context.base_revision = found.item.base_revision || 0;
+        context.amendment_explanation = found.item.amendment_explanation || null;
+        restore(entryToPairs(found.item.contact));
+        if (found.item.state === "attention") {
+          showVerdict({ errors: found.item.errors || {}, warnings: {} }, "The server could not accept this entry.");
+        }
+      } else {
+        context.base_revision = found.entry.revision;
+        restore(entryToPairs(found.entry.contact));
+      }
+      return true;
+    });
+  }
+
+  function start(schema) {
+    if (!schema || !window.SRORules || !window.crypto || !crypto.randomUUID || !officerId) return;
+    form.addEventListener("submit", function (event) { queueEntry(schema, event); });
+    form.addEventListener("input", keepDraft);
+    form.addEventListener("change", keepDraft);
+    SROOutbox.getDraft(draftKey).then(function (draft) {
+      if (draft) return offerDraft(draft);
+      if (editing) return openForEditing();
+    });
+  }
+
   form.addEventListener("change", refresh);
   if (countInput) countInput.addEventListener("input", refresh);
   refresh();
+  var serverSummary = document.getElementById("error-summary");
+  if (serverSummary) serverSummary.focus();
 
-  var summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  // The offline path needs the rules: cached on an earlier visit, or fetched now.
+  if (window.SROOutbox && !serverSummary) {
+    SROOutbox.getMeta("schema").then(function (schema) {
+      if (schema || !navigator.onLine) return schema;
+      return fetch("/api/v1/schema", { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (fresh) { return fresh && SROOutbox.putMeta("schema", fresh).then(function () { return fresh; }); });
+    }).then(start, function () { /* no store: the form posts to the server as without script */ });
+  }
 })();

@@ -94,8 +94,8 @@ def python_verdicts(entries):
 
 def test_browser_and_server_give_the_same_verdict_on_every_entry(page, live_server):
     entries = corpus()
-    page.goto(f"{live_server}/static/rules.js")  # any same-origin page will do
-    page.add_script_tag(url=f"{live_server}/static/rules.js")
+    page.goto(f"{live_server.url}/static/rules.js")  # any same-origin page will do
+    page.add_script_tag(url=f"{live_server.url}/static/rules.js")
     browser_verdicts = page.evaluate(
         """([schema, entries, schools, now]) => entries.map(e => {
              const v = SRORules.check(schema, e, schools, now);

@@ -1,0 +1,86 @@
+// SRO Field Log service worker. It serves GETs only (never a POST), keeps the officer's
+// shell for use with no signal, and takes over from an older version only when the page asks.
+"use strict";
+importScripts({{ url_for('static', filename='outbox.js') | tojson }});
+
+const SHELL_CACHE = "sro-shell-{{ version }}";
+const PAGES_CACHE = "sro-pages";
+const SHELL_FILES = {{ files | tojson }};
+const SHELL_PAGES = {{ pages | tojson }};
+const NETWORK_WAIT_MS = 4000;
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const shell = await caches.open(SHELL_CACHE);
+    await shell.addAll(SHELL_FILES.map((url) => new Request(url, { cache: "reload" })));
+    const pages = await caches.open(PAGES_CACHE);
+    await Promise.all(SHELL_PAGES.map(async (url) => {
+      try {
+        const response = await fetch(url, { credentials: "same-origin", cache: "reload" });
+        if (response.ok && !response.redirected) await pages.put(url, response);
+      } catch (error) { /* offline while installing: the pages are cached on their next visit */ }
+    }));
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith("sro-shell-") && n !== SHELL_CACHE)
+      .map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "SKIP_WAITING") self.skipWaiting();
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate" && isShellPage(url)) {
+    event.respondWith(networkFirst(request, url));
+  } else if (SHELL_FILES.includes(url.pathname) || url.pathname === "/manifest.webmanifest") {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+function isShellPage(url) {
+  return SHELL_PAGES.includes(url.pathname) || /^\/entries\/[0-9a-f-]{36}$/.test(url.pathname);
+}
+
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreSearch: true });
+  return cached || fetch(request);
+}
+
+// Fresh pages while the network answers quickly; the last copy when it does not.
+async function networkFirst(request, url) {
+  const pages = await caches.open(PAGES_CACHE);
+  const network = fetch(request).then(async (response) => {
+    if (response.ok && !response.redirected) await pages.put(url.pathname, response.clone());
+    return response;
+  });
+  const cached = await pages.match(url.pathname);
+  if (!cached) return network;
+  const slow = new Promise((resolve) => setTimeout(() => resolve(null), NETWORK_WAIT_MS));
+  try {
+    return (await Promise.race([network, slow])) || cached;
+  } catch (error) {
+    return cached;
+  }
+}
+
+// Background Sync, where the browser has it (not iOS): send the outbox with no page open.
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "sro-outbox") return;
+  event.waitUntil(SROOutbox.getMeta("current-officer").then(async (officerId) => {
+    if (!officerId) return;
+    const outcome = await SROOutbox.sync(officerId);
+    for (const client of await self.clients.matchAll({ type: "window" })) {
+      client.postMessage({ type: "synced", outcome: outcome });
+    }
+  }));
+});

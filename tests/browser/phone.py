@@ -1,0 +1,81 @@
+"""What an officer does on a phone, as steps the browser tests share."""
+
+import time
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+ARREST_BASIS = "Staff saw a knife in the student's waistband during a fight report."
+ARREST_WHY = "The student refused to give up the knife and moved toward another student."
+
+
+def choose(scope, group: str, option: str) -> None:
+    """Tap one chip of a group of choices."""
+    scope.get_by_role("group", name=group).get_by_label(option, exact=True).check()
+
+
+def sign_in(page: Page, username: str) -> None:
+    """Sign in through the real form and land on My entries."""
+    page.goto("/login")
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="My entries")).to_be_visible()
+
+
+def eventually(page: Page, script: str, timeout_s: float = 10) -> None:
+    """Poll an (async) script in the page until it is truthy; fail after the timeout."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, f"never true: {script}"
+        page.wait_for_timeout(100)
+
+
+def wait_for_offline_shell(page: Page) -> None:
+    """Wait until the service worker controls the page and the rules are cached."""
+    page.wait_for_function("navigator.serviceWorker.controller?.state === 'activated'")
+    eventually(page, "async () => !!(await SROOutbox.getMeta('schema'))")
+
+
+def settle(page: Page) -> None:
+    """Wait for the page's sync run (and its last request) to finish."""
+    page.evaluate("SROApp.syncNow()")
+
+
+def log_mentoring(page: Page, narrative: str = "") -> None:
+    """New contact → a mentoring contact → Save."""
+    page.goto("/entries/new")
+    choose(page, "Where", "Hallway")
+    choose(page, "Who started the contact", "Student")
+    choose(page, "Classification", "Mentoring")
+    choose(page, "Kind of mentoring", "Informal counseling")
+    choose(page, "Actions taken", "None")
+    if narrative:
+        page.get_by_label("Narrative", exact=True).fill(narrative)
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.get_by_role("heading", name="My entries")).to_be_visible()
+
+
+def log_arrest(page: Page) -> None:
+    """New contact → an arrest with its full justification → Save."""
+    page.goto("/entries/new")
+    choose(page, "Where", "Hallway")
+    choose(page, "Who started the contact", "School staff")
+    choose(page, "Classification", "Criminal")
+    page.get_by_label("Offense").select_option("weapons")
+    choose(page, "Actions taken", "Arrest")
+    page.get_by_label("Facts that made it necessary").fill(ARREST_BASIS)
+    choose(page, "Alternatives tried first", "Verbal de-escalation")
+    page.get_by_label("Why it was a last resort").fill(ARREST_WHY)
+    student = page.locator("fieldset.student").first
+    choose(student, "Grade band", "High")
+    choose(student, "Perceived race", "White")
+    choose(student, "Perceived gender", "Male")
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.get_by_role("heading", name="My entries")).to_be_visible()
+
+
+def waiting_text(page: Page):
+    """The status strip's count of entries waiting to be sent."""
+    return page.locator("[data-strip=waiting]")
