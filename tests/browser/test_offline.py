@@ -212,3 +212,28 @@ def test_a_draft_survives_a_reload_and_waiting_entries_can_be_downloaded(phone, 
         phone.get_by_role("button", name="Download waiting entries").click()
     saved = json.loads(open(download.value.path()).read())
     assert [e["contact"]["narrative"] for e in saved["entries"]] == ["Stuck in the queue."]
+
+
+def test_a_returned_entry_is_fixed_offline_and_resent_as_a_new_revision(app, phone, context):
+    log_mentoring(phone, "Talked about attendance.")
+    expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible()
+    [contact] = stored(app)
+    with app.app_context():  # a supervisor returns it (the review queue is a later issue)
+        db.session.get(Contact, contact.id).current.status = "returned"
+        db.session.commit()
+    phone.goto("/entries")
+    settle(phone)  # the phone now holds the server's copy of its entries
+    fix = phone.locator("#server-entries li.entry").first.get_by_role("link", name="Fix and resend")
+    context.set_offline(True)
+    fix.click()
+    expect(phone.get_by_role("heading", name="Fix entry")).to_be_visible()
+    expect(phone.get_by_label("Narrative", exact=True)).to_have_value("Talked about attendance.")
+    phone.get_by_label("Narrative", exact=True).fill("Talked about attendance and a tutoring plan.")
+    phone.get_by_role("button", name="Save entry").click()
+    expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
+    context.set_offline(False)
+    expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible(timeout=15000)
+    with app.app_context():
+        fixed = db.session.get(Contact, contact.id)
+        assert fixed.current_revision == 2 and fixed.current.status == "submitted"
+        assert fixed.current.content["narrative"] == "Talked about attendance and a tutoring plan."

@@ -1,0 +1,180 @@
+"""Sync ingest throughput and app-shell size (run by hand; not a test).
+
+Starts the app under gunicorn on loopback with a fresh SQLite database, signs an
+officer in over HTTP, and sends 10,000 entries in batches of 100 to
+POST /api/v1/sync, as a phone's outbox would. In the same run it inserts the
+same 10,000 rows into a plain table with sqlite3's executemany: the ratio of the
+two rates is the figure to compare across machines. Last, it measures what a
+phone downloads on first load to work offline: the shell's pages and files,
+gzip-compressed as a TLS proxy would send them.
+
+    .venv/bin/python bench/sync_ingest.py [--entries 10000] [--batch 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import http.cookiejar
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench password 2026"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def flask(env: dict, *args: str) -> None:
+    subprocess.run([sys.executable, "-m", "flask", "--app", "logger", *args], env=env, cwd=ROOT,
+                   check=True, capture_output=True)
+
+
+def entries(count: int, school_id: int) -> list[dict]:
+    base = datetime.now(timezone.utc) - timedelta(hours=2)
+    out = []
+    for n in range(count):
+        contact = {"occurred_at": (base - timedelta(minutes=n)).isoformat(), "school_id": school_id,
+                   "location": "hallway", "initiated_by": "student",
+                   "classification": "mentoring", "mentoring_type": "informal_counseling",
+                   "students_involved": 1, "actions": ["none"],
+                   "narrative": f"Checked in with a student about attendance, visit {n}."}
+        out.append({"id": str(uuid.uuid4()), "base_revision": 0, "contact": contact})
+    return out
+
+
+class Officer:
+    """An HTTP client with a session cookie, as the phone is."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def get(self, path: str) -> bytes:
+        with self.opener.open(self.base + path, timeout=60) as response:
+            return response.read()
+
+    def sign_in(self, username: str) -> None:
+        page = self.get("/login").decode()
+        token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"username": username, "password": PASSWORD,
+                                       "csrf_token": token}).encode()
+        self.opener.open(self.base + "/login", data=body, timeout=60).read()
+
+    def sync(self, batch: list[dict], token: str) -> list[dict]:
+        request = urllib.request.Request(
+            self.base + "/api/v1/sync", data=json.dumps({"entries": batch}).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": token}, method="POST")
+        with self.opener.open(request, timeout=120) as response:
+            return json.load(response)["results"]
+
+
+def wait_until_up(base: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server died:\n{server.stderr.read().decode()}")
+        try:
+            urllib.request.urlopen(base + "/login", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit("the server did not answer within 30 s")
+
+
+def raw_sqlite_rate(rows: list[dict], folder: str) -> float:
+    """Rows per second for the same rows into one plain table, executemany, one commit."""
+    db = sqlite3.connect(os.path.join(folder, "raw.sqlite3"))
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("CREATE TABLE contacts (id TEXT PRIMARY KEY, officer_id INT, content TEXT, "
+               "classification TEXT, occurred_at TEXT, school_id INT, status TEXT, received_at TEXT)")
+    now = datetime.now(timezone.utc).isoformat()
+    values = [(e["id"], 1, json.dumps(e["contact"]), "mentoring", e["contact"]["occurred_at"],
+               1, "submitted", now) for e in rows]
+    start = time.perf_counter()
+    db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+    db.commit()
+    elapsed = time.perf_counter() - start
+    db.close()
+    return len(rows) / elapsed
+
+
+def shell_size(officer: Officer) -> tuple[int, int, int]:
+    """(files, bytes, gzip bytes) of what the service worker caches on first load."""
+    sw = officer.get("/sw.js").decode()
+    files = json.loads(re.search(r"const SHELL_FILES = (\[.*?\]);", sw).group(1))
+    pages = json.loads(re.search(r"const SHELL_PAGES = (\[.*?\]);", sw).group(1))
+    paths = ["/sw.js", "/manifest.webmanifest", *pages, *files]
+    bodies = [officer.get(path) for path in paths]
+    return len(paths), sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=100)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+               "SECRET_KEY": "bench-only-secret-key-not-for-production",
+               "SRO_LOGGER_PASSWORD": PASSWORD}
+        flask(env, "db", "upgrade")
+        flask(env, "create-school", "LHS", "Lincoln High School", "--level", "high")
+        flask(env, "create-user", "ofc.bench", "--role", "officer", "--school", "LHS")
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+             "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            wait_until_up(base, server)
+            officer = Officer(base)
+            officer.sign_in("ofc.bench")
+            session = json.loads(officer.get("/api/v1/session"))
+            rows = entries(args.entries, session["schools"][0]["id"])
+            start = time.perf_counter()
+            statuses: dict[str, int] = {}
+            for i in range(0, len(rows), args.batch):
+                for result in officer.sync(rows[i:i + args.batch], session["csrf_token"]):
+                    statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+            api_seconds = time.perf_counter() - start
+            resend_start = time.perf_counter()
+            officer.sync(rows[:args.batch], session["csrf_token"])
+            resend_seconds = time.perf_counter() - resend_start
+            files, raw_bytes, gz_bytes = shell_size(officer)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+        raw_rate = raw_sqlite_rate(rows, folder)
+
+    api_rate = len(rows) / api_seconds
+    print(f"entries sent                 {len(rows):,} in batches of {args.batch}")
+    print(f"results                      {statuses}")
+    print(f"sync API (gunicorn, SQLite)  {api_rate:,.0f} entries/s ({api_seconds:.1f} s)")
+    print(f"resending one batch          {resend_seconds * 1000:.0f} ms (all duplicates)")
+    print(f"plain sqlite3 executemany    {raw_rate:,.0f} rows/s")
+    print(f"ratio                        {raw_rate / api_rate:,.0f}x slower than a bare insert")
+    print(f"app shell on first load      {files} files, {raw_bytes / 1024:.1f} KiB, "
+          f"{gz_bytes / 1024:.1f} KiB gzip-compressed")
+
+
+if __name__ == "__main__":
+    main()
