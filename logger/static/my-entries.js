@@ -16,8 +16,12 @@
   function when(iso) {
     var moment = new Date(iso);
     if (isNaN(moment)) return "Time not set";
-    return moment.toLocaleString("en-GB", { timeZone: zone, weekday: "short", day: "2-digit",
-      month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone, weekday: "short", day: "2-digit", month: "short",
+      year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      .formatToParts(moment).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.weekday + " " + parts.day + " " + parts.month + " " + parts.year + ", " +
+      parts.hour + ":" + parts.minute;  // as the server writes it: "Sat 28 Nov 2026, 10:05"
   }
 
   function element(tag, className, text) {

@@ -12,8 +12,9 @@
 
   function part(name) { return strip.querySelector("[data-strip='" + name + "']"); }
 
+  var zone = document.body.dataset.timezone;
   function clock(ms) {
-    return new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    return new Date(ms).toLocaleTimeString("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" });
   }
 
   function counts() {
@@ -53,6 +54,7 @@
     if (state.paused === "other-user") {
       return "Another officer is signed in on this phone; these entries wait for their own officer.";
     }
+    if (c.queued && !navigator.onLine) return "Offline: entries stay on this phone and are sent when the connection returns.";
     if (c.queued && state.failures) return "Could not reach the server; trying again soon. Nothing is lost.";
     if (!state.persisted) return "This browser may clear stored entries when space runs low: add the app to the home screen.";
     return "";
