@@ -6,6 +6,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from logger import shell
 from logger.extensions import db
 from logger.models import Assignment, Contact, User
 from tests.browser.phone import (choose, eventually, log_arrest, log_mentoring, settle, sign_in,
@@ -237,3 +238,49 @@ def test_a_returned_entry_is_fixed_offline_and_resent_as_a_new_revision(app, pho
         fixed = db.session.get(Contact, contact.id)
         assert fixed.current_revision == 2 and fixed.current.status == "submitted"
         assert fixed.current.content["narrative"] == "Talked about attendance and a tutoring plan."
+
+
+def test_an_entry_valid_under_old_rules_is_invalid_on_the_server_and_fixed(app, phone, context):
+    """The phone's cached rules are older than the server's: the server's word stands."""
+    phone.evaluate("""async () => {
+        const schema = await SROOutbox.getMeta('schema');
+        schema.fields.find(f => f.name === 'involvement_reason').min_length = 5;
+        await SROOutbox.putMeta('schema', schema);
+    }""")
+    context.set_offline(True)
+    phone.goto("/entries/new")
+    choose(phone, "Where", "Hallway")
+    choose(phone, "Who started the contact", "School staff")
+    choose(phone, "Classification", "Disciplinary")
+    phone.get_by_label("School rule involved").select_option("defiance")
+    phone.get_by_label("Why an officer, not school staff, handled this").fill("Asked to.")
+    choose(phone, "Actions taken", "Verbal warning")
+    phone.get_by_role("button", name="Save entry").click()
+    expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
+    context.set_offline(False)
+    expect(phone.locator("[data-strip=attention]")).to_have_text("1 needs attention", timeout=15000)
+    reason = ("Explain why a sworn officer, not school staff, handled this school-discipline "
+              "matter (at least 20 characters).")
+    expect(phone.locator("#local-entries li").first).to_contain_text(reason)
+    assert stored(app) == []
+
+    phone.locator("#local-entries li").first.get_by_role("link", name="Fix and resend").click()
+    expect(phone.locator("#involvement_reason-error")).to_have_text(reason)
+    phone.get_by_label("Why an officer, not school staff, handled this").fill(
+        "The assistant principal asked for help with a student refusing to leave the bus.")
+    phone.get_by_role("button", name="Save entry").click()
+    expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible(timeout=15000)
+    assert len(stored(app)) == 1
+
+
+def test_a_new_version_waits_until_the_officer_asks_for_it(app, phone, monkeypatch):
+    old = f"sro-shell-{shell.shell_version(app.static_folder)}"
+    monkeypatch.setattr(shell, "shell_version", lambda folder: "next-version")  # a deploy
+    phone.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    update = phone.get_by_role("button", name="New version ready — reload")
+    expect(update).to_be_visible(timeout=15000)
+    assert old in phone.evaluate("caches.keys()")  # the page still runs on the old shell
+    with phone.expect_navigation():
+        update.click()
+    eventually(phone, "async () => (await caches.keys()).includes('sro-shell-next-version')")
+    eventually(phone, f"async () => !(await caches.keys()).includes('{old}')")
