@@ -6,13 +6,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from . import audit, rules
 from .extensions import db
-from .models import Contact, ContactRevision, RevisionFlag, User
+from .models import Contact, ContactRevision, ReviewDecision, RevisionFlag, User
 
 
 def parse_entry_id(value: object) -> uuid.UUID | None:
@@ -120,8 +120,9 @@ def _revision(number: int, entry: dict, received_at: datetime) -> ContactRevisio
         number=number, content=entry, classification=entry["classification"],
         occurred_at=rules.parse_datetime(entry["occurred_at"]), school_id=entry["school_id"],
         status="submitted", received_at=received_at)
-    revision.flag_rows = [RevisionFlag(flag=name)
-                          for name in rules.flags(entry, received_at=received_at)]
+    flags = rules.flags(entry, received_at=received_at)
+    revision.flag_rows = [RevisionFlag(flag=name) for name in flags]
+    revision.concern = rules.concern(flags)
     return revision
 
 
@@ -129,7 +130,15 @@ def _with_current_revision():
     return (select(Contact)
             .join(Contact.current)
             .options(contains_eager(Contact.current).selectinload(ContactRevision.flag_rows),
-                     contains_eager(Contact.current).joinedload(ContactRevision.school)))
+                     contains_eager(Contact.current).joinedload(ContactRevision.school),
+                     selectinload(Contact.decisions)))
+
+
+def returned_count(officer: User) -> int:
+    """How many of the officer's entries a supervisor returned for correction."""
+    return db.session.scalar(
+        select(func.count(Contact.id)).join(Contact.current)
+        .where(Contact.officer_id == officer.id, ContactRevision.status == "returned"))
 
 
 def own_entries(officer: User):
@@ -144,4 +153,5 @@ def own_entry(officer: User, entry_id: uuid.UUID) -> Contact | None:
     return db.session.scalar(
         select(Contact)
         .where(Contact.id == entry_id, Contact.officer_id == officer.id)
-        .options(selectinload(Contact.revisions).selectinload(ContactRevision.flag_rows)))
+        .options(selectinload(Contact.revisions).selectinload(ContactRevision.flag_rows),
+                 selectinload(Contact.decisions).joinedload(ReviewDecision.reviewer)))

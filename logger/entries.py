@@ -92,7 +92,8 @@ def my_entries():
         abort(404)
     page = db.paginate(contacts.own_entries(current_user), page=number, per_page=PAGE_SIZE,
                        max_per_page=PAGE_SIZE)
-    return render_template("entries/list.html", page=page, saved=request.args.get("saved"))
+    return render_template("entries/list.html", page=page, saved=request.args.get("saved"),
+                           returned=contacts.returned_count(current_user))
 
 
 @bp.route("/entries/<uuid:entry_id>")

@@ -3,7 +3,9 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from . import review
 from .auth import role_required
+from .clock import utcnow
 from .models import ROLES
 
 bp = Blueprint("home", __name__)
@@ -12,6 +14,8 @@ bp = Blueprint("home", __name__)
 @bp.route("/")
 @role_required(*ROLES)
 def index():
+    """Officers go to My entries; supervisors see what waits for them."""
     if current_user.role == "officer":
         return redirect(url_for("entries.my_entries"))
-    return render_template("home.html")
+    waiting = review.waiting_summary(current_user) if current_user.role == "supervisor" else None
+    return render_template("home.html", waiting=waiting, now=utcnow())

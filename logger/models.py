@@ -17,6 +17,7 @@ from .extensions import db
 ROLES = ("officer", "supervisor", "admin", "evaluator")
 SCHOOL_LEVELS = ("elementary", "middle", "high", "other")
 STATUSES = ("submitted", "returned", "approved")
+DECISIONS = rules.DECISIONS
 
 
 def _enum(values: tuple[str, ...], name: str) -> sa.Enum:
@@ -126,6 +127,7 @@ class Contact(db.Model):
     officer: Mapped[User] = relationship()
     revisions: Mapped[list[ContactRevision]] = relationship(
         back_populates="contact", order_by="ContactRevision.number")
+    decisions: Mapped[list[ReviewDecision]] = relationship(order_by="ReviewDecision.id")
     current: Mapped[ContactRevision] = relationship(
         primaryjoin="and_(ContactRevision.contact_id == Contact.id, "
                     "ContactRevision.number == Contact.current_revision)",
@@ -139,6 +141,7 @@ class ContactRevision(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("contact_id", "number"),
         sa.Index("ix_contact_revisions_status_received_at", "status", "received_at"),
+        sa.Index("ix_contact_revisions_queue", "status", "concern", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -151,6 +154,8 @@ class ContactRevision(db.Model):
     status: Mapped[str] = mapped_column(_enum(STATUSES, "status"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     amendment_explanation: Mapped[str | None] = mapped_column(sa.Text)
+    concern: Mapped[int] = mapped_column(default=len(rules.CONCERN_ORDER),
+                                         server_default=str(len(rules.CONCERN_ORDER)))
 
     contact: Mapped[Contact] = relationship(back_populates="revisions")
     school: Mapped[School] = relationship()
@@ -161,6 +166,22 @@ class ContactRevision(db.Model):
         """The flags raised on this revision, in the rules' order."""
         raised = {row.flag for row in self.flag_rows}
         return [name for name in rules.FLAGS if name in raised]
+
+
+class ReviewDecision(db.Model):
+    """A supervisor's decision on one revision: approve, or return with a comment."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
+    revision: Mapped[int]
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    decision: Mapped[str] = mapped_column(_enum(DECISIONS, "decision"))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    reviewer: Mapped[User] = relationship()
 
 
 class RevisionFlag(db.Model):

@@ -377,6 +377,11 @@ def condition_holds(condition: dict | None, entry: dict) -> bool:
     return False
 
 
+def value_at(entry: dict, dotted: str):
+    """The value at a dotted path like 'justification.basis', or None."""
+    return _get(entry, dotted)
+
+
 def _get(entry: dict, dotted: str):
     value = entry
     for part in dotted.split("."):
@@ -612,6 +617,36 @@ def flags(entry: dict, *, received_at: datetime) -> list[str]:
            for s in _text_fields()):
         raised.add("possible_pii")
     return [name for name in FLAGS if name in raised]
+
+
+# Review: the highest-concern entries first (DESIGN.md, "Review workflow").
+CONCERN_ORDER = ("use_of_force", "discipline_enforcement", "arrest", "restraint", "detention",
+                 "search")
+DECISIONS = ("approve", "return")
+COMMENT_REQUIRED_TO_APPROVE = ("use_of_force", "arrest", "restraint", "discipline_enforcement")
+MAX_COMMENT = 2000
+
+
+def concern(flags) -> int:
+    """An entry's rank in the review queue: 0 for use of force ... len(CONCERN_ORDER) for the rest."""
+    return next((rank for rank, flag in enumerate(CONCERN_ORDER) if flag in flags),
+                len(CONCERN_ORDER))
+
+
+def check_decision(decision: object, comment: object, flags) -> dict[str, list[str]]:
+    """Errors in a supervisor's decision on an entry with these flags."""
+    if decision not in DECISIONS:
+        return {"decision": ["Choose to approve the entry or return it for correction."]}
+    text = comment.strip() if isinstance(comment, str) else ""
+    if len(text) > MAX_COMMENT:
+        return {"comment": [f"Shorten the comment to {MAX_COMMENT} characters or fewer."]}
+    if not text and decision == "return":
+        return {"comment": ["Say what the officer should correct."]}
+    needing = [flag for flag in COMMENT_REQUIRED_TO_APPROVE if flag in flags]
+    if not text and needing:
+        words = join_words([FLAGS[flag][0].lower() for flag in needing])
+        return {"comment": [f"Comment on the {words} before approving."]}
+    return {}
 
 
 def check_amendment(explanation: object) -> dict[str, list[str]]:

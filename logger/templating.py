@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import request
+
 from . import rules
 from .clock import to_local
 
@@ -26,22 +28,53 @@ def readable(spec: rules.Field, value) -> str:
     return str(value)
 
 
-def entry_rows(content: dict, school_name: str) -> list[tuple[str, str]]:
-    """(label, text) for each field an entry holds, in the rules' order; students aside."""
+def entry_rows(content: dict, school_name: str, part: str = "all") -> list[tuple[str, str]]:
+    """(label, text) for each field an entry holds, in the rules' order; students aside.
+
+    part: "all", "justification" (the justification's fields) or "rest" (the others).
+    """
     rows = []
     for spec in rules.FIELDS:
-        value = content.get(spec.name) if "." not in spec.name else \
-            (content.get("justification") or {}).get(spec.name.split(".", 1)[1])
+        in_justification = spec.name.startswith("justification.")
+        if (part == "justification" and not in_justification) or (part == "rest" and in_justification):
+            continue
+        value = rules.value_at(content, spec.name)
         if value in (None, "", []) or spec.type == "students":
             continue
         rows.append((spec.label, school_name if spec.type == "school" else readable(spec, value)))
     return rows
 
 
+def revision_changes(old, new) -> list[tuple[str, str, str]]:
+    """(label, before, after) for each field that differs between two revisions."""
+    before = dict(entry_rows(old.content, old.school.name))
+    after = dict(entry_rows(new.content, new.school.name))
+    changed = [(label, before.get(label, "—"), after.get(label, "—"))
+               for label in dict.fromkeys([*before, *after]) if before.get(label) != after.get(label)]
+    if old.content.get("students") != new.content.get("students"):
+        changed.append(("Students", "as described before", "described differently"))
+    return changed
+
+
+def waited(since: datetime, now: datetime) -> str:
+    """How long something has waited, in the largest sensible unit: '40 min', '5 h', '3 days'."""
+    minutes = max(int((now - since).total_seconds() // 60), 0)
+    if minutes < 90:
+        return f"{minutes} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
 def student_rows(student: dict) -> list[tuple[str, str]]:
     """(label, text) for one described student."""
     return [(spec.label, readable(spec, student[spec.name]))
             for spec in rules.STUDENT_FIELDS if spec.name in student]
+
+
+def query_without(key: str) -> dict[str, str]:
+    """The current query string without one key (to build a pager's links)."""
+    return {name: value for name, value in request.args.items() if name != key}
 
 
 def register(app) -> None:
@@ -51,4 +84,7 @@ def register(app) -> None:
     app.add_template_global(rules.FLAGS, "FLAGS")
     app.add_template_global(rules.FIELDS_BY_NAME.get, "spec")
     app.add_template_global(entry_rows)
+    app.add_template_global(revision_changes)
+    app.add_template_global(waited)
+    app.add_template_global(query_without)
     app.add_template_global(student_rows)

@@ -79,6 +79,10 @@ def entries():
 
 def _entry_json(contact) -> dict:
     revision = contact.current
+    last = contact.decisions[-1] if contact.decisions else None
     return {"id": str(contact.id), "revision": revision.number, "status": revision.status,
             "received_at": revision.received_at.isoformat(), "flags": revision.flags,
-            "contact": revision.content}
+            "contact": revision.content,
+            "review": None if last is None else {
+                "decision": last.decision, "revision": last.revision, "comment": last.comment,
+                "decided_at": last.decided_at.isoformat()}}

@@ -1,0 +1,89 @@
+"""The supervisor's screens: the review queue and the entry under review."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from . import review
+from .auth import client_addr, role_required
+from .clock import utcnow
+from .database import begin_writing
+from .extensions import db
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+@bp.route("")
+@role_required("supervisor")
+def queue():
+    """Submitted entries of my officers, highest concern first, then the longest waiting."""
+    chosen = review.QueueFilter.from_args(request.args)
+    number = request.args.get("page", 1, type=int)
+    if not 1 <= number <= 100_000:
+        abort(404)
+    return render_template("review/queue.html", page=review.queue(current_user, chosen, number),
+                           chosen=chosen, counts=review.counts(current_user, chosen),
+                           team=review.team(current_user), schools=review.schools(),
+                           now=utcnow())
+
+
+@bp.route("/<uuid:entry_id>")
+@role_required("supervisor")
+def entry(entry_id: uuid.UUID):
+    """One entry laid out for reading, with its revisions and decisions, and the decision form."""
+    try:
+        contact = review.entry_for_review(current_user, entry_id)
+    except review.ReviewRefused as refusal:
+        abort(refusal.status)
+    return render_template("review/entry.html", contact=contact, errors={}, typed={})
+
+
+@bp.route("/<uuid:entry_id>/decision", methods=["POST"])
+@role_required("supervisor")
+def decide(entry_id: uuid.UUID):
+    """Approve or return the revision the supervisor read."""
+    begin_writing()
+    form = request.form
+    try:
+        review.decide(current_user, entry_id, form.get("revision", type=int), form.get("decision"),
+                      form.get("comment"), decided_at=utcnow(), client_addr=client_addr())
+    except review.ReviewRefused as refusal:
+        db.session.rollback()
+        if refusal.status in (403, 404):
+            abort(refusal.status)
+        contact = review.entry_for_review(current_user, entry_id)
+        flash(refusal.message, "error")
+        return render_template("review/entry.html", contact=contact, errors=refusal.errors,
+                               typed=form), refusal.status
+    db.session.commit()
+    flash("Approved." if form.get("decision") == "approve" else "Returned to the officer.", "success")
+    return redirect(url_for(".queue"))
+
+
+@bp.route("/bulk-approve", methods=["POST"])
+@role_required("supervisor")
+def bulk_approve():
+    """Approve the ticked entries that carry no flag."""
+    begin_writing()
+    picks = []
+    for value in request.form.getlist("entry"):
+        entry_id, _, revision = value.partition(":")
+        try:
+            picks.append((uuid.UUID(entry_id), int(revision)))
+        except ValueError:
+            abort(400)
+    try:
+        approved = review.bulk_approve(current_user, picks, decided_at=utcnow(),
+                                       client_addr=client_addr())
+    except review.ReviewRefused as refusal:
+        db.session.rollback()
+        if refusal.status in (403, 404):
+            abort(refusal.status)
+        flash(refusal.message, "error")
+        return redirect(url_for(".queue")), 303
+    db.session.commit()
+    flash(f"Approved {approved} {'entry' if approved == 1 else 'entries'}.", "success")
+    return redirect(url_for(".queue"))
