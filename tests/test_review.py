@@ -229,3 +229,16 @@ def test_the_supervisors_home_shows_what_waits(app, client, auth, teams):
 ])
 def test_concern_rank(flags, rank):
     assert rules.concern(flags) == rank
+
+
+def test_the_queue_is_paginated_and_pages_keep_the_filters(app, client, auth, teams):
+    with app.app_context():
+        ruiz = officer("ofc.ruiz")
+        for _ in range(51):
+            make_contact(ruiz, mentoring_entry(teams["lincoln"]))
+    auth.login("sgt.park")
+    first = client.get("/review?classification=mentoring").get_data(as_text=True)
+    assert len(re.findall(r'href="/review/[0-9a-f-]{36}"', first)) == 50
+    assert "Page 1 of 2" in first and "page=2" in first and "classification=mentoring" in first
+    second = client.get("/review?classification=mentoring&page=2").get_data(as_text=True)
+    assert len(re.findall(r'href="/review/[0-9a-f-]{36}"', second)) == 1
