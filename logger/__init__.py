@@ -46,8 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from sync import api
 
-    from . import auth, cli, entries, errors, headers, home, reviews, shell, templating
-    for module in (auth, home, entries, reviews, shell, api):
+    from . import audit_views, auth, cli, entries, errors, headers, home, reviews, shell, templating
+    for module in (auth, home, entries, reviews, audit_views, shell, api):
         app.register_blueprint(module.bp)
     errors.register(app)
     headers.register(app)

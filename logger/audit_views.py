@@ -1,0 +1,51 @@
+"""The admin's view of the audit trail: read-only, filterable, newest first."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from .auth import role_required
+from .clock import district_zone
+from .extensions import db
+from .models import AuditEvent, User
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+PAGE_SIZE = 100
+
+
+@bp.route("")
+@role_required("admin")
+def trail():
+    """Every sign-in, submission, revision, decision and amendment, filterable."""
+    number = request.args.get("page", 1, type=int)
+    if not 1 <= number <= 1_000_000:
+        abort(404)
+    query = (select(AuditEvent).options(joinedload(AuditEvent.actor))
+             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    action = request.args.get("action", "")
+    if action:
+        query = query.where(AuditEvent.action == action)
+    username = request.args.get("user", "").strip().lower()
+    if username:
+        query = query.join(User, AuditEvent.actor_id == User.id).where(User.username == username)
+    problems = []
+    for name, compare in (("date_from", lambda at, d: at >= d),
+                          ("date_to", lambda at, d: at < d + timedelta(days=1))):
+        value = request.args.get(name, "")
+        if not value:
+            continue
+        try:
+            moment = datetime.combine(date.fromisoformat(value), time(), district_zone())
+        except ValueError:
+            problems.append("Dates are written like 2026-11-28.")
+            continue
+        query = query.where(compare(AuditEvent.at, moment))
+    actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
+    return render_template("audit.html", page=db.paginate(query, page=number, per_page=PAGE_SIZE,
+                                                          max_per_page=PAGE_SIZE),
+                           actions=list(actions), problems=problems)
