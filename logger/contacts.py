@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -107,20 +107,24 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
 def _add_revision(contact: Contact, entry: dict, action: str, received_at: datetime,
                   client_addr: str | None, amendment_explanation: str | None = None) -> Saved:
     contact.current_revision += 1
-    revision = _revision(contact.current_revision, entry, received_at)
+    revision = _revision(contact.current_revision, entry, received_at, contact.created_at)
     revision.amendment_explanation = amendment_explanation
     contact.revisions.append(revision)
+    if inspect(contact).persistent:
+        db.session.expire(contact, ["current"])  # `current` now means the new revision
     audit.record(action, actor=contact.officer, client_addr=client_addr, contact_id=contact.id,
                  revision=contact.current_revision, at=received_at)
     return Saved("accepted", contact)
 
 
-def _revision(number: int, entry: dict, received_at: datetime) -> ContactRevision:
+def _revision(number: int, entry: dict, received_at: datetime,
+              first_received_at: datetime) -> ContactRevision:
+    """A revision of an entry; 'late' is judged by when the entry first arrived."""
     revision = ContactRevision(
         number=number, content=entry, classification=entry["classification"],
         occurred_at=rules.parse_datetime(entry["occurred_at"]), school_id=entry["school_id"],
         status="submitted", received_at=received_at)
-    flags = rules.flags(entry, received_at=received_at)
+    flags = rules.flags(entry, received_at=first_received_at)
     revision.flag_rows = [RevisionFlag(flag=name) for name in flags]
     revision.concern = rules.concern(flags)
     return revision

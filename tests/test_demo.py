@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from logger import demo, rules
 from logger.clock import utcnow
 from logger.extensions import db
-from logger.models import AuditEvent, Contact, ContactRevision, School, User
+from logger.models import AuditEvent, Contact, ContactRevision, ReviewDecision, School, User
 
 ROLE_COUNTS = {"admin": 1, "evaluator": 1, "supervisor": 2, "officer": 5}
 EXPECTED_FLAGS = {"arrest", "use_of_force", "detention", "discipline_enforcement", "late_entry"}
@@ -24,7 +24,10 @@ def _read_back() -> SimpleNamespace:
     """What the database holds, as plain data that outlives the session."""
     users = db.session.scalars(select(User).order_by(User.id)).all()
     revisions = db.session.scalars(
-        select(ContactRevision).options(selectinload(ContactRevision.flag_rows))).all()
+        select(ContactRevision)
+        .join(Contact, (Contact.id == ContactRevision.contact_id)
+              & (Contact.current_revision == ContactRevision.number))
+        .options(selectinload(ContactRevision.flag_rows))).all()
     return SimpleNamespace(
         schools={school.code: school.level for school in db.session.scalars(select(School))},
         users=[{"username": user.username, "role": user.role,
@@ -35,11 +38,14 @@ def _read_back() -> SimpleNamespace:
                    "school": revision.school.code, "level": revision.school.level,
                    "classification": revision.classification,
                    "occurred_at": revision.occurred_at, "received_at": revision.received_at,
-                   "flags": revision.flags,
+                   "flags": revision.flags, "status": revision.status,
+                   "revision": revision.number,
                    "content": {**revision.content, "school_id": revision.school.code}}
                   for revision in revisions],
         contact_count=db.session.scalar(select(func.count()).select_from(Contact)),
         audit_count=db.session.scalar(select(func.count()).select_from(AuditEvent)),
+        audit_actions=Counter(db.session.scalars(select(AuditEvent.action))),
+        decisions=[(d.decision, d.comment, d.revision) for d in db.session.scalars(select(ReviewDecision))],
     )
 
 
@@ -86,14 +92,14 @@ def test_every_officer_has_a_supervisor_and_one_or_two_schools(district):
 
 def test_demo_logs_about_500_contacts_of_every_classification(district):
     assert 450 <= len(district.contacts) <= 550
-    assert district.contact_count == len(district.contacts)  # one revision each
+    assert district.contact_count == len(district.contacts)  # one current revision each
     classes = Counter(contact["classification"] for contact in district.contacts)
     assert set(classes) == set(rules.CLASSIFICATIONS)
     assert classes["mentoring"] > classes["criminal"] > classes["disciplinary"]
 
 
 def test_demo_contacts_went_through_save_with_an_audit_event_each(district):
-    assert district.audit_count == len(district.contacts)
+    assert district.audit_actions["contact.submitted"] == len(district.contacts)
 
 
 def test_demo_raises_the_flags_evaluators_look_for_and_no_pii(district):
@@ -189,3 +195,13 @@ def test_a_demo_sign_in_works_through_the_login_form(app, runner, auth):
 
     assert response.status_code == 302
     assert "/login" not in response.headers["Location"]
+
+
+def test_demo_leaves_a_realistic_review_state(district):
+    statuses = Counter(contact["status"] for contact in district.contacts)
+    assert statuses["approved"] > len(district.contacts) * 0.75
+    assert 5 <= statuses["returned"] <= 40 and 5 <= statuses["submitted"] <= 80
+    assert any(contact["revision"] == 2 and contact["status"] == "approved"
+               for contact in district.contacts)  # returned, fixed, approved
+    assert district.audit_actions["review.return"] >= statuses["returned"]
+    assert all(comment for decision, comment, _ in district.decisions if decision == "return")

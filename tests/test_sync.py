@@ -4,10 +4,11 @@ import json
 import threading
 import urllib.request
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from logger import rules
+from logger import contacts, rules
 from logger.extensions import db
 from logger.models import AuditEvent, Contact, ContactRevision, User
 from tests.conftest import arrest_entry, mentoring_entry
@@ -251,3 +252,22 @@ def test_twenty_concurrent_sends_of_one_batch_store_each_entry_once(app, client,
 
 def test_schema_describes_the_amendment_rule(client, ruiz):
     assert client.get("/api/v1/schema").get_json()["amendment"] == rules.AMENDMENT.to_json()
+
+
+def test_a_correction_sent_days_later_is_not_a_late_entry(app, ruiz, district):
+    occurred = datetime.now(timezone.utc) - timedelta(hours=2)
+    sent = envelope(mentoring_entry(district["lincoln"], occurred_at=occurred.isoformat()))
+    ruiz.sync(sent)
+    with app.app_context():
+        contact = db.session.get(Contact, uuid.UUID(sent["id"]))
+        contact.created_at = occurred + timedelta(minutes=5)  # it arrived on time...
+        contact.current.status = "returned"
+        db.session.commit()
+    fixed = {**sent, "base_revision": 1, "contact": {**sent["contact"], "narrative": "Fixed."}}
+    with app.app_context():  # ...and the correction three days later
+        ruiz_user = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
+        verdict = contacts.check(ruiz_user, fixed["contact"], now=occurred + timedelta(days=3))
+        contacts.store(ruiz_user, uuid.UUID(sent["id"]), verdict, client_addr=None, base_revision=1,
+                       received_at=occurred + timedelta(days=3))
+        db.session.commit()
+        assert "late_entry" not in db.session.get(Contact, uuid.UUID(sent["id"])).current.flags
