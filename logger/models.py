@@ -118,6 +118,10 @@ class Contact(db.Model):
     """One contact entry, identified by the UUID minted on the device; content is in revisions."""
 
     __tablename__ = "contacts"
+    __table_args__ = (
+        # Finds a revision's contact, its current number and officer from the index alone.
+        sa.Index("ix_contacts_current", "id", "current_revision", "officer_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
     officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
@@ -141,7 +145,9 @@ class ContactRevision(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("contact_id", "number"),
         sa.Index("ix_contact_revisions_status_received_at", "status", "received_at"),
-        sa.Index("ix_contact_revisions_queue", "status", "concern", "received_at"),
+        # Covers the review queue's page and its counts: no table reads for waiting entries.
+        sa.Index("ix_contact_revisions_queue", "status", "concern", "received_at", "contact_id",
+                 "number", "school_id", "classification"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -60,17 +60,17 @@ class QueueFilter:
                 chosen.problems.append("Dates are written like 2026-11-28.")
         return chosen
 
-    def conditions(self, without: str | None = None) -> list:
-        """SQL conditions for every filter but `without` (so counts can show the others)."""
+    def conditions(self, without: tuple[str, ...] = ()) -> list:
+        """SQL conditions for every filter but those `without` (so counts can show them)."""
         zone = district_zone()
         found = []
-        if self.officer_id and without != "officer_id":
+        if self.officer_id and "officer_id" not in without:
             found.append(Contact.officer_id == self.officer_id)
-        if self.school_id and without != "school_id":
+        if self.school_id and "school_id" not in without:
             found.append(ContactRevision.school_id == self.school_id)
-        if self.classification and without != "classification":
+        if self.classification and "classification" not in without:
             found.append(ContactRevision.classification == self.classification)
-        if self.flag and without != "flag":
+        if self.flag and "flag" not in without:
             found.append(ContactRevision.id.in_(
                 select(RevisionFlag.revision_id).where(RevisionFlag.flag == self.flag)))
         if self.date_from:
@@ -94,35 +94,76 @@ def _waiting(supervisor: User):
                    Contact.officer_id.in_(supervised(supervisor))))
 
 
-def queue(supervisor: User, chosen: QueueFilter, page: int):
+@dataclass
+class Page:
+    """One page of the queue, with what a pager needs."""
+
+    items: list
+    page: int
+    total: int
+    per_page: int = PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+FACETS = ("officer_id", "school_id", "classification")
+
+
+def queue(supervisor: User, chosen: QueueFilter, page: int, total: int) -> Page:
     """One page of the queue: highest concern first, then the longest waiting."""
     query = (_waiting(supervisor).where(*chosen.conditions())
              .options(contains_eager(ContactRevision.contact).joinedload(Contact.officer),
                       selectinload(ContactRevision.flag_rows),
                       selectinload(ContactRevision.school))
-             .order_by(ContactRevision.concern, ContactRevision.received_at, ContactRevision.id))
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE)
+             .order_by(ContactRevision.concern, ContactRevision.received_at, ContactRevision.id)
+             .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    return Page(db.session.scalars(query).unique().all(), page, total)
 
 
-def counts(supervisor: User, chosen: QueueFilter) -> dict[str, dict]:
-    """How many entries wait under each choice of each filter, given the other filters."""
-    base = _waiting(supervisor).with_only_columns(func.count(ContactRevision.id))
+def counts(supervisor: User, chosen: QueueFilter) -> tuple[dict[str, dict], int]:
+    """How many entries wait under each choice of each filter, given the other filters; and
+    how many wait under all of them. Two scans of the waiting entries, whatever their number."""
+    groups = db.session.execute(
+        _waiting(supervisor).with_only_columns(
+            func.count(ContactRevision.id), Contact.officer_id, ContactRevision.school_id,
+            ContactRevision.classification)
+        .where(*chosen.conditions(without=FACETS))
+        .group_by(Contact.officer_id, ContactRevision.school_id, ContactRevision.classification)).all()
 
-    def grouped(column, without):
-        rows = db.session.execute(base.add_columns(column).where(*chosen.conditions(without))
-                                  .group_by(column)).all()
-        return {key: count for count, key in rows}
+    def matches(row, skip: str) -> bool:
+        return all(getattr(chosen, facet) in (None, value)
+                   for facet, value in zip(FACETS, row[1:]) if facet != skip)
 
+    found: dict[str, dict] = {facet: {} for facet in FACETS}
+    for row in groups:
+        for index, facet in enumerate(FACETS, start=1):
+            if matches(row, facet):
+                found[facet][row[index]] = found[facet].get(row[index], 0) + row[0]
     flag_rows = db.session.execute(
-        base.add_columns(RevisionFlag.flag)
+        _waiting(supervisor).with_only_columns(func.count(ContactRevision.id), RevisionFlag.flag)
         .join(RevisionFlag, RevisionFlag.revision_id == ContactRevision.id)
-        .where(*chosen.conditions("flag")).group_by(RevisionFlag.flag)).all()
-    return {
-        "officer_id": grouped(Contact.officer_id, "officer_id"),
-        "school_id": grouped(ContactRevision.school_id, "school_id"),
-        "classification": grouped(ContactRevision.classification, "classification"),
-        "flag": {flag: count for count, flag in flag_rows},
-    }
+        .where(*chosen.conditions(without=("flag",))).group_by(RevisionFlag.flag)).all()
+    found["flag"] = {flag: count for count, flag in flag_rows}
+    total = sum(row[0] for row in groups if matches(row, ""))
+    return found, total
 
 
 def waiting_summary(supervisor: User) -> tuple[int, datetime | None]:

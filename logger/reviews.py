@@ -24,10 +24,12 @@ def queue():
     number = request.args.get("page", 1, type=int)
     if not 1 <= number <= 100_000:
         abort(404)
-    return render_template("review/queue.html", page=review.queue(current_user, chosen, number),
-                           chosen=chosen, counts=review.counts(current_user, chosen),
-                           team=review.team(current_user), schools=review.schools(),
-                           now=utcnow())
+    counts, total = review.counts(current_user, chosen)
+    page = review.queue(current_user, chosen, number, total)
+    if number > page.pages:
+        abort(404)
+    return render_template("review/queue.html", page=page, chosen=chosen, counts=counts,
+                           team=review.team(current_user), schools=review.schools(), now=utcnow())
 
 
 @bp.route("/<uuid:entry_id>")
