@@ -312,6 +312,11 @@
     var entry = collect();
     var confirmed = event.submitter && event.submitter.name === "save_anyway";
     var verdict = SRORules.check(schema, entry, assignedSchools(), Date.now());
+    if (context.amending) {
+      context.amendment_explanation = context.amending.value;
+      var amendmentErrors = SRORules.checkAmendment(schema, context.amending.value);
+      Object.keys(amendmentErrors).forEach(function (k) { verdict.errors[k] = amendmentErrors[k]; });
+    }
     if (Object.keys(verdict.errors).length || (Object.keys(verdict.warnings).length && !confirmed)) {
       showVerdict(verdict);
       if (!Object.keys(verdict.errors).length) saveAnywayButton();
@@ -365,20 +370,53 @@
       document.querySelector("h1").textContent = "Fix entry";
       if (found.item) {
         context.base_revision = found.item.base_revision || 0;
-        context.amendment_explanation = found.item.amendment_explanation || null;
         restore(entryToPairs(found.item.contact));
+        if (found.item.amendment_explanation) {
+          askWhyAmended();
+          context.amending.value = found.item.amendment_explanation;
+        }
         if (found.item.state === "attention") {
           showVerdict({ errors: found.item.errors || {}, warnings: {} }, "The server could not accept this entry.");
         }
       } else {
         context.base_revision = found.entry.revision;
         restore(entryToPairs(found.entry.contact));
+        if (found.entry.status === "approved") askWhyAmended();
+        var review = found.entry.review;
+        if (review && review.decision === "return" && review.comment) {
+          var note = document.createElement("p");
+          note.className = "flash flash-error";
+          note.id = "review-comment";
+          note.textContent = "Returned by your supervisor: “" + review.comment + "”";
+          form.before(note);
+        }
       }
       return true;
     });
   }
 
+  /** An approved entry changes only as an amendment, with the reason written down. */
+  function askWhyAmended() {
+    var spec = activeSchema.amendment;
+    document.querySelector("h1").textContent = "Amend approved entry";
+    var field = document.createElement("div");
+    field.className = "field";
+    field.innerHTML = '<label for="amendment_explanation"></label><p class="hint" id="amendment_explanation-hint"></p>' +
+      '<textarea id="amendment_explanation" rows="3" aria-describedby="amendment_explanation-hint"></textarea>';
+    field.querySelector("label").textContent = spec.label;
+    field.querySelector(".hint").textContent =
+      "The approved version stays on record; this one goes back to your supervisor.";
+    field.querySelector("textarea").maxLength = spec.max_length;
+    var section = document.createElement("section");
+    section.appendChild(field);
+    form.querySelector("section").before(section);
+    context.amending = field.querySelector("textarea");
+  }
+
+  var activeSchema = null;
+
   function start(schema) {
+    activeSchema = schema;
     if (!schema || !window.SRORules || !window.crypto || !crypto.randomUUID || !officerId) return;
     form.addEventListener("submit", function (event) { queueEntry(schema, event); });
     form.addEventListener("input", keepDraft);

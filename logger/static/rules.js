@@ -237,5 +237,12 @@ var SRORules = (function () {
     return new Checker(schema, assignedSchoolIds, now).check(entry);
   }
 
-  return { check: check, conditionHolds: conditionHolds };
+  /** Errors in the explanation an amendment of an approved entry must carry. */
+  function checkAmendment(schema, explanation) {
+    var checker = new Checker(schema, [], 0), verdict = { entry: {}, errors: {}, warnings: {} };
+    checker.field(schema.amendment, explanation, {}, verdict, schema.amendment.name);
+    return verdict.errors;
+  }
+
+  return { check: check, checkAmendment: checkAmendment, conditionHolds: conditionHolds };
 })();

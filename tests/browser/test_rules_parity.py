@@ -107,3 +107,13 @@ def test_browser_and_server_give_the_same_verdict_on_every_entry(page, live_serv
     mismatches = [(entry, want, got) for entry, want, got in zip(entries, expected, browser_verdicts)
                   if want != got]
     assert mismatches[:3] == []
+
+
+def test_browser_and_server_agree_on_amendment_explanations(page, live_server):
+    texts = [None, "", "   ", "too short", "ten chars!", "x" * 2000, "x" * 2001, 42,
+             "Two students were present, not one."]
+    page.goto(f"{live_server.url}/static/rules.js")
+    page.add_script_tag(url=f"{live_server.url}/static/rules.js")
+    in_browser = page.evaluate("([schema, texts]) => texts.map(t => SRORules.checkAmendment(schema, t))",
+                               [rules.describe(), texts])
+    assert in_browser == [rules.check_amendment(text) for text in texts]
