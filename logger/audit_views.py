@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .auth import role_required
-from .clock import district_zone
+from .clock import day_start, parse_day
 from .extensions import db
 from .models import AuditEvent, User
 
@@ -34,17 +34,15 @@ def trail():
     if username:
         query = query.join(User, AuditEvent.actor_id == User.id).where(User.username == username)
     problems = []
-    for name, compare in (("date_from", lambda at, d: at >= d),
-                          ("date_to", lambda at, d: at < d + timedelta(days=1))):
-        value = request.args.get(name, "")
-        if not value:
-            continue
-        try:
-            moment = datetime.combine(date.fromisoformat(value), time(), district_zone())
-        except ValueError:
-            problems.append("Dates are written like 2026-11-28.")
-            continue
-        query = query.where(compare(AuditEvent.at, moment))
+    try:
+        first, last = (parse_day(request.args.get(name, "")) for name in ("date_from", "date_to"))
+    except ValueError:
+        first = last = None
+        problems.append("Dates are written like 2026-11-28, from 2000 to 2100.")
+    if first:
+        query = query.where(AuditEvent.at >= day_start(first))
+    if last:
+        query = query.where(AuditEvent.at < day_start(last + timedelta(days=1)))
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return render_template("audit.html", page=db.paginate(query, page=number, per_page=PAGE_SIZE,
                                                           max_per_page=PAGE_SIZE),

@@ -1,6 +1,6 @@
 """Time in the district: UTC in storage, the district's zone on screens and forms."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -37,3 +37,18 @@ def from_local_input(text: str) -> str:
     if naive.tzinfo is not None:
         return naive.isoformat()
     return naive.replace(tzinfo=district_zone()).isoformat()
+
+
+def parse_day(text: str) -> date | None:
+    """A calendar day written like 2026-11-28 (None when blank); ValueError when unreadable."""
+    if not text:
+        return None
+    day = date.fromisoformat(text)
+    if not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        raise ValueError("day out of range")
+    return day
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of a day in the district."""
+    return datetime.combine(day, time(), district_zone())

@@ -73,11 +73,13 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
          amendment_explanation: object = None) -> Saved:
     """Store an entry the rules accepted, idempotently on its id, and say what happened.
 
-    `accepted`: a new contact, a new revision of a submitted or returned one, or
-    an amendment of an approved one (with an explanation); `duplicate`: this
-    content is already stored under this id; `conflict`: base_revision is not
-    current, or an approved entry came without an explanation; `invalid`: the
-    explanation is too short; `forbidden`: the id belongs to another officer.
+    `accepted`: a new contact, a new revision of a submitted or returned one
+    (a returned one may be resubmitted unchanged; an edit may go back to an
+    earlier revision's content), or an amendment of an approved one (with an
+    explanation); `duplicate`: a resend of what is stored; `conflict`:
+    base_revision is not current, or an approved entry came without an
+    explanation; `invalid`: the explanation is too short; `forbidden`: the id
+    belongs to another officer.
     base_revision 0 means "a new entry".
     """
     if not verdict.ok:
@@ -89,9 +91,12 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
         return _add_revision(contact, verdict.entry, "contact.submitted", received_at, client_addr)
     if contact.officer_id != officer.id:
         return Saved("forbidden")
-    if any(revision.content == verdict.entry for revision in contact.revisions):
-        return Saved("duplicate", contact)
-    if base_revision != contact.current_revision:
+    current = base_revision == contact.current_revision
+    if contact.current.content == verdict.entry and not (current and contact.current.status == "returned"):
+        return Saved("duplicate", contact)  # unless resubmitting a returned entry unchanged
+    if not current and any(r.content == verdict.entry for r in contact.revisions):
+        return Saved("duplicate", contact)  # a late resend of an earlier revision
+    if not current:
         return Saved("conflict", contact)
     if contact.current.status in EDITABLE_STATUSES:
         return _add_revision(contact, verdict.entry, "contact.revised", received_at, client_addr)

@@ -178,6 +178,7 @@ class ReviewDecision(db.Model):
     """A supervisor's decision on one revision: approve, or return with a comment."""
 
     __tablename__ = "review_decisions"
+    __table_args__ = (sa.UniqueConstraint("contact_id", "revision"),)  # decided once
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("contacts.id"), index=True)

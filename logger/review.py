@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from . import audit, rules
-from .clock import district_zone
+from .clock import day_start, parse_day
 from .extensions import db
 from .models import (Contact, ContactRevision, ReviewDecision, RevisionFlag, School, User,
                      UTCDateTime)
 
 PAGE_SIZE = 50
+STALE = "This entry changed since you opened it: read it again before deciding."
 
 
 class ReviewRefused(Exception):
@@ -44,7 +45,7 @@ class QueueFilter:
         chosen = cls()
         for name in ("officer_id", "school_id"):
             value = args.get(name, "")
-            if value.isdecimal():
+            if value.isdecimal() and len(value) <= 9:
                 setattr(chosen, name, int(value))
             elif value:
                 chosen.problems.append(f"Ignored an unknown {name.split('_')[0]}.")
@@ -53,16 +54,14 @@ class QueueFilter:
         if args.get("classification") in rules.CLASSIFICATIONS:
             chosen.classification = args["classification"]
         for name in ("date_from", "date_to"):
-            value = args.get(name, "")
             try:
-                setattr(chosen, name, date.fromisoformat(value) if value else None)
+                setattr(chosen, name, parse_day(args.get(name, "")))
             except ValueError:
-                chosen.problems.append("Dates are written like 2026-11-28.")
+                chosen.problems.append("Dates are written like 2026-11-28, from 2000 to 2100.")
         return chosen
 
     def conditions(self, without: tuple[str, ...] = ()) -> list:
         """SQL conditions for every filter but those `without` (so counts can show them)."""
-        zone = district_zone()
         found = []
         if self.officer_id and "officer_id" not in without:
             found.append(Contact.officer_id == self.officer_id)
@@ -74,10 +73,9 @@ class QueueFilter:
             found.append(ContactRevision.id.in_(
                 select(RevisionFlag.revision_id).where(RevisionFlag.flag == self.flag)))
         if self.date_from:
-            found.append(ContactRevision.occurred_at >= datetime.combine(self.date_from, time(), zone))
+            found.append(ContactRevision.occurred_at >= day_start(self.date_from))
         if self.date_to:
-            found.append(ContactRevision.occurred_at <
-                         datetime.combine(self.date_to + timedelta(days=1), time(), zone))
+            found.append(ContactRevision.occurred_at < day_start(self.date_to + timedelta(days=1)))
         return found
 
 
@@ -204,8 +202,7 @@ def decide(supervisor: User, entry_id: uuid.UUID, revision: int | None, decision
     contact = entry_for_review(supervisor, entry_id)
     current = contact.current
     if revision != contact.current_revision or current.status != "submitted":
-        raise ReviewRefused(409, "This entry changed since you opened it: read it again "
-                                 "before deciding.")
+        raise ReviewRefused(409, STALE)
     errors = rules.check_decision(decision, comment, current.flags)
     if errors:
         raise ReviewRefused(422, "The decision needs a comment.", errors)

@@ -6,6 +6,7 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from . import review
 from .auth import client_addr, role_required
@@ -52,17 +53,22 @@ def decide(entry_id: uuid.UUID):
     try:
         review.decide(current_user, entry_id, form.get("revision", type=int), form.get("decision"),
                       form.get("comment"), decided_at=utcnow(), client_addr=client_addr())
-    except review.ReviewRefused as refusal:
-        db.session.rollback()
-        if refusal.status in (403, 404):
-            abort(refusal.status)
-        contact = review.entry_for_review(current_user, entry_id)
-        flash(refusal.message, "error")
-        return render_template("review/entry.html", contact=contact, errors=refusal.errors,
-                               typed=form), refusal.status
-    db.session.commit()
-    flash("Approved." if form.get("decision") == "approve" else "Returned to the officer.", "success")
-    return redirect(url_for(".queue"))
+        db.session.commit()
+    except IntegrityError:  # decided at the same moment in another tab
+        refusal = review.ReviewRefused(409, review.STALE)
+    except review.ReviewRefused as caught:
+        refusal = caught
+    else:
+        flash("Approved." if form.get("decision") == "approve" else "Returned to the officer.",
+              "success")
+        return redirect(url_for(".queue"))
+    db.session.rollback()
+    if refusal.status in (403, 404):
+        abort(refusal.status)
+    contact = review.entry_for_review(current_user, entry_id)
+    flash(refusal.message, "error")
+    return render_template("review/entry.html", contact=contact, errors=refusal.errors,
+                           typed=form), refusal.status
 
 
 @bp.route("/bulk-approve", methods=["POST"])
@@ -80,12 +86,16 @@ def bulk_approve():
     try:
         approved = review.bulk_approve(current_user, picks, decided_at=utcnow(),
                                        client_addr=client_addr())
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        flash(review.STALE, "error")
+        return redirect(url_for(".queue")), 303
     except review.ReviewRefused as refusal:
         db.session.rollback()
         if refusal.status in (403, 404):
             abort(refusal.status)
         flash(refusal.message, "error")
         return redirect(url_for(".queue")), 303
-    db.session.commit()
     flash(f"Approved {approved} {'entry' if approved == 1 else 'entries'}.", "success")
     return redirect(url_for(".queue"))

@@ -454,7 +454,7 @@ def _clean_choices(spec, value, entry, verdict, path):
 
 
 def _clean_text(spec, value, entry, verdict, path):
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\x00" in value:
         verdict.add_error(path, _message(spec, "invalid", entry))
         return None
     text = value.strip()
@@ -638,6 +638,8 @@ def check_decision(decision: object, comment: object, flags) -> dict[str, list[s
     if decision not in DECISIONS:
         return {"decision": ["Choose to approve the entry or return it for correction."]}
     text = comment.strip() if isinstance(comment, str) else ""
+    if "\x00" in text:
+        return {"comment": ["Remove the unusual characters from the comment."]}
     if len(text) > MAX_COMMENT:
         return {"comment": [f"Shorten the comment to {MAX_COMMENT} characters or fewer."]}
     if not text and decision == "return":

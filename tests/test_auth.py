@@ -161,3 +161,7 @@ def test_pages_carry_security_headers_and_signed_in_pages_are_not_stored(client,
     assert login_page.headers["X-Content-Type-Options"] == "nosniff"
     auth.login("ofc.ruiz")
     assert client.get("/entries").headers["Cache-Control"] == "no-store"
+
+
+def test_a_nul_character_in_the_user_name_is_a_failed_sign_in_not_an_error(client, auth, officer):
+    assert auth.login("ofc.ruiz\x00", PASSWORD).status_code == 401

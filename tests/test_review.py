@@ -242,3 +242,25 @@ def test_the_queue_is_paginated_and_pages_keep_the_filters(app, client, auth, te
     assert "Page 1 of 2" in first and "page=2" in first and "classification=mentoring" in first
     second = client.get("/review?classification=mentoring&page=2").get_data(as_text=True)
     assert len(re.findall(r'href="/review/[0-9a-f-]{36}"', second)) == 1
+
+
+@pytest.mark.parametrize("query", ["officer_id=99999999999999999999", "school_id=99999999999999999999",
+                                   "date_to=9999-12-31", "date_from=0001-01-01", "page=abc"])
+def test_odd_queue_queries_never_cause_a_server_error(app, client, auth, teams, query):
+    logged(app, "ofc.ruiz", mentoring_entry(teams["lincoln"]))
+    auth.login("sgt.park")
+    assert client.get(f"/review?{query}").status_code == 200
+
+
+def test_one_revision_is_decided_once_even_by_two_tabs(app, client, auth, teams):
+    entry_id = logged(app, "ofc.ruiz", mentoring_entry(teams["lincoln"]))
+    auth.login("sgt.park")
+    page = client.get(f"/review/{entry_id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    first = client.post(f"/review/{entry_id}/decision", data={
+        "csrf_token": token, "decision": "approve", "revision": 1})
+    second = client.post(f"/review/{entry_id}/decision", data={
+        "csrf_token": token, "decision": "return", "comment": "Late tab.", "revision": 1})
+    assert first.status_code == 302 and second.status_code == 409
+    with app.app_context():
+        assert len(db.session.get(Contact, uuid.UUID(entry_id)).decisions) == 1

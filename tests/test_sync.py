@@ -271,3 +271,28 @@ def test_a_correction_sent_days_later_is_not_a_late_entry(app, ruiz, district):
                        received_at=occurred + timedelta(days=3))
         db.session.commit()
         assert "late_entry" not in db.session.get(Contact, uuid.UUID(sent["id"])).current.flags
+
+
+def test_a_returned_entry_resubmitted_unchanged_goes_back_to_review(app, ruiz, district):
+    sent = envelope(mentoring_entry(district["lincoln"]))
+    ruiz.sync(sent)
+    with app.app_context():
+        db.session.get(Contact, uuid.UUID(sent["id"])).current.status = "returned"
+        db.session.commit()
+    again = ruiz.sync({**sent, "base_revision": 1})[0]
+    assert (again["status"], again["revision"]) == ("accepted", 2)
+    assert ruiz.sync({**sent, "base_revision": 1})[0]["status"] == "duplicate"  # its resend
+    assert ruiz.sync(sent)[0]["status"] == "duplicate"  # the first send, arriving late
+
+
+def test_an_edit_back_to_an_earlier_version_is_a_new_revision(app, ruiz, district):
+    first = envelope(mentoring_entry(district["lincoln"], narrative="Version one."))
+    ruiz.sync(first)
+    ruiz.sync({**first, "base_revision": 1, "contact": {**first["contact"], "narrative": "Two."}})
+    back = ruiz.sync({**first, "base_revision": 2})[0]
+    assert (back["status"], back["revision"]) == ("accepted", 3)
+
+
+def test_a_nul_character_is_refused_not_a_server_error(app, ruiz, district):
+    [result] = ruiz.sync(envelope(mentoring_entry(district["lincoln"], narrative="bad \x00 byte")))
+    assert result["status"] == "invalid" and "narrative" in result["errors"]

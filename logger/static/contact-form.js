@@ -119,6 +119,15 @@
     return local.toISOString().slice(0, 16);
   }
 
+  function newId() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x < 16 ? "0" : "") + x.toString(16); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
   function yesNo(value) { return value === "yes" ? true : value === "no" ? false : null; }
 
   /** The entry as the sync API carries it: the same shape the server's form builds. */
@@ -261,10 +270,14 @@
       strong.textContent = heading || "Nothing was saved yet.";
       lead.append(strong, " Fix " + problems.length + (problems.length === 1 ? " thing" : " things") +
         "; everything you typed is kept.");
-    } else {
+    } else if (Object.keys(verdict.warnings).length) {
       summary.className = "summary summary-warning";
       strong.textContent = "Check before saving:";
       lead.append(strong, " the text may identify a student. Edit it and save, or save anyway.");
+    } else {
+      summary.className = "summary summary-warning";
+      strong.textContent = heading;
+      lead.append(strong);
     }
     summary.appendChild(lead);
     var list = document.createElement("ul");
@@ -282,7 +295,8 @@
 
   // ---- saving to the outbox -------------------------------------------------------------
 
-  var saveAnyway = false;
+  var saving = false;
+  var pressed = null;  // the button that submitted (event.submitter is missing before iOS 15.4)
 
   function saveAnywayButton() {
     var existing = form.querySelector("[name='save_anyway']");
@@ -309,8 +323,10 @@
 
   function queueEntry(schema, event) {
     event.preventDefault();
+    if (saving) return;  // a double tap saves once
     var entry = collect();
-    var confirmed = event.submitter && event.submitter.name === "save_anyway";
+    var confirmed = pressed === "save_anyway";
+    pressed = null;
     var verdict = SRORules.check(schema, entry, assignedSchools(), Date.now());
     if (context.amending) {
       context.amendment_explanation = context.amending.value;
@@ -322,7 +338,8 @@
       if (!Object.keys(verdict.errors).length) saveAnywayButton();
       return;
     }
-    var item = { id: context.id || crypto.randomUUID(), officer_id: officerId,
+    saving = true;
+    var item = { id: context.id, officer_id: officerId,
       base_revision: context.base_revision, contact: entry, school_name: schoolName(entry.school_id) };
     if (context.amendment_explanation) item.amendment_explanation = context.amendment_explanation;
     SROOutbox.queue(item)
@@ -338,7 +355,9 @@
 
   /** Every change is written at once: a closed tab or a dead battery loses nothing. */
   function keepDraft() {
-    SROOutbox.putDraft({ key: draftKey, officer_id: officerId, fields: snapshot(), saved_at: Date.now() });
+    SROOutbox.putDraft({ key: draftKey, officer_id: officerId, fields: snapshot(), saved_at: Date.now(),
+      context: { id: context.id, base_revision: context.base_revision,
+                 amending: context.amending ? context.amending.value : null } });
   }
 
   function offerDraft(draft) {
@@ -356,6 +375,13 @@
     note.appendChild(discard);
     form.before(note);
     restore(draft.fields);
+    var kept = draft.context || {};
+    if (kept.id) context.id = kept.id;
+    if (kept.base_revision) context.base_revision = kept.base_revision;
+    if (kept.amending !== null && kept.amending !== undefined) {
+      askWhyAmended();
+      context.amending.value = kept.amending;
+    }
   }
 
   /** Open an entry from this phone (needs attention, waiting) or from the server (returned). */
@@ -375,7 +401,11 @@
           askWhyAmended();
           context.amending.value = found.item.amendment_explanation;
         }
-        if (found.item.state === "attention") {
+        if (found.item.state === "attention" && found.item.server_status === "conflict" && found.item.revision) {
+          context.base_revision = found.item.revision;
+          showVerdict({ errors: {}, warnings: {} }, "This entry changed on the server (it is at revision " +
+            found.item.revision + " now). Check it, then save to send yours as a change to that revision.");
+        } else if (found.item.state === "attention") {
           showVerdict({ errors: found.item.errors || {}, warnings: {} }, "The server could not accept this entry.");
         }
       } else {
@@ -415,17 +445,45 @@
 
   var activeSchema = null;
 
+  function refuseToSave(message) {
+    var note = document.createElement("p");
+    note.className = "flash flash-error";
+    note.setAttribute("role", "alert");
+    note.textContent = message;
+    form.before(note);
+    form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (b) { b.disabled = true; });
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+  }
+
   function start(schema) {
     activeSchema = schema;
-    if (!schema || !window.SRORules || !window.crypto || !crypto.randomUUID || !officerId) return;
-    form.addEventListener("submit", function (event) { queueEntry(schema, event); });
-    form.addEventListener("input", keepDraft);
-    form.addEventListener("change", keepDraft);
-    SROOutbox.getDraft(draftKey).then(function (draft) {
-      if (draft) return offerDraft(draft);
-      if (editing) return openForEditing();
+    if (!schema || !window.SRORules || !window.crypto || !crypto.getRandomValues || !officerId) return;
+    SROOutbox.getMeta("signed-in").then(function (signedIn) {
+      if (signedIn && signedIn !== officerId) {
+        return refuseToSave("This page belongs to an officer who is no longer signed in on this phone. " +
+          "Sign in to log contacts.");
+      }
+      context.id = editing || newId();
+      form.addEventListener("click", function (event) { pressed = event.target.name || null; });
+      form.addEventListener("submit", function (event) { queueEntry(schema, event); });
+      form.addEventListener("input", keepDraft);
+      form.addEventListener("change", keepDraft);
+      return SROOutbox.getDraft(draftKey).then(function (draft) {
+        if (draft) return offerDraft(draft);
+        if (editing) {
+          return openForEditing().then(function (found) {
+            if (!found) {
+              refuseToSave("This entry is not on this phone yet. Open My entries with a connection, " +
+                "then try again.");
+            }
+          });
+        }
+      });
     });
   }
+
+  // Back to a page the browser kept in memory: start fresh, so a new save gets a new id.
+  window.addEventListener("pageshow", function (event) { if (event.persisted) location.reload(); });
 
   form.addEventListener("change", refresh);
   if (countInput) countInput.addEventListener("input", refresh);

@@ -33,11 +33,14 @@
 
   var queuedId = new URLSearchParams(location.search).get("queued");
   var note = null;
+  var seenWaiting = false;
 
   /** After Save: say where the entry is now (on this phone, sent, or needing attention). */
   function tellWhereTheSavedEntryIs(items) {
     if (!queuedId) return;
     var item = items.filter(function (i) { return i.id === queuedId; })[0];
+    if (item) seenWaiting = true;
+    if (!item && !seenWaiting && !listed(queuedId)) return;  // not this officer's: say nothing
     if (!note) {
       note = element("p", "flash flash-success");
       note.setAttribute("role", "status");
@@ -76,6 +79,14 @@
         var fix = element("a", "button secondary small fix", "Fix and resend");
         fix.href = "/entries/new?edit=" + encodeURIComponent(item.id);
         li.appendChild(fix);
+        var drop = element("button", "button secondary small fix", "Discard my version");
+        drop.type = "button";
+        drop.addEventListener("click", function () {
+          if (confirm("Discard this entry from the phone? Download the waiting entries first if you may need it.")) {
+            SROOutbox.discard(item.id).then(function () { return window.SROApp && SROApp.refreshStrip(); });
+          }
+        });
+        li.appendChild(drop);
       }
       list.appendChild(li);
     });

@@ -130,7 +130,9 @@
     if (!form || !window.caches) return;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      caches.delete("sro-pages").finally(function () { form.submit(); });
+      Promise.all([caches.delete("sro-pages"), SROOutbox.forgetServerEntries(officerId),
+                   SROOutbox.putMeta("signed-in", null)])
+        .finally(function () { form.submit(); });
     });
   }
 
@@ -155,6 +157,11 @@
       }
       refreshStrip();
     });
+  }
+
+  // Fixing and amending go through the outbox: offer them only where it works.
+  if (window.crypto && crypto.getRandomValues) {
+    document.querySelectorAll("[data-needs-outbox]").forEach(function (el) { el.hidden = false; });
   }
 
   window.SROApp = { officerId: officerId, syncNow: syncNow, refreshStrip: refreshStrip };

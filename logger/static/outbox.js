@@ -102,7 +102,7 @@ var SROOutbox = (function () {
   function batches(list) {
     var out = [], current = [], bytes = 0;
     list.forEach(function (item) {
-      var size = JSON.stringify(envelope(item)).length + 1;
+      var size = new TextEncoder().encode(JSON.stringify(envelope(item))).length + 1;
       if (current.length && (current.length >= BATCH_ENTRIES || bytes + size > BATCH_BYTES)) {
         out.push(current); current = []; bytes = 0;
       }
@@ -131,7 +131,14 @@ var SROOutbox = (function () {
         var request = s.outbox.get(item.id);
         request.onsuccess = function () {
           var stored = request.result;
-          if (!stored || stored.version !== item.version) return;  // changed meanwhile: send again
+          if (!stored) return;
+          if (stored.version !== item.version) {  // edited meanwhile: send the newer one next,
+            if (result.status === "accepted" || result.status === "duplicate") {
+              stored.base_revision = result.revision;  // as a change to what the server now holds
+              s.outbox.put(stored);
+            }
+            return;
+          }
           if (result.status === "accepted" || result.status === "duplicate") {
             s.outbox.delete(item.id);
             s.entries.put({ id: item.id, officer_id: officerId, revision: result.revision,
@@ -173,11 +180,16 @@ var SROOutbox = (function () {
     return items(officerId).then(function (all) {
       var queued = all.filter(function (i) { return i.state === "queued"; });
       return fetchJSON("/api/v1/session").then(function (response) {
-        if (response.status === 401) return { status: "signin" };
+        if (response.status === 401) {
+          return putMeta("signed-in", null).then(function () { return { status: "signin" }; });
+        }
         if (!response.ok) throw new Error("session check failed: " + response.status);
         return response.json().then(function (session) {
-          if (session.user.id !== officerId) return { status: "other-user" };
-          return putMeta("schools:" + officerId, session.schools)
+          if (session.user.id !== officerId) {
+            return putMeta("signed-in", session.user.id).then(function () { return { status: "other-user" }; });
+          }
+          return putMeta("signed-in", officerId)
+            .then(function () { return putMeta("schools:" + officerId, session.schools); })
             .then(function () { return sendBatches(officerId, batches(queued), session.csrf_token); })
             .then(function (outcome) {
               if (outcome.status !== "done") return outcome;
@@ -217,8 +229,23 @@ var SROOutbox = (function () {
     return syncOnce(officerId);
   }
 
+  /** Drop an entry from the outbox: only when the officer decides to, after downloading it. */
+  function discard(id) {
+    return transact(["outbox"], "readwrite", function (s) { s.outbox.delete(id); });
+  }
+
+  /** What the server told this phone about an officer's entries, forgotten at sign-out. */
+  function forgetServerEntries(officerId) {
+    return transact(["entries"], "readwrite", function (s) {
+      return byOfficer(s.entries, officerId).then(function (old) {
+        old.forEach(function (e) { s.entries.delete(e.id); });
+      });
+    });
+  }
+
   return {
     items: items, queue: queue, sync: sync, getMeta: getMeta, putMeta: putMeta,
+    discard: discard, forgetServerEntries: forgetServerEntries,
     getItem: function (id) { return getFrom("outbox", id); },
     getServerEntry: function (id) { return getFrom("entries", id); },
     getDraft: function (key) { return getFrom("drafts", key); },

@@ -123,7 +123,7 @@ var SRORules = (function () {
       return chosen;
     },
     text: function (spec, value, entry, verdict, path) {
-      if (typeof value !== "string") return this.invalid(spec, entry, verdict, path);
+      if (typeof value !== "string" || value.indexOf("\u0000") !== -1) return this.invalid(spec, entry, verdict, path);
       var text = value.trim(), length = codePoints(text);
       if (spec.max_length !== undefined && length > spec.max_length) {
         this.addError(verdict, path, this.message(spec, "too_long", entry, { count: length }));

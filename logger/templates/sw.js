@@ -40,6 +40,11 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (request.mode === "navigate" && url.pathname === "/login") {
+    // Whoever signs in next must never see the last officer's cached pages.
+    event.waitUntil(caches.delete(PAGES_CACHE));
+    return;
+  }
   if (request.mode === "navigate" && isShellPage(url)) {
     event.respondWith(networkFirst(request, url));
   } else if (SHELL_FILES.includes(url.pathname) || url.pathname === "/manifest.webmanifest") {

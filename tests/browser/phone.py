@@ -43,14 +43,19 @@ def settle(page: Page) -> None:
     page.evaluate("SROApp.syncNow()")
 
 
-def log_mentoring(page: Page, narrative: str = "") -> None:
-    """New contact → a mentoring contact → Save."""
-    page.goto("/entries/new")
+def fill_mentoring(page: Page) -> None:
+    """The five taps of a mentoring contact on an open New contact form."""
     choose(page, "Where", "Hallway")
     choose(page, "Who started the contact", "Student")
     choose(page, "Classification", "Mentoring")
     choose(page, "Kind of mentoring", "Informal counseling")
     choose(page, "Actions taken", "None")
+
+
+def log_mentoring(page: Page, narrative: str = "") -> None:
+    """New contact → a mentoring contact → Save."""
+    page.goto("/entries/new")
+    fill_mentoring(page)
     if narrative:
         page.get_by_label("Narrative", exact=True).fill(narrative)
     page.get_by_role("button", name="Save entry").click()

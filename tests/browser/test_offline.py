@@ -9,8 +9,17 @@ from playwright.sync_api import expect
 from logger import shell
 from logger.extensions import db
 from logger.models import Assignment, Contact, User
-from tests.browser.phone import (choose, eventually, log_arrest, log_mentoring, settle, sign_in,
-                                 wait_for_offline_shell, waiting_text)
+from tests.browser.phone import (
+    choose,
+    eventually,
+    fill_mentoring,
+    log_arrest,
+    log_mentoring,
+    settle,
+    sign_in,
+    wait_for_offline_shell,
+    waiting_text,
+)
 from tests.conftest import make_school, make_user
 
 pytestmark = pytest.mark.browser
@@ -156,11 +165,7 @@ def test_an_entry_the_server_refuses_needs_attention_and_can_be_fixed(app, phone
         form.querySelector('#school_id').insertAdjacentHTML('beforeend', '<option value="999">Gone</option>');
     }""")
     phone.get_by_label("School", exact=True).select_option("999")
-    choose(phone, "Where", "Hallway")
-    choose(phone, "Who started the contact", "Student")
-    choose(phone, "Classification", "Mentoring")
-    choose(phone, "Kind of mentoring", "Informal counseling")
-    choose(phone, "Actions taken", "None")
+    fill_mentoring(phone)
     phone.get_by_role("button", name="Save entry").click()
     context.set_offline(False)
     expect(phone.locator("[data-strip=attention]")).to_have_text("1 needs attention", timeout=15000)
@@ -284,3 +289,32 @@ def test_a_new_version_waits_until_the_officer_asks_for_it(app, phone, monkeypat
         update.click()
     eventually(phone, "async () => (await caches.keys()).includes('sro-shell-next-version')")
     eventually(phone, f"async () => !(await caches.keys()).includes('{old}')")
+
+
+def test_a_double_tap_on_save_stores_one_entry(app, phone, context):
+    context.set_offline(True)
+    phone.goto("/entries/new")
+    fill_mentoring(phone)
+    phone.get_by_role("button", name="Save entry").dblclick()
+    expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
+    context.set_offline(False)
+    expect(waiting_text(phone)).to_have_text("Nothing waiting", timeout=15000)
+    assert len(stored(app)) == 1
+
+
+def test_the_next_officer_never_gets_the_last_officers_pages(app, phone, context):
+    with app.app_context():
+        chen_id = db.session.scalar(db.select(User.id).filter_by(username="ofc.chen"))
+    context.clear_cookies()  # Ruiz's session ends without signing out
+    sign_in(phone, "ofc.chen")
+    settle(phone)
+    owners = phone.evaluate("""async () => {
+        const pages = await caches.open('sro-pages');
+        const owners = [];
+        for (const request of await pages.keys()) {
+            const html = await (await pages.match(request)).text();
+            owners.push(Number(new DOMParser().parseFromString(html, 'text/html').body.dataset.officerId));
+        }
+        return owners;
+    }""")
+    assert owners and set(owners) == {chen_id}

@@ -6,7 +6,7 @@ entries and compares every verdict with logger/rules.py's check().
 
 import copy
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
@@ -54,7 +54,7 @@ def corpus() -> list[dict]:
                      "Talked with Maria Lopez", "Mr. Smith called", "DOB 3/4/2010",
                      "ID 1234567", "Met near Lincoln High School after lunch", " " * 40,
                      "Talked with André Dubois", "Maria José", "José Martínez came by",
-                     "ID ١٢٣٤٥٦٧", "Straße Über"):
+                     "ID ١٢٣٤٥٦٧", "Straße Über", "A nul \x00 inside the text here, long enough"):
             for name in ("narrative", "involvement_reason", "justification.basis",
                          "justification.why_last_resort"):
                 entries.append(_with(base, name, text))
