@@ -32,6 +32,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.check_timezone(app.config["SRO_TIMEZONE"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
+    if not app.config.get("SRO_EXPORT_KEY"):  # keys officers' pseudonyms in exports
+        app.config["SRO_EXPORT_KEY"] = config.instance_secret(app.instance_path, "export_key")
     app.session_interface = SessionOverHTTPS()
     if app.config["SRO_PROXY_COUNT"]:
         count = app.config["SRO_PROXY_COUNT"]
@@ -46,8 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from sync import api
 
-    from . import audit_views, auth, cli, entries, errors, headers, home, reviews, shell, templating
-    for module in (auth, home, entries, reviews, audit_views, shell, api):
+    from . import (audit_views, auth, cli, entries, errors, export_views, headers, home, reviews,
+                   shell, templating)
+    for module in (auth, home, entries, reviews, audit_views, export_views, shell, api):
         app.register_blueprint(module.bp)
     errors.register(app)
     headers.register(app)

@@ -8,7 +8,8 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
-from . import accounts, demo
+from . import accounts, demo, exports
+from .clock import parse_day
 from .extensions import db
 from .models import ROLES, SCHOOL_LEVELS
 
@@ -17,7 +18,7 @@ PASSWORD_VARIABLE = "SRO_LOGGER_PASSWORD"
 
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
-    for command in (create_school, create_user, load_demo):
+    for command in (create_school, create_user, load_demo, export):
         app.cli.add_command(command)
 
 
@@ -70,3 +71,40 @@ def load_demo() -> None:
     click.echo("Demo district loaded. Demo sign-ins (never use these in production):")
     for username, role, password in sign_ins:
         click.echo(f"  {role:<10} {username:<16} {password}")
+
+
+def _day(ctx, param, value):
+    try:
+        return parse_day(value or "")
+    except ValueError:
+        raise click.BadParameter("write dates like 2026-11-28, from 2000 to 2100") from None
+
+
+@click.command("export")
+@with_appcontext
+@click.option("--format", "export_format", required=True, type=click.Choice(("csv", "jsonl", "sqlite")))
+@click.option("--from", "date_from", callback=_day, metavar="DATE", help="Contacts from this day.")
+@click.option("--to", "date_to", callback=_day, metavar="DATE", help="Contacts up to this day.")
+@click.option("--status", default="approved", type=click.Choice(exports.STATUSES), show_default=True)
+@click.option("--narratives", is_flag=True, help="Include narratives (may hold personal details).")
+@click.option("--names", is_flag=True, help="Officers by user name instead of pseudonym.")
+@click.option("-o", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The file to write; for csv, students go to FILE-students.csv beside it.")
+def export(export_format, date_from, date_to, status, narratives, names, output) -> None:
+    """Export entries for evaluation (approved ones unless --status says otherwise)."""
+    choice = exports.Choice(status=status, date_from=date_from, date_to=date_to,
+                            narratives=narratives, names=names)
+    exports.record(None, choice, export_format, client_addr="command line")
+    db.session.commit()
+    if export_format == "sqlite":
+        exports.write_sqlite(choice, output)
+        click.echo(f"Wrote {output}.")
+        return
+    targets = [(export_format, output)]
+    if export_format == "csv":
+        stem = output[:-4] if output.endswith(".csv") else output
+        targets.append(("students.csv", f"{stem}-students.csv"))
+    for part, path in targets:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(exports.stream(choice, part))
+        click.echo(f"Wrote {path}.")

@@ -27,15 +27,20 @@ def database_url_for_sqlalchemy(url: str) -> str:
 
 
 def secret_key(instance_path: str) -> str:
-    """The secret key kept in the instance folder, made on first run (readable by owner only).
+    """The secret key kept in the instance folder, made on first run (readable by owner only)."""
+    return instance_secret(instance_path, "secret_key")
+
+
+def instance_secret(instance_path: str, name: str) -> str:
+    """A random secret kept in the instance folder under `name`, made on first use.
 
     Several workers may start at once: each writes a candidate to its own file
-    and links it into place; whoever loses reads the winner's key.
+    and links it into place; whoever loses reads the winner's secret.
     """
-    path = Path(instance_path) / "secret_key"
+    path = Path(instance_path) / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, candidate = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        fd, candidate = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.")
         try:
             with os.fdopen(fd, "w") as handle:
                 handle.write(secrets.token_hex(32))
@@ -46,7 +51,7 @@ def secret_key(instance_path: str) -> str:
             os.unlink(candidate)
     key = path.read_text().strip()
     if len(key) < 32:
-        raise RuntimeError(f"{path} holds no usable secret key: delete it or set SECRET_KEY")
+        raise RuntimeError(f"{path} holds no usable secret: delete it, or set it in the environment")
     return key
 
 
@@ -70,4 +75,5 @@ def from_environment(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SRO_TIMEZONE": os.environ.get("SRO_TIMEZONE", DEFAULT_TIMEZONE),
         "SRO_PROXY_COUNT": int(os.environ.get("SRO_PROXY_COUNT", "0")),
+        "SRO_EXPORT_KEY": os.environ.get("SRO_EXPORT_KEY"),
     }

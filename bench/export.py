@@ -1,0 +1,108 @@
+"""CSV export throughput and memory (run by hand; not a test).
+
+Fills a fresh SQLite database with approved entries in bulk, then exports them
+as CSV through the app (the evaluator's download, streamed by the real view)
+in a child process, so its peak memory is its own. In the same run it dumps
+the same revisions table with the `sqlite3 -csv` command line: the ratio of the
+two rates is the figure to compare. Peak memory is shown at two sizes: flat
+means streaming works.
+
+    .venv/bin/python bench/export.py [--sizes 100000 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+
+def fill(path: str, size: int) -> None:
+    """`size` approved entries in a fresh database at path."""
+    import review_queue
+    from flask_migrate import upgrade
+    from werkzeug.security import generate_password_hash
+
+    from logger import create_app
+    from logger.extensions import db
+    from logger.models import User
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "SECRET_KEY": "bench-only-secret-key-not-for-production",
+                      "SRO_EXPORT_KEY": "bench-export-key"})
+    with app.app_context():
+        upgrade()
+        school_id, officer_ids, _ = review_queue.district()
+        db.session.add(User(username="eval.bench", role="evaluator",
+                            password_hash=generate_password_hash(review_queue.PASSWORD)))
+        db.session.commit()
+        review_queue.add_entries(size, school_id, officer_ids, random.Random(3), waiting_share=0)
+
+
+def export_in_child(path: str) -> dict:
+    """Run the evaluator's CSV download in a child process; its rows, seconds and peak memory."""
+    code = f"""
+import re, resource, sys, time, json
+sys.path.insert(0, {str(ROOT)!r})
+from logger import create_app
+app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{path}", "SECRET_KEY": "bench-only-secret-key-not-for-production",
+                   "SRO_EXPORT_KEY": "bench-export-key"}})
+client = app.test_client()
+token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+client.post("/login", data={{"username": "eval.bench", "password": "bench password 2026", "csrf_token": token}})
+token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/export").get_data(as_text=True)).group(1)
+start = time.perf_counter()
+response = client.post("/export", data={{"csrf_token": token, "format": "csv"}}, buffered=False)
+lines = sum(chunk.count(b"\\n") for chunk in response.response)
+seconds = time.perf_counter() - start
+print(json.dumps({{"rows": lines - 1, "seconds": seconds,
+                   "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def sqlite_cli(path: str) -> tuple[int, float]:
+    """Rows and seconds for `sqlite3 -csv` dumping the revisions table."""
+    start = time.perf_counter()
+    out = subprocess.run(["sqlite3", "-csv", path, "SELECT * FROM contact_revisions"],
+                         capture_output=True, check=True)
+    return out.stdout.count(b"\n"), time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    args = parser.parse_args()
+    print(f"{'entries':>10} {'app CSV rows/s':>15} {'sqlite3 -csv rows/s':>20} {'ratio':>6} "
+          f"{'peak memory':>12}")
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            path = os.path.join(folder, f"export-{size}.sqlite3")
+            fill(path, size)
+            app_run = export_in_child(path)
+            cli_rows, cli_seconds = sqlite_cli(path)
+            app_rate, cli_rate = app_run["rows"] / app_run["seconds"], cli_rows / cli_seconds
+            assert app_run["rows"] == size, app_run
+            results.append({"entries": size, "app_rows_per_s": round(app_rate),
+                            "sqlite3_rows_per_s": round(cli_rate),
+                            "peak_mib": round(app_run["peak_mib"], 1)})
+            print(f"{size:>10,} {app_rate:>15,.0f} {cli_rate:>20,.0f} {cli_rate / app_rate:>5.0f}x "
+                  f"{app_run['peak_mib']:>9.1f} MiB")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""Exports for evaluators and admins: the form, and the download it makes."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from flask import (
+    Blueprint,
+    Response,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+)
+from flask_login import current_user
+from sqlalchemy import select
+
+from . import exports, rules
+from .auth import client_addr, role_required
+from .clock import parse_day
+from .database import begin_writing
+from .extensions import db
+from .models import School
+
+bp = Blueprint("exports", __name__, url_prefix="/export")
+
+MEDIA = {"csv": "text/csv", "students.csv": "text/csv", "jsonl": "application/x-ndjson"}
+
+
+@bp.route("", methods=["GET", "POST"])
+@role_required("evaluator", "admin")
+def export():
+    """Choose filters and a format; a valid post downloads the export."""
+    schools = db.session.scalars(select(School).order_by(School.name)).all()
+    if request.method == "GET":
+        return render_template("export.html", schools=schools, problems=[], form={})
+    choice, export_format, problems = _read(request.form)
+    if problems:
+        return render_template("export.html", schools=schools, problems=problems,
+                               form=request.form), 422
+    begin_writing()
+    exports.record(current_user, choice, export_format, client_addr())
+    db.session.commit()
+    name = f"sro-field-log-{choice.status}.{export_format}"
+    if export_format == "sqlite":
+        return _sqlite_download(choice, name.replace(".sqlite", ".db"))
+    return Response(stream_with_context(exports.stream(choice, export_format)),
+                    mimetype=MEDIA[export_format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _sqlite_download(choice: exports.Choice, name: str):
+    handle, path = tempfile.mkstemp(suffix=".db")
+    os.close(handle)
+    exports.write_sqlite(choice, path)
+    response = send_file(path, mimetype="application/vnd.sqlite3", as_attachment=True,
+                         download_name=name)
+    response.call_on_close(lambda: os.unlink(path))
+    return response
+
+
+def _read(form) -> tuple[exports.Choice, str, list[str]]:
+    """The export asked for, and what in the form could not be used."""
+    problems = []
+    export_format = form.get("format", "")
+    if export_format not in exports.FORMATS:
+        problems.append("Choose a format: CSV, students CSV, JSON Lines or SQLite.")
+    choice = exports.Choice(status=form.get("status", "approved"),
+                            narratives=form.get("narratives") == "yes",
+                            names=form.get("names") == "yes" and current_user.role == "admin")
+    if choice.status not in exports.STATUSES:
+        problems.append("Choose which entries: approved, submitted, returned or all.")
+    try:
+        choice.date_from = parse_day(form.get("date_from", ""))
+        choice.date_to = parse_day(form.get("date_to", ""))
+    except ValueError:
+        problems.append("Dates are written like 2026-11-28, from 2000 to 2100.")
+    school = form.get("school_id", "")
+    if school:
+        if not (school.isdecimal() and len(school) <= 9):
+            problems.append("Choose a school from the list.")
+        else:
+            choice.school_id = int(school)
+    classification = form.get("classification", "")
+    if classification:
+        if classification not in rules.CLASSIFICATIONS:
+            problems.append("Choose a classification from the list.")
+        choice.classification = classification
+    return choice, export_format, problems

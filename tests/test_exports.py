@@ -1,0 +1,162 @@
+"""Evaluation exports: the same rows in every format, de-identified, audited, for the right roles."""
+
+import csv
+import io
+import json
+import re
+from datetime import datetime, timezone
+
+import pytest
+import sqlite_utils
+
+from logger import exports, review
+from logger.extensions import db
+from logger.models import AuditEvent, User
+from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
+
+
+@pytest.fixture
+def record(app):
+    """Three approved entries (one arrest, two mentoring, with narratives) and one waiting."""
+    with app.app_context():
+        lincoln = make_school("LHS", "Lincoln High School")
+        park = make_user("sgt.park", "supervisor")
+        ruiz = make_user("ofc.ruiz", schools=[lincoln], supervisor=park)
+        make_user("eval.ode", "evaluator")
+        make_user("admin.lee", "admin")
+        made = [make_contact(ruiz, arrest_entry(lincoln.id, narrative="Knife in the gym.")),
+                make_contact(ruiz, mentoring_entry(lincoln.id, narrative="Talked about grades.")),
+                make_contact(ruiz, mentoring_entry(lincoln.id, students_involved=2))]
+        for contact in made:
+            comment = "Justified." if contact.current.flags else None
+            review.decide(park, contact.id, 1, "approve", comment,
+                          decided_at=datetime.now(timezone.utc), client_addr=None)
+        waiting = make_contact(ruiz, mentoring_entry(lincoln.id))
+        db.session.commit()
+        return {"approved": sorted(str(c.id) for c in made), "waiting": str(waiting.id),
+                "ruiz": ruiz.id}
+
+
+def download(client, auth, username, **form):
+    auth.login(username)
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/export").get_data(as_text=True)).group(1)
+    return client.post("/export", data={"csrf_token": token, **form})
+
+
+def test_the_three_formats_hold_the_same_rows(app, client, auth, record, tmp_path):
+    as_csv = list(csv.DictReader(io.StringIO(
+        download(client, auth, "eval.ode", format="csv").get_data(as_text=True))))
+    as_jsonl = [json.loads(line) for line in
+                download(client, auth, "eval.ode", format="jsonl").get_data(as_text=True).splitlines()]
+    (tmp_path / "x.db").write_bytes(download(client, auth, "eval.ode", format="sqlite").data)
+    as_sqlite = list(sqlite_utils.Database(tmp_path / "x.db")["entries"].rows)
+    assert sorted(r["entry_id"] for r in as_csv) == record["approved"]
+    with app.app_context():
+        from_jsonl = [{k: str(v) for k, v in exports.flat(row).items()} for row in as_jsonl]
+    assert [{k: str(v) for k, v in r.items()} for r in as_csv] == from_jsonl
+    assert [{k: "" if v is None else str(v) for k, v in r.items()} for r in as_sqlite] == from_jsonl
+    arrest = next(r for r in as_csv if r["actions"] == "arrest")
+    assert arrest["flags"] == "arrest" and arrest["approved_at"] and arrest["justification_basis"]
+
+
+def test_students_come_as_their_own_rows_keyed_by_entry(client, auth, record):
+    rows = list(csv.DictReader(io.StringIO(
+        download(client, auth, "eval.ode", format="students.csv").get_data(as_text=True))))
+    assert [(r["student_number"], r["grade_band"], r["perceived_race"]) for r in rows] == [
+        ("1", "high", "white")]
+    assert rows[0]["entry_id"] in record["approved"]
+
+
+def test_officers_appear_under_a_stable_pseudonym_never_their_name(app, client, auth, record):
+    first = download(client, auth, "eval.ode", format="csv").get_data(as_text=True)
+    again = download(client, auth, "eval.ode", format="csv").get_data(as_text=True)
+    officers = {r["officer"] for r in csv.DictReader(io.StringIO(first))}
+    assert officers == {r["officer"] for r in csv.DictReader(io.StringIO(again))}
+    [name] = officers
+    assert name.startswith("person-") and "ruiz" not in first
+    with app.app_context():
+        ruiz = db.session.get(User, record["ruiz"])
+        app.config["SRO_EXPORT_KEY"], kept = "another key", app.config["SRO_EXPORT_KEY"]
+        try:
+            assert exports.pseudonym(ruiz, names=False) != name  # the key, not the id, makes it
+        finally:
+            app.config["SRO_EXPORT_KEY"] = kept
+
+
+def test_only_an_admin_may_export_names_and_only_on_purpose(client, auth, record):
+    assert "ofc.ruiz" not in download(client, auth, "eval.ode", format="csv", names="yes").get_data(as_text=True)
+    auth.logout()
+    assert "ofc.ruiz" not in download(client, auth, "admin.lee", format="csv").get_data(as_text=True)
+    assert "ofc.ruiz" in download(client, auth, "admin.lee", format="csv", names="yes").get_data(as_text=True)
+
+
+def test_narratives_only_when_asked(client, auth, record):
+    assert "Knife in the gym." not in download(client, auth, "eval.ode", format="jsonl").get_data(as_text=True)
+    assert "Knife in the gym." in download(client, auth, "eval.ode", format="jsonl",
+                                           narratives="yes").get_data(as_text=True)
+
+
+def test_filters_choose_the_entries(client, auth, record):
+    waiting = download(client, auth, "eval.ode", format="csv", status="submitted").get_data(as_text=True)
+    assert record["waiting"] in waiting and record["approved"][0] not in waiting
+    assert download(client, auth, "eval.ode", format="csv", classification="criminal"
+                    ).get_data(as_text=True).count("\n") == 2  # header and the arrest
+    assert download(client, auth, "eval.ode", format="csv", date_to="2001-01-01"
+                    ).get_data(as_text=True).count("\n") == 1
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"format": "xlsx"}, "Choose a format"), ({"format": "csv", "date_from": "soon"}, "Dates are written"),
+    ({"format": "csv", "status": "lost"}, "Choose which entries"),
+    ({"format": "csv", "school_id": "99999999999999999999"}, "Choose a school"),
+])
+def test_bad_choices_are_explained(client, auth, record, form, message):
+    response = download(client, auth, "eval.ode", **form)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("username", ["ofc.ruiz", "sgt.park"])
+def test_officers_and_supervisors_cannot_export(client, auth, record, username):
+    auth.login(username)
+    assert client.get("/export").status_code == 403
+    token = client.get("/api/v1/session").get_json()["csrf_token"]
+    assert client.post("/export", data={"csrf_token": token, "format": "csv"}).status_code == 403
+
+
+def test_every_export_is_an_audit_event_with_its_filters(app, client, auth, record):
+    download(client, auth, "eval.ode", format="jsonl", classification="mentoring", narratives="yes")
+    with app.app_context():
+        event = db.session.scalar(db.select(AuditEvent).filter_by(action="export"))
+        assert event.actor.username == "eval.ode"
+        assert event.detail == {"format": "jsonl", "status": "approved",
+                                "classification": "mentoring", "narratives": True}
+
+
+def test_the_sqlite_export_documents_every_column(client, auth, record, tmp_path):
+    (tmp_path / "x.db").write_bytes(download(client, auth, "eval.ode", format="sqlite").data)
+    database = sqlite_utils.Database(tmp_path / "x.db")
+    described = {(r["table_name"], r["column_name"]) for r in database["data_dictionary"].rows}
+    for table in ("entries", "actions", "students", "reviews"):
+        for column in database[table].columns:
+            assert (table, column.name) in described, (table, column.name)
+    assert database["actions"].foreign_keys and database["reviews"].count == 3
+
+
+def test_the_command_line_writes_the_same_exports(app, runner, record, tmp_path):
+    result = runner.invoke(args=["export", "--format", "csv", "-o", str(tmp_path / "out.csv")])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(open(tmp_path / "out.csv")))
+    assert sorted(r["entry_id"] for r in rows) == record["approved"]
+    assert (tmp_path / "out-students.csv").exists()
+    bad = runner.invoke(args=["export", "--format", "csv", "--from", "someday", "-o", "x.csv"])
+    assert bad.exit_code != 0 and "write dates like" in bad.output
+    with app.app_context():
+        assert db.session.scalar(db.select(AuditEvent).filter_by(action="export")).client_addr == "command line"
+
+
+def test_exports_stream_in_batches_without_losing_rows(client, auth, record, monkeypatch):
+    monkeypatch.setattr(exports, "BATCH", 2)  # four entries: three batches
+    rows = list(csv.DictReader(io.StringIO(download(
+        client, auth, "eval.ode", format="csv", status="all").get_data(as_text=True))))
+    assert sorted(r["entry_id"] for r in rows) == sorted([*record["approved"], record["waiting"]])
