@@ -78,7 +78,7 @@ def add_entries(count: int, school_id: int, officer_ids: list[int], rng: random.
                                  [{k: v for k, v in r.items() if k != "flags"} for r in revisions]
                                  ).scalars().all()
         flags = [{"revision_id": rid, "flag": flag}
-                 for rid, r in zip(ids, revisions) for flag in r["flags"]]
+                 for rid, r in zip(ids, revisions, strict=True) for flag in r["flags"]]
         if flags:
             db.session.execute(insert(RevisionFlag), flags)
         db.session.commit()

@@ -148,7 +148,7 @@ def counts(supervisor: User, chosen: QueueFilter) -> tuple[dict[str, dict], int]
 
     def matches(row, skip: str) -> bool:
         return all(getattr(chosen, facet) in (None, value)
-                   for facet, value in zip(FACETS, row[1:]) if facet != skip)
+                   for facet, value in zip(FACETS, row[1:], strict=True) if facet != skip)
 
     found: dict[str, dict] = {facet: {} for facet in FACETS}
     for row in groups:
@@ -229,8 +229,3 @@ def bulk_approve(supervisor: User, picks: list[tuple[uuid.UUID, int]], *, decide
                client_addr=client_addr)
         approved += 1
     return approved
-
-
-def latest_comment(contact: Contact) -> str | None:
-    """The comment of the last decision on this entry, if any."""
-    return contact.decisions[-1].comment if contact.decisions else None

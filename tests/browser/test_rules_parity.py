@@ -104,7 +104,7 @@ def test_browser_and_server_give_the_same_verdict_on_every_entry(page, live_serv
         [json.loads(json.dumps(rules.describe())), entries, SCHOOLS, NOW.timestamp() * 1000])
     expected = python_verdicts(entries)
     assert len(entries) > 1000
-    mismatches = [(entry, want, got) for entry, want, got in zip(entries, expected, browser_verdicts)
+    mismatches = [(entry, want, got) for entry, want, got in zip(entries, expected, browser_verdicts, strict=True)
                   if want != got]
     assert mismatches[:3] == []
 

@@ -6,7 +6,6 @@ Create Date: 2026-11-28 16:23:34.949786
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
