@@ -48,8 +48,19 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from sync import api
 
-    from . import (audit_views, auth, cli, entries, errors, export_views, headers, home, reviews,
-                   shell, templating)
+    from . import (
+        audit_views,
+        auth,
+        cli,
+        entries,
+        errors,
+        export_views,
+        headers,
+        home,
+        reviews,
+        shell,
+        templating,
+    )
     for module in (auth, home, entries, reviews, audit_views, export_views, shell, api):
         app.register_blueprint(module.bp)
     errors.register(app)

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from .auth import role_required
-from .clock import day_start, parse_day
+from .clock import DAY_HELP, day_start, parse_day
 from .extensions import db
 from .models import AuditEvent, User
+from .params import page_number
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 PAGE_SIZE = 100
+MAX_PAGE = 1_000_000
 
 
 @bp.route("")
 @role_required("admin")
 def trail():
     """Every sign-in, submission, revision, decision and amendment, filterable."""
-    number = request.args.get("page", 1, type=int)
-    if not 1 <= number <= 1_000_000:
-        abort(404)
+    number = page_number(MAX_PAGE)
     query = (select(AuditEvent).options(joinedload(AuditEvent.actor))
              .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     action = request.args.get("action", "")
@@ -38,7 +38,7 @@ def trail():
         first, last = (parse_day(request.args.get(name, "")) for name in ("date_from", "date_to"))
     except ValueError:
         first = last = None
-        problems.append("Dates are written like 2026-11-28, from 2000 to 2100.")
+        problems.append(DAY_HELP)
     if first:
         query = query.where(AuditEvent.at >= day_start(first))
     if last:

@@ -9,9 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required, login_user, logout_user
 
 from . import accounts, audit
+from .database import begin_writing
 from .extensions import db, login_manager
 from .forms import LoginForm
-from .database import begin_writing
 from .models import User
 from .responses import error_response, wants_json
 

@@ -39,6 +39,9 @@ def from_local_input(text: str) -> str:
     return naive.replace(tzinfo=district_zone()).isoformat()
 
 
+DAY_HELP = "Dates are written like 2026-11-28, from 2000 to 2100."
+
+
 def parse_day(text: str) -> date | None:
     """A calendar day written like 2026-11-28 (None when blank); ValueError when unreadable."""
     if not text:

@@ -14,6 +14,7 @@ from .clock import local_input_value, utcnow
 from .database import begin_writing
 from .extensions import db
 from .forms import ContactForm
+from .params import page_number
 
 bp = Blueprint("entries", __name__)
 
@@ -87,10 +88,7 @@ def _entry_id(text: str | None) -> uuid.UUID:
 @role_required("officer")
 def my_entries():
     """The officer's entries, newest contact first, a page at a time."""
-    number = request.args.get("page", 1, type=int)
-    if not 1 <= number <= MAX_PAGE:
-        abort(404)
-    page = db.paginate(contacts.own_entries(current_user), page=number, per_page=PAGE_SIZE,
+    page = db.paginate(contacts.own_entries(current_user), page=page_number(MAX_PAGE), per_page=PAGE_SIZE,
                        max_per_page=PAGE_SIZE)
     return render_template("entries/list.html", page=page, saved=request.args.get("saved"),
                            returned=contacts.returned_count(current_user))

@@ -18,10 +18,11 @@ from sqlalchemy import select
 
 from . import exports, rules
 from .auth import client_addr, role_required
-from .clock import parse_day
+from .clock import DAY_HELP, parse_day
 from .database import begin_writing
 from .extensions import db
 from .models import School
+from .params import record_id
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
 
@@ -75,13 +76,12 @@ def _read(form) -> tuple[exports.Choice, str, list[str]]:
         choice.date_from = parse_day(form.get("date_from", ""))
         choice.date_to = parse_day(form.get("date_to", ""))
     except ValueError:
-        problems.append("Dates are written like 2026-11-28, from 2000 to 2100.")
+        problems.append(DAY_HELP)
     school = form.get("school_id", "")
     if school:
-        if not (school.isdecimal() and len(school) <= 9):
+        choice.school_id = record_id(school)
+        if choice.school_id is None:
             problems.append("Choose a school from the list.")
-        else:
-            choice.school_id = int(school)
     classification = form.get("classification", "")
     if classification:
         if classification not in rules.CLASSIFICATIONS:

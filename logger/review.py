@@ -10,10 +10,18 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from . import audit, rules
-from .clock import day_start, parse_day
+from .clock import DAY_HELP, day_start, parse_day
 from .extensions import db
-from .models import (Contact, ContactRevision, ReviewDecision, RevisionFlag, School, User,
-                     UTCDateTime)
+from .models import (
+    Contact,
+    ContactRevision,
+    ReviewDecision,
+    RevisionFlag,
+    School,
+    User,
+    UTCDateTime,
+)
+from .params import record_id
 
 PAGE_SIZE = 50
 STALE = "This entry changed since you opened it: read it again before deciding."
@@ -45,8 +53,8 @@ class QueueFilter:
         chosen = cls()
         for name in ("officer_id", "school_id"):
             value = args.get(name, "")
-            if value.isdecimal() and len(value) <= 9:
-                setattr(chosen, name, int(value))
+            if record_id(value) is not None:
+                setattr(chosen, name, record_id(value))
             elif value:
                 chosen.problems.append(f"Ignored an unknown {name.split('_')[0]}.")
         if args.get("flag") in rules.FLAGS:
@@ -57,7 +65,7 @@ class QueueFilter:
             try:
                 setattr(chosen, name, parse_day(args.get(name, "")))
             except ValueError:
-                chosen.problems.append("Dates are written like 2026-11-28, from 2000 to 2100.")
+                chosen.problems.append(DAY_HELP)
         return chosen
 
     def conditions(self, without: tuple[str, ...] = ()) -> list:

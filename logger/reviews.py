@@ -13,8 +13,11 @@ from .auth import client_addr, role_required
 from .clock import utcnow
 from .database import begin_writing
 from .extensions import db
+from .params import page_number
 
 bp = Blueprint("review", __name__, url_prefix="/review")
+
+MAX_PAGE = 100_000
 
 
 @bp.route("")
@@ -22,9 +25,7 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 def queue():
     """Submitted entries of my officers, highest concern first, then the longest waiting."""
     chosen = review.QueueFilter.from_args(request.args)
-    number = request.args.get("page", 1, type=int)
-    if not 1 <= number <= 100_000:
-        abort(404)
+    number = page_number(MAX_PAGE)
     counts, total = review.counts(current_user, chosen)
     page = review.queue(current_user, chosen, number, total)
     if number > page.pages:

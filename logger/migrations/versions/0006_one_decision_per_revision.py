@@ -7,7 +7,6 @@ Create Date: 2026-11-28 16:38:54.350375
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '0006'
 down_revision = '0005'
