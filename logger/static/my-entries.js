@@ -34,6 +34,7 @@
   var queuedId = new URLSearchParams(location.search).get("queued");
   var note = null;
   var seenWaiting = false;
+  var shownItems = [];
 
   /** After Save: say where the entry is now (on this phone, sent, or needing attention). */
   function tellWhereTheSavedEntryIs(items) {
@@ -52,6 +53,7 @@
   }
 
   function render(items) {
+    shownItems = items;
     tellWhereTheSavedEntryIs(items);
     list.replaceChildren();
     items.forEach(function (item) {
@@ -100,6 +102,7 @@
         if (!html) return;
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("server-entries");
         if (fresh) document.getElementById("server-entries").replaceWith(fresh);
+        tellWhereTheSavedEntryIs(shownItems);  // the saved entry may only now be listed
       })
       .catch(function () { /* offline: keep what is shown */ });
   }
