@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     config.check_timezone(app.config["SRO_TIMEZONE"])
+    config.check_school_year_start(app.config["SRO_SCHOOL_YEAR_START_MONTH"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
     if not app.config.get("SRO_EXPORT_KEY"):  # keys officers' pseudonyms in exports
@@ -49,6 +50,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from sync import api
 
     from . import (
+        assessment_views,
         audit_views,
         auth,
         cli,
@@ -61,7 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         shell,
         templating,
     )
-    for module in (auth, home, entries, reviews, audit_views, export_views, shell, api):
+    for module in (auth, home, entries, reviews, audit_views, export_views, assessment_views,
+                   shell, api):
         app.register_blueprint(module.bp)
     errors.register(app)
     headers.register(app)

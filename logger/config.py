@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_TIMEZONE = "America/Chicago"
+DEFAULT_SCHOOL_YEAR_START_MONTH = 8  # August
 
 
 def database_url(instance_path: str) -> str:
@@ -63,6 +64,17 @@ def check_timezone(name: str) -> None:
         raise RuntimeError(f"SRO_TIMEZONE={name!r} is not a time zone (e.g. America/Chicago)") from None
 
 
+def check_school_year_start(month) -> None:
+    """Refuse to start with a school year that begins in no month."""
+    if not isinstance(month, int) or not 1 <= month <= 12:
+        raise RuntimeError(f"SRO_SCHOOL_YEAR_START_MONTH={month!r} is not a month: "
+                           "give 1 to 12 (8 for August)")
+
+
+def _month(text: str):
+    return int(text) if text.strip().isdecimal() else text
+
+
 def from_environment(instance_path: str) -> dict:
     """Settings read from the environment, with safe defaults for everything but secrets."""
     return {
@@ -76,4 +88,6 @@ def from_environment(instance_path: str) -> dict:
         "SRO_TIMEZONE": os.environ.get("SRO_TIMEZONE", DEFAULT_TIMEZONE),
         "SRO_PROXY_COUNT": int(os.environ.get("SRO_PROXY_COUNT", "0")),
         "SRO_EXPORT_KEY": os.environ.get("SRO_EXPORT_KEY"),
+        "SRO_SCHOOL_YEAR_START_MONTH": _month(os.environ.get(
+            "SRO_SCHOOL_YEAR_START_MONTH", str(DEFAULT_SCHOOL_YEAR_START_MONTH))),
     }

@@ -377,6 +377,19 @@ def condition_holds(condition: dict | None, entry: dict) -> bool:
     return False
 
 
+def missing(entry: dict, prefix: str = "") -> list[str]:
+    """The fields (under `prefix`) that apply to a stored entry but are blank.
+
+    For an entry stored under older rules, e.g. `missing(entry, "justification.")`
+    tells whether its justification is complete by today's rules.
+    """
+    return [spec.name for spec in FIELDS
+            if spec.name.startswith(prefix) and condition_holds(spec.applies_when, entry)
+            and (spec.required is True or (isinstance(spec.required, dict)
+                                           and condition_holds(spec.required, entry)))
+            and _is_blank(_get(entry, spec.name))]
+
+
 def value_at(entry: dict, dotted: str):
     """The value at a dotted path like 'justification.basis', or None."""
     return _get(entry, dotted)

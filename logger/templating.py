@@ -72,6 +72,25 @@ def student_rows(student: dict) -> list[tuple[str, str]]:
             for spec in rules.STUDENT_FIELDS if spec.name in student]
 
 
+def figure(value: float | None, unit: str = "count") -> str:
+    """A figure as a report prints it: '1,204', '12.5%', '3.2' (per 100), '18.0 h'; '—' for none."""
+    if value is None:
+        return "—"
+    return {"count": f"{value:,.0f}", "percent": f"{value:.1f}%", "per100": f"{value:.1f}",
+            "hours": f"{value:,.1f} h"}[unit]
+
+
+def change(this: float | None, previous: float | None, unit: str) -> str:
+    """The change from last year: '+12', '−2.5 points', '+1.0 h'; '—' when either is missing."""
+    if this is None or previous is None:
+        return "—"
+    difference = this - previous
+    sign = "+" if difference > 0 else "−" if difference < 0 else "±"
+    size = abs(difference)
+    return {"count": f"{sign}{size:,.0f}", "percent": f"{sign}{size:.1f} points",
+            "per100": f"{sign}{size:.1f}", "hours": f"{sign}{size:,.1f} h"}[unit]
+
+
 def query_without(key: str) -> dict[str, str]:
     """The current query string without one key (to build a pager's links)."""
     return {name: value for name, value in request.args.items() if name != key}
@@ -88,3 +107,6 @@ def register(app) -> None:
     app.add_template_global(waited)
     app.add_template_global(query_without)
     app.add_template_global(student_rows)
+    app.add_template_filter(figure)
+    app.add_template_global(change)
+    app.add_template_global(rules.label, "label")

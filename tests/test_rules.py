@@ -982,3 +982,25 @@ def test_the_first_moment_of_2000_is_accepted():
 @pytest.mark.parametrize("text", ["Talked with André Dubois", "José Martínez came by", "Maria José"])
 def test_accented_names_are_warned(text):
     assert rules.possible_pii(text)
+
+
+# --- completeness of stored entries ----------------------------------------------------------
+
+@pytest.mark.parametrize("entry, missing", [
+    (base_entry(), []),
+    (use_of_force_entry(), []),
+    (without(use_of_force_entry(), "justification.why_last_resort"),
+     ["justification.why_last_resort"]),
+    (without(without(use_of_force_entry(), "justification.injuries"), "justification.basis"),
+     ["justification.basis", "justification.injuries"]),
+    (with_value(enforcement_entry("citation"), "justification.alternatives_tried", []),
+     ["justification.alternatives_tried"]),
+])
+def test_missing_names_the_justification_parts_a_stored_entry_lacks(entry, missing):
+    assert rules.missing(entry, "justification.") == missing
+
+
+def test_missing_without_a_prefix_also_names_undescribed_students():
+    entry = without(enforcement_entry("arrest"), "students")
+    assert "students" in rules.missing(entry)
+    assert rules.missing(base_entry()) == []

@@ -1,0 +1,406 @@
+"""The annual program assessment: one school year of the record, read against the COPS principles.
+
+The record is the approved entries: entries whose current revision a
+supervisor approved and whose contact happened in the school year — the
+same entries an approved export for those dates holds. One pass over them
+fills every count; review figures come from the decisions on the year's
+entries. The previous school year is read the same way for the trend.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+
+from . import rules
+from .charts import Chart, horizontal, stacked_columns
+from .clock import day_start, to_local, utcnow
+from .exports import pseudonym
+from .extensions import db
+from .models import Assignment, Contact, ContactRevision, ReviewDecision, School, User
+
+BATCH = 1000
+TWO_OR_MORE = "two_or_more"
+MANY_SCHOOLS = 3  # principle 11: an officer spread over more schools than this
+EQUITY_DIMENSIONS = {  # dimension: (title, groups in order)
+    "perceived_race": ("Perceived race", (*rules.RACES, TWO_OR_MORE)),
+    "perceived_gender": ("Perceived gender", rules.GENDERS),
+    "perceived_disability": ("Perceived disability", ("yes", "no")),
+    "grade_band": ("Grade band", rules.GRADE_BANDS),
+}
+GROUP_LABELS = {TWO_OR_MORE: "Two or more races", "yes": "Perceived disability",
+                "no": "No perceived disability"}
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    """A school year: twelve months from the district's start month."""
+
+    first: int  # the calendar year it starts in
+    start_month: int
+
+    @classmethod
+    def containing(cls, day: date, start_month: int) -> SchoolYear:
+        return cls(day.year if day.month >= start_month else day.year - 1, start_month)
+
+    @property
+    def label(self) -> str:
+        """'2025–26', or '2026' for a year that starts in January."""
+        if self.start_month == 1:
+            return str(self.first)
+        return f"{self.first}–{(self.first + 1) % 100:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.first, self.start_month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.following.first_day - timedelta(days=1)
+
+    @property
+    def following(self) -> SchoolYear:
+        return SchoolYear(self.first + 1, self.start_month)
+
+    @property
+    def previous(self) -> SchoolYear:
+        return SchoolYear(self.first - 1, self.start_month)
+
+    def months(self) -> list[date]:
+        """The first day of each of its twelve months."""
+        return [date(self.first + (self.start_month - 1 + n) // 12,
+                     (self.start_month - 1 + n) % 12 + 1, 1) for n in range(12)]
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """Its first moment and the first moment after it, in the district."""
+        return day_start(self.first_day), day_start(self.following.first_day)
+
+
+def rate(part: float, whole: float, per: int = 100) -> float | None:
+    """part per `per` of whole (a percentage by default); None when there is no whole."""
+    return part * per / whole if whole else None
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile: the smallest value with at least `share` of values at or below."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
+
+
+@dataclass
+class SchoolFigures:
+    """One school's row in the activity, principle 3 and principle 4 tables."""
+
+    name: str
+    contacts: int = 0
+    by_classification: Counter = field(default_factory=Counter)
+    actions: Counter = field(default_factory=Counter)
+    enforcement: int = 0  # contacts with any enforcement action
+    discipline_enforcement: int = 0  # disciplinary contacts with an enforcement action
+
+
+@dataclass
+class GroupFigures:
+    """Students of one group: described in contacts, and in contacts with enforcement."""
+
+    label: str
+    students: int = 0
+    in_enforcement: int = 0
+    arrested: int = 0
+    force: int = 0
+
+
+@dataclass
+class ReviewFigures:
+    """Principle 6: how the year's entries were reviewed."""
+
+    decisions: int = 0
+    returns: int = 0
+    entries_returned: int = 0  # entries returned at least once
+    hours: list[float] = field(default_factory=list)
+    waiting: int = 0  # current revision waits for a supervisor
+    with_officer: int = 0  # current revision returned, waiting for the officer
+    oldest_waiting: datetime | None = None
+
+    @property
+    def median_hours(self) -> float | None:
+        return statistics.median(self.hours) if self.hours else None
+
+    @property
+    def p90_hours(self) -> float | None:
+        return percentile(self.hours, 0.9)
+
+
+@dataclass
+class YearFigures:
+    """Every figure of the assessment for one school year."""
+
+    year: SchoolYear
+    contacts: int = 0
+    students_involved: int = 0
+    by_classification: Counter = field(default_factory=Counter)
+    by_month: dict[date, Counter] = field(default_factory=dict)
+    schools: dict[int, SchoolFigures] = field(default_factory=dict)
+    actions: Counter = field(default_factory=Counter)  # contacts with each enforcement action
+    enforcement: int = 0
+    discipline_enforcement: int = 0
+    justified: int = 0  # enforcement contacts whose justification is complete
+    alternatives: Counter = field(default_factory=Counter)
+    injury_contacts: int = 0  # contacts with restraint or use of force
+    injuries: Counter = field(default_factory=Counter)
+    students_described: int = 0
+    students_in_enforcement: int = 0
+    equity: dict[str, dict[str, GroupFigures]] = field(default_factory=dict)
+    at_assigned_school: int = 0
+    review: ReviewFigures = field(default_factory=ReviewFigures)
+    officers: int = 0
+    officers_schools: Counter = field(default_factory=Counter)  # number of schools: officers
+    spread_officers: list[str] = field(default_factory=list)  # pseudonyms, > MANY_SCHOOLS
+
+    def share(self, part: float) -> float | None:
+        """part as a percentage of the year's contacts."""
+        return rate(part, self.contacts)
+
+    @property
+    def disciplinary(self) -> int:
+        return self.by_classification["disciplinary"]
+
+    @property
+    def injured(self) -> int:
+        """Contacts where someone was hurt."""
+        return sum(count for injury, count in self.injuries.items() if injury != "none")
+
+
+def available_years(start_month: int) -> list[SchoolYear]:
+    """The school years that hold entries, newest first."""
+    first, last = db.session.execute(
+        select(func.min(ContactRevision.occurred_at), func.max(ContactRevision.occurred_at))).one()
+    if first is None:
+        return []
+    newest = SchoolYear.containing(to_local(last).date(), start_month)
+    oldest = SchoolYear.containing(to_local(first).date(), start_month)
+    return [SchoolYear(year, start_month) for year in range(newest.first, oldest.first - 1, -1)]
+
+
+def default_year(years: list[SchoolYear], today: date) -> SchoolYear | None:
+    """The latest school year that has ended, else the one under way."""
+    return next((year for year in years if year.last_day < today), years[0] if years else None)
+
+
+def assess(year: SchoolYear) -> YearFigures:
+    """Every figure of the assessment for one school year."""
+    figures = YearFigures(year=year, by_month={month: Counter() for month in year.months()})
+    figures.schools = {school.id: SchoolFigures(school.name) for school in
+                       db.session.scalars(select(School).order_by(School.name))}
+    figures.equity = {dimension: {group: GroupFigures(GROUP_LABELS.get(group) or rules.label(group))
+                                  for group in groups}
+                      for dimension, (_, groups) in EQUITY_DIMENSIONS.items()}
+    assigned = defaultdict(set)
+    for officer_id, school_id in db.session.execute(
+            select(Assignment.officer_id, Assignment.school_id)):
+        assigned[officer_id].add(school_id)
+    for row in _approved(year):
+        _count(figures, row.content, row.school_id, to_local(row.occurred_at),
+               row.school_id in assigned[row.officer_id])
+    figures.schools = {key: school for key, school in figures.schools.items() if school.contacts}
+    figures.review = _review(year)
+    _officers(figures, assigned)
+    return figures
+
+
+def _approved(year: SchoolYear):
+    start, end = year.bounds()
+    return db.session.execute(
+        select(ContactRevision.content, ContactRevision.school_id, ContactRevision.occurred_at,
+               Contact.officer_id)
+        .join(Contact, and_(Contact.id == ContactRevision.contact_id,
+                            Contact.current_revision == ContactRevision.number))
+        .where(ContactRevision.status == "approved", ContactRevision.occurred_at >= start,
+               ContactRevision.occurred_at < end)
+        .execution_options(yield_per=BATCH))
+
+
+def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime,
+           at_assigned_school: bool) -> None:
+    """Add one approved entry to every count it belongs in."""
+    classification = entry["classification"]
+    actions = [a for a in rules.ENFORCEMENT_ACTIONS if a in entry.get("actions", ())]
+    school = figures.schools[school_id]
+    figures.contacts += 1
+    figures.students_involved += entry.get("students_involved", 0)
+    figures.by_classification[classification] += 1
+    figures.by_month[occurred.date().replace(day=1)][classification] += 1
+    figures.at_assigned_school += at_assigned_school
+    school.contacts += 1
+    school.by_classification[classification] += 1
+    figures.actions.update(actions)
+    school.actions.update(actions)
+    if actions:
+        figures.enforcement += 1
+        school.enforcement += 1
+        if classification == "disciplinary":
+            figures.discipline_enforcement += 1
+            school.discipline_enforcement += 1
+        figures.justified += not rules.missing(entry, "justification.")
+        figures.alternatives.update((entry.get("justification") or {}).get("alternatives_tried", ()))
+    if set(actions) & set(rules.INJURY_ACTIONS):
+        figures.injury_contacts += 1
+        figures.injuries[(entry.get("justification") or {}).get("injuries") or "not_recorded"] += 1
+    for student in entry.get("students") or ():
+        figures.students_described += 1
+        figures.students_in_enforcement += bool(actions)
+        for dimension, group in _groups(student):
+            counts = figures.equity[dimension][group]
+            counts.students += 1
+            counts.in_enforcement += bool(actions)
+            counts.arrested += "arrest" in actions
+            counts.force += "use_of_force" in actions
+
+
+def _groups(student: dict):
+    """(dimension, group) for each descriptor of a student that was recorded."""
+    races = student.get("perceived_race") or []
+    if races:
+        yield "perceived_race", races[0] if len(races) == 1 else TWO_OR_MORE
+    if student.get("perceived_gender"):
+        yield "perceived_gender", student["perceived_gender"]
+    if isinstance(student.get("perceived_disability"), bool):
+        yield "perceived_disability", "yes" if student["perceived_disability"] else "no"
+    if student.get("grade_band"):
+        yield "grade_band", student["grade_band"]
+
+
+def _review(year: SchoolYear) -> ReviewFigures:
+    """Principle 6: the decisions on the year's entries, and what still waits."""
+    start, end = year.bounds()
+    review = ReviewFigures()
+    in_year = and_(ContactRevision.occurred_at >= start, ContactRevision.occurred_at < end)
+    returned_entries = set()
+    for decision, decided_at, received_at, contact_id in db.session.execute(
+            select(ReviewDecision.decision, ReviewDecision.decided_at,
+                   ContactRevision.received_at, ReviewDecision.contact_id)
+            .join(ContactRevision, and_(ContactRevision.contact_id == ReviewDecision.contact_id,
+                                        ContactRevision.number == ReviewDecision.revision))
+            .where(in_year)):
+        review.decisions += 1
+        review.hours.append((decided_at - received_at).total_seconds() / 3600)
+        if decision == "return":
+            review.returns += 1
+            returned_entries.add(contact_id)
+    review.entries_returned = len(returned_entries)
+    for status, count, oldest in db.session.execute(
+            select(ContactRevision.status, func.count(), func.min(ContactRevision.received_at))
+            .join(Contact, and_(Contact.id == ContactRevision.contact_id,
+                                Contact.current_revision == ContactRevision.number))
+            .where(in_year, ContactRevision.status != "approved")
+            .group_by(ContactRevision.status)):
+        if status == "submitted":
+            review.waiting, review.oldest_waiting = count, oldest
+        else:
+            review.with_officer = count
+    return review
+
+
+def _officers(figures: YearFigures, assigned: dict[int, set[int]]) -> None:
+    """Principle 11: how many schools each active officer is assigned to, as of today."""
+    officers = db.session.scalars(select(User).where(User.role == "officer", User.active)
+                                  .order_by(User.id)).all()
+    figures.officers = len(officers)
+    for officer in officers:
+        schools = len(assigned[officer.id])
+        figures.officers_schools[schools] += 1
+        if schools > MANY_SCHOOLS:
+            figures.spread_officers.append(pseudonym(officer, names=False))
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One key figure this year beside the previous year."""
+
+    label: str
+    this: float | None
+    previous: float | None
+    unit: str  # "count", "percent", "per100" or "hours"
+
+
+def trend(now: YearFigures, before: YearFigures) -> list[Trend]:
+    """The key figures of two years side by side."""
+    def pick(figures: YearFigures):
+        return (
+            ("Contacts", figures.contacts, "count"),
+            ("Mentoring share", figures.share(figures.by_classification["mentoring"]), "percent"),
+            ("Disciplinary share", figures.share(figures.disciplinary), "percent"),
+            ("Disciplinary contacts ending in enforcement", figures.discipline_enforcement,
+             "count"),
+            ("Contacts with enforcement, per 100", figures.share(figures.enforcement), "per100"),
+            ("Arrests per 100 contacts", figures.share(figures.actions["arrest"]), "per100"),
+            ("Uses of force per 100 contacts", figures.share(figures.actions["use_of_force"]),
+             "per100"),
+            ("Contacts where someone was hurt", figures.injured, "count"),
+            ("Median review turnaround", figures.review.median_hours, "hours"),
+            ("Share of decisions that returned an entry",
+             rate(figures.review.returns, figures.review.decisions), "percent"),
+            ("Contacts at the officer's assigned schools",
+             figures.share(figures.at_assigned_school), "percent"),
+        )
+    return [Trend(label, this, previous, unit)
+            for (label, this, unit), (_, previous, _) in zip(pick(now), pick(before), strict=True)]
+
+
+def start_month() -> int:
+    """The month the district's school year starts (SRO_SCHOOL_YEAR_START_MONTH)."""
+    return current_app.config["SRO_SCHOOL_YEAR_START_MONTH"]
+
+
+def today() -> date:
+    """Today in the district."""
+    return to_local(utcnow()).date()
+
+
+TURNAROUND_BANDS = ((24, "Within a day"), (72, "1 to 3 days"), (168, "3 to 7 days"),
+                    (math.inf, "More than a week"))
+
+
+def turnaround_bands(hours: list[float]) -> list[tuple[str, int]]:
+    """How many decisions fell in each band of hours from submission."""
+    counts = Counter(next(text for limit, text in TURNAROUND_BANDS if value < limit)
+                     for value in hours)
+    return [(text, counts[text]) for _, text in TURNAROUND_BANDS]
+
+
+def charts(figures: YearFigures) -> dict[str, Chart]:
+    """The report's charts; each sits beside a table of the same numbers."""
+    kinds = [rules.label(c) for c in rules.CLASSIFICATIONS]
+    schools = list(figures.schools.values())
+    races = figures.equity["perceived_race"].values()
+    return {
+        "months": stacked_columns(
+            "Contacts by month and classification", [m.strftime("%b") for m in figures.by_month],
+            kinds, [[month[c] for c in rules.CLASSIFICATIONS] for month in figures.by_month.values()]),
+        "schools": horizontal(
+            "Contacts by school and classification", [s.name for s in schools], kinds,
+            [[s.by_classification[c] for c in rules.CLASSIFICATIONS] for s in schools]),
+        "actions": horizontal(
+            "Enforcement actions per 100 contacts",
+            [rules.label(a) for a in rules.ENFORCEMENT_ACTIONS], ["Per 100 contacts"],
+            [[round(figures.share(figures.actions[a]) or 0, 1)] for a in rules.ENFORCEMENT_ACTIONS]),
+        "race": horizontal(
+            "Share of students described, in all contacts and in enforcement contacts, "
+            "by perceived race", [g.label for g in races],
+            ["Share of all contacts", "Share of enforcement contacts"],
+            [[round(rate(g.students, figures.students_described) or 0, 1),
+              round(rate(g.in_enforcement, figures.students_in_enforcement) or 0, 1)]
+             for g in races], unit="%"),
+        "turnaround": horizontal(
+            "Review decisions by time from submission",
+            [text for text, _ in turnaround_bands(figures.review.hours)], ["Decisions"],
+            [[count] for _, count in turnaround_bands(figures.review.hours)]),
+    }

@@ -1,0 +1,108 @@
+"""Bar charts laid out on the server, drawn as inline SVG by templates/_charts.html.
+
+No chart library reaches the browser: the layout is plain arithmetic here,
+colours come from CSS classes (series-0, series-1, ...), and every chart
+stands beside a table of its numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+WIDTH = 640
+LABEL_WIDTH = 200  # horizontal charts: the category names
+VALUE_ROOM = 56  # horizontal charts: the value written after each bar
+ROW = 26
+BAR = 16
+COLUMN_HEIGHT = 200
+AXIS_ROOM = 24
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    series: int
+    title: str  # shown as a tooltip: category, series and value
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+
+
+@dataclass(frozen=True)
+class Chart:
+    title: str
+    width: int
+    height: int
+    bars: list[Bar]
+    texts: list[Text]
+    lines: list[tuple[float, float, float, float]]
+    series: list[str]
+
+
+def nice_ceiling(value: float) -> float:
+    """The next round number at or above value (1, 2 or 5 times a power of ten)."""
+    if value <= 0:
+        return 1
+    power = 10 ** math.floor(math.log10(value))
+    return next(step * power for step in (1, 2, 5, 10) if step * power >= value)
+
+
+def _number(value: float, unit: str) -> str:
+    """Counts as whole numbers; rates and shares (any unit, or a fraction) to one decimal."""
+    whole = float(value).is_integer() and not unit
+    return (f"{value:,.0f}" if whole else f"{value:,.1f}") + unit
+
+
+def horizontal(title: str, categories: list[str], series: list[str],
+               values: list[list[float]], *, unit: str = "") -> Chart:
+    """One row per category, one bar per series in the row (grouped side by side)."""
+    top = max((v for row in values for v in row), default=0)
+    scale = (WIDTH - LABEL_WIDTH - VALUE_ROOM) / nice_ceiling(top)
+    row_height = max(ROW, BAR * len(series) + 10)
+    bars, texts = [], []
+    for index, (category, row) in enumerate(zip(categories, values, strict=True)):
+        y = index * row_height + 4
+        texts.append(Text(LABEL_WIDTH - 8, y + BAR * len(series) / 2 + 4, category, "end"))
+        for number, value in enumerate(row):
+            bar_y = y + number * BAR
+            bars.append(Bar(LABEL_WIDTH, bar_y, value * scale, BAR - 2, number,
+                            f"{category}, {series[number]}: {_number(value, unit)}"))
+            texts.append(Text(LABEL_WIDTH + value * scale + 4, bar_y + BAR - 5,
+                              _number(value, unit)))
+    height = len(categories) * row_height + 8
+    return Chart(title, WIDTH, height, bars, texts, [(LABEL_WIDTH, 0, LABEL_WIDTH, height)],
+                 series)
+
+
+def stacked_columns(title: str, categories: list[str], series: list[str],
+                    values: list[list[float]]) -> Chart:
+    """One column per category, its series stacked; a scale on the left."""
+    top = nice_ceiling(max((sum(row) for row in values), default=0))
+    left, plot_width = 48, WIDTH - 56
+    step = plot_width / max(len(categories), 1)
+    scale = COLUMN_HEIGHT / top
+    bars, texts, lines = [], [], []
+    for tick in (0, top / 2, top):
+        y = COLUMN_HEIGHT - tick * scale + 8
+        lines.append((left, y, WIDTH, y))
+        texts.append(Text(left - 6, y + 4, _number(tick, ""), "end"))
+    for index, (category, row) in enumerate(zip(categories, values, strict=True)):
+        x = left + index * step + step * 0.15
+        base = COLUMN_HEIGHT + 8
+        for number, value in enumerate(row):
+            height = value * scale
+            base -= height
+            if value:
+                bars.append(Bar(x, base, step * 0.7, height, number,
+                                f"{category}, {series[number]}: {_number(value, '')}"))
+        texts.append(Text(x + step * 0.35, COLUMN_HEIGHT + 8 + 18, category, "middle"))
+    return Chart(title, WIDTH, COLUMN_HEIGHT + 8 + AXIS_ROOM, bars, texts, lines, series)

@@ -1,0 +1,437 @@
+"""The annual program assessment: every figure against a hand-made school year.
+
+The district below is small enough to count on paper. School year 2025–26
+(August to July, America/Chicago) holds eight approved contacts; around them
+sit entries the assessment must leave out (waiting, returned, other years).
+The expected figures are worked out in the comments beside each entry.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import delete, select
+
+from logger import assessment, charts, config, contacts, review
+from logger.assessment import SchoolYear
+from logger.exports import pseudonym
+from logger.extensions import db
+from logger.models import Assignment, ContactRevision, School, User
+from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
+
+ZONE = ZoneInfo("America/Chicago")
+YEAR = SchoolYear(2025, 8)
+
+
+def _at(year, month, day, hour=12) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=ZONE)
+
+
+def _student(grade, races, gender, disability=False) -> dict:
+    return {"grade_band": grade, "perceived_race": races, "perceived_gender": gender,
+            "perceived_disability": disability}
+
+
+def _justified(entry: dict, alternatives: list[str], **extra) -> dict:
+    entry["justification"] = {
+        "basis": "The specific facts that made this action necessary, in the officer's words.",
+        "alternatives_tried": alternatives,
+        "why_last_resort": "Nothing short of it would have kept the students and staff safe.",
+        **extra}
+    return entry
+
+
+class Log:
+    """Logs an entry received an hour after the contact, and decides on it hours later."""
+
+    def __init__(self, supervisor: User):
+        self.supervisor = supervisor
+
+    def entry(self, officer: User, occurred: datetime, entry: dict):
+        entry["occurred_at"] = occurred.isoformat()
+        return make_contact(officer, entry, received_at=occurred + timedelta(hours=1))
+
+    def decide(self, contact, decision: str, after_hours: float, revision: int = 1):
+        received = contact.revisions[revision - 1].received_at
+        review.decide(self.supervisor, contact.id, revision, decision, "Read and checked.",
+                      decided_at=received + timedelta(hours=after_hours), client_addr=None)
+        db.session.commit()
+
+    def resubmit(self, contact, after_hours: float):
+        current = contact.current
+        fixed = dict(current.content, narrative="Added what the supervisor asked for.")
+        received = current.received_at + timedelta(hours=after_hours)
+        verdict = contacts.check(contact.officer, fixed, now=received)
+        contacts.save(contact.officer, contact.id, verdict, received_at=received,
+                      client_addr=None, base_revision=current.number)
+        db.session.commit()
+
+
+@pytest.fixture
+def year_of_entries(ctx):
+    """The hand-made district; returns the schools and the officer spread over four schools."""
+    lincoln, adams = make_school("LHS", "Lincoln High School"), make_school("AMS", "Adams Middle", "middle")
+    cedar, dale = make_school("CES", "Cedar Elementary", "elementary"), make_school("DES", "Dale Elementary", "elementary")
+    park = make_user("sgt.park", role="supervisor")
+    ruiz = make_user("ofc.ruiz", schools=[lincoln], supervisor=park)
+    chen = make_user("ofc.chen", schools=[adams], supervisor=park)
+    wide = make_user("ofc.wide", schools=[lincoln, adams, cedar, dale], supervisor=park)
+    make_user("ofc.gone", schools=[lincoln, adams, cedar, dale], active=False)
+    log = Log(park)
+    L, A = lincoln.id, adams.id
+
+    # 1. Lincoln, Oct: mentoring, 3 students, none described. Approved after 10 h.
+    one = log.entry(ruiz, _at(2025, 10, 6), mentoring_entry(L, students_involved=3))
+    log.decide(one, "approve", 10)
+    # 2. Lincoln, Oct: mentoring, one student described (high, Black, female). 20 h.
+    two = log.entry(ruiz, _at(2025, 10, 7), mentoring_entry(
+        L, students=[_student("high", ["black"], "female")]))
+    log.decide(two, "approve", 20)
+    # 3. Lincoln, Mar: disciplinary with a detention (discipline enforcement); one student
+    #    (high, two or more races, male, disability). Returned after 4 h, resent 2 h later,
+    #    revision 2 approved after 30 h.
+    three = log.entry(ruiz, _at(2026, 3, 3), _justified(mentoring_entry(
+        L, classification="disciplinary", mentoring_type=None, school_rule="defiance",
+        involvement_reason="The assistant principal asked for help with a student.",
+        actions=["detention"], students=[_student("high", ["white", "black"], "male", True)]),
+        ["verbal_deescalation"]))
+    log.decide(three, "return", 4)
+    log.resubmit(three, 6)
+    log.decide(three, "approve", 30, revision=2)
+    # 4. Lincoln, Mar: criminal, search and arrest, two students (high white male, high
+    #    Black male). 50 h.
+    four = log.entry(ruiz, _at(2026, 3, 4), _justified(arrest_entry(
+        L, students_involved=2, actions=["search", "arrest"],
+        students=[_student("high", ["white"], "male"), _student("high", ["black"], "male")]),
+        ["school_staff_involved", "verbal_deescalation"]))
+    log.decide(four, "approve", 50)
+    # 5. Adams, Oct: criminal, restraint and use of force, minor injury to the student;
+    #    one student (middle, Hispanic or Latino, male). 100 h.
+    five = log.entry(chen, _at(2025, 10, 8), _justified(arrest_entry(
+        A, offense_category="assault", actions=["restraint", "use_of_force"],
+        force_types=["physical_control"], students=[_student("middle", ["hispanic_latino"], "male")]),
+        ["none_feasible"], injuries="student_minor", supervisor_notified=True))
+    log.decide(five, "approve", 100)
+    # 6. Adams, Mar: disciplinary, verbal warning only, two students, none described. 2 h.
+    six = log.entry(chen, _at(2026, 3, 5), mentoring_entry(
+        A, classification="disciplinary", mentoring_type=None, school_rule="attendance",
+        involvement_reason="No attendance clerk was on site and the student left class.",
+        actions=["verbal_warning"], students_involved=2))
+    log.decide(six, "approve", 2)
+    # 7. Adams, Mar: mentoring. 8 h.
+    seven = log.entry(chen, _at(2026, 3, 6), mentoring_entry(A))
+    log.decide(seven, "approve", 8)
+    # 8. Adams, Mar: criminal, a citation; one student (middle, white, female). 200 h.
+    #    Stored under older rules: its justification lacks the facts (basis).
+    eight = log.entry(chen, _at(2026, 3, 9), _justified(arrest_entry(
+        A, offense_category="theft", actions=["citation"],
+        students=[_student("middle", ["white"], "female")]), ["parent_contacted"]))
+    log.decide(eight, "approve", 200)
+    revision = db.session.scalar(select(ContactRevision).filter_by(contact_id=eight.id))
+    revision.content = {**revision.content, "justification": {
+        k: v for k, v in revision.content["justification"].items() if k != "basis"}}
+    db.session.commit()
+
+    # Not counted: waiting for review (9), returned to the officer (10: a return after 12 h).
+    log.entry(ruiz, _at(2026, 4, 14), mentoring_entry(L))
+    ten = log.entry(chen, _at(2026, 4, 15), mentoring_entry(A))
+    log.decide(ten, "return", 12)
+    # Other years: one approved contact in 2024–25 (after 5 h), one in 2026–27.
+    before = log.entry(ruiz, _at(2024, 9, 10), mentoring_entry(L))
+    log.decide(before, "approve", 5)
+    after = log.entry(ruiz, _at(2026, 9, 1), arrest_entry(L))
+    log.decide(after, "approve", 1)
+
+    # Chen is moved from Adams to Lincoln: his four contacts are no longer at his school.
+    db.session.execute(delete(Assignment).where(Assignment.officer_id == chen.id))
+    db.session.add(Assignment(officer_id=chen.id, school_id=L))
+    db.session.commit()
+    return {"lincoln": L, "adams": A, "wide": wide}
+
+
+def test_activity_counts_approved_contacts_by_classification_school_and_month(year_of_entries):
+    figures = assessment.assess(YEAR)
+
+    assert figures.contacts == 8  # 9 waits, 10 was returned, the others are other years
+    assert figures.students_involved == 3 + 1 + 1 + 2 + 1 + 2 + 1 + 1
+    assert figures.by_classification == {"mentoring": 3, "disciplinary": 2, "criminal": 3}
+    assert figures.share(figures.by_classification["mentoring"]) == 37.5
+    months = {month: dict(counts) for month, counts in figures.by_month.items() if counts}
+    assert months == {date(2025, 10, 1): {"mentoring": 2, "criminal": 1},
+                      date(2026, 3, 1): {"disciplinary": 2, "criminal": 2, "mentoring": 1}}
+    assert list(figures.by_month) == YEAR.months()
+    schools = {school.name: (school.contacts, dict(school.by_classification))
+               for school in figures.schools.values()}
+    assert schools == {"Lincoln High School": (4, {"mentoring": 2, "disciplinary": 1, "criminal": 1}),
+                       "Adams Middle": (4, {"criminal": 2, "disciplinary": 1, "mentoring": 1})}
+
+
+def test_principles_3_and_4_count_discipline_enforcement_actions_and_injuries(year_of_entries):
+    figures = assessment.assess(YEAR)
+
+    assert figures.disciplinary == 2 and figures.share(figures.disciplinary) == 25.0
+    assert figures.discipline_enforcement == 1
+    assert dict(figures.actions) == {"detention": 1, "search": 1, "arrest": 1, "restraint": 1,
+                                     "use_of_force": 1, "citation": 1}
+    assert figures.enforcement == 4 and figures.share(figures.enforcement) == 50.0
+    by_school = {school.name: (dict(school.actions), school.enforcement,
+                               school.discipline_enforcement)
+                 for school in figures.schools.values()}
+    assert by_school == {
+        "Lincoln High School": ({"detention": 1, "search": 1, "arrest": 1}, 2, 1),
+        "Adams Middle": ({"restraint": 1, "use_of_force": 1, "citation": 1}, 2, 0)}
+    assert figures.justified == 3  # entry 8 lacks the facts
+    assert dict(figures.alternatives) == {"verbal_deescalation": 2, "school_staff_involved": 1,
+                                          "none_feasible": 1, "parent_contacted": 1}
+    assert figures.injury_contacts == 1 and dict(figures.injuries) == {"student_minor": 1}
+    assert figures.injured == 1
+
+
+def test_equity_counts_students_by_group_in_all_contacts_and_in_enforcement(year_of_entries):
+    figures = assessment.assess(YEAR)
+
+    assert (figures.students_described, figures.students_in_enforcement) == (6, 5)
+
+    def groups(dimension):
+        return {key: (g.students, g.in_enforcement, g.arrested, g.force)
+                for key, g in figures.equity[dimension].items() if g.students}
+
+    assert groups("perceived_race") == {"black": (2, 1, 1, 0), "white": (2, 2, 1, 0),
+                                        "two_or_more": (1, 1, 0, 0),
+                                        "hispanic_latino": (1, 1, 0, 1)}
+    assert groups("perceived_gender") == {"female": (2, 1, 0, 0), "male": (4, 4, 2, 1)}
+    assert groups("perceived_disability") == {"yes": (1, 1, 0, 0), "no": (5, 4, 2, 1)}
+    assert groups("grade_band") == {"high": (4, 3, 2, 0), "middle": (2, 2, 0, 1)}
+
+
+def test_principle_6_measures_review_turnaround_returns_and_waiting(year_of_entries):
+    review_figures = assessment.assess(YEAR).review
+
+    # Hours to each decision on the year's entries: 10, 20, 4, 30, 50, 100, 2, 8, 200, 12.
+    assert sorted(review_figures.hours) == [2, 4, 8, 10, 12, 20, 30, 50, 100, 200]
+    assert review_figures.median_hours == 16  # (12 + 20) / 2
+    assert review_figures.p90_hours == 100  # the 9th of 10
+    assert (review_figures.decisions, review_figures.returns) == (10, 2)
+    assert review_figures.entries_returned == 2
+    assert (review_figures.waiting, review_figures.with_officer) == (1, 1)
+    assert review_figures.oldest_waiting == _at(2026, 4, 14) + timedelta(hours=1)
+    assert assessment.turnaround_bands(review_figures.hours) == [
+        ("Within a day", 6), ("1 to 3 days", 2), ("3 to 7 days", 1), ("More than a week", 1)]
+
+
+def test_principle_11_measures_assigned_schools_and_officers_spread_thin(year_of_entries):
+    figures = assessment.assess(YEAR)
+
+    assert figures.at_assigned_school == 4  # Chen's four were at Adams, no longer his school
+    assert figures.share(figures.at_assigned_school) == 50.0
+    assert figures.officers == 3  # the deactivated officer is not counted
+    assert dict(figures.officers_schools) == {1: 2, 4: 1}
+    assert figures.spread_officers == [pseudonym(year_of_entries["wide"], names=False)]
+
+
+def test_the_trend_sets_each_key_figure_beside_the_previous_year(year_of_entries):
+    rows = {row.label: (row.this, row.previous)
+            for row in assessment.trend(assessment.assess(YEAR), assessment.assess(YEAR.previous))}
+
+    assert rows["Contacts"] == (8, 1)
+    assert rows["Mentoring share"] == (37.5, 100.0)
+    assert rows["Disciplinary share"] == (25.0, 0.0)
+    assert rows["Contacts with enforcement, per 100"] == (50.0, 0.0)
+    assert rows["Arrests per 100 contacts"] == (12.5, 0.0)
+    assert rows["Median review turnaround"] == (16, 5)
+    assert rows["Share of decisions that returned an entry"] == (20.0, 0.0)
+
+
+class _Tables(HTMLParser):
+    """The rows of every table with an id, as lists of cell texts."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tables, self._current, self._row, self._cell = {}, None, None, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("id"):
+            self._current = self.tables.setdefault(dict(attrs)["id"], [])
+        elif tag == "tr" and self._current is not None:
+            self._row = []
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self._current.append(self._row)
+            self._row = None
+        elif tag == "table":
+            self._current = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _page(client, auth, query="?year=2025"):
+    auth.login("eval.ode")
+    response = client.get("/assessment" + query)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_the_page_prints_the_same_figures_in_its_tables(year_of_entries, client, auth):
+    make_user("eval.ode", role="evaluator")
+    html = _page(client, auth)
+    tables = _Tables(html).tables
+
+    assert tables["by-classification"][1:] == [
+        ["Disciplinary", "2", "25.0%"], ["Criminal", "3", "37.5%"], ["Mentoring", "3", "37.5%"],
+        ["All", "8", "100.0%"]]
+    assert ["October 2025", "0", "1", "2", "3"] in tables["by-month"]
+    assert tables["discipline-by-school"][1:] == [
+        ["Adams Middle", "4", "1", "25.0%", "0", "0.0%"],
+        ["Lincoln High School", "4", "1", "25.0%", "1", "100.0%"],
+        ["All schools", "8", "2", "25.0%", "1", "50.0%"]]
+    assert ["Arrest", "1", "12.5"] in tables["actions"]
+    assert ["Any of these", "4", "50.0"] in tables["actions"]
+    assert ["Lincoln High School", "0 (0.0)", "1 (25.0)", "1 (25.0)", "0 (0.0)", "1 (25.0)",
+            "0 (0.0)", "2 (50.0)"] in tables["actions-by-school"]
+    assert ["Student, minor", "1"] in tables["injuries"]
+    # Black students: 2 of 6 described (33.3%), 1 of 5 in enforcement (20.0%), 50 per 100.
+    assert ["Black", "2", "33.3%", "1", "20.0%", "50.0", "1", "0"] in tables["equity-perceived_race"]
+    assert ["Two or more races", "1", "16.7%", "1", "20.0%", "100.0", "0", "0"] in \
+        tables["equity-perceived_race"]
+    assert ["All described", "6", "100.0%", "5", "100.0%", "83.3", "", ""] in \
+        tables["equity-grade_band"]
+    assert tables["turnaround"][1:] == [["Within a day", "6"], ["1 to 3 days", "2"],
+                                        ["3 to 7 days", "1"], ["More than a week", "1"]]
+    assert ["Median review turnaround", "16.0 h", "5.0 h", "+11.0 h"] in tables["trend-table"]
+    assert ["Mentoring share", "37.5%", "100.0%", "−62.5 points"] in tables["trend-table"]
+    assert ["4", "1"] in tables["officers-by-schools"]
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "3 of 4 contacts with enforcement (75.0%) carry every part of the justification" in text
+    assert "50.0% of contacts (4 of 8) happened at a school the officer is assigned to" in text
+    assert "Half came within 16.0 h of the entry reaching them, nine in ten within 100.0 h" in text
+    assert "1 entry waits for review and 1 was returned to officers" in text
+
+
+def test_every_chart_is_inline_svg_beside_a_table_and_nothing_is_fetched(year_of_entries,
+                                                                         client, auth):
+    make_user("eval.ode", role="evaluator")
+    html = _page(client, auth)
+
+    assert html.count("<svg") == 5
+    assert html.count('role="img"') == 5
+    assert "<script" not in html.split("<main", 1)[1]  # drawn on the server
+    assert re.findall(r'<rect [^>]*class="series-\d"', html)
+    tables = _Tables(html).tables
+    for table_id in ("by-month", "by-school", "actions", "equity-perceived_race", "turnaround"):
+        assert tables[table_id], table_id
+
+
+def test_the_page_offers_the_years_with_entries_and_refuses_others(year_of_entries, client, auth):
+    make_user("eval.ode", role="evaluator")
+    html = _page(client, auth)
+    assert re.findall(r'<option value="(\d+)"', html) == ["2026", "2025", "2024"]
+
+    response = client.get("/assessment?year=1999")
+    assert response.status_code == 404
+    assert "Choose a school year from the list." in response.get_data(as_text=True)
+    assert client.get("/assessment?year=x' OR 1=1").status_code == 404
+
+
+def test_a_year_without_a_previous_one_says_there_is_nothing_to_compare(year_of_entries, client,
+                                                                       auth):
+    make_user("eval.ode", role="evaluator")
+    html = _page(client, auth, "?year=2024")
+    assert "No entries from 2023–24 to compare with." in html
+
+
+def test_the_print_stylesheet_drops_the_menus(client, auth, ctx):
+    css = client.get("/static/app.css").get_data(as_text=True)
+    printed = css.split("@media print", 1)[1]
+    assert ".topbar nav" in printed and ".no-print" in printed
+
+
+@pytest.mark.parametrize("role, status", [("officer", 403), ("supervisor", 403),
+                                          ("evaluator", 200), ("admin", 200)])
+def test_only_evaluators_and_admins_open_the_assessment(ctx, client, auth, role, status):
+    make_user("someone", role=role)
+    auth.login("someone")
+    assert client.get("/assessment").status_code == status
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, ctx):
+    response = client.get("/assessment")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_an_empty_database_says_what_will_appear(ctx, client, auth):
+    make_user("eval.ode", role="evaluator")
+    auth.login("eval.ode")
+    html = client.get("/assessment").get_data(as_text=True)
+    assert "No entries have been recorded yet" in html
+
+
+@pytest.mark.parametrize("first, start_month, label, first_day, last_day", [
+    (2025, 8, "2025–26", date(2025, 8, 1), date(2026, 7, 31)),
+    (2099, 7, "2099–00", date(2099, 7, 1), date(2100, 6, 30)),
+    (2026, 1, "2026", date(2026, 1, 1), date(2026, 12, 31)),
+])
+def test_a_school_year_runs_twelve_months_from_the_start_month(first, start_month, label,
+                                                               first_day, last_day):
+    year = SchoolYear(first, start_month)
+    assert (year.label, year.first_day, year.last_day) == (label, first_day, last_day)
+    assert len(year.months()) == 12 and year.months()[0] == first_day
+    assert year.months()[-1] == last_day.replace(day=1)
+
+
+@pytest.mark.parametrize("day, first", [(date(2025, 7, 31), 2024), (date(2025, 8, 1), 2025),
+                                        (date(2026, 1, 15), 2025)])
+def test_a_day_belongs_to_the_school_year_that_started_before_it(day, first):
+    assert SchoolYear.containing(day, 8).first == first
+
+
+def test_the_default_year_is_the_last_that_ended_else_the_one_under_way():
+    years = [SchoolYear(2026, 8), SchoolYear(2025, 8)]
+    assert assessment.default_year(years, date(2026, 11, 28)) == SchoolYear(2025, 8)
+    assert assessment.default_year(years[:1], date(2026, 11, 28)) == SchoolYear(2026, 8)
+    assert assessment.default_year([], date(2026, 11, 28)) is None
+
+
+@pytest.mark.parametrize("values, median, p90", [
+    ([5], 5, 5), ([1, 2], 1.5, 2), (list(range(1, 11)), 5.5, 9), (list(range(1, 101)), 50.5, 90),
+])
+def test_turnaround_percentiles_use_the_median_and_the_nearest_rank(values, median, p90):
+    figures = assessment.ReviewFigures(hours=[float(v) for v in values])
+    assert (figures.median_hours, figures.p90_hours) == (median, p90)
+
+
+def test_no_decisions_give_no_turnaround_rather_than_zero():
+    assert (assessment.ReviewFigures().median_hours, assessment.ReviewFigures().p90_hours) == \
+        (None, None)
+
+
+@pytest.mark.parametrize("value, ceiling", [(0, 1), (0.3, 0.5), (7, 10), (10, 10), (11, 20),
+                                            (180, 200), (201, 500)])
+def test_chart_scales_end_on_a_round_number(value, ceiling):
+    assert charts.nice_ceiling(value) == pytest.approx(ceiling)
+
+
+def test_bars_are_drawn_in_proportion_to_their_values():
+    chart = charts.horizontal("t", ["a", "b"], ["s"], [[10], [5]])
+    assert chart.bars[0].width == pytest.approx(2 * chart.bars[1].width)
+    columns = charts.stacked_columns("t", ["a", "b"], ["x", "y"], [[2, 2], [1, 0]])
+    assert columns.bars[0].height == pytest.approx(2 * columns.bars[2].height)
+    assert len(columns.bars) == 3  # no empty bar for a zero
+
+
+@pytest.mark.parametrize("month", [0, 13, "August"])
+def test_the_app_refuses_a_school_year_that_starts_in_no_month(month):
+    with pytest.raises(RuntimeError, match="SRO_SCHOOL_YEAR_START_MONTH"):
+        config.check_school_year_start(month)
