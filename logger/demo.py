@@ -1,10 +1,13 @@
-"""A demo district: three schools, nine accounts and a school year of believable contacts.
+"""A demo district: three schools, nine accounts and school years of believable contacts.
 
 Everything here is invented. Contacts are drawn from the scenario tables below
-(each says how many times a year it happens), placed on school days of the
-year that ends `today`, and stored through the same rules and the same
-`contacts.save()` as an officer's entries. An entry the rules refuse or warn
-about is a bug in this module, so it raises.
+(each says how many times a year it happens), placed on school days of the two
+school years before the one under way and of that one up to `today`, and
+stored through the same rules and the same `contacts.save()` as an officer's
+entries. In the earliest year, before the program took the COPS principles to
+heart, officers were drawn into school discipline twice as often, so the
+annual assessment has a trend to show. An entry the rules refuse or warn about
+is a bug in this module, so it raises.
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import select
 
 from . import accounts, contacts, review, rules
+from .assessment import SchoolYear
 from .clock import district_zone, utcnow
 from .extensions import db
 from .models import Contact, School, User
@@ -670,6 +675,8 @@ ARRESTS = (
 SCENARIOS = MENTORING + DISCIPLINE + CRIME_REPORTS + CITATIONS_AND_SEARCHES + DETENTIONS + ARRESTS
 
 
+YEARS_BEFORE = 2  # full school years before the one under way
+BEFORE_REFORM_DISCIPLINE = 2  # the earliest year: disciplinary contacts twice as common
 WAITING_DAYS, WAITING_SHARE = 14, 0.7  # recent entries mostly still wait for review
 DECISION_DELAY_HOURS = (2, 72)
 RETURN_SHARE, FIXED_SHARE = 0.06, 0.7
@@ -701,7 +708,7 @@ def database_is_empty() -> bool:
 
 
 def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str, str]]:
-    """Add the demo district and its school year of contacts; return (username, role, password)."""
+    """Add the demo district and its school years of contacts; return (username, role, password)."""
     zone = district_zone()
     today = today or utcnow().astimezone(zone).date()
     rng = random.Random(seed)
@@ -713,13 +720,15 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
     db.session.flush()  # schools and assignments get their ids
     posts = [(officer, school) for officer in users if officer.role == "officer"
              for school in officer.schools]
-    days = _school_days(today)
     cutoff = datetime.combine(today, time(), zone)  # entries reach the server before today
-    deck = [scenario for scenario in SCENARIOS for _ in range(scenario.count)]
-    rng.shuffle(deck)
-    for scenario in deck:
-        officer, school = _post_for(scenario, posts, rng)
-        _log_contact(officer, scenario, school, rng.choice(days), cutoff, zone, rng)
+    under_way = SchoolYear.containing(today, current_app.config["SRO_SCHOOL_YEAR_START_MONTH"])
+    for back in range(YEARS_BEFORE, -1, -1):
+        year = SchoolYear(under_way.first - back, under_way.start_month)
+        whole_year = _school_days(year.first_day, year.following.first_day)
+        days = _school_days(year.first_day, min(year.following.first_day, today))
+        for scenario in _deck(len(days) / len(whole_year), back == YEARS_BEFORE, rng):
+            officer, school = _post_for(scenario, posts, rng)
+            _log_contact(officer, scenario, school, rng.choice(days), cutoff, zone, rng)
     db.session.flush()
     _review_the_year(cutoff, rng)
     return [(user.username, user.role, DEMO_PASSWORD) for user in users]
@@ -762,10 +771,24 @@ def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random
                   decided_at=approved, client_addr=None)
 
 
-def _school_days(today: date) -> list[date]:
-    """The weekdays of the year before `today` when school is in session."""
-    first = today - timedelta(days=365)
-    days = (first + timedelta(days=n) for n in range((today - first).days))
+def _deck(share: float, before_reform: bool, rng: random.Random) -> list[Scenario]:
+    """A year's contacts in random order: `share` of a whole year's, more discipline before reform.
+
+    Fractional counts round up with that probability, so rare contacts still happen.
+    """
+    deck = []
+    for scenario in SCENARIOS:
+        expected = scenario.count * share * (
+            BEFORE_REFORM_DISCIPLINE if before_reform and scenario.classification == "disciplinary"
+            else 1)
+        deck += [scenario] * (int(expected) + (rng.random() < expected % 1))
+    rng.shuffle(deck)
+    return deck
+
+
+def _school_days(first: date, end: date) -> list[date]:
+    """The weekdays from `first` up to (not including) `end` when school is in session."""
+    days = (first + timedelta(days=n) for n in range((end - first).days))
     return [day for day in days
             if day.weekday() < 5 and not _on_break(day) and not _thanksgiving_break(day)]
 

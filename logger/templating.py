@@ -84,7 +84,8 @@ def change(this: float | None, previous: float | None, unit: str) -> str:
     """The change from last year: '+12', '−2.5 points', '+1.0 h'; '—' when either is missing."""
     if this is None or previous is None:
         return "—"
-    difference = this - previous
+    places = 0 if unit == "count" else 1  # the change between the figures as printed
+    difference = round(this, places) - round(previous, places)
     sign = "+" if difference > 0 else "−" if difference < 0 else "±"
     size = abs(difference)
     return {"count": f"{sign}{size:,.0f}", "percent": f"{sign}{size:.1f} points",
