@@ -62,9 +62,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         reviews,
         shell,
         templating,
+        transparency_views,
     )
     for module in (auth, home, entries, reviews, audit_views, export_views, assessment_views,
-                   shell, api):
+                   transparency_views, shell, api):
         app.register_blueprint(module.bp)
     errors.register(app)
     headers.register(app)

@@ -20,7 +20,7 @@ from sqlalchemy import and_, func, select
 
 from . import rules
 from .charts import Chart, horizontal, stacked_columns
-from .clock import day_start, to_local, utcnow
+from .clock import day_start, to_local
 from .exports import pseudonym
 from .extensions import db
 from .models import Assignment, Contact, ContactRevision, ReviewDecision, School, User
@@ -358,11 +358,6 @@ def trend(now: YearFigures, before: YearFigures) -> list[Trend]:
 def start_month() -> int:
     """The month the district's school year starts (SRO_SCHOOL_YEAR_START_MONTH)."""
     return current_app.config["SRO_SCHOOL_YEAR_START_MONTH"]
-
-
-def today() -> date:
-    """Today in the district."""
-    return to_local(utcnow()).date()
 
 
 TURNAROUND_BANDS = ((24, "Within a day"), (72, "1 to 3 days"), (168, "3 to 7 days"),

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 
 from . import assessment
 from .auth import role_required
+from .clock import today
 
 bp = Blueprint("assessment", __name__, url_prefix="/assessment")
 
@@ -22,14 +23,14 @@ def report():
             problem = "No entries fall in that school year. Choose a school year from the list."
             return render_template("assessment.html", years=years, year=None, problem=problem), 404
     else:
-        year = assessment.default_year(years, assessment.today())
+        year = assessment.default_year(years, today())
     if year is None:
         return render_template("assessment.html", years=years, year=None)
     figures = assessment.assess(year)
     previous = assessment.assess(year.previous) if year.previous in years else None
     return render_template(
         "assessment.html", years=years, year=year, figures=figures, previous=previous,
-        charts=assessment.charts(figures), today=assessment.today(),
+        charts=assessment.charts(figures), today=today(),
         dimensions=assessment.EQUITY_DIMENSIONS,
         trend=assessment.trend(figures, previous) if previous else [],
         turnaround=assessment.turnaround_bands(figures.review.hours))

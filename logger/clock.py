@@ -23,6 +23,11 @@ def to_local(moment: datetime) -> datetime:
     return moment.astimezone(district_zone())
 
 
+def today() -> date:
+    """Today in the district."""
+    return to_local(utcnow()).date()
+
+
 def local_input_value(moment: datetime) -> str:
     """The value of a datetime-local input showing this time."""
     return to_local(moment).strftime(LOCAL_INPUT_FORMAT)

@@ -219,6 +219,17 @@ class AuditEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
+class Setting(db.Model):
+    """A district-wide choice an admin makes in the app, e.g. publishing the public summary."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(sa.JSON)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
 class AuditIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit event."""
 

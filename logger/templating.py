@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import request
 
-from . import rules
+from . import rules, transparency
 from .clock import to_local
 
 
@@ -111,3 +111,4 @@ def register(app) -> None:
     app.add_template_filter(figure)
     app.add_template_global(change)
     app.add_template_global(rules.label, "label")
+    app.add_template_global(transparency.is_published, "public_summary_published")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,6 +21,7 @@ from logger.exports import pseudonym
 from logger.extensions import db
 from logger.models import Assignment, ContactRevision, User
 from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
+from tests.html_tables import tables_in
 
 ZONE = ZoneInfo("America/Chicago")
 YEAR = SchoolYear(2025, 8)
@@ -246,37 +246,6 @@ def test_the_trend_sets_each_key_figure_beside_the_previous_year(year_of_entries
     assert rows["Share of decisions that returned an entry"] == (20.0, 0.0)
 
 
-class _Tables(HTMLParser):
-    """The rows of every table with an id, as lists of cell texts."""
-
-    def __init__(self, html: str):
-        super().__init__()
-        self.tables, self._current, self._row, self._cell = {}, None, None, None
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table" and dict(attrs).get("id"):
-            self._current = self.tables.setdefault(dict(attrs)["id"], [])
-        elif tag == "tr" and self._current is not None:
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self._current.append(self._row)
-            self._row = None
-        elif tag == "table":
-            self._current = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
 def _page(client, auth, query="?year=2025"):
     auth.login("eval.ode")
     response = client.get("/assessment" + query)
@@ -287,7 +256,7 @@ def _page(client, auth, query="?year=2025"):
 def test_the_page_prints_the_same_figures_in_its_tables(year_of_entries, client, auth):
     make_user("eval.ode", role="evaluator")
     html = _page(client, auth)
-    tables = _Tables(html).tables
+    tables = tables_in(html)
 
     assert tables["by-classification"][1:] == [
         ["Disciplinary", "2", "25.0%"], ["Criminal", "3", "37.5%"], ["Mentoring", "3", "37.5%"],
@@ -329,7 +298,7 @@ def test_every_chart_is_inline_svg_beside_a_table_and_nothing_is_fetched(year_of
     assert html.count('role="img"') == 5
     assert "<script" not in html.split("<main", 1)[1]  # drawn on the server
     assert re.findall(r'<rect [^>]*class="series-\d"', html)
-    tables = _Tables(html).tables
+    tables = tables_in(html)
     for table_id in ("by-month", "by-school", "actions", "equity-perceived_race", "turnaround"):
         assert tables[table_id], table_id
 

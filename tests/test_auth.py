@@ -88,8 +88,12 @@ def test_sign_in_returns_to_the_page_asked_for(client, auth, officer):
     assert client.post("/login?next=/entries/new", data=data).location == "/entries/new"
 
 
+PUBLIC_SUMMARY = ("transparency.summary", "transparency.summary_csv")
+
+
 def test_every_page_but_sign_in_requires_signing_in(app, client):
-    open_endpoints = {"auth.login", "static", "shell.service_worker", "shell.manifest"}
+    open_endpoints = {"auth.login", "static", "shell.service_worker", "shell.manifest",
+                      *PUBLIC_SUMMARY}  # open to anyone once published: tests/test_transparency.py
     for rule in app.url_map.iter_rules():
         if rule.endpoint in open_endpoints:
             continue
@@ -106,7 +110,8 @@ def test_every_page_but_sign_in_requires_signing_in(app, client):
 
 def test_every_view_declares_its_roles(app):
     """A view without role_required would be open to every signed-in role."""
-    exempt = {"auth.login", "auth.logout", "static", "shell.service_worker", "shell.manifest"}
+    exempt = {"auth.login", "auth.logout", "static", "shell.service_worker", "shell.manifest",
+              *PUBLIC_SUMMARY}
     for endpoint, view in app.view_functions.items():
         if endpoint not in exempt:
             assert hasattr(view, "allowed_roles"), endpoint

@@ -1,0 +1,278 @@
+"""The public summary: off until an admin publishes it, and no small count ever leaks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from logger import review, transparency
+from logger.extensions import db
+from logger.models import AuditEvent, School, Setting, User
+from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
+from tests.html_tables import tables_in
+
+ZONE = ZoneInfo("America/Chicago")
+CLASSES = ("disciplinary", "criminal", "mentoring")
+COUNTED = ("disciplinary", "criminal", "mentoring", "citation", "search", "detention",
+           "restraint", "arrest", "use_of_force")
+
+
+def _disciplinary(school_id: int, **changes) -> dict:
+    return mentoring_entry(school_id, classification="disciplinary", mentoring_type=None,
+                           school_rule="defiance", actions=["verbal_warning"],
+                           involvement_reason="The assistant principal asked for help.", **changes)
+
+
+def _citation(school_id: int, **changes) -> dict:
+    return arrest_entry(school_id, actions=["citation"], offense_category="theft", **changes)
+
+
+@pytest.fixture
+def quarter(app):
+    """2026 Q1 at three schools, approved; the true counts, with what they would give away:
+
+    Adams:   mentoring 12, disciplinary 3, criminal 1 (an arrest)
+    Lincoln: mentoring 10, criminal 10 (9 arrests, 1 citation)
+    Cedar:   mentoring 4, criminal 2 (arrests)
+
+    Exact totals would reveal Cedar's 4 mentoring contacts (26 - 12 - 10), Adams's 3
+    disciplinary contacts (the only ones) and Lincoln's one citation.
+    """
+    with app.app_context():
+        park = make_user("sgt.park", role="supervisor")
+        plan = {("AMS", "Adams Middle"): [mentoring_entry] * 12 + [_disciplinary] * 3 + [arrest_entry],
+                ("LHS", "Lincoln High School"): [mentoring_entry] * 10 + [arrest_entry] * 9 + [_citation],
+                ("CES", "Cedar Elementary"): [mentoring_entry] * 4 + [arrest_entry] * 2}
+        moment = datetime(2026, 2, 2, 10, tzinfo=ZONE)
+        for (code, name), builders in plan.items():
+            school = make_school(code, name)
+            officer = make_user(f"ofc.{code.lower()}", schools=[school], supervisor=park)
+            for builder in builders:
+                moment += timedelta(hours=1)
+                contact = make_contact(officer, builder(school.id, occurred_at=moment.isoformat()),
+                                       received_at=moment + timedelta(minutes=5))
+                review.decide(park, contact.id, 1, "approve", "Checked.",
+                              decided_at=moment + timedelta(hours=2), client_addr=None)
+        # Not counted: one waiting for review in Q1, one approved in the quarter under way.
+        lincoln = db.session.scalar(select(School).filter_by(code="LHS"))
+        officer = db.session.scalar(select(User).filter_by(username="ofc.lhs"))
+        make_contact(officer, mentoring_entry(lincoln.id, occurred_at=moment.isoformat()),
+                     received_at=moment + timedelta(minutes=5))
+        now = datetime.now(ZONE)
+        recent = make_contact(officer, mentoring_entry(lincoln.id), received_at=now)
+        review.decide(park, recent.id, 1, "approve", None, decided_at=now, client_addr=None)
+        db.session.commit()
+        make_user("admin.lee", role="admin")
+
+
+def _publish(client, auth, choice="yes"):
+    auth.login("admin.lee")
+    response = client.post("/public-summary/publishing",
+                           data={"published": choice,
+                                 "csrf_token": auth.csrf_token("/public-summary/publishing")})
+    auth.logout()
+    return response
+
+
+def _published_rows(client) -> list[dict]:
+    response = client.get("/public-summary.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+
+
+def _first_quarter(rows: list[dict]) -> list[dict]:
+    return [row for row in rows if row["quarter"] == "2026-Q1"]
+
+
+def test_the_summary_is_off_until_an_admin_publishes_it(app, quarter, client, auth):
+    for path in ("/public-summary", "/public-summary.csv"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert "has not published a public summary" in response.get_data(as_text=True)
+    assert "public summary" not in client.get("/login").get_data(as_text=True)
+
+    assert _publish(client, auth).status_code == 302
+
+    assert client.get("/public-summary").status_code == 200  # signed out: anyone
+    assert "public summary of the SRO program" in client.get("/login").get_data(as_text=True)
+    assert _publish(client, auth, "no").status_code == 302
+    assert client.get("/public-summary").status_code == 404
+    assert client.get("/public-summary.csv").status_code == 404
+    with app.app_context():
+        actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert [a for a in actions if a.startswith("public_summary")] == [
+        "public_summary.published", "public_summary.withdrawn"]
+
+
+@pytest.mark.parametrize("role", ["officer", "supervisor", "evaluator"])
+def test_only_an_admin_may_publish(app, client, auth, role):
+    with app.app_context():
+        make_user("someone", role=role)
+    auth.login("someone")
+    assert client.get("/public-summary/publishing").status_code == 403
+    response = client.post("/public-summary/publishing",
+                           data={"published": "yes", "csrf_token": auth.csrf_token("/")})
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.get(Setting, transparency.SETTING) is None
+
+
+def test_publishing_needs_a_csrf_token_and_a_clear_choice(app, client, auth):
+    with app.app_context():
+        make_user("admin.lee", role="admin")
+    auth.login("admin.lee")
+    assert client.post("/public-summary/publishing", data={"published": "yes"}).status_code == 400
+    token = auth.csrf_token("/public-summary/publishing")
+    assert client.post("/public-summary/publishing",
+                       data={"published": "maybe", "csrf_token": token}).status_code == 400
+    with app.app_context():
+        assert not transparency.is_published()
+
+
+def test_signed_out_visitors_cannot_reach_the_switch(app, client):
+    response = client.post("/public-summary/publishing", data={"published": "yes"})
+    assert response.status_code in (302, 400)
+    with app.app_context():
+        assert not transparency.is_published()
+
+
+def test_the_admin_previews_exactly_what_the_public_would_see(quarter, client, auth):
+    auth.login("admin.lee")
+    preview = tables_in(client.get("/public-summary/publishing").get_data(as_text=True))
+    auth.logout()
+    _publish(client, auth)
+    public = tables_in(client.get("/public-summary").get_data(as_text=True))
+    assert preview == public and public
+
+
+def test_counts_from_1_to_9_appear_nowhere_public(quarter, client, auth):
+    _publish(client, auth)
+    page = client.get("/public-summary").get_data(as_text=True)
+    rows = _published_rows(client)
+
+    cells = [cell for table in tables_in(page).values() for row in table[1:] for cell in row[1:]]
+    cells += [row[measure] for row in rows for measure in (*COUNTED, "all_contacts")]
+    assert cells
+    for cell in cells:
+        assert re.fullmatch(r"0|[1-9]\d+|<10|(0|[1-9]\d+)\+", cell), cell
+
+
+def test_cells_show_the_counts_and_suppress_the_small_ones(quarter, client, auth):
+    _publish(client, auth)
+    by_school = {row["school"]: row for row in _first_quarter(_published_rows(client))}
+
+    assert {k: by_school["Adams Middle"][k] for k in (*CLASSES, "arrest", "all_contacts")} == {
+        "disciplinary": "<10", "criminal": "<10", "mentoring": "12", "arrest": "<10",
+        "all_contacts": "12+"}
+    assert {k: by_school["Lincoln High School"][k] for k in (*CLASSES, "all_contacts", "citation")} == {
+        "disciplinary": "0", "criminal": "10", "mentoring": "10", "all_contacts": "20",
+        "citation": "<10"}
+    district = by_school["All schools"]
+    assert district["arrest"] == "12"  # three hidden counts adding to 12: each could be 1 to 9
+    assert district["mentoring"] == "22+"  # exact 26 would give Cedar's 4 away
+    assert district["disciplinary"] == "<10"
+    assert district["use_of_force"] == "0"
+
+
+def test_only_approved_contacts_of_quarters_that_ended_are_counted(quarter, client, auth):
+    _publish(client, auth)
+    rows = _published_rows(client)
+    assert {row["quarter"] for row in rows} == {"2026-Q1"}  # not the quarter under way
+    lincoln = next(row for row in rows if row["school"] == "Lincoln High School")
+    assert lincoln["mentoring"] == "10"  # the entry waiting for review is left out
+
+
+def test_no_officer_narrative_or_student_appears(quarter, client, auth):
+    _publish(client, auth)
+    public = client.get("/public-summary").get_data(as_text=True) + \
+        client.get("/public-summary.csv").get_data(as_text=True)
+    for secret in ("ofc.", "sgt.park", "person-", "knife", "perceived", "white", "grade"):
+        assert secret not in public.lower(), secret
+
+
+def _attack(rows: list[dict]) -> dict[tuple[str, str], set[int]]:
+    """Every value each '<10' cell could hold, given every exact total published beside it.
+
+    Totals are equations over cells; cells linked by equations are solved together by
+    trying every value from 1 to 9 for each hidden one.
+    """
+    schools, district = rows[:-1], rows[-1]
+    known = {(r["school"], m): int(r[m]) for r in schools for m in COUNTED if r[m] != "<10"}
+    hidden = [(r["school"], m) for r in schools for m in COUNTED if r[m] == "<10"]
+    equations = [([(r["school"], m) for m in CLASSES], r["all_contacts"]) for r in schools]
+    equations += [([(r["school"], m) for r in schools], district[m]) for m in COUNTED]
+    equations.append(([(r["school"], m) for r in schools for m in CLASSES],
+                      district["all_contacts"]))
+    equations = [(cells, total) for cells, total in equations if not total.endswith("+")]
+    groups = {cell: {cell} for cell in hidden}
+    for cells, _ in equations:
+        linked = set().union(*(groups[c] for c in cells if c in groups))
+        for cell in linked:
+            groups[cell] = linked
+    possible = {}
+    for group in {frozenset(g) for g in groups.values()}:
+        order = sorted(group)
+        relevant = [(cells, total) for cells, total in equations if set(cells) & group]
+        seen = {cell: set() for cell in order}
+        for values in itertools.product(range(1, 10), repeat=len(order)):
+            guess = {**known, **dict(zip(order, values))}
+            if all(_holds(sum(guess[c] for c in cells), total) for cells, total in relevant):
+                for cell, value in zip(order, values):
+                    seen[cell].add(value)
+        possible.update(seen)
+    return possible
+
+
+def _holds(value: int, total: str) -> bool:
+    return 1 <= value <= 9 if total == "<10" else value == int(total)
+
+
+def _naive(rows: list[dict], true_totals: dict[str, int]) -> list[dict]:
+    """The same cells with exact totals: what publishing without adjusting would give away."""
+    *schools, district = [dict(row) for row in rows]
+    district.update({measure: str(value) for measure, value in true_totals.items()})
+    for row in schools:
+        if row["all_contacts"].endswith("+"):
+            row["all_contacts"] = {"Adams Middle": "16", "Cedar Elementary": "6"}[row["school"]]
+    return [*schools, district]
+
+
+def test_no_suppressed_count_can_be_recovered_from_the_totals(quarter, client, auth):
+    _publish(client, auth)
+    rows = _first_quarter(_published_rows(client))
+
+    possible = _attack(rows)
+
+    assert len(possible) == 8  # the hidden cells of the quarter
+    for cell, values in possible.items():
+        assert len(values) >= transparency.PROTECTION, (cell, values)
+    # The same attack on exact totals pins the hidden counts down: it is a real attack.
+    naive = _attack(_naive(rows, {"mentoring": 26, "disciplinary": 3, "criminal": 13,
+                                  "citation": 1, "all_contacts": 42}))
+    assert naive[("Cedar Elementary", "mentoring")] == {4}
+    assert naive[("Adams Middle", "disciplinary")] == {3}
+    assert naive[("Lincoln High School", "citation")] == {1}
+
+
+@pytest.mark.parametrize("counts, published", [
+    ([0, 0, 0], 0), ([12, 10, 0], 22), ([3, 0, 0], "<10"),  # alone under 10: any of 1 to 9
+    ([12, 10, 4], "22+"),  # 26 would give the 4 away
+    ([9, 9, 12], "12+"),  # 30 - 12 = 18: both hidden counts would be 9
+    ([5, 5, 12], 22),  # 10 left for two hidden counts: each 1 to 9
+    ([1, 1, 0], "<10"), ([1] * 6, "0+"),  # six counts under 10 in total: each 1 to 4
+])
+def test_a_district_total_is_exact_only_when_it_keeps_hidden_counts_hidden(counts, published):
+    assert transparency.protected(counts) == published
+
+
+@pytest.mark.parametrize("count, published", [(0, 0), (1, "<10"), (9, "<10"), (10, 10)])
+def test_counts_of_1_to_9_are_shown_as_under_10(count, published):
+    assert transparency.shown(count) == published
