@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 import sqlite_utils
+from sqlalchemy import event
 
 from logger import exports, review
 from logger.extensions import db
@@ -58,6 +59,26 @@ def test_the_three_formats_hold_the_same_rows(app, client, auth, record, tmp_pat
     assert [{k: "" if v is None else str(v) for k, v in r.items()} for r in as_sqlite] == from_jsonl
     arrest = next(r for r in as_csv if r["actions"] == "arrest")
     assert arrest["flags"] == "arrest" and arrest["approved_at"] and arrest["justification_basis"]
+
+
+def test_entries_stream_from_one_query_however_many_batches(app, record, monkeypatch):
+    """Batches of one: still one streamed query (server-side on PostgreSQL), none per batch."""
+    monkeypatch.setattr(exports, "BATCH", 1)
+    executed = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):
+        executed.append((statement, context.execution_options.get("stream_results"), cursor))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            assert len(list(exports.rows(exports.Choice()))) == 3
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+        server_side = db.engine.dialect.name == "postgresql"
+    [(statement, streamed, cursor)] = [e for e in executed if "revision_flags" in e[0]]
+    assert "contact_revisions" in statement and streamed
+    assert bool(getattr(cursor, "name", None)) == server_side  # psycopg's named cursor
 
 
 def test_students_come_as_their_own_rows_keyed_by_entry(client, auth, record):
