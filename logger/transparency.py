@@ -25,14 +25,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, func, select
+from sqlalchemy.exc import IntegrityError
 
 from . import audit, rules
 from .clock import day_start, to_local, utcnow
+from .database import begin_writing
 from .extensions import db
-from .models import Contact, ContactRevision, School, Setting, User
+from .models import Contact, ContactRevision, ReviewDecision, School, Setting, User
 
 SETTING = "public_summary"
+CACHE = "public_summary_cache"
 SMALLEST_SHOWN = 10
 SUPPRESSED = "<10"
 PROTECTION = 5  # a hidden count must stay among at least this many possible values
@@ -162,6 +165,41 @@ def _sum_of_published(values: list[int | str]) -> int | str:
     exact = sum(value if isinstance(value, int) else int(value.removesuffix("+"))
                 for value in values if value != SUPPRESSED)
     return exact if all(isinstance(value, int) for value in values) else f"{exact}+"
+
+
+def published_summary(today: date) -> list[QuarterTable]:
+    """summary(), kept in the database and made again only when what it counts has changed.
+
+    The public page may be opened often; the record changes only through new
+    revisions and decisions (never an update in place or a delete), so their
+    highest ids, the schools and the quarter say whether the stored one holds.
+    """
+    version = _record_version(today)
+    stored = db.session.get(Setting, CACHE)
+    if stored is not None and stored.value.get("version") == version:
+        return [QuarterTable(Quarter(*table["quarter"]), [tuple(row) for row in table["rows"]])
+                for table in stored.value["tables"]]
+    tables = summary(today)
+    begin_writing()
+    stored = db.session.get(Setting, CACHE) or Setting(name=CACHE)
+    stored.value = {"version": version, "tables": [
+        {"quarter": [table.quarter.year, table.quarter.number], "rows": table.rows}
+        for table in tables]}
+    stored.changed_at = utcnow()
+    db.session.add(stored)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request stored it at the same moment
+        db.session.rollback()
+    return tables
+
+
+def _record_version(today: date) -> list:
+    schools = db.session.execute(select(School.id, School.name).order_by(School.id)).all()
+    return [Quarter.containing(today).first_day.isoformat(),
+            db.session.scalar(select(func.max(ContactRevision.id))),
+            db.session.scalar(select(func.max(ReviewDecision.id))),
+            [list(school) for school in schools]]
 
 
 def measure_label(measure: str) -> str:

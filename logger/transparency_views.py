@@ -22,7 +22,7 @@ def summary():
     """Counts by school and quarter, small ones suppressed; no sign-in needed."""
     if not transparency.is_published():
         return error_response(404, NOT_PUBLISHED)
-    return render_template("public_summary.html", tables=transparency.summary(today()),
+    return render_template("public_summary.html", tables=transparency.published_summary(today()),
                            preview=False, **_vocabulary())
 
 
@@ -31,7 +31,8 @@ def summary_csv():
     """The same counts as CSV."""
     if not transparency.is_published():
         return error_response(404, NOT_PUBLISHED)
-    return Response(transparency.csv_text(transparency.summary(today())), mimetype="text/csv",
+    return Response(transparency.csv_text(transparency.published_summary(today())),
+                    mimetype="text/csv",
                     headers={"Content-Disposition":
                              'attachment; filename="sro-public-summary.csv"'})
 

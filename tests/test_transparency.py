@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from logger import review, transparency
 from logger.extensions import db
@@ -196,6 +196,40 @@ def test_no_officer_narrative_or_student_appears(quarter, client, auth):
         client.get("/public-summary.csv").get_data(as_text=True)
     for secret in ("ofc.", "sgt.park", "person-", "knife", "perceived", "white", "grade"):
         assert secret not in public.lower(), secret
+
+
+def _cedar(client) -> dict:
+    return next(row for row in _first_quarter(_published_rows(client))
+                if row["school"] == "Cedar Elementary")
+
+
+def test_the_public_summary_is_kept_until_new_approvals_change_it(app, quarter, client, auth):
+    _publish(client, auth)
+    assert _cedar(client)["mentoring"] == "<10"
+    statements = []
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", note)
+        try:
+            _cedar(client)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", note)
+    assert statements and not [sql for sql in statements if "contact_revisions.content" in sql]
+
+    with app.app_context():  # six more approved mentoring contacts at Cedar in the quarter
+        school = db.session.scalar(select(School).filter_by(code="CES"))
+        officer = db.session.scalar(select(User).filter_by(username="ofc.ces"))
+        park = db.session.scalar(select(User).filter_by(username="sgt.park"))
+        for day in range(6):
+            moment = datetime(2026, 3, 2 + day, 10, tzinfo=ZONE)
+            contact = make_contact(officer, mentoring_entry(school.id, occurred_at=moment.isoformat()),
+                                   received_at=moment)
+            review.decide(park, contact.id, 1, "approve", None, decided_at=moment, client_addr=None)
+        db.session.commit()
+    assert _cedar(client)["mentoring"] == "10"
 
 
 def _attack(rows: list[dict]) -> dict[tuple[str, str], set[int]]:

@@ -1,0 +1,97 @@
+"""The annual assessment and the public summary with many entries (run by hand; not a test).
+
+Fills a fresh SQLite database with approved entries in bulk (spread over the
+last 365 days, so across two school years), then asks for the evaluator's
+assessment of the later year — which also reads the earlier one for the
+trend, so every entry is read once — and the public summary, through the app,
+at two sizes in the same run. Reports the median server time of each page:
+time per entry should stay about flat (both read each entry once).
+
+    .venv/bin/python bench/assessment.py [--sizes 10000 100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import review_queue  # noqa: E402
+
+from logger import create_app, transparency  # noqa: E402
+from logger.assessment import SchoolYear  # noqa: E402
+from logger.clock import today  # noqa: E402
+from logger.extensions import db  # noqa: E402
+from logger.models import Setting, User  # noqa: E402
+
+
+def build(path: str, size: int):
+    """An app on a fresh database holding `size` approved entries and a published summary."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "SECRET_KEY": "bench-only-secret-key-not-for-production",
+                      "SRO_EXPORT_KEY": "bench-export-key"})
+    with app.app_context():
+        upgrade()
+        school_id, officer_ids, _ = review_queue.district()
+        evaluator = User(username="eval.bench", role="evaluator",
+                         password_hash=db.session.get(User, officer_ids[0]).password_hash)
+        db.session.add_all([evaluator, Setting(name=transparency.SETTING,
+                                               value={"published": True})])
+        db.session.commit()
+        review_queue.add_entries(size, school_id, officer_ids, random.Random(5), waiting_share=0)
+    return app
+
+
+def timed_ms(client, path: str, repeat: int) -> tuple[float, float]:
+    """Milliseconds for the first GET of path, and the median of `repeat` more."""
+    times = []
+    for _ in range(repeat + 1):
+        start = time.perf_counter()
+        response = client.get(path)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return times[0], statistics.median(times[1:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    results = []
+    print(f"{'entries':>10} {'assessment ms':>14} {'µs/entry':>9} "
+          f"{'public summary ms, first':>25} {'then':>6}")
+    with tempfile.TemporaryDirectory() as folder:
+        for size in args.sizes:
+            app = build(str(Path(folder) / f"assessment-{size}.sqlite3"), size)
+            with app.app_context():
+                year = SchoolYear.containing(today(), app.config["SRO_SCHOOL_YEAR_START_MONTH"])
+            client = app.test_client()
+            page = client.get("/login").get_data(as_text=True)
+            token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
+            client.post("/login", data={"username": "eval.bench",
+                                        "password": review_queue.PASSWORD, "csrf_token": token})
+            _, assessment_ms = timed_ms(client, f"/assessment?year={year.first}", args.repeat)
+            summary_first_ms, summary_ms = timed_ms(client, "/public-summary", args.repeat)
+            results.append({"entries": size, "assessment_ms": round(assessment_ms),
+                            "public_summary_first_ms": round(summary_first_ms),
+                            "public_summary_ms": round(summary_ms, 1)})
+            print(f"{size:>10,} {assessment_ms:>14,.0f} {assessment_ms * 1000 / size:>9.1f} "
+                  f"{summary_first_ms:>25,.0f} {summary_ms:>6,.1f}")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()
