@@ -28,6 +28,8 @@ from .models import Assignment, Contact, ContactRevision, ReviewDecision, School
 BATCH = 1000
 TWO_OR_MORE = "two_or_more"
 MANY_SCHOOLS = 3  # principle 11: an officer spread over more schools than this
+TURNAROUND_BANDS = ((24, "Within a day"), (72, "1 to 3 days"), (168, "3 to 7 days"),
+                    (math.inf, "More than a week"))
 EQUITY_DIMENSIONS = {  # dimension: (title, groups in order)
     "perceived_race": ("Perceived race", (*rules.RACES, TWO_OR_MORE)),
     "perceived_gender": ("Perceived gender", rules.GENDERS),
@@ -138,6 +140,13 @@ class ReviewFigures:
     def p90_hours(self) -> float | None:
         return percentile(self.hours, 0.9)
 
+    @property
+    def bands(self) -> list[tuple[str, int]]:
+        """How many decisions came within a day, 1 to 3 days, 3 to 7 days, or later."""
+        counts = Counter(next(text for limit, text in TURNAROUND_BANDS if value < limit)
+                         for value in self.hours)
+        return [(text, counts[text]) for _, text in TURNAROUND_BANDS]
+
 
 @dataclass
 class YearFigures:
@@ -159,11 +168,14 @@ class YearFigures:
     students_described: int = 0
     students_in_enforcement: int = 0
     equity: dict[str, dict[str, GroupFigures]] = field(default_factory=dict)
-    at_assigned_school: int = 0
+    students_unenforced: int = 0  # students involved in contacts without enforcement
+    students_unenforced_described: int = 0
+    at_assigned_school: int = 0  # at a school the officer is still assigned to today
     review: ReviewFigures = field(default_factory=ReviewFigures)
-    officers: int = 0
-    officers_schools: Counter = field(default_factory=Counter)  # number of schools: officers
-    spread_officers: list[str] = field(default_factory=list)  # pseudonyms, > MANY_SCHOOLS
+    schools_logged: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    spread_officers: list[str] = field(default_factory=list)  # logged at > MANY_SCHOOLS
+    officers_assigned: int = 0  # active officers today
+    spread_assigned: list[str] = field(default_factory=list)  # assigned today to > MANY_SCHOOLS
 
     def share(self, part: float) -> float | None:
         """part as a percentage of the year's contacts."""
@@ -172,6 +184,16 @@ class YearFigures:
     @property
     def disciplinary(self) -> int:
         return self.by_classification["disciplinary"]
+
+    @property
+    def officers_by_schools(self) -> dict[int, int]:
+        """How many officers logged contacts at 1, 2, 3... schools this year."""
+        return dict(sorted(Counter(len(schools) for schools in self.schools_logged.values()).items()))
+
+    @property
+    def unenforced_coverage(self) -> float | None:
+        """Percentage of students in contacts without enforcement whom officers described."""
+        return rate(self.students_unenforced_described, self.students_unenforced)
 
     @property
     def injured(self) -> int:
@@ -210,6 +232,7 @@ def assess(year: SchoolYear) -> YearFigures:
     for row in _approved(year):
         _count(figures, row.content, row.school_id, to_local(row.occurred_at),
                row.school_id in assigned[row.officer_id])
+        figures.schools_logged[row.officer_id].add(row.school_id)
     figures.schools = {key: school for key, school in figures.schools.items() if school.contacts}
     figures.review = _review(year)
     _officers(figures, assigned)
@@ -254,11 +277,16 @@ def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime
     if set(actions) & set(rules.INJURY_ACTIONS):
         figures.injury_contacts += 1
         figures.injuries[(entry.get("justification") or {}).get("injuries") or "not_recorded"] += 1
-    for student in entry.get("students") or ():
+    students = entry.get("students") or ()
+    if not actions:
+        figures.students_unenforced += entry.get("students_involved", 0)
+        figures.students_unenforced_described += len(students)
+    for student in students:
         figures.students_described += 1
         figures.students_in_enforcement += bool(actions)
         for dimension, group in _groups(student):
-            counts = figures.equity[dimension][group]
+            counts = figures.equity[dimension].setdefault(  # a value from older rules
+                group, GroupFigures(GROUP_LABELS.get(group) or rules.label(group)))
             counts.students += 1
             counts.in_enforcement += bool(actions)
             counts.arrested += "arrest" in actions
@@ -310,15 +338,16 @@ def _review(year: SchoolYear) -> ReviewFigures:
 
 
 def _officers(figures: YearFigures, assigned: dict[int, set[int]]) -> None:
-    """Principle 11: how many schools each active officer is assigned to, as of today."""
-    officers = db.session.scalars(select(User).where(User.role == "officer", User.active)
-                                  .order_by(User.id)).all()
-    figures.officers = len(officers)
-    for officer in officers:
-        schools = len(assigned[officer.id])
-        figures.officers_schools[schools] += 1
-        if schools > MANY_SCHOOLS:
-            figures.spread_officers.append(pseudonym(officer, names=False))
+    """Principle 11: officers spread over many schools, in the year's contacts and assigned today."""
+    officers = {officer.id: officer for officer in db.session.scalars(
+        select(User).where(User.role == "officer").order_by(User.id))}
+    figures.spread_officers = [pseudonym(officers[officer_id], names=False)
+                               for officer_id, schools in sorted(figures.schools_logged.items())
+                               if len(schools) > MANY_SCHOOLS]
+    active = [officer for officer in officers.values() if officer.active]
+    figures.officers_assigned = len(active)
+    figures.spread_assigned = [pseudonym(officer, names=False) for officer in active
+                               if len(assigned[officer.id]) > MANY_SCHOOLS]
 
 
 @dataclass(frozen=True)
@@ -348,8 +377,8 @@ def trend(now: YearFigures, before: YearFigures) -> list[Trend]:
             ("Median review turnaround", figures.review.median_hours, "hours"),
             ("Share of decisions that returned an entry",
              rate(figures.review.returns, figures.review.decisions), "percent"),
-            ("Contacts at the officer's assigned schools",
-             figures.share(figures.at_assigned_school), "percent"),
+            ("Officers who logged contacts at more than three schools",
+             len(figures.spread_officers), "count"),
         )
     return [Trend(label, this, previous, unit)
             for (label, this, unit), (_, previous, _) in zip(pick(now), pick(before), strict=True)]
@@ -358,17 +387,6 @@ def trend(now: YearFigures, before: YearFigures) -> list[Trend]:
 def start_month() -> int:
     """The month the district's school year starts (SRO_SCHOOL_YEAR_START_MONTH)."""
     return current_app.config["SRO_SCHOOL_YEAR_START_MONTH"]
-
-
-TURNAROUND_BANDS = ((24, "Within a day"), (72, "1 to 3 days"), (168, "3 to 7 days"),
-                    (math.inf, "More than a week"))
-
-
-def turnaround_bands(hours: list[float]) -> list[tuple[str, int]]:
-    """How many decisions fell in each band of hours from submission."""
-    counts = Counter(next(text for limit, text in TURNAROUND_BANDS if value < limit)
-                     for value in hours)
-    return [(text, counts[text]) for _, text in TURNAROUND_BANDS]
 
 
 def charts(figures: YearFigures) -> dict[str, Chart]:
@@ -396,6 +414,6 @@ def charts(figures: YearFigures) -> dict[str, Chart]:
              for g in races], unit="%"),
         "turnaround": horizontal(
             "Review decisions by time from submission",
-            [text for text, _ in turnaround_bands(figures.review.hours)], ["Decisions"],
-            [[count] for _, count in turnaround_bands(figures.review.hours)]),
+            [text for text, _ in figures.review.bands], ["Decisions"],
+            [[count] for _, count in figures.review.bands]),
     }

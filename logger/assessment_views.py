@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from . import assessment
+from . import assessment, rules
 from .auth import role_required
 from .clock import today
 
@@ -33,4 +33,4 @@ def report():
         charts=assessment.charts(figures), today=today(),
         dimensions=assessment.EQUITY_DIMENSIONS,
         trend=assessment.trend(figures, previous) if previous else [],
-        turnaround=assessment.turnaround_bands(figures.review.hours))
+        rules=rules)

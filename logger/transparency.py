@@ -1,20 +1,22 @@
 """The public transparency summary (COPS principle 7): counts anyone may read, small ones hidden.
 
 Approved contacts by school and calendar quarter — each classification, and
-each enforcement action — for every quarter that has ended. No officer, no
-narrative, no student descriptor appears. A count from 1 to 9 is shown as
-"<10", and totals never give a hidden count away:
+each enforcement action. No officer, no narrative, no student descriptor
+appears. Every number published is worked out from the others shown, never
+from a hidden one:
 
-- a school's "All contacts" is exact only when its three classification
-  counts are all shown; otherwise it adds up the shown ones and is marked
-  "+" (e.g. "44+");
-- an "All schools" total is exact (or "<10") only when every hidden count it
-  adds up could still be any of at least PROTECTION values (1 to 9) given the
-  total and the shown counts; otherwise it too adds up the shown ones, "+".
+- a count from 1 to 9 is shown as "<10";
+- in a school and quarter where a classification count is hidden, an
+  enforcement count of 10 or more is shown as "10+" (an action happens in a
+  contact, so an exact 18 arrests would say the hidden contacts were 9 and 9);
+- a total (a school's "All contacts", any "All schools") is exact only when
+  everything it adds up is shown exactly; otherwise it adds up what is shown
+  ("10+" as 10) and is marked "+", e.g. "44+".
 
-Each hidden count is then in at most one exact sum (its column's), so no
-subtraction, alone or combined with others, pins it down. Off until an admin
-publishes it.
+A quarter is published SETTLE_DAYS after it ends, so that late reviews are in,
+and then kept as first published: recounting it after a late correction
+would let anyone compare the two versions and work out a hidden count. Off
+until an admin publishes it.
 """
 
 from __future__ import annotations
@@ -23,22 +25,24 @@ import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.exc import IntegrityError
 
 from . import audit, rules
 from .clock import day_start, to_local, utcnow
 from .database import begin_writing
 from .extensions import db
-from .models import Contact, ContactRevision, ReviewDecision, School, Setting, User
+from .models import Contact, ContactRevision, School, Setting, User
 
 SETTING = "public_summary"
-CACHE = "public_summary_cache"
+QUARTERS = "public_summary_quarters"  # each quarter's table, as first published
+FORMAT = 1  # of the stored tables; a change of what is published starts them again
+SETTLE_DAYS = 30
 SMALLEST_SHOWN = 10
 SUPPRESSED = "<10"
-PROTECTION = 5  # a hidden count must stay among at least this many possible values
+AT_LEAST = "10+"
 BATCH = 1000
 ALL_CONTACTS = "all_contacts"
 MEASURES = (*rules.CLASSIFICATIONS, ALL_CONTACTS, *rules.ENFORCEMENT_ACTIONS)
@@ -60,6 +64,15 @@ class Quarter:
     @property
     def first_day(self) -> date:
         return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def following(self) -> Quarter:
+        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
+
+    @property
+    def key(self) -> str:
+        """'2026-Q1', as in the CSV."""
+        return f"{self.year}-Q{self.number}"
 
     @property
     def label(self) -> str:
@@ -97,109 +110,92 @@ def shown(count: int) -> int | str:
     return count if count == 0 or count >= SMALLEST_SHOWN else SUPPRESSED
 
 
-def adjusted(counts: list[int]) -> int | str:
-    """The exact sum if every count is shown, else the sum of those shown, marked '+'."""
-    visible = sum(count for count in counts if shown(count) != SUPPRESSED)
-    return visible if visible == sum(counts) else f"{visible}+"
+def adjusted(values: list[int | str]) -> int | str:
+    """The total of published values: exact when all are exact, else what is shown, and '+'."""
+    if all(isinstance(value, int) for value in values):
+        return sum(values)
+    visible = sum(value if isinstance(value, int) else SMALLEST_SHOWN
+                  for value in values if value != SUPPRESSED)
+    return f"{visible}+"
 
 
-def protected(counts: list[int]) -> int | str:
-    """The sum as published (exact, or '<10'), unless that would narrow a hidden count to fewer
-    than PROTECTION possible values; then adjusted()."""
-    hidden = sum(shown(count) == SUPPRESSED for count in counts)
-    exact = sum(counts)
-    if not hidden:
-        return exact
-    remainder = exact - sum(count for count in counts if shown(count) != SUPPRESSED)
-    low, high = (1, SMALLEST_SHOWN - 1) if shown(exact) == SUPPRESSED else (remainder, remainder)
-    if possible_values(hidden, low, high) >= PROTECTION:
-        return shown(exact)
-    return adjusted(counts)
+def school_row(counts: Counter) -> dict[str, int | str]:
+    """One school's quarter as published."""
+    row = {kind: shown(counts[kind]) for kind in rules.CLASSIFICATIONS}
+    contacts_hidden = SUPPRESSED in row.values()
+    for action in rules.ENFORCEMENT_ACTIONS:
+        row[action] = (AT_LEAST if contacts_hidden and counts[action] >= SMALLEST_SHOWN
+                       else shown(counts[action]))
+    row[ALL_CONTACTS] = adjusted([row[kind] for kind in rules.CLASSIFICATIONS])
+    return row
 
 
-def possible_values(hidden: int, low: int, high: int) -> int:
-    """How many values one of `hidden` counts, each 1 to 9, can take when they add up to
-    something from low to high."""
-    smallest = max(1, low - (SMALLEST_SHOWN - 1) * (hidden - 1))
-    largest = min(SMALLEST_SHOWN - 1, high - (hidden - 1))
-    return max(largest - smallest + 1, 0)
+def quarter_table(quarter: Quarter, schools: list[tuple[str, Counter]]) -> QuarterTable:
+    """A quarter's published rows: each school's, then the totals of all schools."""
+    rows = [(name, school_row(counts)) for name, counts in schools]
+    district = {measure: adjusted([row[measure] for _, row in rows]) for measure in MEASURES
+                if measure != ALL_CONTACTS}
+    district[ALL_CONTACTS] = adjusted([row[kind] for _, row in rows
+                                       for kind in rules.CLASSIFICATIONS])
+    return QuarterTable(quarter, [*rows, (ALL_SCHOOLS, district)])
 
 
-def counts(before: date) -> dict[Quarter, dict[int, Counter]]:
-    """Approved contacts per quarter and school, of each classification and action, before a day."""
+def counts(start: date | None, end: date) -> dict[Quarter, dict[int, Counter]]:
+    """Approved contacts per quarter and school, of each classification and action, in [start, end)."""
     table: dict[Quarter, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    result = db.session.execute(
-        select(ContactRevision.school_id, ContactRevision.occurred_at, ContactRevision.content)
-        .join(Contact, and_(Contact.id == ContactRevision.contact_id,
-                            Contact.current_revision == ContactRevision.number))
-        .where(ContactRevision.status == "approved", ContactRevision.occurred_at < day_start(before))
-        .execution_options(yield_per=BATCH))
-    for school_id, occurred_at, content in result:
+    query = (select(ContactRevision.school_id, ContactRevision.occurred_at, ContactRevision.content)
+             .join(Contact, and_(Contact.id == ContactRevision.contact_id,
+                                 Contact.current_revision == ContactRevision.number))
+             .where(ContactRevision.status == "approved",
+                    ContactRevision.occurred_at < day_start(end)))
+    if start is not None:
+        query = query.where(ContactRevision.occurred_at >= day_start(start))
+    for school_id, occurred_at, content in db.session.execute(
+            query.execution_options(yield_per=BATCH)):
         cell = table[Quarter.containing(to_local(occurred_at).date())][school_id]
         cell[content["classification"]] += 1
         cell.update(a for a in rules.ENFORCEMENT_ACTIONS if a in content.get("actions", ()))
     return table
 
 
-def summary(today: date) -> list[QuarterTable]:
-    """Every quarter that has ended, newest first, as published (suppressed and adjusted)."""
-    schools = db.session.execute(select(School.id, School.name).order_by(School.name)).all()
-    tables = []
-    for quarter, by_school in sorted(counts(Quarter.containing(today).first_day).items(),
-                                     reverse=True):
-        rows = []
-        for school_id, name in schools:
-            cell = by_school[school_id]
-            row = {measure: shown(cell[measure]) for measure in MEASURES if measure != ALL_CONTACTS}
-            row[ALL_CONTACTS] = adjusted([cell[kind] for kind in rules.CLASSIFICATIONS])
-            rows.append((name, row))
-        district = {measure: protected([by_school[school_id][measure] for school_id, _ in schools])
-                    for measure in MEASURES if measure != ALL_CONTACTS}
-        district[ALL_CONTACTS] = _sum_of_published([district[k] for k in rules.CLASSIFICATIONS])
-        tables.append(QuarterTable(quarter, [*rows, (ALL_SCHOOLS, district)]))
-    return tables
-
-
-def _sum_of_published(values: list[int | str]) -> int | str:
-    """The sum of published totals: exact when all are exact, else the exact part and '+'."""
-    exact = sum(value if isinstance(value, int) else int(value.removesuffix("+"))
-                for value in values if value != SUPPRESSED)
-    return exact if all(isinstance(value, int) for value in values) else f"{exact}+"
+def settled_before(today: date) -> Quarter:
+    """The first quarter that has not yet ended SETTLE_DAYS ago."""
+    return Quarter.containing(today - timedelta(days=SETTLE_DAYS))
 
 
 def published_summary(today: date) -> list[QuarterTable]:
-    """summary(), kept in the database and made again only when what it counts has changed.
+    """Every settled quarter with approved contacts, newest first, each as first published.
 
-    The public page may be opened often; the record changes only through new
-    revisions and decisions (never an update in place or a delete), so their
-    highest ids, the schools and the quarter say whether the stored one holds.
+    Quarters settled since the last call are counted now and kept for good.
     """
-    version = _record_version(today)
-    stored = db.session.get(Setting, CACHE)
-    if stored is not None and stored.value.get("version") == version:
-        return [QuarterTable(Quarter(*table["quarter"]), [tuple(row) for row in table["rows"]])
-                for table in stored.value["tables"]]
-    tables = summary(today)
+    stored = db.session.get(Setting, QUARTERS)
+    kept = stored.value["quarters"] if stored and stored.value.get("format") == FORMAT else {}
+    tables = [QuarterTable(Quarter(*value["quarter"]), [tuple(row) for row in value["rows"]])
+              for value in kept.values()]
+    newest = max((table.quarter for table in tables), default=None)
+    fresh = counts(newest.following.first_day if newest else None,
+                   settled_before(today).first_day)
+    if fresh:
+        schools = db.session.execute(select(School.id, School.name).order_by(School.name)).all()
+        for quarter, by_school in fresh.items():
+            tables.append(quarter_table(quarter, [(name, by_school[school_id])
+                                                  for school_id, name in schools]))
+        _keep(tables)
+    return sorted(tables, key=lambda table: table.quarter, reverse=True)
+
+
+def _keep(tables: list[QuarterTable]) -> None:
     begin_writing()
-    stored = db.session.get(Setting, CACHE) or Setting(name=CACHE)
-    stored.value = {"version": version, "tables": [
-        {"quarter": [table.quarter.year, table.quarter.number], "rows": table.rows}
-        for table in tables]}
+    stored = db.session.get(Setting, QUARTERS) or Setting(name=QUARTERS)
+    stored.value = {"format": FORMAT, "quarters": {
+        table.quarter.key: {"quarter": [table.quarter.year, table.quarter.number],
+                            "rows": table.rows} for table in tables}}
     stored.changed_at = utcnow()
     db.session.add(stored)
     try:
         db.session.commit()
-    except IntegrityError:  # another request stored it at the same moment
+    except IntegrityError:  # another request kept the same quarters at the same moment
         db.session.rollback()
-    return tables
-
-
-def _record_version(today: date) -> list:
-    schools = db.session.execute(select(School.id, School.name).order_by(School.id)).all()
-    return [Quarter.containing(today).first_day.isoformat(),
-            db.session.scalar(select(func.max(ContactRevision.id))),
-            db.session.scalar(select(func.max(ReviewDecision.id))),
-            [list(school) for school in schools]]
 
 
 def measure_label(measure: str) -> str:
@@ -214,6 +210,6 @@ def csv_text(tables: list[QuarterTable]) -> str:
     writer.writerow(["quarter", "school", *MEASURES])
     for table in tables:
         for school, row in table.rows:
-            writer.writerow([f"{table.quarter.year}-Q{table.quarter.number}", school,
+            writer.writerow([table.quarter.key, school,
                              *(row[measure] for measure in MEASURES)])
     return buffer.getvalue()

@@ -52,10 +52,11 @@ def publishing():
               else "The public summary is withdrawn: the public page and its CSV are gone.",
               "success")
         return redirect(url_for(".publishing"))
-    return render_template("public_summary.html", tables=transparency.summary(today()),
+    return render_template("public_summary.html", tables=transparency.published_summary(today()),
                            preview=True, published=transparency.is_published(),
                            **_vocabulary())
 
 
 def _vocabulary() -> dict:
-    return {"measures": transparency.MEASURES, "measure_label": transparency.measure_label}
+    return {"measures": transparency.MEASURES, "measure_label": transparency.measure_label,
+            "settle_days": transparency.SETTLE_DAYS}

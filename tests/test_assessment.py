@@ -143,6 +143,9 @@ def year_of_entries(ctx):
     # Other years: one approved contact in 2024–25 (after 5 h), one in 2026–27.
     before = log.entry(ruiz, _at(2024, 9, 10), mentoring_entry(L))
     log.decide(before, "approve", 5)
+    for day, school in enumerate((lincoln, adams, cedar, dale)):  # Wide logs at four schools
+        spread = log.entry(wide, _at(2024, 9, 16 + day), mentoring_entry(school.id))
+        log.decide(spread, "approve", 5)
     after = log.entry(ruiz, _at(2026, 9, 1), arrest_entry(L))
     log.decide(after, "approve", 1)
 
@@ -219,25 +222,30 @@ def test_principle_6_measures_review_turnaround_returns_and_waiting(year_of_entr
     assert review_figures.entries_returned == 2
     assert (review_figures.waiting, review_figures.with_officer) == (1, 1)
     assert review_figures.oldest_waiting == _at(2026, 4, 14) + timedelta(hours=1)
-    assert assessment.turnaround_bands(review_figures.hours) == [
+    assert review_figures.bands == [
         ("Within a day", 6), ("1 to 3 days", 2), ("3 to 7 days", 1), ("More than a week", 1)]
 
 
 def test_principle_11_measures_assigned_schools_and_officers_spread_thin(year_of_entries):
     figures = assessment.assess(YEAR)
+    wide = pseudonym(year_of_entries["wide"], names=False)
 
     assert figures.at_assigned_school == 4  # Chen's four were at Adams, no longer his school
     assert figures.share(figures.at_assigned_school) == 50.0
-    assert figures.officers == 3  # the deactivated officer is not counted
-    assert dict(figures.officers_schools) == {1: 2, 4: 1}
-    assert figures.spread_officers == [pseudonym(year_of_entries["wide"], names=False)]
+    assert figures.officers_by_schools == {1: 2}  # Ruiz at Lincoln, Chen at Adams
+    assert figures.spread_officers == []
+    assert figures.officers_assigned == 3  # the deactivated officer is not counted
+    assert figures.spread_assigned == [wide]
+    before = assessment.assess(YEAR.previous)
+    assert before.officers_by_schools == {1: 1, 4: 1}
+    assert before.spread_officers == [wide]
 
 
 def test_the_trend_sets_each_key_figure_beside_the_previous_year(year_of_entries):
     rows = {row.label: (row.this, row.previous)
             for row in assessment.trend(assessment.assess(YEAR), assessment.assess(YEAR.previous))}
 
-    assert rows["Contacts"] == (8, 1)
+    assert rows["Contacts"] == (8, 5)
     assert rows["Mentoring share"] == (37.5, 100.0)
     assert rows["Disciplinary share"] == (25.0, 0.0)
     assert rows["Contacts with enforcement, per 100"] == (50.0, 0.0)
@@ -281,12 +289,60 @@ def test_the_page_prints_the_same_figures_in_its_tables(year_of_entries, client,
                                         ["3 to 7 days", "1"], ["More than a week", "1"]]
     assert ["Median review turnaround", "16.0 h", "5.0 h", "+11.0 h"] in tables["trend-table"]
     assert ["Mentoring share", "37.5%", "100.0%", "−62.5 points"] in tables["trend-table"]
-    assert ["4", "1"] in tables["officers-by-schools"]
+    assert tables["officers-by-schools"][1:] == [["1", "2"]]
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "3 of 4 contacts with enforcement (75.0%) carry every part of the justification" in text
-    assert "50.0% of contacts (4 of 8) happened at a school the officer is assigned to" in text
-    assert "Half came within 16.0 h of the entry reaching them, nine in ten within 100.0 h" in text
+    assert "50.0% of this year's contacts (4 of 8) were at a school the officer is still assigned to" in text
+    assert "Half came within 16.0 h of the entry reaching them (the median), nine in ten within " \
+        "100.0 h (the 90th percentile" in text
     assert "1 entry waits for review and 1 was returned to officers" in text
+    # Contacts without enforcement: 3 + 1 + 2 + 1 students, one of them described.
+    assert "In contacts without enforcement, officers described 1 of 7 students (14.3%)." in text
+    assert "leans toward the students in enforcement contacts" in text
+    assert "Today 1 of 3 active officers is assigned to more than three schools" in text
+
+
+def test_equity_coverage_counts_students_of_contacts_without_enforcement(year_of_entries):
+    figures = assessment.assess(YEAR)
+    assert (figures.students_unenforced, figures.students_unenforced_described) == (7, 1)
+    assert round(figures.unenforced_coverage, 1) == 14.3
+
+
+def test_the_year_runs_from_midnight_of_the_start_month_in_the_district(app, ctx):
+    school = make_school()
+    park = make_user("sgt.park", role="supervisor")
+    ruiz = make_user("ofc.ruiz", schools=[school], supervisor=park)
+    log = Log(park)
+    for moment in (datetime(2026, 7, 31, 23, 59, tzinfo=ZONE), datetime(2026, 8, 1, 0, 0, tzinfo=ZONE)):
+        log.decide(log.entry(ruiz, moment, mentoring_entry(school.id)), "approve", 1)
+
+    ending, starting = assessment.assess(YEAR), assessment.assess(YEAR.following)
+    assert (ending.contacts, ending.by_month[date(2026, 7, 1)]["mentoring"]) == (1, 1)
+    assert (starting.contacts, starting.by_month[date(2026, 8, 1)]["mentoring"]) == (1, 1)
+
+
+def test_a_descriptor_or_injury_from_older_rules_is_shown_not_a_crash(app, client, auth):
+    with app.app_context():
+        school = make_school()
+        park = make_user("sgt.park", role="supervisor")
+        ruiz = make_user("ofc.ruiz", schools=[school], supervisor=park)
+        make_user("eval.ode", role="evaluator")
+        log = Log(park)
+        force = log.entry(ruiz, _at(2023, 10, 2), _justified(arrest_entry(
+            school.id, actions=["use_of_force"], force_types=["physical_control"]),
+            ["verbal_deescalation"], injuries="none", supervisor_notified=True))
+        log.decide(force, "approve", 3)
+        revision = db.session.scalar(select(ContactRevision).filter_by(contact_id=force.id))
+        old = dict(revision.content)
+        old["students"] = [{**old["students"][0], "perceived_race": ["unlisted"]}]
+        old["justification"] = {**old["justification"], "injuries": "bystander"}
+        revision.content = old
+        db.session.commit()
+    auth.login("eval.ode")
+    tables = tables_in(client.get("/assessment?year=2023").get_data(as_text=True))
+    assert ["Unlisted", "1", "100.0%", "1", "100.0%", "100.0", "0", "1"] in \
+        tables["equity-perceived_race"]
+    assert ["Bystander", "1"] in tables["injuries"]
 
 
 def test_every_chart_is_inline_svg_beside_a_table_and_nothing_is_fetched(year_of_entries,

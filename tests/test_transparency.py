@@ -6,15 +6,17 @@ import csv
 import io
 import itertools
 import re
-from datetime import datetime, timedelta
+from collections import Counter
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
-from logger import review, transparency
+from logger import review, transparency, transparency_views
 from logger.extensions import db
 from logger.models import AuditEvent, School, Setting, User
+from logger.transparency import Quarter
 from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
 from tests.html_tables import tables_in
 
@@ -176,10 +178,9 @@ def test_cells_show_the_counts_and_suppress_the_small_ones(quarter, client, auth
         "disciplinary": "0", "criminal": "10", "mentoring": "10", "all_contacts": "20",
         "citation": "<10"}
     district = by_school["All schools"]
-    assert district["arrest"] == "12"  # three hidden counts adding to 12: each could be 1 to 9
-    assert district["mentoring"] == "22+"  # exact 26 would give Cedar's 4 away
-    assert district["disciplinary"] == "<10"
-    assert district["use_of_force"] == "0"
+    assert district["mentoring"] == "22+"  # an exact 26 would give Cedar's 4 away
+    assert district["arrest"] == "0+" and district["disciplinary"] == "0+"
+    assert district["use_of_force"] == "0" and district["all_contacts"] == "32+"
 
 
 def test_only_approved_contacts_of_quarters_that_ended_are_counted(quarter, client, auth):
@@ -198,67 +199,83 @@ def test_no_officer_narrative_or_student_appears(quarter, client, auth):
         assert secret not in public.lower(), secret
 
 
-def _cedar(client) -> dict:
-    return next(row for row in _first_quarter(_published_rows(client))
-                if row["school"] == "Cedar Elementary")
-
-
-def test_the_public_summary_is_kept_until_new_approvals_change_it(app, quarter, client, auth):
-    _publish(client, auth)
-    assert _cedar(client)["mentoring"] == "<10"
-    statements = []
-
-    def note(conn, cursor, statement, *args):
-        statements.append(statement)
-
+def _approve_mentoring(app, code: str, moments: list[datetime]) -> None:
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", note)
-        try:
-            _cedar(client)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", note)
-    assert statements and not [sql for sql in statements if "contact_revisions.content" in sql]
-
-    with app.app_context():  # six more approved mentoring contacts at Cedar in the quarter
-        school = db.session.scalar(select(School).filter_by(code="CES"))
-        officer = db.session.scalar(select(User).filter_by(username="ofc.ces"))
+        school = db.session.scalar(select(School).filter_by(code=code))
+        officer = db.session.scalar(select(User).filter_by(username=f"ofc.{code.lower()}"))
         park = db.session.scalar(select(User).filter_by(username="sgt.park"))
-        for day in range(6):
-            moment = datetime(2026, 3, 2 + day, 10, tzinfo=ZONE)
+        for moment in moments:
             contact = make_contact(officer, mentoring_entry(school.id, occurred_at=moment.isoformat()),
                                    received_at=moment)
             review.decide(park, contact.id, 1, "approve", None, decided_at=moment, client_addr=None)
         db.session.commit()
-    assert _cedar(client)["mentoring"] == "10"
 
 
-def _attack(rows: list[dict]) -> dict[tuple[str, str], set[int]]:
-    """Every value each '<10' cell could hold, given every exact total published beside it.
+def test_a_quarter_stays_as_first_published_so_corrections_cannot_be_compared(app, quarter,
+                                                                              client, auth):
+    _publish(client, auth)
+    cedar = next(r for r in _published_rows(client) if r["school"] == "Cedar Elementary")
+    assert cedar["mentoring"] == "<10"  # 4
 
-    Totals are equations over cells; cells linked by equations are solved together by
-    trying every value from 1 to 9 for each hidden one.
+    # Six late approvals at Cedar in Q1 (10 in all), one contact at Lincoln in Q2.
+    _approve_mentoring(app, "CES", [datetime(2026, 3, 2 + day, 10, tzinfo=ZONE) for day in range(6)])
+    _approve_mentoring(app, "LHS", [datetime(2026, 5, 4, 10, tzinfo=ZONE)])
+
+    rows = _published_rows(client)
+    assert [r["mentoring"] for r in rows if r["school"] == "Cedar Elementary"] == ["0", "<10"]
+    assert [r["quarter"] for r in rows if r["school"] == "Cedar Elementary"] == ["2026-Q2", "2026-Q1"]
+    # 4 then 10 would have told that Cedar's hidden count was 4.
+
+
+def test_a_quarter_appears_once_it_has_settled(quarter, client, auth, monkeypatch):
+    monkeypatch.setattr(transparency_views, "today", lambda: date(2026, 4, 30))
+    _publish(client, auth)
+    assert _published_rows(client) == []  # Q1 ended 30 days ago tomorrow
+    assert "No quarter with approved contacts has ended more than 30 days ago yet." in \
+        client.get("/public-summary").get_data(as_text=True)
+    monkeypatch.setattr(transparency_views, "today", lambda: date(2026, 5, 1))
+    assert {row["quarter"] for row in _published_rows(client)} == {"2026-Q1"}
+
+
+def _attack(rows: list[dict], action_bounds: bool = True) -> dict[tuple[str, str], set[int]]:
+    """Every value each '<10' cell could hold, given everything published beside it.
+
+    What an outsider knows: each hidden count is 1 to 9; each exact total is the sum of
+    its cells; "10+" is at least 10; and no school counts more contacts with an action
+    than it has contacts. Cells linked by these are solved together by trying every
+    value from 1 to 9 for each hidden one.
     """
     schools, district = rows[:-1], rows[-1]
-    known = {(r["school"], m): int(r[m]) for r in schools for m in COUNTED if r[m] != "<10"}
+    known = {(r["school"], m): int(r[m]) for r in schools for m in COUNTED
+             if r[m] not in ("<10", "10+")}
+    at_least = {(r["school"], m) for r in schools for m in COUNTED if r[m] == "10+"}
     hidden = [(r["school"], m) for r in schools for m in COUNTED if r[m] == "<10"]
     equations = [([(r["school"], m) for m in CLASSES], r["all_contacts"]) for r in schools]
     equations += [([(r["school"], m) for r in schools], district[m]) for m in COUNTED]
     equations.append(([(r["school"], m) for r in schools for m in CLASSES],
                       district["all_contacts"]))
     equations = [(cells, total) for cells, total in equations if not total.endswith("+")]
+    # An action count is at most the school's contacts ("10+" counts as 10 here).
+    bounds = [((r["school"], action), [(r["school"], m) for m in CLASSES])
+              for r in schools for action in COUNTED if action not in CLASSES and action_bounds]
+    links = [cells for cells, _ in equations] + [[cell, *contacts] for cell, contacts in bounds]
     groups = {cell: {cell} for cell in hidden}
-    for cells, _ in equations:
+    for cells in links:
         linked = set().union(*(groups[c] for c in cells if c in groups))
         for cell in linked:
             groups[cell] = linked
     possible = {}
     for group in {frozenset(g) for g in groups.values()}:
         order = sorted(group)
-        relevant = [(cells, total) for cells, total in equations if set(cells) & group]
+        relevant_equations = [(cells, total) for cells, total in equations if set(cells) & group]
+        relevant_bounds = [(cell, contacts) for cell, contacts in bounds
+                           if ({cell, *contacts} & group)]
         seen = {cell: set() for cell in order}
         for values in itertools.product(range(1, 10), repeat=len(order)):
-            guess = {**known, **dict(zip(order, values))}
-            if all(_holds(sum(guess[c] for c in cells), total) for cells, total in relevant):
+            guess = {**known, **{cell: 10 for cell in at_least}, **dict(zip(order, values))}
+            if (all(_holds(sum(guess[c] for c in cells), total) for cells, total in relevant_equations)
+                    and all(guess[cell] <= sum(guess[c] for c in contacts)
+                            for cell, contacts in relevant_bounds)):
                 for cell, value in zip(order, values):
                     seen[cell].add(value)
         possible.update(seen)
@@ -286,27 +303,67 @@ def test_no_suppressed_count_can_be_recovered_from_the_totals(quarter, client, a
     possible = _attack(rows)
 
     assert len(possible) == 8  # the hidden cells of the quarter
-    for cell, values in possible.items():
-        assert len(values) >= transparency.PROTECTION, (cell, values)
-    # The same attack on exact totals pins the hidden counts down: it is a real attack.
+    assert all(values == set(range(1, 10)) for values in possible.values()), possible
+    # Subtraction alone, from exact totals, pins the hidden counts down: it is a real attack.
     naive = _attack(_naive(rows, {"mentoring": 26, "disciplinary": 3, "criminal": 13,
-                                  "citation": 1, "all_contacts": 42}))
+                                  "arrest": 12, "citation": 1, "all_contacts": 42}),
+                    action_bounds=False)
     assert naive[("Cedar Elementary", "mentoring")] == {4}
     assert naive[("Adams Middle", "disciplinary")] == {3}
     assert naive[("Lincoln High School", "citation")] == {1}
 
 
-@pytest.mark.parametrize("counts, published", [
-    ([0, 0, 0], 0), ([12, 10, 0], 22), ([3, 0, 0], "<10"),  # alone under 10: any of 1 to 9
-    ([12, 10, 4], "22+"),  # 26 would give the 4 away
-    ([9, 9, 12], "12+"),  # 30 - 12 = 18: both hidden counts would be 9
-    ([5, 5, 12], 22),  # 10 left for two hidden counts: each 1 to 9
-    ([1, 1, 0], "<10"), ([1] * 6, "0+"),  # six counts under 10 in total: each 1 to 4
+def _published(schools: dict[str, dict[str, int]]) -> list[dict]:
+    """A quarter built from counts, as the CSV would give it."""
+    table = transparency.quarter_table(Quarter(2026, 1), [(name, Counter(counts))
+                                                          for name, counts in schools.items()])
+    return [{"school": name, **{k: str(v) for k, v in row.items()}} for name, row in table.rows]
+
+
+def test_action_counts_do_not_give_hidden_contacts_away():
+    """Two hidden classification counts and 18 arrests would say: 9 and 9."""
+    rows = _published({"Adams Middle": {"disciplinary": 9, "criminal": 9, "arrest": 18},
+                       "Lincoln High School": {"mentoring": 40, "arrest": 12}})
+    assert rows[0]["arrest"] == "10+" and rows[1]["arrest"] == "12"
+    assert rows[2]["arrest"] == "22+"
+    possible = _attack(rows)
+    assert possible[("Adams Middle", "disciplinary")] == set(range(1, 10))
+
+
+def test_totals_and_action_bounds_together_give_nothing_away():
+    """A review found that exact column totals plus "an action needs a contact" pinned these."""
+    rows = _published({"A": {"criminal": 5, "arrest": 5}, "B": {"criminal": 5, "search": 5},
+                       "C": {"criminal": 50, "arrest": 9}, "E": {"criminal": 50, "search": 9}})
+    possible = _attack(rows)
+    assert len(possible) == 6
+    assert all(values == set(range(1, 10)) for values in possible.values()), possible
+
+
+@pytest.mark.parametrize("values, total", [
+    ([0, 0, 0], 0), ([12, 10, 0], 22), (["<10", 0, 0], "0+"), ([12, 10, "<10"], "22+"),
+    (["10+", 12, "<10"], "22+"),
 ])
-def test_a_district_total_is_exact_only_when_it_keeps_hidden_counts_hidden(counts, published):
-    assert transparency.protected(counts) == published
+def test_a_total_is_exact_only_when_everything_in_it_is_shown(values, total):
+    assert transparency.adjusted(values) == total
 
 
 @pytest.mark.parametrize("count, published", [(0, 0), (1, "<10"), (9, "<10"), (10, 10)])
 def test_counts_of_1_to_9_are_shown_as_under_10(count, published):
     assert transparency.shown(count) == published
+
+
+def test_quarters_turn_at_midnight_in_the_district(ctx):
+    school = make_school()
+    park = make_user("sgt.park", role="supervisor")
+    officer = make_user("ofc.ruiz", schools=[school], supervisor=park)
+    for moment in (datetime(2026, 3, 31, 23, 59, tzinfo=ZONE), datetime(2026, 4, 1, 0, 0, tzinfo=ZONE)):
+        contact = make_contact(officer, mentoring_entry(school.id, occurred_at=moment.isoformat()),
+                               received_at=moment)
+        review.decide(park, contact.id, 1, "approve", None, decided_at=moment, client_addr=None)
+    db.session.commit()
+
+    counted = transparency.counts(None, date(2026, 7, 1))
+
+    assert {quarter: by_school[school.id]["mentoring"] for quarter, by_school in counted.items()} \
+        == {Quarter(2026, 1): 1, Quarter(2026, 2): 1}
+    assert transparency.counts(date(2026, 4, 1), date(2026, 7, 1)).keys() == {Quarter(2026, 2)}
