@@ -168,8 +168,8 @@ class YearFigures:
     students_described: int = 0
     students_in_enforcement: int = 0
     equity: dict[str, dict[str, GroupFigures]] = field(default_factory=dict)
-    students_unenforced: int = 0  # students involved in contacts without enforcement
-    students_unenforced_described: int = 0
+    unenforced: int = 0  # contacts without enforcement
+    unenforced_described: int = 0  # ... whose students the officer described
     at_assigned_school: int = 0  # at a school the officer is still assigned to today
     review: ReviewFigures = field(default_factory=ReviewFigures)
     schools_logged: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -191,9 +191,14 @@ class YearFigures:
         return dict(sorted(Counter(len(schools) for schools in self.schools_logged.values()).items()))
 
     @property
-    def unenforced_coverage(self) -> float | None:
-        """Percentage of students in contacts without enforcement whom officers described."""
-        return rate(self.students_unenforced_described, self.students_unenforced)
+    def students_unenforced(self) -> int:
+        """Students described in contacts without enforcement: the equity baseline's own."""
+        return self.students_described - self.students_in_enforcement
+
+    @property
+    def thin_baseline(self) -> bool:
+        """Whether fewer students were described outside enforcement than in it."""
+        return self.students_unenforced < self.students_in_enforcement
 
     @property
     def injured(self) -> int:
@@ -279,8 +284,8 @@ def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime
         figures.injuries[(entry.get("justification") or {}).get("injuries") or "not_recorded"] += 1
     students = entry.get("students") or ()
     if not actions:
-        figures.students_unenforced += entry.get("students_involved", 0)
-        figures.students_unenforced_described += len(students)
+        figures.unenforced += 1
+        figures.unenforced_described += bool(students)
     for student in students:
         figures.students_described += 1
         figures.students_in_enforcement += bool(actions)

@@ -296,16 +296,18 @@ def test_the_page_prints_the_same_figures_in_its_tables(year_of_entries, client,
     assert "Half came within 16.0 h of the entry reaching them (the median), nine in ten within " \
         "100.0 h (the 90th percentile" in text
     assert "1 entry waits for review and 1 was returned to officers" in text
-    # Contacts without enforcement: 3 + 1 + 2 + 1 students, one of them described.
-    assert "In contacts without enforcement, officers described 1 of 7 students (14.3%)." in text
-    assert "leans toward the students in enforcement contacts" in text
+    # Contacts without enforcement: 1, 2, 6 and 7; only 2 describes its student.
+    assert "Officers described the students of 1 of 4 contacts without enforcement (25.0%): " \
+        "1 student, beside 5 in contacts with enforcement." in text
+    assert "rests mostly on the enforcement contacts themselves" in text
     assert "Today 1 of 3 active officers is assigned to more than three schools" in text
 
 
-def test_equity_coverage_counts_students_of_contacts_without_enforcement(year_of_entries):
+def test_equity_says_how_much_of_its_baseline_comes_from_outside_enforcement(year_of_entries):
     figures = assessment.assess(YEAR)
-    assert (figures.students_unenforced, figures.students_unenforced_described) == (7, 1)
-    assert round(figures.unenforced_coverage, 1) == 14.3
+    assert (figures.unenforced, figures.unenforced_described) == (4, 1)
+    assert (figures.students_unenforced, figures.students_in_enforcement) == (1, 5)
+    assert figures.thin_baseline
 
 
 def test_the_year_runs_from_midnight_of_the_start_month_in_the_district(app, ctx):
