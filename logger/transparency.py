@@ -169,25 +169,24 @@ def published_summary(today: date) -> list[QuarterTable]:
     Quarters settled since the last call are counted now and kept for good.
     """
     stored = db.session.get(Setting, QUARTERS)
-    kept = stored.value["quarters"] if stored and stored.value.get("format") == FORMAT else {}
+    kept = stored.value if stored and stored.value.get("format") == FORMAT else {}
     tables = [QuarterTable(Quarter(*value["quarter"]), [tuple(row) for row in value["rows"]])
-              for value in kept.values()]
-    newest = max((table.quarter for table in tables), default=None)
-    fresh = counts(newest.following.first_day if newest else None,
-                   settled_before(today).first_day)
-    if fresh:
+              for value in kept.get("quarters", {}).values()]
+    counted_before = date.fromisoformat(kept["counted_before"]) if kept else None
+    settled = settled_before(today).first_day
+    if counted_before != settled:
         schools = db.session.execute(select(School.id, School.name).order_by(School.name)).all()
-        for quarter, by_school in fresh.items():
+        for quarter, by_school in counts(counted_before, settled).items():
             tables.append(quarter_table(quarter, [(name, by_school[school_id])
                                                   for school_id, name in schools]))
-        _keep(tables)
+        _keep(tables, settled)
     return sorted(tables, key=lambda table: table.quarter, reverse=True)
 
 
-def _keep(tables: list[QuarterTable]) -> None:
+def _keep(tables: list[QuarterTable], counted_before: date) -> None:
     begin_writing()
     stored = db.session.get(Setting, QUARTERS) or Setting(name=QUARTERS)
-    stored.value = {"format": FORMAT, "quarters": {
+    stored.value = {"format": FORMAT, "counted_before": counted_before.isoformat(), "quarters": {
         table.quarter.key: {"quarter": [table.quarter.year, table.quarter.number],
                             "rows": table.rows} for table in tables}}
     stored.changed_at = utcnow()

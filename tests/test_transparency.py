@@ -222,9 +222,9 @@ def test_a_quarter_stays_as_first_published_so_corrections_cannot_be_compared(ap
     _approve_mentoring(app, "LHS", [datetime(2026, 5, 4, 10, tzinfo=ZONE)])
 
     rows = _published_rows(client)
-    assert [r["mentoring"] for r in rows if r["school"] == "Cedar Elementary"] == ["0", "<10"]
-    assert [r["quarter"] for r in rows if r["school"] == "Cedar Elementary"] == ["2026-Q2", "2026-Q1"]
-    # 4 then 10 would have told that Cedar's hidden count was 4.
+    assert [(r["quarter"], r["mentoring"]) for r in rows if r["school"] == "Cedar Elementary"] \
+        == [("2026-Q1", "<10")]  # 4 then 10 would have told that the hidden count was 4
+    assert {r["quarter"] for r in rows} == {"2026-Q1"}  # Q2 was counted, empty, when first shown
 
 
 def test_a_quarter_appears_once_it_has_settled(quarter, client, auth, monkeypatch):
