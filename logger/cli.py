@@ -7,11 +7,12 @@ import os
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
-from . import accounts, demo, exports
+from . import accounts, demo, exports, rules
 from .clock import parse_day
 from .extensions import db
-from .models import ROLES, SCHOOL_LEVELS
+from .models import ROLES, SCHOOL_LEVELS, School, User
 
 PASSWORD_VARIABLE = "SRO_LOGGER_PASSWORD"
 
@@ -86,14 +87,27 @@ def _day(ctx, param, value):
 @click.option("--from", "date_from", callback=_day, metavar="DATE", help="Contacts from this day.")
 @click.option("--to", "date_to", callback=_day, metavar="DATE", help="Contacts up to this day.")
 @click.option("--status", default="approved", type=click.Choice(exports.STATUSES), show_default=True)
+@click.option("--school", metavar="CODE", help="Only this school's contacts.")
+@click.option("--officer", metavar="NAME", help="Only this officer's contacts (user name).")
+@click.option("--classification", type=click.Choice(rules.CLASSIFICATIONS))
 @click.option("--narratives", is_flag=True, help="Include narratives (may hold personal details).")
 @click.option("--names", is_flag=True, help="Officers by user name instead of pseudonym.")
 @click.option("-o", "output", required=True, type=click.Path(dir_okay=False, writable=True),
               help="The file to write; for csv, students go to FILE-students.csv beside it.")
-def export(export_format, date_from, date_to, status, narratives, names, output) -> None:
+def export(export_format, date_from, date_to, status, school, officer, classification,
+           narratives, names, output) -> None:
     """Export entries for evaluation (approved ones unless --status says otherwise)."""
     choice = exports.Choice(status=status, date_from=date_from, date_to=date_to,
-                            narratives=narratives, names=names)
+                            classification=classification, narratives=narratives, names=names)
+    if school:
+        choice.school_id = db.session.scalar(select(School.id).filter_by(code=school))
+        if choice.school_id is None:
+            raise click.BadParameter(f"no school has the code {school!r}", param_hint="--school")
+    if officer:
+        choice.officer_id = db.session.scalar(
+            select(User.id).filter_by(username=officer, role="officer"))
+        if choice.officer_id is None:
+            raise click.BadParameter(f"no officer is called {officer!r}", param_hint="--officer")
     exports.record(None, choice, export_format, client_addr="command line")
     db.session.commit()
     if export_format == "sqlite":

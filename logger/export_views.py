@@ -34,12 +34,14 @@ MEDIA = {"csv": "text/csv", "students.csv": "text/csv", "jsonl": "application/x-
 def export():
     """Choose filters and a format; a valid post downloads the export."""
     schools = db.session.scalars(select(School).order_by(School.name)).all()
+    officers = exports.officer_choices(names=current_user.role == "admin")
     if request.method == "GET":
-        return render_template("export.html", schools=schools, problems=[], form={})
-    choice, export_format, problems = _read(request.form)
+        return render_template("export.html", schools=schools, officers=officers, problems=[],
+                               form={})
+    choice, export_format, problems = _read(request.form, schools, officers)
     if problems:
-        return render_template("export.html", schools=schools, problems=problems,
-                               form=request.form), 422
+        return render_template("export.html", schools=schools, officers=officers,
+                               problems=problems, form=request.form), 422
     begin_writing()
     exports.record(current_user, choice, export_format, client_addr())
     db.session.commit()
@@ -61,7 +63,8 @@ def _sqlite_download(choice: exports.Choice, name: str):
     return response
 
 
-def _read(form) -> tuple[exports.Choice, str, list[str]]:
+def _read(form, schools: list[School], officers: list[tuple[int, str]]
+          ) -> tuple[exports.Choice, str, list[str]]:
     """The export asked for, and what in the form could not be used."""
     problems = []
     export_format = form.get("format", "")
@@ -80,8 +83,13 @@ def _read(form) -> tuple[exports.Choice, str, list[str]]:
     school = form.get("school_id", "")
     if school:
         choice.school_id = record_id(school)
-        if choice.school_id is None:
+        if choice.school_id not in {school.id for school in schools}:
             problems.append("Choose a school from the list.")
+    officer = form.get("officer_id", "")
+    if officer:
+        choice.officer_id = record_id(officer)
+        if choice.officer_id not in {officer_id for officer_id, _ in officers}:
+            problems.append("Choose an officer from the list.")
     classification = form.get("classification", "")
     if classification:
         if classification not in rules.CLASSIFICATIONS:

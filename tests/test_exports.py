@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from logger import exports, review
 from logger.extensions import db
-from logger.models import AuditEvent, User
+from logger.models import AuditEvent, School, User
 from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
 
 
@@ -35,7 +35,7 @@ def record(app):
         waiting = make_contact(ruiz, mentoring_entry(lincoln.id))
         db.session.commit()
         return {"approved": sorted(str(c.id) for c in made), "waiting": str(waiting.id),
-                "ruiz": ruiz.id}
+                "ruiz": ruiz.id, "lincoln": lincoln.id}
 
 
 def download(client, auth, username, **form):
@@ -127,10 +127,27 @@ def test_filters_choose_the_entries(client, auth, record):
                     ).get_data(as_text=True).count("\n") == 1
 
 
+def test_an_officer_is_chosen_by_pseudonym_and_filters_the_entries(app, client, auth, record):
+    with app.app_context():
+        chen = make_user("ofc.chen", schools=[db.session.get(School, record["lincoln"])])
+        make_contact(chen, mentoring_entry(record["lincoln"]))
+        chen_name = exports.pseudonym(chen, names=False)
+    auth.login("eval.ode")
+    page = client.get("/export").get_data(as_text=True)
+    assert chen_name in page and "ofc.chen" not in page and "ofc.ruiz" not in page
+    rows = list(csv.DictReader(io.StringIO(download(
+        client, auth, "eval.ode", format="csv", status="all",
+        officer_id=str(record["ruiz"])).get_data(as_text=True))))
+    assert sorted(r["entry_id"] for r in rows) == sorted([*record["approved"], record["waiting"]])
+
+
 @pytest.mark.parametrize("form, message", [
     ({"format": "xlsx"}, "Choose a format"), ({"format": "csv", "date_from": "soon"}, "Dates are written"),
     ({"format": "csv", "status": "lost"}, "Choose which entries"),
     ({"format": "csv", "school_id": "99999999999999999999"}, "Choose a school"),
+    ({"format": "csv", "school_id": "424242"}, "Choose a school"),
+    ({"format": "csv", "officer_id": "424242"}, "Choose an officer"),
+    ({"format": "csv", "officer_id": "x"}, "Choose an officer"),
 ])
 def test_bad_choices_are_explained(client, auth, record, form, message):
     response = download(client, auth, "eval.ode", **form)
@@ -172,6 +189,15 @@ def test_the_command_line_writes_the_same_exports(app, runner, record, tmp_path)
     assert (tmp_path / "out-students.csv").exists()
     bad = runner.invoke(args=["export", "--format", "csv", "--from", "someday", "-o", "x.csv"])
     assert bad.exit_code != 0 and "write dates like" in bad.output
+    for option, value, message in (("--school", "ZZZ", "no school has the code 'ZZZ'"),
+                                   ("--officer", "eval.ode", "no officer is called 'eval.ode'")):
+        bad = runner.invoke(args=["export", "--format", "csv", option, value, "-o", "x.csv"])
+        assert bad.exit_code != 0 and message in bad.output
+    chosen = runner.invoke(args=["export", "--format", "jsonl", "--school", "LHS", "--officer",
+                                 "ofc.ruiz", "--classification", "criminal", "-o",
+                                 str(tmp_path / "arrests.jsonl")])
+    assert chosen.exit_code == 0, chosen.output
+    assert len((tmp_path / "arrests.jsonl").read_text().splitlines()) == 1  # the arrest
     with app.app_context():
         assert db.session.scalar(db.select(AuditEvent).filter_by(action="export")).client_addr == "command line"
 
