@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import re
 import statistics
 import sys
@@ -22,35 +21,26 @@ import tempfile
 import time
 from pathlib import Path
 
-from flask_migrate import upgrade
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import export  # noqa: E402
 import review_queue  # noqa: E402
 
-from logger import create_app, transparency  # noqa: E402
+from logger import transparency  # noqa: E402
 from logger.assessment import SchoolYear  # noqa: E402
 from logger.clock import today  # noqa: E402
 from logger.extensions import db  # noqa: E402
-from logger.models import Setting, User  # noqa: E402
+from logger.models import Setting  # noqa: E402
 
 
 def build(path: str, size: int):
-    """An app on a fresh database holding `size` approved entries and a published summary."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SECRET_KEY": "bench-only-secret-key-not-for-production",
-                      "SRO_EXPORT_KEY": "bench-export-key"})
+    """export.fill()'s database of `size` approved entries, with the summary published."""
+    app = export.fill(path, size)
     with app.app_context():
-        upgrade()
-        school_id, officer_ids, _ = review_queue.district()
-        evaluator = User(username="eval.bench", role="evaluator",
-                         password_hash=db.session.get(User, officer_ids[0]).password_hash)
-        db.session.add_all([evaluator, Setting(name=transparency.SETTING,
-                                               value={"published": True})])
+        db.session.add(Setting(name=transparency.SETTING, value={"published": True}))
         db.session.commit()
-        review_queue.add_entries(size, school_id, officer_ids, random.Random(5), waiting_share=0)
     return app
 
 

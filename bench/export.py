@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 
-def fill(path: str, size: int) -> None:
-    """`size` approved entries in a fresh database at path."""
+def fill(path: str, size: int):
+    """`size` approved entries and an evaluator in a fresh database at path; returns the app."""
     import review_queue
     from flask_migrate import upgrade
     from werkzeug.security import generate_password_hash
@@ -51,6 +51,7 @@ def fill(path: str, size: int) -> None:
                             password_hash=generate_password_hash(review_queue.PASSWORD)))
         db.session.commit()
         review_queue.add_entries(size, school_id, officer_ids, random.Random(3), waiting_share=0)
+    return app
 
 
 def export_in_child(path: str) -> dict:
