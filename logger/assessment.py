@@ -23,7 +23,15 @@ from .charts import Chart, horizontal, stacked_columns
 from .clock import day_start, to_local
 from .exports import pseudonym
 from .extensions import db
-from .models import Assignment, Contact, ContactRevision, ReviewDecision, School, User
+from .models import (
+    CURRENT_REVISION,
+    Assignment,
+    Contact,
+    ContactRevision,
+    ReviewDecision,
+    School,
+    User,
+)
 
 BATCH = 1000
 TWO_OR_MORE = "two_or_more"
@@ -118,6 +126,11 @@ class GroupFigures:
     in_enforcement: int = 0
     arrested: int = 0
     force: int = 0
+
+    @classmethod
+    def named(cls, group: str) -> GroupFigures:
+        """Empty figures for a group, labelled as a person reads it."""
+        return cls(GROUP_LABELS.get(group) or rules.label(group))
 
 
 @dataclass
@@ -227,14 +240,15 @@ def assess(year: SchoolYear) -> YearFigures:
     figures = YearFigures(year=year, by_month={month: Counter() for month in year.months()})
     figures.schools = {school.id: SchoolFigures(school.name) for school in
                        db.session.scalars(select(School).order_by(School.name))}
-    figures.equity = {dimension: {group: GroupFigures(GROUP_LABELS.get(group) or rules.label(group))
-                                  for group in groups}
+    figures.equity = {dimension: {group: GroupFigures.named(group) for group in groups}
                       for dimension, (_, groups) in EQUITY_DIMENSIONS.items()}
     assigned = defaultdict(set)
     for officer_id, school_id in db.session.execute(
             select(Assignment.officer_id, Assignment.school_id)):
         assigned[officer_id].add(school_id)
-    for row in _approved(year):
+    start, end = year.bounds()
+    for row in approved(ContactRevision.content, ContactRevision.school_id,
+                        ContactRevision.occurred_at, Contact.officer_id, start=start, end=end):
         _count(figures, row.content, row.school_id, to_local(row.occurred_at),
                row.school_id in assigned[row.officer_id])
         figures.schools_logged[row.officer_id].add(row.school_id)
@@ -244,16 +258,13 @@ def assess(year: SchoolYear) -> YearFigures:
     return figures
 
 
-def _approved(year: SchoolYear):
-    start, end = year.bounds()
-    return db.session.execute(
-        select(ContactRevision.content, ContactRevision.school_id, ContactRevision.occurred_at,
-               Contact.officer_id)
-        .join(Contact, and_(Contact.id == ContactRevision.contact_id,
-                            Contact.current_revision == ContactRevision.number))
-        .where(ContactRevision.status == "approved", ContactRevision.occurred_at >= start,
-               ContactRevision.occurred_at < end)
-        .execution_options(yield_per=BATCH))
+def approved(*columns, start: datetime | None, end: datetime):
+    """The record — contacts whose current revision is approved — from start to end, streamed."""
+    query = (select(*columns).join(Contact, CURRENT_REVISION)
+             .where(ContactRevision.status == "approved", ContactRevision.occurred_at < end))
+    if start is not None:
+        query = query.where(ContactRevision.occurred_at >= start)
+    return db.session.execute(query.execution_options(yield_per=BATCH))
 
 
 def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime,
@@ -291,7 +302,7 @@ def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime
         figures.students_in_enforcement += bool(actions)
         for dimension, group in _groups(student):
             counts = figures.equity[dimension].setdefault(  # a value from older rules
-                group, GroupFigures(GROUP_LABELS.get(group) or rules.label(group)))
+                group, GroupFigures.named(group))
             counts.students += 1
             counts.in_enforcement += bool(actions)
             counts.arrested += "arrest" in actions
@@ -331,8 +342,7 @@ def _review(year: SchoolYear) -> ReviewFigures:
     review.entries_returned = len(returned_entries)
     for status, count, oldest in db.session.execute(
             select(ContactRevision.status, func.count(), func.min(ContactRevision.received_at))
-            .join(Contact, and_(Contact.id == ContactRevision.contact_id,
-                                Contact.current_revision == ContactRevision.number))
+            .join(Contact, CURRENT_REVISION)
             .where(in_year, ContactRevision.status != "approved")
             .group_by(ContactRevision.status)):
         if status == "submitted":

@@ -33,4 +33,4 @@ def report():
         charts=assessment.charts(figures), today=today(),
         dimensions=assessment.EQUITY_DIMENSIONS,
         trend=assessment.trend(figures, previous) if previous else [],
-        rules=rules)
+        rules=rules, rate=assessment.rate)

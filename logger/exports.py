@@ -26,7 +26,15 @@ from sqlalchemy.orm import aliased
 from . import audit, rules
 from .clock import day_start
 from .extensions import db
-from .models import Contact, ContactRevision, ReviewDecision, RevisionFlag, School, User
+from .models import (
+    CURRENT_REVISION,
+    Contact,
+    ContactRevision,
+    ReviewDecision,
+    RevisionFlag,
+    School,
+    User,
+)
 
 FORMATS = ("csv", "students.csv", "jsonl", "sqlite")
 STATUSES = ("approved", "submitted", "returned", "all")
@@ -121,8 +129,7 @@ def _query(choice: Choice):
     query = (select(Contact.id.label("entry_id"), Contact.officer_id, ContactRevision.number,
                     ContactRevision.status, ContactRevision.content, ContactRevision.received_at,
                     approval.decided_at, School.code, flags.label("flags"))
-             .join(ContactRevision, and_(ContactRevision.contact_id == Contact.id,
-                                         ContactRevision.number == Contact.current_revision))
+             .join(ContactRevision, CURRENT_REVISION)
              .join(School, School.id == ContactRevision.school_id)
              .outerjoin(approval, and_(approval.contact_id == Contact.id,
                                        approval.revision == ContactRevision.number,

@@ -174,6 +174,11 @@ class ContactRevision(db.Model):
         return [name for name in rules.FLAGS if name in raised]
 
 
+# Joins a contact to its current revision (the one queues, exports and reports read).
+CURRENT_REVISION = sa.and_(ContactRevision.contact_id == Contact.id,
+                           ContactRevision.number == Contact.current_revision)
+
+
 class ReviewDecision(db.Model):
     """A supervisor's decision on one revision: approve, or return with a comment."""
 

@@ -6,13 +6,14 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from . import audit, rules
 from .clock import DAY_HELP, day_start, parse_day
 from .extensions import db
 from .models import (
+    CURRENT_REVISION,
     Contact,
     ContactRevision,
     ReviewDecision,
@@ -94,8 +95,7 @@ def supervised(supervisor: User):
 
 def _waiting(supervisor: User):
     return (select(ContactRevision)
-            .join(Contact, and_(Contact.id == ContactRevision.contact_id,
-                                Contact.current_revision == ContactRevision.number))
+            .join(Contact, CURRENT_REVISION)
             .where(ContactRevision.status == "submitted",
                    Contact.officer_id.in_(supervised(supervisor))))
 

@@ -27,14 +27,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from . import audit, rules
+from .assessment import approved
 from .clock import day_start, to_local, utcnow
 from .database import begin_writing
 from .extensions import db
-from .models import Contact, ContactRevision, School, Setting, User
+from .models import ContactRevision, School, Setting, User
 
 SETTING = "public_summary"
 QUARTERS = "public_summary_quarters"  # each quarter's table, as first published
@@ -43,7 +44,6 @@ SETTLE_DAYS = 30
 SMALLEST_SHOWN = 10
 SUPPRESSED = "<10"
 AT_LEAST = "10+"
-BATCH = 1000
 ALL_CONTACTS = "all_contacts"
 MEASURES = (*rules.CLASSIFICATIONS, ALL_CONTACTS, *rules.ENFORCEMENT_ACTIONS)
 MEASURE_LABELS = {ALL_CONTACTS: "All contacts"}
@@ -143,15 +143,9 @@ def quarter_table(quarter: Quarter, schools: list[tuple[str, Counter]]) -> Quart
 def counts(start: date | None, end: date) -> dict[Quarter, dict[int, Counter]]:
     """Approved contacts per quarter and school, of each classification and action, in [start, end)."""
     table: dict[Quarter, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    query = (select(ContactRevision.school_id, ContactRevision.occurred_at, ContactRevision.content)
-             .join(Contact, and_(Contact.id == ContactRevision.contact_id,
-                                 Contact.current_revision == ContactRevision.number))
-             .where(ContactRevision.status == "approved",
-                    ContactRevision.occurred_at < day_start(end)))
-    if start is not None:
-        query = query.where(ContactRevision.occurred_at >= day_start(start))
-    for school_id, occurred_at, content in db.session.execute(
-            query.execution_options(yield_per=BATCH)):
+    for school_id, occurred_at, content in approved(
+            ContactRevision.school_id, ContactRevision.occurred_at, ContactRevision.content,
+            start=day_start(start) if start else None, end=day_start(end)):
         cell = table[Quarter.containing(to_local(occurred_at).date())][school_id]
         cell[content["classification"]] += 1
         cell.update(a for a in rules.ENFORCEMENT_ACTIONS if a in content.get("actions", ()))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -17,20 +19,28 @@ bp = Blueprint("transparency", __name__)
 NOT_PUBLISHED = "The district has not published a public summary of its SRO program."
 
 
+def published_only(view):
+    """Let anyone through once an admin has published the summary; before that, 404."""
+    @functools.wraps(view)
+    def wrapped():
+        if not transparency.is_published():
+            return error_response(404, NOT_PUBLISHED)
+        return view()
+    return wrapped
+
+
 @bp.route("/public-summary")
+@published_only
 def summary():
     """Counts by school and quarter, small ones suppressed; no sign-in needed."""
-    if not transparency.is_published():
-        return error_response(404, NOT_PUBLISHED)
     return render_template("public_summary.html", tables=transparency.published_summary(today()),
                            preview=False, **_vocabulary())
 
 
 @bp.route("/public-summary.csv")
+@published_only
 def summary_csv():
     """The same counts as CSV."""
-    if not transparency.is_published():
-        return error_response(404, NOT_PUBLISHED)
     return Response(transparency.csv_text(transparency.published_summary(today())),
                     mimetype="text/csv",
                     headers={"Content-Disposition":
