@@ -33,7 +33,16 @@ def eventually(page: Page, script: str, timeout_s: float = 10) -> None:
 
 
 def wait_for_offline_shell(page: Page) -> None:
-    """Wait until the service worker controls the page and the rules are cached."""
+    """Wait until the service worker controls the page and the rules are cached.
+
+    The worker claims the pages open when it activates; a page whose load began
+    just before that is not claimed, so it is reloaded, as the officer's next
+    visit would be.
+    """
+    eventually(page, "async () => (await navigator.serviceWorker.getRegistration())"
+                     "?.active?.state === 'activated'", timeout_s=30)
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()
     page.wait_for_function("navigator.serviceWorker.controller?.state === 'activated'")
     eventually(page, "async () => !!(await SROOutbox.getMeta('schema'))")
 
