@@ -8,7 +8,7 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import config
+from . import body_limit, config
 from .database import tune_sqlite
 from .extensions import csrf, db, login_manager, migrate
 
@@ -25,7 +25,7 @@ class SessionOverHTTPS(SecureCookieSessionInterface):
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: config from the environment (or test_config), extensions, blueprints."""
     app = Flask(__name__, instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)  # secrets, database
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = app.config["SRO_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    body_limit.register(app)  # before CSRF's check reads the form
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)

@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import math
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
+from . import audit, clock, rules
 from .extensions import db
-from .models import ROLES, SCHOOL_LEVELS, Assignment, AuditEvent, School, User
+from .models import ROLES, SCHOOL_LEVELS, Assignment, School, SignInFailure, User
 
 MIN_PASSWORD_LENGTH = 12
-FAILURE_WINDOW_MINUTES = 15
-MAX_FAILURES_PER_ADDRESS = 20  # per window: slows guessing, never locks an officer out
-USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD_SCORE = 3  # on zxcvbn's 0-4 scale, 3 is "safely unguessable"
+PASSWORD_CHARACTERS_ESTIMATED = 100  # zxcvbn slows down badly on longer input
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+MAX_USERNAME_LENGTH = 64
+
+# Sign-in throttling (see README, "Production notes"). Failures are counted per account name
+# as typed, known or not, over a sliding window; attempts that are refused check no password
+# and count for nothing.
+SIGN_IN_WINDOW = timedelta(minutes=15)
+FAILURES_BEFORE_DELAY = 5  # per account: from here each attempt waits after the latest failure
+FIRST_DELAY_SECONDS = 2  # the wait after FAILURES_BEFORE_DELAY failures; doubles with each more
+MAX_DELAY_SECONDS = 60
+FAILURES_TO_LOCK_ACCOUNT = 10  # per account, from any addresses: locked until the count drops
+FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS = 5  # per account from one address: that address is locked
+UNREADABLE_NAME = "(unreadable)"  # counted for any typed name that is not clean text
 
 
 class AccountError(ValueError):
@@ -27,15 +44,24 @@ def password_problem(username: str, password: str) -> str | None:
     """Why a password is too weak, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+    problem = rules.text_problem(password, "Password")
+    if problem:
+        return problem
     if username.lower() in password.lower():
         return "the password must not contain the user name"
-    if len(set(password)) < 5:
-        return "the password must not repeat so few characters"
+    estimate = zxcvbn(password[:PASSWORD_CHARACTERS_ESTIMATED], user_inputs=[username],
+                      max_length=PASSWORD_CHARACTERS_ESTIMATED)
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        feedback = estimate["feedback"]
+        why = " ".join(part for part in (feedback["warning"], *feedback["suggestions"]) if part)
+        return f"the password is too easy to guess: {why}"  # zxcvbn always suggests something
     return None
 
 
 def create_school(code: str, name: str, level: str) -> School:
     """A new school; the code is unique."""
+    _refuse_unclean(code, "School code")
+    _refuse_unclean(name, "School name")
     code = code.strip().upper()
     if not code or not name.strip():
         raise AccountError("a school needs a code and a name")
@@ -53,8 +79,13 @@ def create_school(code: str, name: str, level: str) -> School:
 def create_user(username: str, password: str, role: str, *, school_codes=(),
                 supervisor_name: str | None = None) -> User:
     """A new account, with its schools (officers only) and supervisor (officers only)."""
+    _refuse_unclean(username, "User name")
+    for code in school_codes:
+        _refuse_unclean(code, "School code")
+    if supervisor_name:
+        _refuse_unclean(supervisor_name, "Supervisor")
     username = username.strip().lower()
-    if not USERNAME_PATTERN.match(username):
+    if not USERNAME_PATTERN.fullmatch(username):
         raise AccountError("a user name is 2 to 64 lower-case letters, digits, '.', '_' or '-'")
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
@@ -75,6 +106,12 @@ def create_user(username: str, password: str, role: str, *, school_codes=(),
     return user
 
 
+def _refuse_unclean(value: str, label: str) -> None:
+    problem = rules.text_problem(value, label)
+    if problem:
+        raise AccountError(problem)
+
+
 def _school(code: str) -> School:
     school = db.session.scalar(select(School).filter_by(code=code.strip().upper()))
     if school is None:
@@ -89,16 +126,6 @@ def _supervisor(username: str) -> User:
     return supervisor
 
 
-def too_many_failures(client_addr: str | None) -> bool:
-    """Whether this address failed to sign in too often lately (counted in the audit trail)."""
-    since = datetime.now(timezone.utc) - timedelta(minutes=FAILURE_WINDOW_MINUTES)
-    failures = db.session.scalar(
-        select(func.count(AuditEvent.id))
-        .where(AuditEvent.action == "auth.sign_in_failed", AuditEvent.at >= since,
-               AuditEvent.client_addr == client_addr))
-    return failures >= MAX_FAILURES_PER_ADDRESS
-
-
 @functools.cache
 def _stand_in_hash() -> str:
     return generate_password_hash(secrets.token_hex(16))
@@ -107,11 +134,117 @@ def _stand_in_hash() -> str:
 def authenticate(username: str, password: str) -> User | None:
     """The active user with this name and password, else None (never says which part failed)."""
     user = None
-    if "\x00" not in username:  # a name no account has, and that some databases refuse
-        user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
-    if user is None:
-        check_password_hash(_stand_in_hash(), password)  # same work, so timing does not tell
+    name = username.strip().lower()
+    if rules.is_clean_text(name):  # other text is no one's name, and databases may refuse it
+        user = db.session.scalar(select(User).where(func.lower(User.username) == name))
+    if user is None or not rules.is_valid_unicode(password):
+        check_password_hash(_stand_in_hash(), "")  # same work, so timing does not tell
         return None
     if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What came of a sign-in attempt: the user, or none; wait_seconds > 0 when it was refused
+    unchecked because of too many recent failures."""
+
+    user: User | None = None
+    wait_seconds: int = 0
+
+
+def sign_in(typed_name: str, password: str, client_addr: str | None) -> SignInAttempt:
+    """Check a sign-in against the throttle, then the password; record and audit the outcome.
+
+    Unknown user names are counted and refused exactly like known ones. A refused attempt
+    checks no password and writes nothing; a success clears the failures of its account at
+    its address. The caller commits (which also lets the next attempt at this account in).
+    """
+    now = clock.utcnow()
+    account = sign_in_account(typed_name)
+    _queue_attempts_at(account)
+    failures = _recent_failures(account, now)
+    wait_seconds = _seconds_to_wait(failures, client_addr, now)
+    if wait_seconds:
+        return SignInAttempt(wait_seconds=wait_seconds)
+    user = authenticate(typed_name, password)
+    if user is None:
+        _record_failure(account, client_addr, failures, now)
+        return SignInAttempt()
+    db.session.execute(delete(SignInFailure).where(SignInFailure.account == account,
+                                                   SignInFailure.client_addr == client_addr))
+    audit.record("auth.sign_in", actor=user, client_addr=client_addr)
+    return SignInAttempt(user=user)
+
+
+def sign_in_account(typed_name: str) -> str:
+    """The name sign-in failures are counted under: the user name as typed, trimmed and
+    lower-cased (so every spelling that reaches one account counts for it), or UNREADABLE_NAME."""
+    name = typed_name.strip().lower()
+    return name[:MAX_USERNAME_LENGTH] if rules.is_clean_text(name) else UNREADABLE_NAME
+
+
+def wait_in_words(seconds: int) -> str:
+    """A wait for people: "2 seconds", "1 minute", "15 minutes" (rounded up)."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _queue_attempts_at(account: str) -> None:
+    """Let one attempt at an account run at a time, until the caller commits, so parallel
+    requests cannot all pass the count before any failure is written. PostgreSQL takes a
+    transaction lock on the name; SQLite already queues writers (database.begin_writing)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(account.encode()).digest()[:8], "big", signed=True)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _recent_failures(account: str, now: datetime) -> list[tuple[datetime, str | None]]:
+    """(at, client address) of the account's failures in the window, the latest first."""
+    return [tuple(row) for row in db.session.execute(
+        select(SignInFailure.at, SignInFailure.client_addr)
+        .where(SignInFailure.account == account, SignInFailure.at > now - SIGN_IN_WINDOW)
+        .order_by(SignInFailure.at.desc()))]
+
+
+def _seconds_to_wait(failures, client_addr: str | None, now: datetime) -> int:
+    """How long before the next attempt, given the account's recent failures (latest first)."""
+    times = [at for at, _ in failures]
+    here = [at for at, addr in failures if addr == client_addr]
+    allowed_at = now
+    if len(here) >= FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS:
+        allowed_at = max(allowed_at,
+                         here[FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS - 1] + SIGN_IN_WINDOW)
+    if len(times) >= FAILURES_TO_LOCK_ACCOUNT:
+        allowed_at = max(allowed_at, times[FAILURES_TO_LOCK_ACCOUNT - 1] + SIGN_IN_WINDOW)
+    elif len(times) >= FAILURES_BEFORE_DELAY:
+        allowed_at = max(allowed_at, times[0] + _delay_after(len(times)))
+    return math.ceil((allowed_at - now).total_seconds())
+
+
+def _delay_after(failure_count: int) -> timedelta:
+    doublings = failure_count - FAILURES_BEFORE_DELAY
+    return timedelta(seconds=min(FIRST_DELAY_SECONDS * 2 ** doublings, MAX_DELAY_SECONDS))
+
+
+def _record_failure(account: str, client_addr: str | None, failures, now: datetime) -> None:
+    """Write and audit a failed sign-in, audit a lock it starts, and prune expired failures."""
+    stale = (select(SignInFailure.id).where(SignInFailure.at <= now - SIGN_IN_WINDOW)
+             .with_for_update(skip_locked=True))  # PostgreSQL: never wait on another pruner
+    db.session.execute(delete(SignInFailure).where(SignInFailure.id.in_(stale)))
+    db.session.add(SignInFailure(account=account, client_addr=client_addr, at=now))
+    audit.record("auth.sign_in_failed", actor=None, client_addr=client_addr,
+                 detail={"username": account})
+    failures = [(now, client_addr), *failures]
+    times = [at for at, _ in failures]
+    here = [at for at, addr in failures if addr == client_addr]
+    for scope, counted, limit in (
+            ("account", times, FAILURES_TO_LOCK_ACCOUNT),
+            ("account_at_address", here, FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS)):
+        if len(counted) == limit:  # this failure starts the lock
+            audit.record("auth.sign_in_locked", actor=None, client_addr=client_addr, detail={
+                "username": account, "scope": scope, "failures": limit,
+                "until": (counted[-1] + SIGN_IN_WINDOW).isoformat()})

@@ -1,8 +1,9 @@
 """The annual program assessment: one school year of the record, read against the COPS principles.
 
-The record is the approved entries: entries whose current revision a
-supervisor approved and whose contact happened in the school year — the
-same entries an approved export for those dates holds. One pass over them
+The record is each entry's latest approved revision (an amendment waiting
+for review, or returned, does not displace it), for contacts that happened
+in the school year — the same entries an approved export for those dates
+holds. One pass over them
 fills every count; review figures come from the decisions on the year's
 entries. The previous school year is read the same way for the trend.
 """
@@ -25,6 +26,7 @@ from .exports import pseudonym
 from .extensions import db
 from .models import (
     CURRENT_REVISION,
+    RECORD_REVISION,
     Assignment,
     Contact,
     ContactRevision,
@@ -259,9 +261,9 @@ def assess(year: SchoolYear) -> YearFigures:
 
 
 def approved(*columns, start: datetime | None, end: datetime):
-    """The record — contacts whose current revision is approved — from start to end, streamed."""
-    query = (select(*columns).join(Contact, CURRENT_REVISION)
-             .where(ContactRevision.status == "approved", ContactRevision.occurred_at < end))
+    """The record — each contact's latest approved revision — from start to end, streamed."""
+    query = (select(*columns).join(Contact, RECORD_REVISION)
+             .where(ContactRevision.occurred_at < end))
     if start is not None:
         query = query.where(ContactRevision.occurred_at >= start)
     return db.session.execute(query.execution_options(yield_per=BATCH))

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from . import rules
 from .auth import role_required
 from .clock import DAY_HELP, day_start, parse_day
 from .extensions import db
@@ -27,13 +28,16 @@ def trail():
     number = page_number(MAX_PAGE)
     query = (select(AuditEvent).options(joinedload(AuditEvent.actor))
              .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
-    action = request.args.get("action", "")
+    problems = []
+    action, username = (request.args.get(name, "").strip() for name in ("action", "user"))
+    if not all(rules.is_clean_text(text) for text in (action, username)):
+        action = username = ""
+        problems.append("Ignored a filter holding characters no action or user name has.")
     if action:
         query = query.where(AuditEvent.action == action)
-    username = request.args.get("user", "").strip().lower()
     if username:
-        query = query.join(User, AuditEvent.actor_id == User.id).where(User.username == username)
-    problems = []
+        query = query.join(User, AuditEvent.actor_id == User.id).where(
+            User.username == username.lower())
     try:
         first, last = (parse_day(request.args.get(name, "")) for name in ("date_from", "date_to"))
     except ValueError:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from . import accounts, audit
+from . import accounts, audit, kept_forms, rules
 from .database import begin_writing
 from .extensions import db, login_manager
 from .forms import LoginForm
@@ -39,6 +38,9 @@ def unauthorized():
     """API clients get a JSON 401; people are sent to sign in and brought back."""
     if wants_json():
         return error_response(401)
+    kept = kept_forms.sign_in_again()  # a form posted after the session ended
+    if kept is not None:
+        return kept
     flash(login_manager.login_message, "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
@@ -71,22 +73,21 @@ def login():
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
     begin_writing()
-    if accounts.too_many_failures(client_addr()):
-        flash(f"Too many failed sign-ins from this device. Wait {accounts.FAILURE_WINDOW_MINUTES} "
-              "minutes, then try again.", "error")
-        return render_template("auth/login.html", form=form), 429
-    user = accounts.authenticate(form.username.data, form.password.data)
-    if user is None:
-        audit.record("auth.sign_in_failed", actor=None, client_addr=client_addr(),
-                     detail={"username": form.username.data[:64]})
-        db.session.commit()
+    attempt = accounts.sign_in(form.username.data, form.password.data, client_addr())
+    db.session.commit()
+    if attempt.wait_seconds:
+        flash("Too many failed sign-ins with this user name. Wait "
+              f"{accounts.wait_in_words(attempt.wait_seconds)}, then try again.", "error")
+        return (render_template("auth/login.html", form=form), 429,
+                {"Retry-After": str(attempt.wait_seconds)})
+    if attempt.user is None:
         flash("That user name and password do not match an active account.", "error")
         return render_template("auth/login.html", form=form), 401
-    session.clear()
-    login_user(user)
+    kept = kept_forms.carried(session)
+    session.clear()  # a new session for the new sign-in; only a kept form's token carries over
+    session.update(kept)
+    login_user(attempt.user)
     session.permanent = True
-    audit.record("auth.sign_in", actor=user, client_addr=client_addr())
-    db.session.commit()
     return redirect(_safe_next(request.args.get("next")) or url_for("home.index"))
 
 
@@ -99,17 +100,21 @@ def logout():
     current_user.session_version += 1
     db.session.commit()
     logout_user()
+    kept = kept_forms.carried(session)  # a form kept for someone else who signed in here
     session.clear()
+    session.update(kept)
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 
 
 def _safe_next(target: str | None) -> str | None:
-    """A same-site path to return to after sign-in, or None."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if (parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")
-            or "\\" in target):
+    """A plain path on this site to return to after sign-in, or None.
+
+    Only clean text starting with a single "/" (so no scheme or host), with no backslash
+    or whitespace, is kept: browsers drop tabs and read a backslash as "/", so either could
+    turn the path into "//host" on another site; a line break cannot go in a header.
+    """
+    if (not rules.is_clean_text(target) or not target.startswith("/") or target.startswith("//")
+            or "\\" in target or any(character.isspace() for character in target)):
         return None
     return target

@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import accounts, demo, exports, rules
+from . import accounts, data_check, demo, exports, rules
 from .clock import parse_day
 from .extensions import db
 from .models import ROLES, SCHOOL_LEVELS, School, User
@@ -19,7 +19,7 @@ PASSWORD_VARIABLE = "SRO_LOGGER_PASSWORD"
 
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
-    for command in (create_school, create_user, load_demo, export):
+    for command in (create_school, create_user, load_demo, export, check_data):
         app.cli.add_command(command)
 
 
@@ -100,25 +100,39 @@ def export(export_format, date_from, date_to, status, school, officer, classific
     choice = exports.Choice(status=status, date_from=date_from, date_to=date_to,
                             classification=classification, narratives=narratives, names=names)
     if school:
-        choice.school_id = db.session.scalar(select(School.id).filter_by(code=school))
+        choice.school_id = rules.is_clean_text(school) and db.session.scalar(
+            select(School.id).filter_by(code=school.strip().upper())) or None
         if choice.school_id is None:
             raise click.BadParameter(f"no school has the code {school!r}", param_hint="--school")
     if officer:
-        choice.officer_id = db.session.scalar(
-            select(User.id).filter_by(username=officer, role="officer"))
+        choice.officer_id = rules.is_clean_text(officer) and db.session.scalar(
+            select(User.id).filter_by(username=officer.strip().lower(), role="officer")) or None
         if choice.officer_id is None:
             raise click.BadParameter(f"no officer is called {officer!r}", param_hint="--officer")
-    exports.record(None, choice, export_format, client_addr="command line")
-    db.session.commit()
-    if export_format == "sqlite":
-        exports.write_sqlite(choice, output)
-        click.echo(f"Wrote {output}.")
-        return
     targets = [(export_format, output)]
     if export_format == "csv":
         stem = output[:-4] if output.endswith(".csv") else output
         targets.append(("students.csv", f"{stem}-students.csv"))
-    for part, path in targets:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.writelines(exports.stream(choice, part))
+    try:
+        for part, path in targets:
+            exports.save(choice, part, path)
+    except exports.ExportFailed as failure:
+        raise click.ClickException(str(failure)) from None
+    exports.record(None, choice, export_format, client_addr="command line")
+    db.session.commit()
+    for _, path in targets:
         click.echo(f"Wrote {path}.")
+
+
+@click.command("check-data")
+@with_appcontext
+def check_data() -> None:
+    """List stored text that today's validation would refuse; exit 1 if there is any."""
+    found = 0
+    for line in data_check.problems():
+        click.echo(line)
+        found += 1
+    if found:
+        raise click.ClickException(f"{found} stored {'text' if found == 1 else 'texts'} "
+                                   "would be refused today")
+    click.echo("No stored text would be refused today.")

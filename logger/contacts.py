@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from . import audit, rules
+from . import audit, clock, rules
 from .extensions import db
 from .models import Contact, ContactRevision, ReviewDecision, RevisionFlag, User
 
@@ -112,6 +112,7 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
 def _add_revision(contact: Contact, entry: dict, action: str, received_at: datetime,
                   client_addr: str | None, amendment_explanation: str | None = None) -> Saved:
     contact.current_revision += 1
+    contact.updated_at = clock.utcnow()
     revision = _revision(contact.current_revision, entry, received_at, contact.created_at)
     revision.amendment_explanation = amendment_explanation
     contact.revisions.append(revision)
@@ -164,3 +165,58 @@ def own_entry(officer: User, entry_id: uuid.UUID) -> Contact | None:
         .where(Contact.id == entry_id, Contact.officer_id == officer.id)
         .options(selectinload(Contact.revisions).selectinload(ContactRevision.flag_rows),
                  selectinload(Contact.decisions).joinedload(ReviewDecision.reviewer)))
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where an entry stands in the order of change: when it last changed, then its id."""
+
+    updated_at: datetime
+    entry_id: uuid.UUID
+
+    @classmethod
+    def of(cls, contact: Contact) -> Position:
+        return cls(contact.updated_at, contact.id)
+
+
+START = Position(datetime(1970, 1, 1, tzinfo=timezone.utc), uuid.UUID(int=0))
+# A change its transaction commits up to this long after it was stamped is still picked up.
+SLOW_COMMIT_MARGIN = timedelta(minutes=5)
+
+
+@dataclass
+class Changes:
+    """A page of an officer's changed entries, then their returned ones; where the next starts."""
+
+    entries: list[Contact]
+    next: Position
+    more: bool
+
+
+def changes(officer: User, after: Position, *, now: datetime, limit: int) -> Changes:
+    """The officer's entries that changed after a position, in the order of change, at most
+    `limit`; then every entry returned to them that is not among those, whatever its age.
+
+    When more remain, the next page starts after the last entry sent. When caught up, it
+    starts no later than SLOW_COMMIT_MARGIN ago, so a change committed late is sent next
+    time (perhaps again: the client keeps one copy per id).
+    """
+    rows = db.session.scalars(
+        _with_current_revision()
+        .where(Contact.officer_id == officer.id,
+               tuple_(Contact.updated_at, Contact.id) > (after.updated_at, after.entry_id))
+        .order_by(Contact.updated_at, Contact.id)
+        .limit(limit + 1)).all()
+    page, more = rows[:limit], len(rows) > limit
+    last = Position.of(page[-1]) if page else after
+    settled = Position(now - SLOW_COMMIT_MARGIN, START.entry_id)
+    sent = {contact.id for contact in page}
+    returned = [contact for contact in _returned(officer) if contact.id not in sent]
+    return Changes(page + returned, last if more else min(last, settled), more)
+
+
+def _returned(officer: User) -> list[Contact]:
+    return db.session.scalars(
+        _with_current_revision()
+        .where(Contact.officer_id == officer.id, ContactRevision.status == "returned")
+        .order_by(Contact.updated_at, Contact.id)).all()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import event
 
 from .extensions import db
@@ -17,6 +19,7 @@ def tune_sqlite(engine) -> None:
     """
     if engine.dialect.name != "sqlite":
         return
+    _create_private_file(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, connection_record):
@@ -31,6 +34,17 @@ def tune_sqlite(engine) -> None:
     def _on_begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _create_private_file(path: str | None) -> None:
+    """Create a new SQLite database file owner-only (0600); SQLite gives its journal and
+    WAL files the same mode. An existing file is left as it is."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def begin_writing() -> None:

@@ -6,14 +6,16 @@ import uuid
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
 
-from . import contacts
+from . import contacts, kept_forms, rules
 from .auth import client_addr, role_required
 from .clock import local_input_value, utcnow
 from .database import begin_writing
 from .extensions import db
-from .forms import ContactForm
+from .forms import ContactForm, EntryEditForm
+from .models import Contact, School
 from .params import page_number
 
 bp = Blueprint("entries", __name__)
@@ -26,9 +28,11 @@ MAX_PAGE = 100_000
 @role_required("officer")
 def new_contact():
     """The New contact form; a valid post is stored once and shown in My entries."""
-    form = officer_contact_form()
+    kept = None if request.method == "POST" else kept_forms.take(
+        "entries.new_contact", {}, current_user)
+    form = officer_contact_form(kept)
     if not form.is_submitted():
-        return render_contact_form(form)
+        return render_contact_form(form, notice=kept and kept_forms.RESTORED_NOTICE)
     now = utcnow()
     verdict = contacts.check(current_user, form.to_entry(), now=now)
     if verdict.ok and (not verdict.warnings or form.save_anyway.data):
@@ -37,11 +41,12 @@ def new_contact():
     return render_contact_form(form, status=422 if verdict.errors else 200)
 
 
-def officer_contact_form() -> ContactForm:
-    """The New contact form for the signed-in officer: their schools, now, a fresh entry id."""
-    form = ContactForm()
-    form.school_id.choices = [SelectChoice(str(s.id), s.name) for s in current_user.schools]
-    if not form.is_submitted():
+def officer_contact_form(kept: MultiDict | None = None) -> ContactForm:
+    """The New contact form for the signed-in officer: their schools, now, a fresh entry id;
+    or, when given, what they typed before their session ended."""
+    form = ContactForm() if kept is None else ContactForm(kept)
+    form.school_id.choices = _school_choices()
+    if kept is None and not form.is_submitted():
         form.entry_id.data = str(uuid.uuid4())
         form.occurred_at.data = local_input_value(utcnow())
         if current_user.schools:
@@ -50,9 +55,30 @@ def officer_contact_form() -> ContactForm:
     return form
 
 
+def _school_choices(also: School | None = None) -> list[SelectChoice]:
+    """The officer's schools; and the entry's own, if they are no longer assigned to it (the
+    rules then say so, rather than a silent change of school)."""
+    schools = list(current_user.schools)
+    if also is not None and also not in schools:
+        schools.append(also)
+    return [SelectChoice(str(school.id), school.name) for school in schools]
+
+
 def render_contact_form(form: ContactForm, status: int = 200, notice: str | None = None):
     """The New contact page, showing whatever the officer typed."""
     return render_template("entries/new.html", form=form, notice=notice), status
+
+
+def typed_form_again(notice: str):
+    """The officer's form shown again as they posted it (its security token was refused), or
+    None when the request was not one of their forms."""
+    if request.endpoint == "entries.new_contact":
+        return render_contact_form(officer_contact_form(), status=400, notice=notice)
+    if request.endpoint == "entries.edit_entry":
+        contact = contacts.own_entry(current_user, request.view_args["entry_id"])
+        if contact is not None:
+            return render_edit_form(entry_edit_form(contact), contact, status=400, notice=notice)
+    return None
 
 
 SAVE_MESSAGES = {
@@ -102,3 +128,88 @@ def show_entry(entry_id: uuid.UUID):
     if contact is None:
         abort(404)
     return render_template("entries/show.html", contact=contact)
+
+
+EDIT_HEADINGS = {"returned": "Fix entry", "submitted": "Correct entry",
+                 "approved": "Amend approved entry"}
+EDIT_MESSAGES = {
+    "returned": ("success", "Entry fixed and sent back for review."),
+    "submitted": ("success", "Entry corrected; it waits for review."),
+    "approved": ("success", "Amendment sent for review. The approved version stays the record "
+                            "until your supervisor approves it."),
+}
+UNCHANGED = ("info", "Nothing was changed, so nothing was sent.")
+STALE_NOTICE = ("This entry changed since you opened this page: it is at revision {revision} "
+                "now ({status}). Nothing was saved and what you typed is kept below. Compare it "
+                "with the entry's page, then save again to send yours as a change to it.")
+
+
+@bp.route("/entries/<uuid:entry_id>/edit", methods=["GET", "POST"])
+@role_required("officer")
+def edit_entry(entry_id: uuid.UUID):
+    """Fix a returned entry, correct a waiting one or amend an approved one, without script."""
+    contact = contacts.own_entry(current_user, entry_id)
+    if contact is None:
+        abort(404)
+    kept = None if request.method == "POST" else kept_forms.take(
+        "entries.edit_entry", {"entry_id": entry_id}, current_user)
+    form = entry_edit_form(contact, kept)
+    if not form.is_submitted():
+        return render_edit_form(form, contact, notice=kept and kept_forms.RESTORED_NOTICE)
+    now = utcnow()
+    verdict = contacts.check(current_user, form.to_entry(), now=now)
+    explanation = form.amendment_explanation.data if contact.current.status == "approved" else None
+    explanation_errors = {} if explanation is None else rules.check_amendment(explanation)
+    if verdict.ok and not explanation_errors and (not verdict.warnings or form.save_anyway.data):
+        return _save_edit(form, contact, verdict, now, explanation)
+    form.show_verdict(verdict)
+    form.show_amendment_errors(explanation_errors)
+    failed = verdict.errors or explanation_errors
+    return render_edit_form(form, contact, status=422 if failed else 200)
+
+
+def entry_edit_form(contact: Contact, kept: MultiDict | None = None) -> EntryEditForm:
+    """The entry's form: as posted (or kept when the session ended), or filled from its
+    current revision."""
+    form = EntryEditForm() if kept is None else EntryEditForm(kept)
+    current = contact.current
+    form.school_id.choices = _school_choices(also=current.school)
+    if kept is None and not form.is_submitted():
+        form.process(data={**EntryEditForm.data_from_entry(current.content),
+                           "entry_id": str(contact.id), "base_revision": contact.current_revision})
+    form.fit_student_blocks()
+    return form
+
+
+def render_edit_form(form: EntryEditForm, contact: Contact, status: int = 200,
+                     notice: str | None = None):
+    """The edit page: the entry's form, with the supervisor's comment or the amendment asked."""
+    current = contact.current
+    review = contact.decisions[-1] if contact.decisions else None
+    return render_template("entries/edit.html", form=form, contact=contact, current=current,
+                           heading=EDIT_HEADINGS[current.status],
+                           review=review if current.status == "returned" else None,
+                           amendment=rules.AMENDMENT, notice=notice), status
+
+
+def _save_edit(form: EntryEditForm, contact: Contact, verdict, now, explanation: str | None):
+    status_before = contact.current.status
+    begin_writing()
+    saved = contacts.store(current_user, contact.id, verdict, received_at=now,
+                           client_addr=client_addr(),
+                           base_revision=rules.whole_number(form.base_revision.data or "") or 0,
+                           amendment_explanation=explanation)
+    db.session.commit()
+    if saved.status == "forbidden":
+        abort(403)
+    if saved.status == "conflict":  # changed meanwhile: show it, keep what was typed
+        form.base_revision.data = str(contact.current_revision)
+        notice = STALE_NOTICE.format(revision=contact.current_revision,
+                                     status=rules.label(contact.current.status).lower())
+        return render_edit_form(form, contact, status=409, notice=notice)
+    if saved.status == "invalid":
+        form.show_amendment_errors(saved.errors)
+        return render_edit_form(form, contact, status=422)
+    category, message = EDIT_MESSAGES[status_before] if saved.status == "accepted" else UNCHANGED
+    flash(message, category)
+    return redirect(url_for(".show_entry", entry_id=contact.id))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from .entries import officer_contact_form, render_contact_form
+from . import kept_forms
+from .entries import typed_form_again
 from .extensions import db
 from .responses import MESSAGES, error_response, wants_json
 
@@ -20,9 +20,14 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
-        if (request.endpoint == "entries.new_contact" and current_user.is_authenticated
-                and current_user.role == "officer" and not wants_json()):
-            return render_contact_form(officer_contact_form(), status=400, notice=CSRF_NOTICE)
+        if not current_user.is_authenticated and not wants_json():
+            kept = kept_forms.sign_in_again()  # the session ended while a form was open
+            if kept is not None:
+                return kept
+        if current_user.is_authenticated and current_user.role == "officer" and not wants_json():
+            page = typed_form_again(CSRF_NOTICE)
+            if page is not None:
+                return page
         if wants_json() and not current_user.is_authenticated:
             return error_response(401)  # a signed-out client's token cannot be valid: sign in
         return error_response(400, "The security token was missing or invalid. "

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
-
-from flask import (
-    Blueprint,
-    Response,
-    render_template,
-    request,
-    send_file,
-    stream_with_context,
-)
+from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,10 +13,12 @@ from .database import begin_writing
 from .extensions import db
 from .models import School
 from .params import record_id
+from .responses import error_response
 
 bp = Blueprint("exports", __name__, url_prefix="/export")
 
-MEDIA = {"csv": "text/csv", "students.csv": "text/csv", "jsonl": "application/x-ndjson"}
+MEDIA = {"csv": "text/csv", "students.csv": "text/csv", "jsonl": "application/x-ndjson",
+         "sqlite": "application/vnd.sqlite3"}
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -42,25 +34,17 @@ def export():
     if problems:
         return render_template("export.html", schools=schools, officers=officers,
                                problems=problems, form=request.form), 422
+    try:
+        download = exports.build(choice, export_format)
+    except exports.ExportFailed as failure:
+        current_app.logger.error("export failed: %s", failure)
+        return error_response(500, str(failure))
     begin_writing()
     exports.record(current_user, choice, export_format, client_addr())
     db.session.commit()
-    name = f"sro-field-log-{choice.status}.{export_format}"
-    if export_format == "sqlite":
-        return _sqlite_download(choice, name.replace(".sqlite", ".db"))
-    return Response(stream_with_context(exports.stream(choice, export_format)),
-                    mimetype=MEDIA[export_format],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def _sqlite_download(choice: exports.Choice, name: str):
-    handle, path = tempfile.mkstemp(suffix=".db")
-    os.close(handle)
-    exports.write_sqlite(choice, path)
-    response = send_file(path, mimetype="application/vnd.sqlite3", as_attachment=True,
-                         download_name=name)
-    response.call_on_close(lambda: os.unlink(path))
-    return response
+    name = f"sro-field-log-{choice.status}.{'db' if export_format == 'sqlite' else export_format}"
+    return send_file(download, mimetype=MEDIA[export_format], as_attachment=True,
+                     download_name=name)
 
 
 def _read(form, schools: list[School], officers: list[tuple[int, str]]

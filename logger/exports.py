@@ -2,8 +2,11 @@
 
 Every format is built from the same rows (`rows()`), streamed from the
 database a batch at a time, so memory stays flat however many entries there
-are. Officers and reviewers appear under a keyed pseudonym unless an admin
-asks for names; narratives only when asked for.
+are. Each export is written whole into a private temporary file before its
+first byte is sent (`build()`, `save()`): a download is complete or refused,
+never cut off after a 200, and no copy is left behind. Officers and reviewers
+appear under a keyed pseudonym unless an admin asks for names; narratives
+only when asked for.
 """
 
 from __future__ import annotations
@@ -13,8 +16,12 @@ import hashlib
 import hmac
 import io
 import json
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from typing import BinaryIO
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
@@ -28,6 +35,8 @@ from .clock import day_start
 from .extensions import db
 from .models import (
     CURRENT_REVISION,
+    PENDING_REVISION,
+    RECORD_REVISION,
     Contact,
     ContactRevision,
     ReviewDecision,
@@ -43,8 +52,11 @@ BATCH = 1000
 # name, description: the columns of one entry, in the data dictionary's words.
 ENTRY_COLUMNS = (
     ("entry_id", "The entry's UUID, minted on the officer's phone."),
-    ("revision", "The revision exported (the entry's current one)."),
+    ("revision", "The revision exported: in an export of approved entries, the entry's record "
+                 "(its latest approved revision); otherwise its current revision."),
     ("status", "submitted, returned or approved."),
+    ("pending_revision", "The number of a newer revision waiting for review or returned, which "
+                         "does not change the record until a supervisor approves it; else empty."),
     ("approved_at", "When a supervisor approved this revision (UTC), if approved."),
     ("officer", "The officer: a pseudonym, stable across exports made with the same key."),
     ("school", "The school's code."),
@@ -126,16 +138,19 @@ def _query(choice: Choice):
     approval = aliased(ReviewDecision)
     flags = (select(func.aggregate_strings(RevisionFlag.flag, " "))
              .where(RevisionFlag.revision_id == ContactRevision.id).scalar_subquery())
+    revision = RECORD_REVISION if choice.status == "approved" else CURRENT_REVISION
     query = (select(Contact.id.label("entry_id"), Contact.officer_id, ContactRevision.number,
                     ContactRevision.status, ContactRevision.content, ContactRevision.received_at,
-                    approval.decided_at, School.code, flags.label("flags"))
-             .join(ContactRevision, CURRENT_REVISION)
+                    PENDING_REVISION.label("pending_revision"), approval.decided_at, School.code,
+                    flags.label("flags"))
+             .select_from(Contact)
+             .join(ContactRevision, revision)
              .join(School, School.id == ContactRevision.school_id)
              .outerjoin(approval, and_(approval.contact_id == Contact.id,
                                        approval.revision == ContactRevision.number,
                                        approval.decision == "approve"))
              .order_by(ContactRevision.occurred_at, Contact.id))
-    if choice.status != "all":
+    if choice.status not in ("all", "approved"):
         query = query.where(ContactRevision.status == choice.status)
     if choice.date_from:
         query = query.where(ContactRevision.occurred_at >= day_start(choice.date_from))
@@ -168,6 +183,7 @@ def rows(choice: Choice) -> Iterator[dict]:
             entry["narrative"] = row.content["narrative"]
         raised = (row.flags or "").split()
         yield {"entry_id": str(row.entry_id), "revision": row.number, "status": row.status,
+               "pending_revision": row.pending_revision,
                "approved_at": row.decided_at.isoformat() if row.decided_at else None,
                "officer": officers[row.officer_id], "school": row.code,
                "received_at": row.received_at.isoformat(),
@@ -204,34 +220,139 @@ def _cell(name: str, value):
     return value
 
 
-def csv_lines(records: Iterator[dict], columns) -> Iterator[str]:
-    """CSV text, a line at a time, with a header row."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=[name for name, _ in columns])
-    writer.writeheader()
-    for record in records:
-        writer.writerow(record)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_NOTE = ("In CSV files, a text that begins with =, +, -, @, a tab or a carriage return is "
+            "written after an apostrophe (') so that a spreadsheet shows it instead of running "
+            "it as a formula (OWASP, CSV injection); JSON Lines and SQLite keep the text exactly "
+            "as stored.")
 
 
-def stream(choice: Choice, export_format: str) -> Iterator[str]:
-    """The text of a CSV or JSON Lines export, a line at a time."""
-    if export_format == "csv":
-        return csv_lines((flat(row) for row in rows(choice)), ENTRY_COLUMNS)
-    if export_format == "students.csv":
-        return csv_lines((s for row in rows(choice) for s in student_rows(row)), STUDENT_COLUMNS)
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet shows and never runs: risky text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class ExportFailed(Exception):
+    """An export that could not be written whole: nothing of it was sent or left behind."""
+
+    def __init__(self, entry_id: str | None):
+        super().__init__(
+            f"The export was not made: entry {entry_id or '(unknown)'} holds text that cannot "
+            "be written. Nothing was sent. An admin can list such entries with "
+            "'flask --app logger check-data'.")
+        self.entry_id = entry_id
+
+
+class _CsvLines:
+    """CSV text a line at a time, with a header row; every cell spreadsheet-safe."""
+
+    def __init__(self, columns):
+        self.buffer = io.StringIO()
+        self.writer = csv.DictWriter(self.buffer, fieldnames=[name for name, _ in columns])
+
+    def header(self) -> str:
+        self.writer.writeheader()
+        return self._taken()
+
+    def line(self, record: dict) -> str:
+        self.writer.writerow({name: spreadsheet_safe(value) for name, value in record.items()})
+        return self._taken()
+
+    def _taken(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+def _text_lines(choice: Choice, export_format: str) -> Iterator[tuple[str | None, str]]:
+    """(entry id, its text) for each entry of a CSV or JSON Lines export; None for the header."""
     if export_format == "jsonl":
-        return (json.dumps(row, ensure_ascii=False) + "\n" for row in rows(choice))
-    raise ValueError(f"not a streamed format: {export_format}")
+        for row in rows(choice):
+            yield row["entry_id"], json.dumps(row, ensure_ascii=False) + "\n"
+        return
+    if export_format not in ("csv", "students.csv"):
+        raise ValueError(f"not a text format: {export_format}")
+    students = export_format == "students.csv"
+    table = _CsvLines(STUDENT_COLUMNS if students else ENTRY_COLUMNS)
+    yield None, table.header()
+    for row in rows(choice):
+        records = student_rows(row) if students else (flat(row),)
+        yield row["entry_id"], "".join(table.line(record) for record in records)
+
+
+def write_text(choice: Choice, export_format: str, out: BinaryIO) -> None:
+    """Write a whole CSV or JSON Lines export, UTF-8, into a binary file.
+
+    ExportFailed names the first entry whose text cannot be written.
+    """
+    for entry_id, text in _text_lines(choice, export_format):
+        try:
+            out.write(text.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise ExportFailed(entry_id) from None
+
+
+def build(choice: Choice, export_format: str) -> BinaryIO:
+    """The whole export in a private temporary file with no name on disk, ready to send.
+
+    Made completely before the first byte is sent, so a download is whole or
+    not at all; the file disappears when it is closed, however the download ends.
+    """
+    if export_format == "sqlite":
+        folder = tempfile.mkdtemp(prefix="sro-export-")  # owner-only (0700)
+        try:
+            path = os.path.join(folder, "export.db")
+            write_sqlite(choice, path)
+            return open(path, "rb")  # still readable once its folder is gone
+        finally:
+            shutil.rmtree(folder)
+    handle = tempfile.TemporaryFile()  # owner-only (0600), unlinked at once
+    try:
+        write_text(choice, export_format, handle)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle
+
+
+def save(choice: Choice, export_format: str, path: str) -> None:
+    """Write an export to path whole (owner-only), or leave nothing there.
+
+    It is written beside path under a temporary name and renamed when complete.
+    """
+    folder = tempfile.mkdtemp(prefix=".sro-export-", dir=os.path.dirname(os.path.abspath(path)))
+    try:
+        partial = os.path.join(folder, "export")
+        if export_format == "sqlite":
+            write_sqlite(choice, partial)
+        else:
+            with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+                write_text(choice, export_format, out)
+        os.chmod(partial, 0o600)
+        os.replace(partial, path)
+    finally:
+        shutil.rmtree(folder)
 
 
 def write_sqlite(choice: Choice, path: str) -> None:
     """A SQLite database for Datasette: entries, actions, students, reviews, data_dictionary."""
     out = sqlite_utils.Database(path, recreate=True)
-    entry_types = {name: (int if name in ("revision", "students_involved") else str)
+    try:
+        _create_tables(out)
+        _write_entries(out, choice)
+        _index_and_describe(out)
+    finally:
+        out.close()
+
+
+def _create_tables(out) -> None:
+    entry_types = {name: (int if name in ("revision", "pending_revision", "students_involved")
+                          else str)
                    for name, _ in ENTRY_COLUMNS}
     out["entries"].create(entry_types, pk="entry_id")
     out["actions"].create({"entry_id": str, "action": str},
@@ -244,17 +365,9 @@ def write_sqlite(choice: Choice, path: str) -> None:
     out["reviews"].create({"entry_id": str, "revision": int, "decision": str, "reviewer": str,
                            "decided_at": str, "comment": str},
                           foreign_keys=[("entry_id", "entries", "entry_id")])
-    exported: list[str] = []
-    for row in rows(choice):
-        out["entries"].insert(flat(row))
-        out["actions"].insert_all({"entry_id": row["entry_id"], "action": action}
-                                  for action in row.get("actions") or [])
-        out["students"].insert_all(student_rows(row))
-        exported.append(row["entry_id"])
-        if len(exported) >= BATCH:
-            _write_reviews(out, exported, choice)
-            exported = []
-    _write_reviews(out, exported, choice)
+
+
+def _index_and_describe(out) -> None:
     for table, column in (("entries", "occurred_at"), ("entries", "school"),
                           ("entries", "classification"), ("entries", "officer"),
                           ("actions", "entry_id"), ("actions", "action"),
@@ -263,9 +376,27 @@ def write_sqlite(choice: Choice, path: str) -> None:
     out["data_dictionary"].insert_all(
         {"table_name": table, "column_name": name, "description": description}
         for table, columns in (("entries", ENTRY_COLUMNS), ("students", STUDENT_COLUMNS),
-                               ("actions", ACTION_COLUMNS), ("reviews", REVIEW_COLUMNS))
+                               ("actions", ACTION_COLUMNS), ("reviews", REVIEW_COLUMNS),
+                               ("(CSV exports)", (("(every text cell)", CSV_NOTE),)))
         for name, description in columns)
-    out.close()
+
+
+def _write_entries(out, choice: Choice) -> None:
+    """Each exported entry with its actions and students, and the decisions on them."""
+    exported: list[str] = []
+    for row in rows(choice):
+        try:
+            out["entries"].insert(flat(row))
+            out["actions"].insert_all({"entry_id": row["entry_id"], "action": action}
+                                      for action in row.get("actions") or [])
+            out["students"].insert_all(student_rows(row))
+        except UnicodeEncodeError:
+            raise ExportFailed(row["entry_id"]) from None
+        exported.append(row["entry_id"])
+        if len(exported) >= BATCH:
+            _write_reviews(out, exported, choice)
+            exported = []
+    _write_reviews(out, exported, choice)
 
 
 def _write_reviews(out, entry_ids: list[str], choice: Choice) -> None:
@@ -274,6 +405,9 @@ def _write_reviews(out, entry_ids: list[str], choice: Choice) -> None:
     decisions = db.session.scalars(
         select(ReviewDecision).where(ReviewDecision.contact_id.in_([uuid.UUID(i) for i in entry_ids]))
         .order_by(ReviewDecision.id)).all()
+    unwritable = next((d for d in decisions if not rules.is_valid_unicode(d.comment or "")), None)
+    if unwritable is not None:
+        raise ExportFailed(str(unwritable.contact_id))
     out["reviews"].insert_all(
         {"entry_id": str(d.contact_id), "revision": d.revision, "decision": d.decision,
          "reviewer": pseudonym(d.reviewer, choice.names), "decided_at": d.decided_at.isoformat(),

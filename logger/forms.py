@@ -24,7 +24,7 @@ from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from . import rules
-from .clock import from_local_input
+from .clock import from_local_input, local_input_value
 
 YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 PLEASE_CHOOSE = SelectChoice("", "Choose…")
@@ -66,6 +66,10 @@ def _text(name: str) -> TextAreaField:
 
 def _yes_no(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value)
+
+
+def _yes_no_choice(value: bool | None) -> str | None:
+    return {True: "yes", False: "no"}.get(value)
 
 
 class SafeFieldList(FieldList):
@@ -196,3 +200,51 @@ class ContactForm(FlaskForm):
         wanted = rules.whole_number(self.students_involved.data or "") or 1
         while len(self.students) < min(wanted, rules.STUDENTS_MAX):
             self.students.append_entry()
+
+    @staticmethod
+    def data_from_entry(entry: dict) -> dict:
+        """Form data showing a stored entry: to_entry() in reverse (the time in the district)."""
+        moment = rules.parse_datetime(entry.get("occurred_at"))
+        justification = entry.get("justification") or {}
+        return {
+            "occurred_at": local_input_value(moment) if moment else entry.get("occurred_at"),
+            "school_id": str(entry.get("school_id", "")),
+            "location": entry.get("location"),
+            "initiated_by": entry.get("initiated_by"),
+            "classification": entry.get("classification"),
+            "school_rule": entry.get("school_rule"),
+            "involvement_reason": entry.get("involvement_reason"),
+            "offense_category": entry.get("offense_category"),
+            "mentoring_type": entry.get("mentoring_type"),
+            "students_involved": str(entry.get("students_involved", "")),
+            "actions": entry.get("actions") or [],
+            "force_types": entry.get("force_types") or [],
+            "justification": {
+                "basis": justification.get("basis"),
+                "alternatives_tried": justification.get("alternatives_tried") or [],
+                "why_last_resort": justification.get("why_last_resort"),
+                "injuries": justification.get("injuries"),
+                "supervisor_notified": _yes_no_choice(justification.get("supervisor_notified")),
+            },
+            "students": [{"grade_band": student.get("grade_band"),
+                          "perceived_race": student.get("perceived_race") or [],
+                          "perceived_gender": student.get("perceived_gender"),
+                          "perceived_disability": bool(student.get("perceived_disability"))}
+                         for student in entry.get("students") or []],
+            "narrative": entry.get("narrative"),
+        }
+
+
+class EntryEditForm(ContactForm):
+    """A stored entry opened to fix, correct or amend: the revision it was opened from, and
+    for an approved entry why it is amended."""
+
+    base_revision = HiddenField()
+    amendment_explanation = TextAreaField(rules.AMENDMENT.label, render_kw={
+        "maxlength": rules.AMENDMENT.max_length, "rows": 3})
+
+    def show_amendment_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put the rules' messages on the explanation, first in the summary (it is on top)."""
+        messages = errors.get(rules.AMENDMENT.name, [])
+        self.amendment_explanation.errors = list(messages)
+        self.problems[:0] = [(self.amendment_explanation.id, message) for message in messages]

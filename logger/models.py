@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import rules
@@ -121,12 +121,16 @@ class Contact(db.Model):
     __table_args__ = (
         # Finds a revision's contact, its current number and officer from the index alone.
         sa.Index("ix_contacts_current", "id", "current_revision", "officer_id"),
+        # An officer's entries in the order they changed: the sync API's cursor walks it.
+        sa.Index("ix_contacts_officer_updated_at", "officer_id", "updated_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
     officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     current_revision: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The server's clock when it last changed (a revision or a decision), never a device's.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
 
     officer: Mapped[User] = relationship()
     revisions: Mapped[list[ContactRevision]] = relationship(
@@ -136,6 +140,17 @@ class Contact(db.Model):
         primaryjoin="and_(ContactRevision.contact_id == Contact.id, "
                     "ContactRevision.number == Contact.current_revision)",
         viewonly=True, uselist=False)
+
+    @property
+    def record(self) -> ContactRevision | None:
+        """The official record: the latest approved revision, or None if never approved."""
+        return next((r for r in reversed(self.revisions) if r.status == "approved"), None)
+
+    @property
+    def pending(self) -> ContactRevision | None:
+        """A revision after the record, waiting for review or returned; None when there is none."""
+        record, latest = self.record, self.revisions[-1] if self.revisions else None
+        return latest if record is not None and latest is not record else None
 
 
 class ContactRevision(db.Model):
@@ -174,7 +189,7 @@ class ContactRevision(db.Model):
         return [name for name in rules.FLAGS if name in raised]
 
 
-# Joins a contact to its current revision (the one queues, exports and reports read).
+# Joins a contact to its current revision (the one the officer and the review queue see).
 CURRENT_REVISION = sa.and_(ContactRevision.contact_id == Contact.id,
                            ContactRevision.number == Contact.current_revision)
 
@@ -233,6 +248,48 @@ class Setting(db.Model):
     value: Mapped[dict] = mapped_column(sa.JSON)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
     changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class SignInFailure(db.Model):
+    """One failed sign-in: the account name as typed (known or not) and the address it came from.
+
+    Throttling counts these per account and per account and address, in the
+    database, so every worker on every host sees the same counts.
+    """
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (sa.Index("ix_sign_in_failures_account_at", "account", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(64))
+    client_addr: Mapped[str | None] = mapped_column(sa.String(45))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+
+class KeptForm(db.Model):
+    """What someone typed into a form when their session had ended, kept until they sign in."""
+
+    __tablename__ = "kept_forms"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # when known
+    endpoint: Mapped[str] = mapped_column(sa.String(64))
+    view_args: Mapped[dict] = mapped_column(sa.JSON)
+    fields: Mapped[list] = mapped_column(sa.JSON)  # [name, value] pairs, in the order posted
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow, index=True)
+
+
+_LATER = aliased(ContactRevision)
+# Joins a contact to its record: its latest approved revision (DESIGN.md, "The record").
+# An amendment waiting for review, or returned, never takes the approved one's place.
+RECORD_REVISION = sa.and_(
+    ContactRevision.contact_id == Contact.id, ContactRevision.status == "approved",
+    ~sa.exists().where(_LATER.contact_id == ContactRevision.contact_id,
+                       _LATER.number > ContactRevision.number, _LATER.status == "approved")
+    .correlate_except(_LATER))
+# The number of a newer revision waiting for review or returned, beside the record; else NULL.
+PENDING_REVISION = sa.case((Contact.current_revision > ContactRevision.number,
+                            Contact.current_revision), else_=None)
 
 
 class AuditIsAppendOnly(Exception):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from . import audit, rules
-from .clock import DAY_HELP, day_start, parse_day
+from .clock import DAY_HELP, day_start, parse_day, utcnow
 from .extensions import db
 from .models import (
     CURRENT_REVISION,
@@ -219,6 +219,7 @@ def decide(supervisor: User, entry_id: uuid.UUID, revision: int | None, decision
                                   reviewer_id=supervisor.id, decision=decision, comment=text,
                                   decided_at=decided_at))
     current.status = "approved" if decision == "approve" else "returned"
+    contact.updated_at = utcnow()  # the officer's phone fetches what changed since its last sync
     audit.record(f"review.{decision}", actor=supervisor, client_addr=client_addr,
                  contact_id=contact.id, revision=current.number, at=decided_at,
                  detail={"comment": text} if text else None)

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from . import review
+from . import kept_forms, review
 from .auth import client_addr, role_required
 from .clock import utcnow
 from .database import begin_writing
@@ -42,7 +42,9 @@ def entry(entry_id: uuid.UUID):
         contact = review.entry_for_review(current_user, entry_id)
     except review.ReviewRefused as refusal:
         abort(refusal.status)
-    return render_template("review/entry.html", contact=contact, errors={}, typed={})
+    typed = kept_forms.take("review.decide", {"entry_id": entry_id}, current_user)
+    return render_template("review/entry.html", contact=contact, errors={}, typed=typed or {},
+                           notice=typed and kept_forms.RESTORED_NOTICE)
 
 
 @bp.route("/<uuid:entry_id>/decision", methods=["POST"])

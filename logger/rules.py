@@ -146,6 +146,50 @@ FORCE = _has_any("actions", ("use_of_force",))
 
 TEXT_TOO_LONG = "Shorten this to {max} characters or fewer (it has {count})."
 
+# Text the app stores: valid Unicode (encodable as UTF-8) with no control character
+# but tab, and line breaks where a field has several lines. Checked at every door
+# (entries, comments, names, imports, filters), so rendering and exporting never
+# meet text they cannot write. The patterns read alike in Python and JavaScript.
+TEXT_CONTROL = {
+    "multiline": r"[\u0000-\u0008\u000B-\u001F\u007F-\u009F]",
+    "single_line": r"[\u0000-\u0008\u000A-\u001F\u007F-\u009F]",
+}
+TEXT_MESSAGES = {
+    "broken": "“{label}” holds a broken character (not valid Unicode): retype that part.",
+    "multiline": "“{label}” holds an invisible control character: delete it (tabs and line "
+                 "breaks are fine).",
+    "single_line": "“{label}” holds a line break or an invisible control character: "
+                   "write it on one line.",
+}
+_TEXT_CONTROL = {kind: re.compile(pattern) for kind, pattern in TEXT_CONTROL.items()}
+
+
+def text_problem(value: str, label: str, *, multiline: bool = False) -> str | None:
+    """Why this text cannot be stored, in words naming the field; None when it can.
+
+    Line breaks sent as CR LF (as browsers post them) count as line breaks.
+    """
+    if not is_valid_unicode(value):
+        return TEXT_MESSAGES["broken"].format(label=label)
+    kind = "multiline" if multiline else "single_line"
+    if _TEXT_CONTROL[kind].search(value.replace("\r\n", "\n") if multiline else value):
+        return TEXT_MESSAGES[kind].format(label=label)
+    return None
+
+
+def is_valid_unicode(text: str) -> bool:
+    """Whether text can be written as UTF-8 (no lone surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def is_clean_text(value: object, *, multiline: bool = False) -> bool:
+    """Whether a value is text the app would store (for filters that ignore anything else)."""
+    return isinstance(value, str) and text_problem(value, "", multiline=multiline) is None
+
 FIELDS: tuple[Field, ...] = (
     Field("occurred_at", "datetime", "When it happened", messages={
         "required": "Enter when the contact happened.",
@@ -467,10 +511,14 @@ def _clean_choices(spec, value, entry, verdict, path):
 
 
 def _clean_text(spec, value, entry, verdict, path):
-    if not isinstance(value, str) or "\x00" in value:
+    if not isinstance(value, str):
         verdict.add_error(path, _message(spec, "invalid", entry))
         return None
-    text = value.strip()
+    problem = text_problem(value, spec.label, multiline=True)
+    if problem:
+        verdict.add_error(path, problem)
+        return None
+    text = value.replace("\r\n", "\n").strip()
     if spec.max_length is not None and len(text) > spec.max_length:
         verdict.add_error(path, _message(spec, "too_long", entry, count=len(text)))
         return None
@@ -651,8 +699,9 @@ def check_decision(decision: object, comment: object, flags) -> dict[str, list[s
     if decision not in DECISIONS:
         return {"decision": ["Choose to approve the entry or return it for correction."]}
     text = comment.strip() if isinstance(comment, str) else ""
-    if "\x00" in text:
-        return {"comment": ["Remove the unusual characters from the comment."]}
+    problem = text_problem(text, "Comment", multiline=True)
+    if problem:
+        return {"comment": [problem]}
     if len(text) > MAX_COMMENT:
         return {"comment": [f"Shorten the comment to {MAX_COMMENT} characters or fewer."]}
     if not text and decision == "return":
@@ -683,4 +732,5 @@ def describe() -> dict:
         "pii": {"patterns": PII_PATTERNS, "not_names": sorted(PII_NOT_NAMES),
                 "warning": PII_WARNING},
         "late_after_hours": LATE_AFTER_HOURS,
+        "text": {"control": TEXT_CONTROL, "messages": TEXT_MESSAGES},
     }

@@ -34,6 +34,7 @@ from . import audit, rules
 from .assessment import approved
 from .clock import day_start, to_local, utcnow
 from .database import begin_writing
+from .exports import spreadsheet_safe
 from .extensions import db
 from .models import ContactRevision, School, Setting, User
 
@@ -203,6 +204,6 @@ def csv_text(tables: list[QuarterTable]) -> str:
     writer.writerow(["quarter", "school", *MEASURES])
     for table in tables:
         for school, row in table.rows:
-            writer.writerow([table.quarter.key, school,
-                             *(row[measure] for measure in MEASURES)])
+            writer.writerow([spreadsheet_safe(cell) for cell in (
+                table.quarter.key, school, *(row[measure] for measure in MEASURES))])
     return buffer.getvalue()

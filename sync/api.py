@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import uuid
+from datetime import timedelta
+
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -20,7 +24,10 @@ from .ingest import ingest
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 BUSY_ATTEMPTS = 3
-ENTRIES_LIMIT = 500
+ENTRIES_PAGE_SIZE = 500  # changed entries per response, besides every returned one
+CURSOR = re.compile(r"(0|[1-9][0-9]{0,17})-([0-9a-f]{32})")  # microseconds since 1970, entry id
+CURSOR_HELP = ("The cursor (since=…) is not one this server gave out. "
+               "Leave it out to fetch your entries from the beginning.")
 
 
 @bp.route("/session")
@@ -72,9 +79,32 @@ def sync():
 @bp.route("/entries")
 @role_required("officer")
 def entries():
-    """The officer's own entries with their status, newest first, to fix returned ones offline."""
-    rows = db.session.scalars(contacts.own_entries(current_user).limit(ENTRIES_LIMIT)).all()
-    return jsonify(entries=[_entry_json(contact) for contact in rows])
+    """The officer's entries changed since the cursor, and every returned one, to fix offline."""
+    since = request.args.get("since")
+    after = contacts.START if since is None else _read_cursor(since)
+    if after is None:
+        return error_response(400, CURSOR_HELP)
+    found = contacts.changes(current_user, after, now=utcnow(), limit=ENTRIES_PAGE_SIZE)
+    return jsonify(entries=[_entry_json(contact) for contact in found.entries],
+                   cursor=_cursor(found.next), more=found.more)
+
+
+def _cursor(position: contacts.Position) -> str:
+    """The text the client sends back as since=: microseconds since 1970, then the entry id."""
+    microseconds = (position.updated_at - contacts.START.updated_at) // timedelta(microseconds=1)
+    return f"{microseconds}-{position.entry_id.hex}"
+
+
+def _read_cursor(text: str) -> contacts.Position | None:
+    """The position a cursor from _cursor() names; None for anything else."""
+    match = CURSOR.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        updated_at = contacts.START.updated_at + timedelta(microseconds=int(match[1]))
+    except OverflowError:  # past the year 9999
+        return None
+    return contacts.Position(updated_at, uuid.UUID(hex=match[2]))
 
 
 def _entry_json(contact) -> dict:

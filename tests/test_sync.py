@@ -214,7 +214,7 @@ def test_entries_lists_only_the_officers_own(client, auth, ruiz, district):
     assert listed[0]["contact"]["mentoring_type"] == "informal_counseling"
     auth.logout()
     Api(client, auth, "ofc.chen")
-    assert client.get("/api/v1/entries").get_json() == {"entries": []}
+    assert client.get("/api/v1/entries").get_json()["entries"] == []
 
 
 def test_twenty_concurrent_sends_of_one_batch_store_each_entry_once(app, client, ruiz, district,

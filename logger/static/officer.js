@@ -159,9 +159,11 @@
     });
   }
 
-  // Fixing and amending go through the outbox: offer them only where it works.
+  // Fixing and amending go through the outbox where it works (offline too); elsewhere through
+  // the server's own page.
   if (window.crypto && crypto.getRandomValues) {
     document.querySelectorAll("[data-needs-outbox]").forEach(function (el) { el.hidden = false; });
+    document.querySelectorAll("[data-without-outbox]").forEach(function (el) { el.hidden = true; });
   }
 
   window.SROApp = { officerId: officerId, syncNow: syncNow, refreshStrip: refreshStrip };

@@ -9,6 +9,7 @@ var SROOutbox = (function () {
   var BATCH_ENTRIES = 100;
   var BATCH_BYTES = 900 * 1024;  // the server refuses bodies over 1 MB
   var TIMEOUT_MS = 30000;
+  var ENTRY_PAGES_PER_SYNC = 100;  // the server sends at most 500 changed entries a page
 
   function promised(request) {
     return new Promise(function (resolve, reject) {
@@ -157,14 +158,37 @@ var SROOutbox = (function () {
     }).then(function () { return counts; });
   }
 
-  function refreshEntries(officerId) {
-    return fetchJSON("/api/v1/entries").then(function (response) {
-      if (!response.ok) return;
-      return response.json().then(function (body) {
-        return transact(["entries"], "readwrite", function (s) {
-          return byOfficer(s.entries, officerId).then(function (old) {
-            old.forEach(function (e) { s.entries.delete(e.id); });
-            body.entries.forEach(function (e) { e.officer_id = officerId; s.entries.put(e); });
+  function cursorKey(officerId) {
+    return "entries-cursor:" + officerId;
+  }
+
+  /** Keep the server's copy of each entry (one per id) and where the next fetch starts, together. */
+  function keepEntries(officerId, body) {
+    return transact(["entries", "meta"], "readwrite", function (s) {
+      body.entries.forEach(function (e) { e.officer_id = officerId; s.entries.put(e); });
+      s.meta.put({ key: cursorKey(officerId), value: body.cursor });
+    });
+  }
+
+  /**
+   * Fetch the entries that changed since the last fetch (and every returned one), a page at a
+   * time, at most pagesLeft pages. A cursor the server refuses is dropped: the next page starts over.
+   */
+  function refreshEntries(officerId, pagesLeft) {
+    if (pagesLeft === undefined) pagesLeft = ENTRY_PAGES_PER_SYNC;
+    if (pagesLeft < 1) return Promise.resolve();
+    return getMeta(cursorKey(officerId)).then(function (cursor) {
+      var url = "/api/v1/entries" + (cursor ? "?since=" + encodeURIComponent(cursor) : "");
+      return fetchJSON(url).then(function (response) {
+        if (response.status === 400 && cursor) {
+          return putMeta(cursorKey(officerId), null).then(function () {
+            return refreshEntries(officerId, pagesLeft - 1);
+          });
+        }
+        if (!response.ok) return;
+        return response.json().then(function (body) {
+          return keepEntries(officerId, body).then(function () {
+            if (body.more) return refreshEntries(officerId, pagesLeft - 1);
           });
         });
       });
@@ -236,7 +260,8 @@ var SROOutbox = (function () {
 
   /** What the server told this phone about an officer's entries, forgotten at sign-out. */
   function forgetServerEntries(officerId) {
-    return transact(["entries"], "readwrite", function (s) {
+    return transact(["entries", "meta"], "readwrite", function (s) {
+      s.meta.delete(cursorKey(officerId));  // the next sign-in fetches every entry again
       return byOfficer(s.entries, officerId).then(function (old) {
         old.forEach(function (e) { s.entries.delete(e.id); });
       });

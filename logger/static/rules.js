@@ -123,8 +123,13 @@ var SRORules = (function () {
       return chosen;
     },
     text: function (spec, value, entry, verdict, path) {
-      if (typeof value !== "string" || value.indexOf("\u0000") !== -1) return this.invalid(spec, entry, verdict, path);
-      var text = value.trim(), length = codePoints(text);
+      if (typeof value !== "string") return this.invalid(spec, entry, verdict, path);
+      var problem = this.textProblem(value, spec.label, true);
+      if (problem) {
+        this.addError(verdict, path, problem);
+        return null;
+      }
+      var text = value.replace(/\r\n/g, "\n").trim(), length = codePoints(text);
       if (spec.max_length !== undefined && length > spec.max_length) {
         this.addError(verdict, path, this.message(spec, "too_long", entry, { count: length }));
         return null;
@@ -169,6 +174,18 @@ var SRORules = (function () {
       });
       return students;
     }
+  };
+
+  var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+  /** Why text cannot be stored (broken Unicode, control characters), as rules.text_problem says. */
+  Checker.prototype.textProblem = function (value, label, multiline) {
+    var text = this.schema.text;
+    if (!text) return null;  // rules cached before this check existed: the server still checks
+    if (LONE_SURROGATE.test(value)) return text.messages.broken.replace("{label}", label);
+    var kind = multiline ? "multiline" : "single_line";
+    var checked = multiline ? value.replace(/\r\n/g, "\n") : value;
+    return new RegExp(text.control[kind]).test(checked) ? text.messages[kind].replace("{label}", label) : null;
   };
 
   Checker.prototype.possiblePii = function (text) {

@@ -54,7 +54,11 @@ def corpus() -> list[dict]:
                      "Talked with Maria Lopez", "Mr. Smith called", "DOB 3/4/2010",
                      "ID 1234567", "Met near Lincoln High School after lunch", " " * 40,
                      "Talked with André Dubois", "Maria José", "José Martínez came by",
-                     "ID ١٢٣٤٥٦٧", "Straße Über", "A nul \x00 inside the text here, long enough"):
+                     "ID ١٢٣٤٥٦٧", "Straße Über", "A nul \x00 inside the text here, long enough",
+                     "A bell \x07 rang in the hallway while we talked", "Line one\r\nline two "
+                     "of the facts, long enough", "A lone CR \r in the middle of the facts here",
+                     "Tab\tseparated facts written down at the time", "\x1b[31m escape codes "
+                     "pasted into the text", "C1 control \x85 inside the facts written here"):
             for name in ("narrative", "involvement_reason", "justification.basis",
                          "justification.why_last_resort"):
                 entries.append(_with(base, name, text))
@@ -111,7 +115,8 @@ def test_browser_and_server_give_the_same_verdict_on_every_entry(page, live_serv
 
 def test_browser_and_server_agree_on_amendment_explanations(page, live_server):
     texts = [None, "", "   ", "too short", "ten chars!", "x" * 2000, "x" * 2001, 42,
-             "Two students were present, not one."]
+             "Two students were present, not one.", "A \x00 nul in the explanation",
+             "Corrected\r\nthe count of students", "A form feed \x0c in the explanation"]
     page.goto(f"{live_server.url}/static/rules.js")
     page.add_script_tag(url=f"{live_server.url}/static/rules.js")
     in_browser = page.evaluate("([schema, texts]) => texts.map(t => SRORules.checkAmendment(schema, t))",
