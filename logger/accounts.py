@@ -16,7 +16,7 @@ from zxcvbn import zxcvbn
 
 from . import audit, clock, rules
 from .extensions import db
-from .models import ROLES, SCHOOL_LEVELS, Assignment, School, SignInFailure, User
+from .models import ROLES, SCHOOL_LEVELS, Assignment, AuditEvent, School, SignInFailure, User
 
 MIN_PASSWORD_LENGTH = 12
 MIN_PASSWORD_SCORE = 3  # on zxcvbn's 0-4 scale, 3 is "safely unguessable"
@@ -32,6 +32,9 @@ FAILURES_BEFORE_DELAY = 5  # per account: from here each attempt waits after the
 FIRST_DELAY_SECONDS = 2  # the wait after FAILURES_BEFORE_DELAY failures; doubles with each more
 MAX_DELAY_SECONDS = 60
 FAILURES_TO_LOCK_ACCOUNT = 10  # per account, from any addresses: locked until the count drops
+# An address the account signed in from lately is not locked by others' guessing (only slowed),
+# so guessing from elsewhere cannot keep an officer out of their own school's network.
+KNOWN_ADDRESS_FOR = timedelta(days=30)
 FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS = 5  # per account from one address: that address is locked
 UNREADABLE_NAME = "(unreadable)"  # counted for any typed name that is not clean text
 
@@ -134,8 +137,8 @@ def _stand_in_hash() -> str:
 def authenticate(username: str, password: str) -> User | None:
     """The active user with this name and password, else None (never says which part failed)."""
     user = None
-    name = username.strip().lower()
-    if rules.is_clean_text(name):  # other text is no one's name, and databases may refuse it
+    name = sign_in_account(username)
+    if name != UNREADABLE_NAME:  # other text is no one's name, and databases may refuse it
         user = db.session.scalar(select(User).where(func.lower(User.username) == name))
     if user is None or not rules.is_valid_unicode(password):
         check_password_hash(_stand_in_hash(), "")  # same work, so timing does not tell
@@ -165,7 +168,8 @@ def sign_in(typed_name: str, password: str, client_addr: str | None) -> SignInAt
     account = sign_in_account(typed_name)
     _queue_attempts_at(account)
     failures = _recent_failures(account, now)
-    wait_seconds = _seconds_to_wait(failures, client_addr, now)
+    wait_seconds = _seconds_to_wait(failures, client_addr, now,
+                                    known_address=_signed_in_from(account, client_addr, now))
     if wait_seconds:
         return SignInAttempt(wait_seconds=wait_seconds)
     user = authenticate(typed_name, password)
@@ -210,15 +214,27 @@ def _recent_failures(account: str, now: datetime) -> list[tuple[datetime, str | 
         .order_by(SignInFailure.at.desc()))]
 
 
-def _seconds_to_wait(failures, client_addr: str | None, now: datetime) -> int:
-    """How long before the next attempt, given the account's recent failures (latest first)."""
+def _signed_in_from(account: str, client_addr: str | None, now: datetime) -> bool:
+    """Whether this account signed in from this address lately (the audit trail says)."""
+    return db.session.scalar(
+        select(AuditEvent.id).join(User, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.action == "auth.sign_in", AuditEvent.client_addr == client_addr,
+               AuditEvent.at > now - KNOWN_ADDRESS_FOR, func.lower(User.username) == account)
+        .limit(1)) is not None
+
+
+def _seconds_to_wait(failures, client_addr: str | None, now: datetime, *,
+                     known_address: bool = False) -> int:
+    """How long before the next attempt, given the account's recent failures (latest first):
+    an account lock holds everywhere but at an address the account signed in from lately,
+    where attempts are only slowed."""
     times = [at for at, _ in failures]
     here = [at for at, addr in failures if addr == client_addr]
     allowed_at = now
     if len(here) >= FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS:
         allowed_at = max(allowed_at,
                          here[FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS - 1] + SIGN_IN_WINDOW)
-    if len(times) >= FAILURES_TO_LOCK_ACCOUNT:
+    if len(times) >= FAILURES_TO_LOCK_ACCOUNT and not known_address:
         allowed_at = max(allowed_at, times[FAILURES_TO_LOCK_ACCOUNT - 1] + SIGN_IN_WINDOW)
     elif len(times) >= FAILURES_BEFORE_DELAY:
         allowed_at = max(allowed_at, times[0] + _delay_after(len(times)))

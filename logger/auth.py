@@ -42,6 +42,8 @@ def unauthorized():
     if kept is not None:
         return kept
     flash(login_manager.login_message, "info")
+    if request.method != "GET":  # after signing in, a GET to a POST-only address answers 405
+        return redirect(url_for("auth.login"))
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
@@ -100,9 +102,7 @@ def logout():
     current_user.session_version += 1
     db.session.commit()
     logout_user()
-    kept = kept_forms.carried(session)  # a form kept for someone else who signed in here
     session.clear()
-    session.update(kept)
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 

@@ -100,13 +100,15 @@ def export(export_format, date_from, date_to, status, school, officer, classific
     choice = exports.Choice(status=status, date_from=date_from, date_to=date_to,
                             classification=classification, narratives=narratives, names=names)
     if school:
-        choice.school_id = rules.is_clean_text(school) and db.session.scalar(
-            select(School.id).filter_by(code=school.strip().upper())) or None
+        if rules.is_clean_text(school):
+            choice.school_id = db.session.scalar(
+                select(School.id).filter_by(code=school.strip().upper()))
         if choice.school_id is None:
             raise click.BadParameter(f"no school has the code {school!r}", param_hint="--school")
     if officer:
-        choice.officer_id = rules.is_clean_text(officer) and db.session.scalar(
-            select(User.id).filter_by(username=officer.strip().lower(), role="officer")) or None
+        if rules.is_clean_text(officer):
+            choice.officer_id = db.session.scalar(
+                select(User.id).filter_by(username=officer.strip().lower(), role="officer"))
         if choice.officer_id is None:
             raise click.BadParameter(f"no officer is called {officer!r}", param_hint="--officer")
     targets = [(export_format, output)]
@@ -114,8 +116,7 @@ def export(export_format, date_from, date_to, status, school, officer, classific
         stem = output[:-4] if output.endswith(".csv") else output
         targets.append(("students.csv", f"{stem}-students.csv"))
     try:
-        for part, path in targets:
-            exports.save(choice, part, path)
+        exports.save(choice, targets)
     except exports.ExportFailed as failure:
         raise click.ClickException(str(failure)) from None
     exports.record(None, choice, export_format, client_addr="command line")

@@ -22,7 +22,11 @@ TEXT_FIELDS = {spec.name for spec in rules.FIELDS if spec.type == "text"}
 
 def problems() -> Iterator[str]:
     """One line per stored text the app would refuse today, e.g.
-    'entry 1b4e… revision 2, narrative: “Narrative” holds an invisible control character…'."""
+    'entry 1b4e… revision 2, narrative: “narrative” holds an invisible control character…'.
+
+    It checks the text itself (valid Unicode, no control characters); entries stored
+    under older rules stay valid under those rules and are not reported for that.
+    """
     for contact_id, number, content, explanation in db.session.execute(
             select(ContactRevision.contact_id, ContactRevision.number, ContactRevision.content,
                    ContactRevision.amendment_explanation)

@@ -10,6 +10,7 @@ from . import kept_forms
 from .entries import typed_form_again
 from .extensions import db
 from .responses import MESSAGES, error_response, wants_json
+from .reviews import typed_decision_again
 
 CSRF_NOTICE = ("This form's security token was missing or had expired, so nothing was saved. "
                "Everything you typed is still here: check it and save again.")
@@ -24,8 +25,9 @@ def register(app) -> None:
             kept = kept_forms.sign_in_again()  # the session ended while a form was open
             if kept is not None:
                 return kept
-        if current_user.is_authenticated and current_user.role == "officer" and not wants_json():
-            page = typed_form_again(CSRF_NOTICE)
+        if current_user.is_authenticated and not wants_json():  # show what was typed again
+            again = {"officer": typed_form_again, "supervisor": typed_decision_again}
+            page = again.get(current_user.role, lambda notice: None)(CSRF_NOTICE)
             if page is not None:
                 return page
         if wants_json() and not current_user.is_authenticated:

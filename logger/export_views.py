@@ -38,7 +38,7 @@ def export():
         download = exports.build(choice, export_format)
     except exports.ExportFailed as failure:
         current_app.logger.error("export failed: %s", failure)
-        return error_response(500, str(failure))
+        return error_response(409, str(failure))  # the stored record needs fixing first
     begin_writing()
     exports.record(current_user, choice, export_format, client_addr())
     db.session.commit()

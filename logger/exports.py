@@ -320,23 +320,31 @@ def build(choice: Choice, export_format: str) -> BinaryIO:
     return handle
 
 
-def save(choice: Choice, export_format: str, path: str) -> None:
-    """Write an export to path whole (owner-only), or leave nothing there.
+def save(choice: Choice, targets: list[tuple[str, str]]) -> None:
+    """Write exports, as (format, path) pairs, owner-only and whole, or leave nothing there.
 
-    It is written beside path under a temporary name and renamed when complete.
+    Each is written beside its path under a temporary name; all are renamed into
+    place only when every one is complete.
     """
-    folder = tempfile.mkdtemp(prefix=".sro-export-", dir=os.path.dirname(os.path.abspath(path)))
+    folders, written = [], []
     try:
-        partial = os.path.join(folder, "export")
-        if export_format == "sqlite":
-            write_sqlite(choice, partial)
-        else:
-            with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-                write_text(choice, export_format, out)
-        os.chmod(partial, 0o600)
-        os.replace(partial, path)
+        for export_format, path in targets:
+            folders.append(tempfile.mkdtemp(prefix=".sro-export-",
+                                            dir=os.path.dirname(os.path.abspath(path))))
+            partial = os.path.join(folders[-1], "export")
+            if export_format == "sqlite":
+                write_sqlite(choice, partial)
+            else:
+                with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                          "wb") as out:
+                    write_text(choice, export_format, out)
+            os.chmod(partial, 0o600)
+            written.append((partial, path))
+        for partial, path in written:
+            os.replace(partial, path)
     finally:
-        shutil.rmtree(folder)
+        for folder in folders:
+            shutil.rmtree(folder)
 
 
 def write_sqlite(choice: Choice, path: str) -> None:

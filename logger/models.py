@@ -272,10 +272,11 @@ class KeptForm(db.Model):
     __tablename__ = "kept_forms"
 
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # when known
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))  # its author
     endpoint: Mapped[str] = mapped_column(sa.String(64))
     view_args: Mapped[dict] = mapped_column(sa.JSON)
     fields: Mapped[list] = mapped_column(sa.JSON)  # [name, value] pairs, in the order posted
+    client_addr: Mapped[str | None] = mapped_column(sa.String(45))
     kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow, index=True)
 
 

@@ -7,8 +7,9 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
 
-from . import kept_forms, review
+from . import kept_forms, review, rules
 from .auth import client_addr, role_required
 from .clock import utcnow
 from .database import begin_writing
@@ -42,9 +43,41 @@ def entry(entry_id: uuid.UUID):
         contact = review.entry_for_review(current_user, entry_id)
     except review.ReviewRefused as refusal:
         abort(refusal.status)
-    typed = kept_forms.take("review.decide", {"entry_id": entry_id}, current_user)
-    return render_template("review/entry.html", contact=contact, errors={}, typed=typed or {},
-                           notice=typed and kept_forms.RESTORED_NOTICE)
+    typed, notice = _kept_decision(contact)
+    return render_template("review/entry.html", contact=contact, errors={}, typed=typed,
+                           notice=notice)
+
+
+CHANGED_WHILE_AWAY = ("This entry changed while you were signed out (it is now revision "
+                      "{revision}, {status}): read it again before deciding. You had written: "
+                      "“{comment}”")
+
+
+def _kept_decision(contact) -> tuple[MultiDict, str | None]:
+    """The decision typed before the session ended, if one waits; never for a revision the
+    supervisor did not read."""
+    typed = kept_forms.take("review.decide", {"entry_id": contact.id}, current_user)
+    if typed is None:
+        return MultiDict(), None
+    current = contact.current
+    if typed.get("revision") == str(current.number) and current.status == "submitted":
+        return typed, kept_forms.RESTORED_NOTICE
+    return MultiDict({"comment": typed.get("comment", "")}), CHANGED_WHILE_AWAY.format(
+        revision=current.number, status=rules.label(current.status).lower(),
+        comment=typed.get("comment", ""))
+
+
+def typed_decision_again(notice: str):
+    """The decision form as the supervisor posted it (its security token was refused), or
+    None when the request was not a decision on an entry they review."""
+    if request.endpoint != "review.decide":
+        return None
+    try:
+        contact = review.entry_for_review(current_user, request.view_args["entry_id"])
+    except review.ReviewRefused:
+        return None
+    return render_template("review/entry.html", contact=contact, errors={}, typed=request.form,
+                           notice=notice), 400
 
 
 @bp.route("/<uuid:entry_id>/decision", methods=["POST"])

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import request
 
-from . import rules, transparency
+from . import kept_forms, rules, transparency
 from .clock import to_local
 
 
@@ -105,6 +105,7 @@ def register(app) -> None:
     app.add_template_global(rules.FIELDS_BY_NAME.get, "spec")
     app.add_template_global(entry_rows)
     app.add_template_global(revision_changes)
+    app.add_template_global(kept_forms.form_owner)
     app.add_template_global(waited)
     app.add_template_global(query_without)
     app.add_template_global(student_rows)

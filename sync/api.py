@@ -85,7 +85,8 @@ def entries():
     if after is None:
         return error_response(400, CURSOR_HELP)
     found = contacts.changes(current_user, after, now=utcnow(), limit=ENTRIES_PAGE_SIZE)
-    return jsonify(entries=[_entry_json(contact) for contact in found.entries],
+    return jsonify(officer_id=current_user.id,  # whose they are: a shared phone checks
+                   entries=[_entry_json(contact) for contact in found.entries],
                    cursor=_cursor(found.next), more=found.more)
 
 

@@ -89,7 +89,10 @@ def test_the_response_keeps_the_entry_shape_and_adds_the_cursor(app, client, aut
     [entry_id] = log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 1)
     auth.login("ofc.ruiz")
     body = fetch(client)
-    assert set(body) == {"entries", "cursor", "more"} and body["more"] is False
+    assert set(body) == {"officer_id", "entries", "cursor", "more"} and body["more"] is False
+    with app.app_context():
+        assert body["officer_id"] == db.session.scalar(
+            db.select(User.id).filter_by(username="ofc.ruiz"))  # a shared phone checks whose
     assert re.fullmatch(r"[0-9]+-[0-9a-f]{32}", body["cursor"])
     [entry] = body["entries"]
     assert set(entry) == {"id", "revision", "status", "received_at", "flags", "contact", "review"}

@@ -142,6 +142,19 @@ def test_guessing_one_account_from_many_addresses_is_slowed_then_locked(
     assert len(failure_rows(app)) == accounts.FAILURES_TO_LOCK_ACCOUNT  # refusals write nothing
 
 
+def test_a_locked_account_is_only_slowed_at_an_address_it_signed_in_from_lately(
+        app, officers, frozen_clock):
+    assert sign_in(app, "ofc.ruiz", addr="10.7.0.1").status_code == 302  # the officer's school
+    _guess_from_many_addresses(app, "ofc.ruiz", frozen_clock)
+    assert sign_in(app, "ofc.ruiz", addr="10.2.0.1").status_code == 429  # locked elsewhere
+    at_school = sign_in(app, "ofc.ruiz", addr="10.7.0.1")
+    assert at_school.status_code == 429  # slowed here too ...
+    assert int(at_school.headers["Retry-After"]) <= accounts.MAX_DELAY_SECONDS  # ... not locked
+    frozen_clock.advance(accounts.MAX_DELAY_SECONDS)
+    assert sign_in(app, "ofc.ruiz", addr="10.7.0.1").status_code == 302
+    assert sign_in(app, "ofc.ruiz", addr="10.2.0.1").status_code == 429
+
+
 def test_a_lock_ends_when_its_window_has_passed(app, officers, frozen_clock):
     _guess_from_many_addresses(app, "ofc.ruiz", frozen_clock)
     assert sign_in(app, "ofc.ruiz", addr="10.2.0.1").status_code == 429

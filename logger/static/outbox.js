@@ -187,6 +187,7 @@ var SROOutbox = (function () {
         }
         if (!response.ok) return;
         return response.json().then(function (body) {
+          if (body.officer_id !== officerId) return;  // another officer signed in meanwhile
           return keepEntries(officerId, body).then(function () {
             if (body.more) return refreshEntries(officerId, pagesLeft - 1);
           });

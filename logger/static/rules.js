@@ -176,7 +176,9 @@ var SRORules = (function () {
     }
   };
 
-  var LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+  // With the u flag a proper pair is one code point, so only a lone surrogate matches (no
+  // lookbehind: older Safari cannot parse it).
+  var LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
   /** Why text cannot be stored (broken Unicode, control characters), as rules.text_problem says. */
   Checker.prototype.textProblem = function (value, label, multiline) {

@@ -19,10 +19,11 @@ depends_on = None
 def upgrade():
     op.create_table('kept_forms',
     sa.Column('token', sa.String(length=64), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('endpoint', sa.String(length=64), nullable=False),
     sa.Column('view_args', sa.JSON(), nullable=False),
     sa.Column('fields', sa.JSON(), nullable=False),
+    sa.Column('client_addr', sa.String(length=45), nullable=True),
     sa.Column('kept_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_kept_forms_user_id_users')),
     sa.PrimaryKeyConstraint('token', name=op.f('pk_kept_forms'))
