@@ -1,7 +1,7 @@
 """The JSON endpoints the offline client will rely on."""
 
 from logger import rules
-from tests.conftest import make_school, make_user
+from tests.factories import make_school, make_user
 
 
 def test_session_gives_user_schools_and_a_csrf_token(app, client, auth):

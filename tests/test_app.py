@@ -50,7 +50,7 @@ def test_sqlite_runs_with_foreign_keys_and_wal(app):
 
 
 def test_session_cookie_is_httponly_lax_and_secure_over_https(app, auth, client):
-    from tests.conftest import make_school, make_user
+    from tests.factories import form_token, make_school, make_user
     with app.app_context():
         make_user("ofc.cookie", schools=[make_school()])
     plain = auth.login("ofc.cookie").headers.get_all("Set-Cookie")
@@ -59,7 +59,7 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(app, auth, client)
     assert "Secure" not in session_cookie
     secure_client = app.test_client()
     page = secure_client.get("/login", base_url="https://localhost").get_data(as_text=True)
-    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    token = form_token(page)
     response = secure_client.post("/login", base_url="https://localhost", data={
         "username": "ofc.cookie", "password": "correct horse battery", "csrf_token": token})
     assert any(c.startswith("session=") and "Secure" in c

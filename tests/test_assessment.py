@@ -20,7 +20,7 @@ from logger.assessment import SchoolYear
 from logger.exports import pseudonym
 from logger.extensions import db
 from logger.models import Assignment, ContactRevision, User
-from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
+from tests.factories import arrest_entry, make_contact, make_school, make_user, mentoring_entry
 from tests.html_tables import tables_in
 
 ZONE = ZoneInfo("America/Chicago")

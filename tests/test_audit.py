@@ -43,7 +43,7 @@ def test_bulk_statements_cannot_change_events(app, event_id, statement):
 
 
 def test_the_admin_reads_the_trail_filtered_and_nobody_else_does(app, client, auth):
-    from tests.conftest import make_user
+    from tests.factories import make_user
     with app.app_context():
         make_user("admin.lee", role="admin")
         make_user("sgt.park", role="supervisor")

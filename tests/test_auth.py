@@ -4,7 +4,7 @@ import pytest
 
 from logger.extensions import db
 from logger.models import AuditEvent, User
-from tests.conftest import PASSWORD, make_school, make_user
+from tests.factories import PASSWORD, make_school, make_user
 
 FAILED = "That user name and password do not match an active account."
 

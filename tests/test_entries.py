@@ -10,7 +10,7 @@ import pytest
 from logger import contacts
 from logger.extensions import db
 from logger.models import AuditEvent, Contact, User
-from tests.conftest import arrest_entry, make_contact, make_user
+from tests.factories import arrest_entry, form_token, make_contact, make_user
 
 ZONE = ZoneInfo("America/Chicago")
 
@@ -228,7 +228,7 @@ def test_contact_post_without_valid_csrf_is_refused_but_keeps_the_typed_entry(ap
     assert response.status_code == 400
     assert "security token" in page and "Typed during a long shift." in page
     assert stored(app) == []
-    fresh = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
+    fresh = form_token(page)
     assert client.post("/entries/new", data={**data, "csrf_token": fresh}).status_code == 302
 
 

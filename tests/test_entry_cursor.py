@@ -11,7 +11,7 @@ import sync.api
 from logger import clock, contacts, review
 from logger.extensions import db
 from logger.models import User
-from tests.conftest import make_contact, make_user, mentoring_entry
+from tests.factories import make_contact, make_user, mentoring_entry
 
 HOUR_AGO = datetime.now(timezone.utc) - timedelta(hours=1)
 

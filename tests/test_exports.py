@@ -3,7 +3,6 @@
 import csv
 import io
 import json
-import re
 from datetime import datetime, timezone
 
 import pytest
@@ -13,7 +12,14 @@ from sqlalchemy import event
 from logger import exports, review
 from logger.extensions import db
 from logger.models import AuditEvent, School, User
-from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
+from tests.factories import (
+    arrest_entry,
+    form_token,
+    make_contact,
+    make_school,
+    make_user,
+    mentoring_entry,
+)
 
 
 @pytest.fixture
@@ -40,8 +46,7 @@ def record(app):
 
 def download(client, auth, username, **form):
     auth.login(username)
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      client.get("/export").get_data(as_text=True)).group(1)
+    token = form_token(client.get("/export").get_data(as_text=True))
     return client.post("/export", data={"csrf_token": token, **form})
 
 

@@ -15,7 +15,7 @@ from logger import contacts, review, rules
 from logger.extensions import db
 from logger.forms import ContactForm
 from logger.models import Assignment, AuditEvent, Contact, User
-from tests.conftest import arrest_entry, make_contact, make_school, mentoring_entry
+from tests.factories import arrest_entry, make_contact, make_school, mentoring_entry
 
 ZONE = ZoneInfo("America/Chicago")  # the test app's district
 # As the form and the phone write a time: whole minutes, with the district's offset.

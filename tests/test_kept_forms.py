@@ -10,10 +10,11 @@ import pytest
 
 from logger.extensions import db
 from logger.models import KeptForm, ReviewDecision, School
-from tests.conftest import (
+from tests.factories import (
     PASSWORD,
     Auth,
     arrest_entry,
+    form_token,
     make_contact,
     make_school,
     make_user,
@@ -40,8 +41,7 @@ def waiting(app):
 def hidden_fields(client, path: str) -> dict:
     """The security token and the signed author of the form on a page."""
     page = client.get(path).get_data(as_text=True)
-    return {name: re.search(rf'name="{name}"[^>]* value="([^"]+)"', page).group(1)
-            for name in ("csrf_token", "form_owner")}
+    return {name: form_token(page, name) for name in ("csrf_token", "form_owner")}
 
 
 def post_decision(client, entry_id, fields, headers=SAME_SITE, **typed):
@@ -54,7 +54,7 @@ def sign_in_and_follow(client, response, username="sgt.park"):
     assert response.status_code == 302 and "/login?next=" in response.location
     login_page = client.get(response.location).get_data(as_text=True)
     assert "what you typed is kept" in login_page
-    token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', login_page).group(1)
+    token = form_token(login_page)
     signed_in = client.post(response.location, data={
         "csrf_token": token, "username": username, "password": PASSWORD})
     return client.get(signed_in.location)

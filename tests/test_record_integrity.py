@@ -12,7 +12,6 @@ import http.client
 import io
 import json
 import os
-import re
 import stat
 import tempfile
 import uuid
@@ -27,7 +26,7 @@ from hypothesis import strategies as st
 from logger import create_app, rules
 from logger.extensions import db
 from logger.models import Contact, ContactRevision, ReviewDecision, User
-from tests.conftest import Auth, arrest_entry, make_school, make_user, mentoring_entry
+from tests.factories import Auth, arrest_entry, form_token, make_school, make_user, mentoring_entry
 
 TEXT_FIELDS = ("narrative", "justification.basis", "justification.why_last_resort")
 ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60)
@@ -57,7 +56,7 @@ class Person:
 
     def token(self, path: str = "/") -> str:
         page = self.client.get(path, follow_redirects=True).get_data(as_text=True)
-        return re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
+        return form_token(page)
 
     def sync(self, *envelopes) -> list[dict]:
         token = self.client.get("/api/v1/session").get_json()["csrf_token"]

@@ -9,7 +9,14 @@ import pytest
 from logger import rules
 from logger.extensions import db
 from logger.models import AuditEvent, Contact, User
-from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
+from tests.factories import (
+    arrest_entry,
+    form_token,
+    make_contact,
+    make_school,
+    make_user,
+    mentoring_entry,
+)
 
 NOW = datetime.now(timezone.utc)
 
@@ -38,7 +45,7 @@ def logged(app, username, entry, received_at=None) -> str:
 
 def decide(client, entry_id, decision, comment="", revision=1):
     page = client.get(f"/review/{entry_id}").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     return client.post(f"/review/{entry_id}/decision", data={
         "csrf_token": token, "decision": decision, "comment": comment, "revision": revision})
 
@@ -93,8 +100,7 @@ def test_a_supervisor_never_sees_or_decides_another_teams_entries(app, client, a
     auth.login("sgt.park")
     assert entry_id not in client.get("/review").get_data(as_text=True)
     assert client.get(f"/review/{entry_id}").status_code == 403
-    token = re.search(r'name="csrf_token" value="([^"]+)"',
-                      client.get("/review").get_data(as_text=True)).group(1)
+    token = form_token(client.get("/review").get_data(as_text=True))
     response = client.post(f"/review/{entry_id}/decision", data={
         "csrf_token": token, "decision": "approve", "revision": 1})
     assert response.status_code == 403 and state(app, entry_id) == (1, "submitted")
@@ -204,7 +210,7 @@ def test_bulk_approval_is_only_for_unflagged_entries(app, client, auth, teams):
     auth.login("sgt.park")
     page = client.get("/review").get_data(as_text=True)
     assert f'value="{flagged}:1"' not in page and f'value="{plain[0]}:1"' in page
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     response = client.post("/review/bulk-approve", data={
         "csrf_token": token, "entry": [f"{p}:1" for p in plain]}, follow_redirects=True)
     assert "Approved 3 entries." in response.get_data(as_text=True)
@@ -256,7 +262,7 @@ def test_one_revision_is_decided_once_even_by_two_tabs(app, client, auth, teams)
     entry_id = logged(app, "ofc.ruiz", mentoring_entry(teams["lincoln"]))
     auth.login("sgt.park")
     page = client.get(f"/review/{entry_id}").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    token = form_token(page)
     first = client.post(f"/review/{entry_id}/decision", data={
         "csrf_token": token, "decision": "approve", "revision": 1})
     second = client.post(f"/review/{entry_id}/decision", data={

@@ -6,12 +6,13 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from logger import accounts, clock, demo, rules
 from logger.extensions import db
 from logger.models import AuditEvent, SignInFailure
-from tests.conftest import PASSWORD, make_school, make_user
+from tests.factories import PASSWORD, form_token, make_school, make_user
 
 WRONG = "wrong password!"
 FAILED = "That user name and password do not match an active account."
@@ -45,7 +46,7 @@ def frozen_clock(monkeypatch):
 
 def csrf_token(client, addr: str) -> str:
     page = client.get("/login", environ_base={"REMOTE_ADDR": addr}).get_data(as_text=True)
-    return re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
+    return form_token(page)
 
 
 def sign_in(app, username: str, password: str = PASSWORD, *, addr: str = "10.0.0.5",

@@ -11,7 +11,7 @@ import pytest
 from logger import contacts, rules
 from logger.extensions import db
 from logger.models import AuditEvent, Contact, ContactRevision, User
-from tests.conftest import arrest_entry, mentoring_entry
+from tests.factories import arrest_entry, mentoring_entry
 
 
 class Api:

@@ -17,7 +17,7 @@ from logger import review, transparency, transparency_views
 from logger.extensions import db
 from logger.models import AuditEvent, School, Setting, User
 from logger.transparency import Quarter
-from tests.conftest import arrest_entry, make_contact, make_school, make_user, mentoring_entry
+from tests.factories import arrest_entry, make_contact, make_school, make_user, mentoring_entry
 from tests.html_tables import tables_in
 
 ZONE = ZoneInfo("America/Chicago")

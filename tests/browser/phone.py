@@ -4,7 +4,7 @@ import time
 
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 ARREST_BASIS = "Staff saw a knife in the student's waistband during a fight report."
 ARREST_WHY = "The student refused to give up the knife and moved toward another student."

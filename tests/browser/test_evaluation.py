@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from logger import review
 from logger.extensions import db
 from logger.models import Setting
-from tests.conftest import (
+from tests.factories import (
     PASSWORD,
     arrest_entry,
     make_contact,

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from logger.extensions import db
 from logger.models import Contact
-from tests.conftest import PASSWORD, make_school, make_user
+from tests.factories import PASSWORD, make_school, make_user
 
 pytestmark = pytest.mark.browser
 

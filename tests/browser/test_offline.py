@@ -20,7 +20,7 @@ from tests.browser.phone import (
     wait_for_offline_shell,
     waiting_text,
 )
-from tests.conftest import make_school, make_user
+from tests.factories import make_school, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from logger.extensions import db
 from logger.models import Contact, ContactRevision, ReviewDecision
 from sync.api import ENTRIES_PAGE_SIZE
 from tests.browser.phone import settle, sign_in, wait_for_offline_shell, waiting_text
-from tests.conftest import make_school, make_user, mentoring_entry
+from tests.factories import make_school, make_user, mentoring_entry
 
 pytestmark = pytest.mark.browser
 

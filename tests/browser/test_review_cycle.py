@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from logger.extensions import db
 from logger.models import Contact
 from tests.browser.phone import log_arrest, settle, sign_in
-from tests.conftest import make_school, make_user
+from tests.factories import make_school, make_user
 
 pytestmark = pytest.mark.browser
 

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import pytest
 
 from logger import rules
-from tests.conftest import arrest_entry, mentoring_entry
+from tests.factories import arrest_entry, mentoring_entry
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import PASSWORD, make_contact, make_school, make_user, mentoring_entry
+from tests.factories import PASSWORD, make_contact, make_school, make_user, mentoring_entry
 
 pytestmark = pytest.mark.browser
 

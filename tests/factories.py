@@ -1,0 +1,98 @@
+"""Builders of test data and the sign-in helper the tests share (fixtures are in conftest.py).
+
+Tests import these from here, never from conftest.py.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from werkzeug.security import generate_password_hash
+
+from logger import contacts
+from logger.extensions import db
+from logger.models import Assignment, School, User
+
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+def form_token(page: str, name: str = "csrf_token") -> str:
+    """The value of a form's hidden field (the CSRF token by default) in a page's HTML."""
+    return re.search(rf'name="{name}"[^>]* value="([^"]+)"', page).group(1)
+
+
+def make_school(code: str = "LHS", name: str = "Lincoln High School", level: str = "high") -> School:
+    school = School(code=code, name=name, level=level)
+    db.session.add(school)
+    db.session.commit()
+    return school
+
+
+def make_user(username: str, role: str = "officer", *, schools=(), supervisor=None,
+              active: bool = True) -> User:
+    """A user whose password is PASSWORD (hashed once per run)."""
+    user = User(username=username, role=role, active=active, password_hash=_PASSWORD_HASH,
+                supervisor=supervisor)
+    user.assignments = [Assignment(school=school) for school in schools]
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def mentoring_entry(school_id: int, **changes) -> dict:
+    """A valid mentoring entry, as the sync API would send it."""
+    entry = {
+        "occurred_at": (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(),
+        "school_id": school_id, "location": "hallway", "initiated_by": "student",
+        "classification": "mentoring", "mentoring_type": "informal_counseling",
+        "students_involved": 1, "actions": ["none"], "narrative": "",
+    }
+    entry.update(changes)
+    return entry
+
+
+def arrest_entry(school_id: int, **changes) -> dict:
+    """A valid criminal entry with an arrest and its full justification."""
+    entry = mentoring_entry(school_id, classification="criminal", offense_category="weapons",
+                            actions=["arrest"], initiated_by="school_staff")
+    del entry["mentoring_type"]
+    entry["justification"] = {
+        "basis": "Staff found a knife in the student's backpack during a fight report.",
+        "alternatives_tried": ["verbal_deescalation", "school_staff_involved"],
+        "why_last_resort": "The student refused to hand over a second weapon and threatened staff.",
+    }
+    entry["students"] = [{"grade_band": "high", "perceived_race": ["white"],
+                          "perceived_gender": "male", "perceived_disability": False}]
+    entry.update(changes)
+    return entry
+
+
+def make_contact(officer: User, entry: dict, *, received_at: datetime | None = None):
+    """Store an entry for an officer through the domain, as the app would."""
+    received_at = received_at or datetime.now(timezone.utc)
+    verdict = contacts.check(officer, entry, now=received_at)
+    assert verdict.ok, verdict.errors
+    saved = contacts.save(officer, uuid.uuid4(), verdict, received_at=received_at,
+                          client_addr="127.0.0.1")
+    db.session.commit()
+    return saved.contact
+
+
+class Auth:
+    """Signs a test client in and out through the real form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def csrf_token(self, path: str = "/login") -> str:
+        return form_token(self.client.get(path, follow_redirects=True).get_data(as_text=True))
+
+    def login(self, username: str, password: str = PASSWORD):
+        return self.client.post("/login", data={"username": username, "password": password,
+                                                "csrf_token": self.csrf_token()})
+
+    def logout(self):
+        return self.client.post("/logout", data={"csrf_token": self.csrf_token("/")})
