@@ -29,10 +29,10 @@ import export  # noqa: E402
 import review_queue  # noqa: E402
 
 from logger import transparency  # noqa: E402
-from logger.assessment import SchoolYear  # noqa: E402
-from logger.clock import today  # noqa: E402
+from logger.core.clock import today  # noqa: E402
+from logger.core.models import Setting  # noqa: E402
+from logger.evaluation.assessment import SchoolYear  # noqa: E402
 from logger.extensions import db  # noqa: E402
-from logger.models import Setting  # noqa: E402
 
 
 def build(path: str, size: int):

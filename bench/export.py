@@ -39,8 +39,8 @@ def fill(path: str, size: int):
     from werkzeug.security import generate_password_hash
 
     from logger import create_app
+    from logger.core.models import User
     from logger.extensions import db
-    from logger.models import User
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
                       "SECRET_KEY": "bench-only-secret-key-not-for-production",
                       "SRO_EXPORT_KEY": "bench-export-key"})

@@ -30,9 +30,8 @@ from werkzeug.security import generate_password_hash
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from logger import create_app, rules  # noqa: E402
+from logger.core.models import Assignment, Contact, ContactRevision, RevisionFlag, School, User  # noqa: E402
 from logger.extensions import db  # noqa: E402
-from logger.models import (Assignment, Contact, ContactRevision, RevisionFlag, School,  # noqa: E402
-                           User)
 
 PASSWORD = "bench password 2026"
 OFFICERS = 20

@@ -8,9 +8,10 @@ from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import body_limit, config
-from .database import tune_sqlite
-from .extensions import csrf, db, login_manager, migrate
+from logger import config
+from logger.core.database import tune_sqlite
+from logger.extensions import csrf, db, login_manager, migrate
+from logger.web import body_limit
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -48,26 +49,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     with app.app_context():
         tune_sqlite(db.engine)
 
+    from logger import cli
+    from logger.admin import views as admin
+    from logger.auth import views as auth
+    from logger.evaluation import views as evaluation
+    from logger.officer import shell
+    from logger.officer import views as officer
+    from logger.public import views as public
+    from logger.review import views as review
+    from logger.web import errors, headers, templating
+    from logger.web import views as web
     from sync import api
-
-    from . import (
-        assessment_views,
-        audit_views,
-        auth,
-        cli,
-        entries,
-        errors,
-        export_views,
-        headers,
-        home,
-        reviews,
-        shell,
-        templating,
-        transparency_views,
-    )
-    for module in (auth, home, entries, reviews, audit_views, export_views, assessment_views,
-                   transparency_views, shell, api):
-        app.register_blueprint(module.bp)
+    for blueprint in (auth.bp, web.bp, officer.bp, review.bp, admin.bp, evaluation.exports_bp,
+                      evaluation.assessment_bp, public.bp, shell.bp, api.bp):
+        app.register_blueprint(blueprint)
     errors.register(app)
     headers.register(app)
     templating.register(app)

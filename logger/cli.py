@@ -9,10 +9,13 @@ from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from . import accounts, data_check, demo, exports, rules
-from .clock import parse_day
-from .extensions import db
-from .models import ROLES, SCHOOL_LEVELS, School, User
+from logger import demo, rules
+from logger.auth import accounts
+from logger.core import data_check
+from logger.core.clock import parse_day
+from logger.core.models import ROLES, SCHOOL_LEVELS, School, User
+from logger.evaluation import exports
+from logger.extensions import db
 
 PASSWORD_VARIABLE = "SRO_LOGGER_PASSWORD"
 

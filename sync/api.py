@@ -11,12 +11,13 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import OperationalError
 
-from logger import contacts, rules
-from logger.auth import client_addr, role_required
-from logger.clock import utcnow
+from logger import rules
+from logger.auth.access import client_addr, role_required
+from logger.core.clock import utcnow
+from logger.core.models import ROLES
 from logger.extensions import db
-from logger.models import ROLES
-from logger.responses import error_response
+from logger.officer import entries as contacts
+from logger.web.responses import error_response
 
 from . import wire
 from .ingest import ingest

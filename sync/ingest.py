@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from logger import contacts
-from logger.database import begin_writing
+from logger.core.database import begin_writing
+from logger.core.models import User
 from logger.extensions import db
-from logger.models import User
+from logger.officer import entries as contacts
 
 from .wire import Envelope
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from logger.contacts import parse_entry_id
+from logger.officer.entries import parse_entry_id
 
 MAX_BATCH = 100
 STATUSES = ("accepted", "duplicate", "conflict", "invalid", "forbidden")

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 
 from werkzeug.security import generate_password_hash
 
-from logger import contacts
+from logger.core.models import Assignment, School, User
 from logger.extensions import db
-from logger.models import Assignment, School, User
+from logger.officer import entries as contacts
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)

@@ -15,11 +15,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import delete, select
 
-from logger import assessment, charts, config, contacts, review
-from logger.assessment import SchoolYear
-from logger.exports import pseudonym
+from logger import config
+from logger.core.models import Assignment, ContactRevision, User
+from logger.evaluation import assessment, charts
+from logger.evaluation.assessment import SchoolYear
+from logger.evaluation.exports import pseudonym
 from logger.extensions import db
-from logger.models import Assignment, ContactRevision, User
+from logger.officer import entries as contacts
+from logger.review import workflow as review
 from tests.factories import arrest_entry, make_contact, make_school, make_user, mentoring_entry
 from tests.html_tables import tables_in
 

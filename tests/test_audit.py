@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import delete, update
 
-from logger import audit
+from logger.core import audit
+from logger.core.models import AuditEvent, AuditIsAppendOnly
 from logger.extensions import db
-from logger.models import AuditEvent, AuditIsAppendOnly
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import pytest
 
+from logger.core.models import AuditEvent, User
 from logger.extensions import db
-from logger.models import AuditEvent, User
 from tests.factories import PASSWORD, make_school, make_user
 
 FAILED = "That user name and password do not match an active account."

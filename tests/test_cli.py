@@ -2,8 +2,8 @@
 
 import pytest
 
+from logger.core.models import School, User
 from logger.extensions import db
-from logger.models import School, User
 
 
 @pytest.fixture

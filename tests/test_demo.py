@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from logger import demo, rules
-from logger.assessment import SchoolYear
-from logger.clock import utcnow
+from logger.core.clock import utcnow
+from logger.core.models import AuditEvent, Contact, ContactRevision, ReviewDecision, School, User
+from logger.evaluation.assessment import SchoolYear
 from logger.extensions import db
-from logger.models import AuditEvent, Contact, ContactRevision, ReviewDecision, School, User
 
 ROLE_COUNTS = {"admin": 1, "evaluator": 1, "supervisor": 2, "officer": 5}
 EXPECTED_FLAGS = {"arrest", "use_of_force", "detention", "discipline_enforcement", "late_entry"}

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from logger import contacts
+from logger.core.models import AuditEvent, Contact, User
 from logger.extensions import db
-from logger.models import AuditEvent, Contact, User
+from logger.officer import entries as contacts
 from tests.factories import arrest_entry, form_token, make_contact, make_user
 
 ZONE = ZoneInfo("America/Chicago")

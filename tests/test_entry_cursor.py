@@ -8,9 +8,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import sync.api
-from logger import clock, contacts, review
+from logger.core import clock
+from logger.core.models import User
 from logger.extensions import db
-from logger.models import User
+from logger.officer import entries as contacts
+from logger.review import workflow as review
 from tests.factories import make_contact, make_user, mentoring_entry
 
 HOUR_AGO = datetime.now(timezone.utc) - timedelta(hours=1)

@@ -9,9 +9,10 @@ import pytest
 import sqlite_utils
 from sqlalchemy import event
 
-from logger import exports, review
+from logger.core.models import AuditEvent, School, User
+from logger.evaluation import exports
 from logger.extensions import db
-from logger.models import AuditEvent, School, User
+from logger.review import workflow as review
 from tests.factories import (
     arrest_entry,
     form_token,

@@ -11,10 +11,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from logger import contacts, review, rules
+from logger import rules
+from logger.core.models import Assignment, AuditEvent, Contact, User
 from logger.extensions import db
-from logger.forms import ContactForm
-from logger.models import Assignment, AuditEvent, Contact, User
+from logger.officer import entries as contacts
+from logger.officer.forms import ContactForm
+from logger.review import workflow as review
 from tests.factories import arrest_entry, make_contact, make_school, mentoring_entry
 
 ZONE = ZoneInfo("America/Chicago")  # the test app's district

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
+from logger.core.models import KeptForm, ReviewDecision, School
 from logger.extensions import db
-from logger.models import KeptForm, ReviewDecision, School
 from tests.factories import (
     PASSWORD,
     Auth,

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logger import create_app, rules
+from logger.core.models import Contact, ContactRevision, ReviewDecision, User
 from logger.extensions import db
-from logger.models import Contact, ContactRevision, ReviewDecision, User
 from tests.factories import Auth, arrest_entry, form_token, make_school, make_user, mentoring_entry
 
 TEXT_FIELDS = ("narrative", "justification.basis", "justification.why_last_resort")
@@ -250,7 +250,7 @@ def approved_export(app) -> list[dict]:
 
 
 def assessed_force(app) -> int:
-    from logger import assessment
+    from logger.evaluation import assessment
     with app.app_context():
         years = assessment.available_years(assessment.start_month())
         return sum(assessment.assess(year).actions["use_of_force"] for year in years)
@@ -292,7 +292,7 @@ def test_an_amendment_never_takes_an_approved_use_of_force_out_of_the_record(app
 
 
 def test_the_public_summary_counts_an_amended_entry_once_as_its_record(app, team):
-    from logger import transparency
+    from logger.public import summary as transparency
     ruiz, park = Person(app, "ofc.ruiz"), Person(app, "sgt.park")
     sent = envelope(force_entry(team["lincoln"], occurred_at="2026-01-15T10:00:00-06:00"))
     ruiz.sync(sent)
@@ -346,7 +346,7 @@ def test_the_sqlite_export_keeps_text_exactly_and_its_dictionary_says_why_csv_di
 
 
 def test_the_public_summary_csv_is_spreadsheet_safe(app, team):
-    from logger import transparency
+    from logger.public import summary as transparency
     with app.app_context():
         table = transparency.quarter_table(transparency.Quarter(2026, 1), [
             ("=cmd|' /C calc'!A0", Counter(criminal=3, arrest=2)),

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from logger import rules
+from logger.core.models import AuditEvent, Contact, User
 from logger.extensions import db
-from logger.models import AuditEvent, Contact, User
 from tests.factories import (
     arrest_entry,
     form_token,

@@ -9,9 +9,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from logger import accounts, clock, demo, rules
+from logger import demo, rules
+from logger.auth import accounts
+from logger.core import clock
+from logger.core.models import AuditEvent, SignInFailure
 from logger.extensions import db
-from logger.models import AuditEvent, SignInFailure
 from tests.factories import PASSWORD, form_token, make_school, make_user
 
 WRONG = "wrong password!"

@@ -8,9 +8,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from logger import contacts, rules
+from logger import rules
+from logger.core.models import AuditEvent, Contact, ContactRevision, User
 from logger.extensions import db
-from logger.models import AuditEvent, Contact, ContactRevision, User
+from logger.officer import entries as contacts
 from tests.factories import arrest_entry, mentoring_entry
 
 

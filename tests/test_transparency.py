@@ -13,10 +13,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from logger import review, transparency, transparency_views
+from logger.core.models import AuditEvent, School, Setting, User
 from logger.extensions import db
-from logger.models import AuditEvent, School, Setting, User
-from logger.transparency import Quarter
+from logger.public import summary as transparency
+from logger.public import views as transparency_views
+from logger.public.summary import Quarter
+from logger.review import workflow as review
 from tests.factories import arrest_entry, make_contact, make_school, make_user, mentoring_entry
 from tests.html_tables import tables_in
 

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
-from logger import review
+from logger.core.models import Setting
 from logger.extensions import db
-from logger.models import Setting
+from logger.review import workflow as review
 from tests.factories import (
     PASSWORD,
     arrest_entry,

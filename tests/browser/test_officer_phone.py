@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from logger.core.models import Contact
 from logger.extensions import db
-from logger.models import Contact
 from tests.factories import PASSWORD, make_school, make_user
 
 pytestmark = pytest.mark.browser

@@ -6,9 +6,9 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from logger import shell
+from logger.core.models import Assignment, Contact, User
 from logger.extensions import db
-from logger.models import Assignment, Contact, User
+from logger.officer import shell
 from tests.browser.phone import (
     choose,
     eventually,

@@ -10,8 +10,8 @@ from playwright.sync_api import expect
 from sqlalchemy import insert
 
 from logger import rules
+from logger.core.models import Contact, ContactRevision, ReviewDecision
 from logger.extensions import db
-from logger.models import Contact, ContactRevision, ReviewDecision
 from sync.api import ENTRIES_PAGE_SIZE
 from tests.browser.phone import settle, sign_in, wait_for_offline_shell, waiting_text
 from tests.factories import make_school, make_user, mentoring_entry

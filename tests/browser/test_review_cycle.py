@@ -3,8 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from logger.core.models import Contact
 from logger.extensions import db
-from logger.models import Contact
 from tests.browser.phone import log_arrest, settle, sign_in
 from tests.factories import make_school, make_user
 

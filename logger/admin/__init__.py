@@ -1,0 +1,1 @@
+"""For admins: the audit trail."""

@@ -1,0 +1,275 @@
+"""Accounts, schools and duty assignments: creating them and checking sign-ins."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select, text
+from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
+
+from logger import rules
+from logger.core import audit, clock
+from logger.core.models import (
+    ROLES,
+    SCHOOL_LEVELS,
+    Assignment,
+    AuditEvent,
+    School,
+    SignInFailure,
+    User,
+)
+from logger.extensions import db
+
+MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_SCORE = 3  # on zxcvbn's 0-4 scale, 3 is "safely unguessable"
+PASSWORD_CHARACTERS_ESTIMATED = 100  # zxcvbn slows down badly on longer input
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
+MAX_USERNAME_LENGTH = 64
+
+# Sign-in throttling (see README, "Production notes"). Failures are counted per account name
+# as typed, known or not, over a sliding window; attempts that are refused check no password
+# and count for nothing.
+SIGN_IN_WINDOW = timedelta(minutes=15)
+FAILURES_BEFORE_DELAY = 5  # per account: from here each attempt waits after the latest failure
+FIRST_DELAY_SECONDS = 2  # the wait after FAILURES_BEFORE_DELAY failures; doubles with each more
+MAX_DELAY_SECONDS = 60
+FAILURES_TO_LOCK_ACCOUNT = 10  # per account, from any addresses: locked until the count drops
+# An address the account signed in from lately is not locked by others' guessing (only slowed),
+# so guessing from elsewhere cannot keep an officer out of their own school's network.
+KNOWN_ADDRESS_FOR = timedelta(days=30)
+FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS = 5  # per account from one address: that address is locked
+UNREADABLE_NAME = "(unreadable)"  # counted for any typed name that is not clean text
+
+
+class AccountError(ValueError):
+    """A request to create an account, school or assignment that cannot be done; says why."""
+
+
+def password_problem(username: str, password: str) -> str | None:
+    """Why a password is too weak, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+    problem = rules.text_problem(password, "Password")
+    if problem:
+        return problem
+    if username.lower() in password.lower():
+        return "the password must not contain the user name"
+    estimate = zxcvbn(password[:PASSWORD_CHARACTERS_ESTIMATED], user_inputs=[username],
+                      max_length=PASSWORD_CHARACTERS_ESTIMATED)
+    if estimate["score"] < MIN_PASSWORD_SCORE:
+        feedback = estimate["feedback"]
+        why = " ".join(part for part in (feedback["warning"], *feedback["suggestions"]) if part)
+        return f"the password is too easy to guess: {why}"  # zxcvbn always suggests something
+    return None
+
+
+def create_school(code: str, name: str, level: str) -> School:
+    """A new school; the code is unique."""
+    _refuse_unclean(code, "School code")
+    _refuse_unclean(name, "School name")
+    code = code.strip().upper()
+    if not code or not name.strip():
+        raise AccountError("a school needs a code and a name")
+    if len(code) > 32 or len(name.strip()) > 200:
+        raise AccountError("a school code has at most 32 characters and a name at most 200")
+    if level not in SCHOOL_LEVELS:
+        raise AccountError(f"unknown level {level!r}: use one of {', '.join(SCHOOL_LEVELS)}")
+    if db.session.scalar(select(School).filter_by(code=code)):
+        raise AccountError(f"a school with code {code} already exists")
+    school = School(code=code, name=name.strip(), level=level)
+    db.session.add(school)
+    return school
+
+
+def create_user(username: str, password: str, role: str, *, school_codes=(),
+                supervisor_name: str | None = None) -> User:
+    """A new account, with its schools (officers only) and supervisor (officers only)."""
+    _refuse_unclean(username, "User name")
+    for code in school_codes:
+        _refuse_unclean(code, "School code")
+    if supervisor_name:
+        _refuse_unclean(supervisor_name, "Supervisor")
+    username = username.strip().lower()
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise AccountError("a user name is 2 to 64 lower-case letters, digits, '.', '_' or '-'")
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    if db.session.scalar(select(User).filter_by(username=username)):
+        raise AccountError(f"a user named {username} already exists")
+    if (school_codes or supervisor_name) and role != "officer":
+        raise AccountError("only officers have schools and a supervisor")
+    problem = password_problem(username, password)
+    if problem:
+        raise AccountError(problem)
+    user = User(username=username, role=role)
+    user.set_password(password)
+    if supervisor_name:
+        user.supervisor = _supervisor(supervisor_name)
+    for code in dict.fromkeys(c.strip().upper() for c in school_codes):  # each school once
+        user.assignments.append(Assignment(school=_school(code)))
+    db.session.add(user)
+    return user
+
+
+def _refuse_unclean(value: str, label: str) -> None:
+    problem = rules.text_problem(value, label)
+    if problem:
+        raise AccountError(problem)
+
+
+def _school(code: str) -> School:
+    school = db.session.scalar(select(School).filter_by(code=code.strip().upper()))
+    if school is None:
+        raise AccountError(f"unknown school {code!r}")
+    return school
+
+
+def _supervisor(username: str) -> User:
+    supervisor = db.session.scalar(select(User).filter_by(username=username.strip().lower()))
+    if supervisor is None or supervisor.role != "supervisor":
+        raise AccountError(f"no supervisor named {username!r}")
+    return supervisor
+
+
+@functools.cache
+def _stand_in_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this name and password, else None (never says which part failed)."""
+    user = None
+    name = sign_in_account(username)
+    if name != UNREADABLE_NAME:  # other text is no one's name, and databases may refuse it
+        user = db.session.scalar(select(User).where(func.lower(User.username) == name))
+    if user is None or not rules.is_valid_unicode(password):
+        check_password_hash(_stand_in_hash(), "")  # same work, so timing does not tell
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+@dataclass(frozen=True)
+class SignInAttempt:
+    """What came of a sign-in attempt: the user, or none; wait_seconds > 0 when it was refused
+    unchecked because of too many recent failures."""
+
+    user: User | None = None
+    wait_seconds: int = 0
+
+
+def sign_in(typed_name: str, password: str, client_addr: str | None) -> SignInAttempt:
+    """Check a sign-in against the throttle, then the password; record and audit the outcome.
+
+    Unknown user names are counted and refused exactly like known ones. A refused attempt
+    checks no password and writes nothing; a success clears the failures of its account at
+    its address. The caller commits (which also lets the next attempt at this account in).
+    """
+    now = clock.utcnow()
+    account = sign_in_account(typed_name)
+    _queue_attempts_at(account)
+    failures = _recent_failures(account, now)
+    wait_seconds = _seconds_to_wait(failures, client_addr, now,
+                                    known_address=_signed_in_from(account, client_addr, now))
+    if wait_seconds:
+        return SignInAttempt(wait_seconds=wait_seconds)
+    user = authenticate(typed_name, password)
+    if user is None:
+        _record_failure(account, client_addr, failures, now)
+        return SignInAttempt()
+    db.session.execute(delete(SignInFailure).where(SignInFailure.account == account,
+                                                   SignInFailure.client_addr == client_addr))
+    audit.record("auth.sign_in", actor=user, client_addr=client_addr)
+    return SignInAttempt(user=user)
+
+
+def sign_in_account(typed_name: str) -> str:
+    """The name sign-in failures are counted under: the user name as typed, trimmed and
+    lower-cased (so every spelling that reaches one account counts for it), or UNREADABLE_NAME."""
+    name = typed_name.strip().lower()
+    return name[:MAX_USERNAME_LENGTH] if rules.is_clean_text(name) else UNREADABLE_NAME
+
+
+def wait_in_words(seconds: int) -> str:
+    """A wait for people: "2 seconds", "1 minute", "15 minutes" (rounded up)."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _queue_attempts_at(account: str) -> None:
+    """Let one attempt at an account run at a time, until the caller commits, so parallel
+    requests cannot all pass the count before any failure is written. PostgreSQL takes a
+    transaction lock on the name; SQLite already queues writers (database.begin_writing)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(account.encode()).digest()[:8], "big", signed=True)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def _recent_failures(account: str, now: datetime) -> list[tuple[datetime, str | None]]:
+    """(at, client address) of the account's failures in the window, the latest first."""
+    return [tuple(row) for row in db.session.execute(
+        select(SignInFailure.at, SignInFailure.client_addr)
+        .where(SignInFailure.account == account, SignInFailure.at > now - SIGN_IN_WINDOW)
+        .order_by(SignInFailure.at.desc()))]
+
+
+def _signed_in_from(account: str, client_addr: str | None, now: datetime) -> bool:
+    """Whether this account signed in from this address lately (the audit trail says)."""
+    return db.session.scalar(
+        select(AuditEvent.id).join(User, AuditEvent.actor_id == User.id)
+        .where(AuditEvent.action == "auth.sign_in", AuditEvent.client_addr == client_addr,
+               AuditEvent.at > now - KNOWN_ADDRESS_FOR, func.lower(User.username) == account)
+        .limit(1)) is not None
+
+
+def _seconds_to_wait(failures, client_addr: str | None, now: datetime, *,
+                     known_address: bool = False) -> int:
+    """How long before the next attempt, given the account's recent failures (latest first):
+    an account lock holds everywhere but at an address the account signed in from lately,
+    where attempts are only slowed."""
+    times = [at for at, _ in failures]
+    here = [at for at, addr in failures if addr == client_addr]
+    allowed_at = now
+    if len(here) >= FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS:
+        allowed_at = max(allowed_at,
+                         here[FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS - 1] + SIGN_IN_WINDOW)
+    if len(times) >= FAILURES_TO_LOCK_ACCOUNT and not known_address:
+        allowed_at = max(allowed_at, times[FAILURES_TO_LOCK_ACCOUNT - 1] + SIGN_IN_WINDOW)
+    elif len(times) >= FAILURES_BEFORE_DELAY:
+        allowed_at = max(allowed_at, times[0] + _delay_after(len(times)))
+    return math.ceil((allowed_at - now).total_seconds())
+
+
+def _delay_after(failure_count: int) -> timedelta:
+    doublings = failure_count - FAILURES_BEFORE_DELAY
+    return timedelta(seconds=min(FIRST_DELAY_SECONDS * 2 ** doublings, MAX_DELAY_SECONDS))
+
+
+def _record_failure(account: str, client_addr: str | None, failures, now: datetime) -> None:
+    """Write and audit a failed sign-in, audit a lock it starts, and prune expired failures."""
+    stale = (select(SignInFailure.id).where(SignInFailure.at <= now - SIGN_IN_WINDOW)
+             .with_for_update(skip_locked=True))  # PostgreSQL: never wait on another pruner
+    db.session.execute(delete(SignInFailure).where(SignInFailure.id.in_(stale)))
+    db.session.add(SignInFailure(account=account, client_addr=client_addr, at=now))
+    audit.record("auth.sign_in_failed", actor=None, client_addr=client_addr,
+                 detail={"username": account})
+    failures = [(now, client_addr), *failures]
+    times = [at for at, _ in failures]
+    here = [at for at, addr in failures if addr == client_addr]
+    for scope, counted, limit in (
+            ("account", times, FAILURES_TO_LOCK_ACCOUNT),
+            ("account_at_address", here, FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS)):
+        if len(counted) == limit:  # this failure starts the lock
+            audit.record("auth.sign_in_locked", actor=None, client_addr=client_addr, detail={
+                "username": account, "scope": scope, "failures": limit,
+                "until": (counted[-1] + SIGN_IN_WINDOW).isoformat()})

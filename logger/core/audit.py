@@ -1,0 +1,21 @@
+"""The append-only audit trail: every sign-in, submission and state change."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from logger.core.models import AuditEvent, User
+from logger.extensions import db
+
+
+def record(action: str, *, actor: User | None, client_addr: str | None,
+           contact_id: uuid.UUID | None = None, revision: int | None = None,
+           detail: dict | None = None, at: datetime | None = None) -> AuditEvent:
+    """Add an audit event to the session; it is committed with the change it describes."""
+    event = AuditEvent(action=action, actor=actor, client_addr=client_addr,
+                       contact_id=contact_id, revision=revision, detail=detail)
+    if at is not None:
+        event.at = at
+    db.session.add(event)
+    return event

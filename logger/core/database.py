@@ -1,0 +1,59 @@
+"""Database behaviour the app relies on, the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import event
+
+from logger.extensions import db
+
+
+def tune_sqlite(engine) -> None:
+    """SQLite: foreign keys on, WAL journal, and real transactions.
+
+    pysqlite's legacy mode opens a transaction only before a write, which breaks
+    savepoints; here SQLAlchemy begins every transaction itself. Readers run
+    in parallel (BEGIN DEFERRED); writers announce themselves with
+    begin_writing() so they queue for the lock instead of failing.
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    _create_private_file(engine.url.database)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, connection_record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _create_private_file(path: str | None) -> None:
+    """Create a new SQLite database file owner-only (0600); SQLite gives its journal and
+    WAL files the same mode. An existing file is left as it is."""
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
+def begin_writing() -> None:
+    """End the session's read transaction and start one that will write.
+
+    On SQLite the new transaction takes the write lock up front (BEGIN
+    IMMEDIATE), so a request that reads and then writes waits its turn rather
+    than failing when another writer got in between. Elsewhere it is a plain
+    transaction.
+    """
+    db.session.commit()
+    db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})

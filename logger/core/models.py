@@ -1,0 +1,310 @@
+"""The database: accounts, schools, duty assignments, contacts with revisions, audit events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from logger import rules
+from logger.extensions import db
+
+ROLES = ("officer", "supervisor", "admin", "evaluator")
+SCHOOL_LEVELS = ("elementary", "middle", "high", "other")
+STATUSES = ("submitted", "returned", "approved")
+DECISIONS = rules.DECISIONS
+
+
+def _enum(values: tuple[str, ...], name: str) -> sa.Enum:
+    """A portable enum: a VARCHAR with a CHECK constraint on every database."""
+    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True,
+                   length=max(map(len, values)))
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Aware datetimes stored as naive UTC, so SQLite and PostgreSQL agree."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: give times with a zone")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class User(UserMixin, db.Model):
+    """Someone who signs in: an officer, a supervisor, an admin or an evaluator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[str] = mapped_column(_enum(ROLES, "role"))
+    active: Mapped[bool] = mapped_column(default=True)
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")  # +1 at sign-out
+    supervisor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+    supervisor: Mapped[User | None] = relationship(remote_side=[id])
+    assignments: Mapped[list[Assignment]] = relationship(
+        back_populates="officer", order_by="Assignment.id", cascade="all, delete-orphan")
+
+    @property
+    def is_active(self) -> bool:
+        """Deactivated accounts cannot sign in (Flask-Login)."""
+        return self.active
+
+    def get_id(self) -> str:
+        """The id kept in the session: the account and its session version."""
+        return f"{self.id}.{self.session_version}"
+
+    @property
+    def schools(self) -> list[School]:
+        """Assigned schools, first assignment first."""
+        return [assignment.school for assignment in self.assignments]
+
+    def set_password(self, password: str) -> None:
+        """Keep only a salted hash of the password."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        """Whether this is the account's password."""
+        return check_password_hash(self.password_hash, password)
+
+
+class School(db.Model):
+    """A school in the district."""
+
+    __tablename__ = "schools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    level: Mapped[str] = mapped_column(_enum(SCHOOL_LEVELS, "school_level"))
+
+
+class Assignment(db.Model):
+    """An officer's fixed assignment to a school (COPS principle 11)."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (sa.UniqueConstraint("officer_id", "school_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+    officer: Mapped[User] = relationship(back_populates="assignments")
+    school: Mapped[School] = relationship()
+
+
+class Contact(db.Model):
+    """One contact entry, identified by the UUID minted on the device; content is in revisions."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        # Finds a revision's contact, its current number and officer from the index alone.
+        sa.Index("ix_contacts_current", "id", "current_revision", "officer_id"),
+        # An officer's entries in the order they changed: the sync API's cursor walks it.
+        sa.Index("ix_contacts_officer_updated_at", "officer_id", "updated_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    current_revision: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The server's clock when it last changed (a revision or a decision), never a device's.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+    officer: Mapped[User] = relationship()
+    revisions: Mapped[list[ContactRevision]] = relationship(
+        back_populates="contact", order_by="ContactRevision.number")
+    decisions: Mapped[list[ReviewDecision]] = relationship(order_by="ReviewDecision.id")
+    current: Mapped[ContactRevision] = relationship(
+        primaryjoin="and_(ContactRevision.contact_id == Contact.id, "
+                    "ContactRevision.number == Contact.current_revision)",
+        viewonly=True, uselist=False)
+
+    @property
+    def record(self) -> ContactRevision | None:
+        """The official record: the latest approved revision, or None if never approved."""
+        return next((r for r in reversed(self.revisions) if r.status == "approved"), None)
+
+    @property
+    def pending(self) -> ContactRevision | None:
+        """A revision after the record, waiting for review or returned; None when there is none."""
+        record, latest = self.record, self.revisions[-1] if self.revisions else None
+        return latest if record is not None and latest is not record else None
+
+
+class ContactRevision(db.Model):
+    """The full entry as received, plus the columns that queues and exports filter on."""
+
+    __tablename__ = "contact_revisions"
+    __table_args__ = (
+        sa.UniqueConstraint("contact_id", "number"),
+        sa.Index("ix_contact_revisions_status_received_at", "status", "received_at"),
+        # Covers the review queue's page and its counts: no table reads for waiting entries.
+        sa.Index("ix_contact_revisions_queue", "status", "concern", "received_at", "contact_id",
+                 "number", "school_id", "classification"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("contacts.id"))
+    number: Mapped[int]
+    content: Mapped[dict] = mapped_column(sa.JSON)
+    classification: Mapped[str] = mapped_column(_enum(rules.CLASSIFICATIONS, "classification"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    status: Mapped[str] = mapped_column(_enum(STATUSES, "status"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    amendment_explanation: Mapped[str | None] = mapped_column(sa.Text)
+    concern: Mapped[int] = mapped_column(default=len(rules.CONCERN_ORDER),
+                                         server_default=str(len(rules.CONCERN_ORDER)))
+
+    contact: Mapped[Contact] = relationship(back_populates="revisions")
+    school: Mapped[School] = relationship()
+    flag_rows: Mapped[list[RevisionFlag]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def flags(self) -> list[str]:
+        """The flags raised on this revision, in the rules' order."""
+        raised = {row.flag for row in self.flag_rows}
+        return [name for name in rules.FLAGS if name in raised]
+
+
+# Joins a contact to its current revision (the one the officer and the review queue see).
+CURRENT_REVISION = sa.and_(ContactRevision.contact_id == Contact.id,
+                           ContactRevision.number == Contact.current_revision)
+
+
+class ReviewDecision(db.Model):
+    """A supervisor's decision on one revision: approve, or return with a comment."""
+
+    __tablename__ = "review_decisions"
+    __table_args__ = (sa.UniqueConstraint("contact_id", "revision"),)  # decided once
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("contacts.id"), index=True)
+    revision: Mapped[int]
+    reviewer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    decision: Mapped[str] = mapped_column(_enum(DECISIONS, "decision"))
+    comment: Mapped[str | None] = mapped_column(sa.Text)
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    reviewer: Mapped[User] = relationship()
+
+
+class RevisionFlag(db.Model):
+    """One flag raised by the rules on a revision, queryable by name."""
+
+    __tablename__ = "revision_flags"
+
+    revision_id: Mapped[int] = mapped_column(sa.ForeignKey("contact_revisions.id"),
+                                             primary_key=True)
+    flag: Mapped[str] = mapped_column(_enum(tuple(rules.FLAGS), "flag"), primary_key=True,
+                                      index=True)
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, from where: append-only."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow, index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(40), index=True)
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
+    revision: Mapped[int | None]
+    client_addr: Mapped[str | None] = mapped_column(sa.String(45))
+    detail: Mapped[dict | None] = mapped_column(sa.JSON)
+
+    actor: Mapped[User | None] = relationship()
+
+
+class Setting(db.Model):
+    """A district-wide choice an admin makes in the app, e.g. publishing the public summary."""
+
+    __tablename__ = "settings"
+
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(sa.JSON)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+
+class SignInFailure(db.Model):
+    """One failed sign-in: the account name as typed (known or not) and the address it came from.
+
+    Throttling counts these per account and per account and address, in the
+    database, so every worker on every host sees the same counts.
+    """
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (sa.Index("ix_sign_in_failures_account_at", "account", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(sa.String(64))
+    client_addr: Mapped[str | None] = mapped_column(sa.String(45))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+
+class KeptForm(db.Model):
+    """What someone typed into a form when their session had ended, kept until they sign in."""
+
+    __tablename__ = "kept_forms"
+
+    token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))  # its author
+    endpoint: Mapped[str] = mapped_column(sa.String(64))
+    view_args: Mapped[dict] = mapped_column(sa.JSON)
+    fields: Mapped[list] = mapped_column(sa.JSON)  # [name, value] pairs, in the order posted
+    client_addr: Mapped[str | None] = mapped_column(sa.String(45))
+    kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow, index=True)
+
+
+_LATER = aliased(ContactRevision)
+# Joins a contact to its record: its latest approved revision (DESIGN.md, "The record").
+# An amendment waiting for review, or returned, never takes the approved one's place.
+RECORD_REVISION = sa.and_(
+    ContactRevision.contact_id == Contact.id, ContactRevision.status == "approved",
+    ~sa.exists().where(_LATER.contact_id == ContactRevision.contact_id,
+                       _LATER.number > ContactRevision.number, _LATER.status == "approved")
+    .correlate_except(_LATER))
+# The number of a newer revision waiting for review or returned, beside the record; else NULL.
+PENDING_REVISION = sa.case((Contact.current_revision > ContactRevision.number,
+                            Contact.current_revision), else_=None)
+
+
+class AuditIsAppendOnly(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_changes(session, flush_context, instances):
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AuditIsAppendOnly("audit events are never changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_audit_bulk_changes(state):
+    if (state.is_update or state.is_delete) and state.statement.table.name == "audit_events":
+        raise AuditIsAppendOnly("audit events are never changed or deleted")

@@ -1,0 +1,1 @@
+"""For evaluators: exports, the annual program assessment and its charts."""

@@ -1,0 +1,436 @@
+"""The annual program assessment: one school year of the record, read against the COPS principles.
+
+The record is each entry's latest approved revision (an amendment waiting
+for review, or returned, does not displace it), for contacts that happened
+in the school year — the same entries an approved export for those dates
+holds. One pass over them
+fills every count; review figures come from the decisions on the year's
+entries. The previous school year is read the same way for the trend.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+
+from logger import rules
+from logger.core.clock import day_start, to_local
+from logger.core.models import (
+    CURRENT_REVISION,
+    RECORD_REVISION,
+    Assignment,
+    Contact,
+    ContactRevision,
+    ReviewDecision,
+    School,
+    User,
+)
+from logger.evaluation.charts import Chart, horizontal, stacked_columns
+from logger.evaluation.exports import pseudonym
+from logger.extensions import db
+
+BATCH = 1000
+TWO_OR_MORE = "two_or_more"
+MANY_SCHOOLS = 3  # principle 11: an officer spread over more schools than this
+TURNAROUND_BANDS = ((24, "Within a day"), (72, "1 to 3 days"), (168, "3 to 7 days"),
+                    (math.inf, "More than a week"))
+EQUITY_DIMENSIONS = {  # dimension: (title, groups in order)
+    "perceived_race": ("Perceived race", (*rules.RACES, TWO_OR_MORE)),
+    "perceived_gender": ("Perceived gender", rules.GENDERS),
+    "perceived_disability": ("Perceived disability", ("yes", "no")),
+    "grade_band": ("Grade band", rules.GRADE_BANDS),
+}
+GROUP_LABELS = {TWO_OR_MORE: "Two or more races", "yes": "Perceived disability",
+                "no": "No perceived disability"}
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    """A school year: twelve months from the district's start month."""
+
+    first: int  # the calendar year it starts in
+    start_month: int
+
+    @classmethod
+    def containing(cls, day: date, start_month: int) -> SchoolYear:
+        return cls(day.year if day.month >= start_month else day.year - 1, start_month)
+
+    @property
+    def label(self) -> str:
+        """'2025–26', or '2026' for a year that starts in January."""
+        if self.start_month == 1:
+            return str(self.first)
+        return f"{self.first}–{(self.first + 1) % 100:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.first, self.start_month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.following.first_day - timedelta(days=1)
+
+    @property
+    def following(self) -> SchoolYear:
+        return SchoolYear(self.first + 1, self.start_month)
+
+    @property
+    def previous(self) -> SchoolYear:
+        return SchoolYear(self.first - 1, self.start_month)
+
+    def months(self) -> list[date]:
+        """The first day of each of its twelve months."""
+        return [date(self.first + (self.start_month - 1 + n) // 12,
+                     (self.start_month - 1 + n) % 12 + 1, 1) for n in range(12)]
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """Its first moment and the first moment after it, in the district."""
+        return day_start(self.first_day), day_start(self.following.first_day)
+
+
+def rate(part: float, whole: float, per: int = 100) -> float | None:
+    """part per `per` of whole (a percentage by default); None when there is no whole."""
+    return part * per / whole if whole else None
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    """The nearest-rank percentile: the smallest value with at least `share` of values at or below."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(math.ceil(share * len(ordered)), 1) - 1]
+
+
+@dataclass
+class SchoolFigures:
+    """One school's row in the activity, principle 3 and principle 4 tables."""
+
+    name: str
+    contacts: int = 0
+    by_classification: Counter = field(default_factory=Counter)
+    actions: Counter = field(default_factory=Counter)
+    enforcement: int = 0  # contacts with any enforcement action
+    discipline_enforcement: int = 0  # disciplinary contacts with an enforcement action
+
+
+@dataclass
+class GroupFigures:
+    """Students of one group: described in contacts, and in contacts with enforcement."""
+
+    label: str
+    students: int = 0
+    in_enforcement: int = 0
+    arrested: int = 0
+    force: int = 0
+
+    @classmethod
+    def named(cls, group: str) -> GroupFigures:
+        """Empty figures for a group, labelled as a person reads it."""
+        return cls(GROUP_LABELS.get(group) or rules.label(group))
+
+
+@dataclass
+class ReviewFigures:
+    """Principle 6: how the year's entries were reviewed."""
+
+    decisions: int = 0
+    returns: int = 0
+    entries_returned: int = 0  # entries returned at least once
+    hours: list[float] = field(default_factory=list)
+    waiting: int = 0  # current revision waits for a supervisor
+    with_officer: int = 0  # current revision returned, waiting for the officer
+    oldest_waiting: datetime | None = None
+
+    @property
+    def median_hours(self) -> float | None:
+        return statistics.median(self.hours) if self.hours else None
+
+    @property
+    def p90_hours(self) -> float | None:
+        return percentile(self.hours, 0.9)
+
+    @property
+    def bands(self) -> list[tuple[str, int]]:
+        """How many decisions came within a day, 1 to 3 days, 3 to 7 days, or later."""
+        counts = Counter(next(text for limit, text in TURNAROUND_BANDS if value < limit)
+                         for value in self.hours)
+        return [(text, counts[text]) for _, text in TURNAROUND_BANDS]
+
+
+@dataclass
+class YearFigures:
+    """Every figure of the assessment for one school year."""
+
+    year: SchoolYear
+    contacts: int = 0
+    students_involved: int = 0
+    by_classification: Counter = field(default_factory=Counter)
+    by_month: dict[date, Counter] = field(default_factory=dict)
+    schools: dict[int, SchoolFigures] = field(default_factory=dict)
+    actions: Counter = field(default_factory=Counter)  # contacts with each enforcement action
+    enforcement: int = 0
+    discipline_enforcement: int = 0
+    justified: int = 0  # enforcement contacts whose justification is complete
+    alternatives: Counter = field(default_factory=Counter)
+    injury_contacts: int = 0  # contacts with restraint or use of force
+    injuries: Counter = field(default_factory=Counter)
+    students_described: int = 0
+    students_in_enforcement: int = 0
+    equity: dict[str, dict[str, GroupFigures]] = field(default_factory=dict)
+    unenforced: int = 0  # contacts without enforcement
+    unenforced_described: int = 0  # ... whose students the officer described
+    at_assigned_school: int = 0  # at a school the officer is still assigned to today
+    review: ReviewFigures = field(default_factory=ReviewFigures)
+    schools_logged: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    spread_officers: list[str] = field(default_factory=list)  # logged at > MANY_SCHOOLS
+    officers_assigned: int = 0  # active officers today
+    spread_assigned: list[str] = field(default_factory=list)  # assigned today to > MANY_SCHOOLS
+
+    def share(self, part: float) -> float | None:
+        """part as a percentage of the year's contacts."""
+        return rate(part, self.contacts)
+
+    @property
+    def disciplinary(self) -> int:
+        return self.by_classification["disciplinary"]
+
+    @property
+    def officers_by_schools(self) -> dict[int, int]:
+        """How many officers logged contacts at 1, 2, 3... schools this year."""
+        return dict(sorted(Counter(len(schools) for schools in self.schools_logged.values()).items()))
+
+    @property
+    def students_unenforced(self) -> int:
+        """Students described in contacts without enforcement: the equity baseline's own."""
+        return self.students_described - self.students_in_enforcement
+
+    @property
+    def thin_baseline(self) -> bool:
+        """Whether fewer students were described outside enforcement than in it."""
+        return self.students_unenforced < self.students_in_enforcement
+
+    @property
+    def injured(self) -> int:
+        """Contacts where someone was hurt."""
+        return sum(count for injury, count in self.injuries.items() if injury != "none")
+
+
+def available_years(start_month: int) -> list[SchoolYear]:
+    """The school years that hold entries, newest first."""
+    first, last = db.session.execute(
+        select(func.min(ContactRevision.occurred_at), func.max(ContactRevision.occurred_at))).one()
+    if first is None:
+        return []
+    newest = SchoolYear.containing(to_local(last).date(), start_month)
+    oldest = SchoolYear.containing(to_local(first).date(), start_month)
+    return [SchoolYear(year, start_month) for year in range(newest.first, oldest.first - 1, -1)]
+
+
+def default_year(years: list[SchoolYear], today: date) -> SchoolYear | None:
+    """The latest school year that has ended, else the one under way."""
+    return next((year for year in years if year.last_day < today), years[0] if years else None)
+
+
+def assess(year: SchoolYear) -> YearFigures:
+    """Every figure of the assessment for one school year."""
+    figures = YearFigures(year=year, by_month={month: Counter() for month in year.months()})
+    figures.schools = {school.id: SchoolFigures(school.name) for school in
+                       db.session.scalars(select(School).order_by(School.name))}
+    figures.equity = {dimension: {group: GroupFigures.named(group) for group in groups}
+                      for dimension, (_, groups) in EQUITY_DIMENSIONS.items()}
+    assigned = defaultdict(set)
+    for officer_id, school_id in db.session.execute(
+            select(Assignment.officer_id, Assignment.school_id)):
+        assigned[officer_id].add(school_id)
+    start, end = year.bounds()
+    for row in approved(ContactRevision.content, ContactRevision.school_id,
+                        ContactRevision.occurred_at, Contact.officer_id, start=start, end=end):
+        _count(figures, row.content, row.school_id, to_local(row.occurred_at),
+               row.school_id in assigned[row.officer_id])
+        figures.schools_logged[row.officer_id].add(row.school_id)
+    figures.schools = {key: school for key, school in figures.schools.items() if school.contacts}
+    figures.review = _review(year)
+    _officers(figures, assigned)
+    return figures
+
+
+def approved(*columns, start: datetime | None, end: datetime):
+    """The record — each contact's latest approved revision — from start to end, streamed."""
+    query = (select(*columns).join(Contact, RECORD_REVISION)
+             .where(ContactRevision.occurred_at < end))
+    if start is not None:
+        query = query.where(ContactRevision.occurred_at >= start)
+    return db.session.execute(query.execution_options(yield_per=BATCH))
+
+
+def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime,
+           at_assigned_school: bool) -> None:
+    """Add one approved entry to every count it belongs in."""
+    classification = entry["classification"]
+    actions = [a for a in rules.ENFORCEMENT_ACTIONS if a in entry.get("actions", ())]
+    school = figures.schools[school_id]
+    figures.contacts += 1
+    figures.students_involved += entry.get("students_involved", 0)
+    figures.by_classification[classification] += 1
+    figures.by_month[occurred.date().replace(day=1)][classification] += 1
+    figures.at_assigned_school += at_assigned_school
+    school.contacts += 1
+    school.by_classification[classification] += 1
+    figures.actions.update(actions)
+    school.actions.update(actions)
+    if actions:
+        figures.enforcement += 1
+        school.enforcement += 1
+        if classification == "disciplinary":
+            figures.discipline_enforcement += 1
+            school.discipline_enforcement += 1
+        figures.justified += not rules.missing(entry, "justification.")
+        figures.alternatives.update((entry.get("justification") or {}).get("alternatives_tried", ()))
+    if set(actions) & set(rules.INJURY_ACTIONS):
+        figures.injury_contacts += 1
+        figures.injuries[(entry.get("justification") or {}).get("injuries") or "not_recorded"] += 1
+    students = entry.get("students") or ()
+    if not actions:
+        figures.unenforced += 1
+        figures.unenforced_described += bool(students)
+    for student in students:
+        figures.students_described += 1
+        figures.students_in_enforcement += bool(actions)
+        for dimension, group in _groups(student):
+            counts = figures.equity[dimension].setdefault(  # a value from older rules
+                group, GroupFigures.named(group))
+            counts.students += 1
+            counts.in_enforcement += bool(actions)
+            counts.arrested += "arrest" in actions
+            counts.force += "use_of_force" in actions
+
+
+def _groups(student: dict):
+    """(dimension, group) for each descriptor of a student that was recorded."""
+    races = student.get("perceived_race") or []
+    if races:
+        yield "perceived_race", races[0] if len(races) == 1 else TWO_OR_MORE
+    if student.get("perceived_gender"):
+        yield "perceived_gender", student["perceived_gender"]
+    if isinstance(student.get("perceived_disability"), bool):
+        yield "perceived_disability", "yes" if student["perceived_disability"] else "no"
+    if student.get("grade_band"):
+        yield "grade_band", student["grade_band"]
+
+
+def _review(year: SchoolYear) -> ReviewFigures:
+    """Principle 6: the decisions on the year's entries, and what still waits."""
+    start, end = year.bounds()
+    review = ReviewFigures()
+    in_year = and_(ContactRevision.occurred_at >= start, ContactRevision.occurred_at < end)
+    returned_entries = set()
+    for decision, decided_at, received_at, contact_id in db.session.execute(
+            select(ReviewDecision.decision, ReviewDecision.decided_at,
+                   ContactRevision.received_at, ReviewDecision.contact_id)
+            .join(ContactRevision, and_(ContactRevision.contact_id == ReviewDecision.contact_id,
+                                        ContactRevision.number == ReviewDecision.revision))
+            .where(in_year)):
+        review.decisions += 1
+        review.hours.append((decided_at - received_at).total_seconds() / 3600)
+        if decision == "return":
+            review.returns += 1
+            returned_entries.add(contact_id)
+    review.entries_returned = len(returned_entries)
+    for status, count, oldest in db.session.execute(
+            select(ContactRevision.status, func.count(), func.min(ContactRevision.received_at))
+            .join(Contact, CURRENT_REVISION)
+            .where(in_year, ContactRevision.status != "approved")
+            .group_by(ContactRevision.status)):
+        if status == "submitted":
+            review.waiting, review.oldest_waiting = count, oldest
+        else:
+            review.with_officer = count
+    return review
+
+
+def _officers(figures: YearFigures, assigned: dict[int, set[int]]) -> None:
+    """Principle 11: officers spread over many schools, in the year's contacts and assigned today."""
+    officers = {officer.id: officer for officer in db.session.scalars(
+        select(User).where(User.role == "officer").order_by(User.id))}
+    figures.spread_officers = [pseudonym(officers[officer_id], names=False)
+                               for officer_id, schools in sorted(figures.schools_logged.items())
+                               if len(schools) > MANY_SCHOOLS]
+    active = [officer for officer in officers.values() if officer.active]
+    figures.officers_assigned = len(active)
+    figures.spread_assigned = [pseudonym(officer, names=False) for officer in active
+                               if len(assigned[officer.id]) > MANY_SCHOOLS]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One key figure this year beside the previous year."""
+
+    label: str
+    this: float | None
+    previous: float | None
+    unit: str  # "count", "percent", "per100" or "hours"
+
+
+def trend(now: YearFigures, before: YearFigures) -> list[Trend]:
+    """The key figures of two years side by side."""
+    def pick(figures: YearFigures):
+        return (
+            ("Contacts", figures.contacts, "count"),
+            ("Mentoring share", figures.share(figures.by_classification["mentoring"]), "percent"),
+            ("Disciplinary share", figures.share(figures.disciplinary), "percent"),
+            ("Disciplinary contacts ending in enforcement", figures.discipline_enforcement,
+             "count"),
+            ("Contacts with enforcement, per 100", figures.share(figures.enforcement), "per100"),
+            ("Arrests per 100 contacts", figures.share(figures.actions["arrest"]), "per100"),
+            ("Uses of force per 100 contacts", figures.share(figures.actions["use_of_force"]),
+             "per100"),
+            ("Contacts where someone was hurt", figures.injured, "count"),
+            ("Median review turnaround", figures.review.median_hours, "hours"),
+            ("Share of decisions that returned an entry",
+             rate(figures.review.returns, figures.review.decisions), "percent"),
+            ("Officers who logged contacts at more than three schools",
+             len(figures.spread_officers), "count"),
+        )
+    return [Trend(label, this, previous, unit)
+            for (label, this, unit), (_, previous, _) in zip(pick(now), pick(before), strict=True)]
+
+
+def start_month() -> int:
+    """The month the district's school year starts (SRO_SCHOOL_YEAR_START_MONTH)."""
+    return current_app.config["SRO_SCHOOL_YEAR_START_MONTH"]
+
+
+def charts(figures: YearFigures) -> dict[str, Chart]:
+    """The report's charts; each sits beside a table of the same numbers."""
+    kinds = [rules.label(c) for c in rules.CLASSIFICATIONS]
+    schools = list(figures.schools.values())
+    races = figures.equity["perceived_race"].values()
+    return {
+        "months": stacked_columns(
+            "Contacts by month and classification", [m.strftime("%b") for m in figures.by_month],
+            kinds, [[month[c] for c in rules.CLASSIFICATIONS] for month in figures.by_month.values()]),
+        "schools": horizontal(
+            "Contacts by school and classification", [s.name for s in schools], kinds,
+            [[s.by_classification[c] for c in rules.CLASSIFICATIONS] for s in schools]),
+        "actions": horizontal(
+            "Enforcement actions per 100 contacts",
+            [rules.label(a) for a in rules.ENFORCEMENT_ACTIONS], ["Per 100 contacts"],
+            [[round(figures.share(figures.actions[a]) or 0, 1)] for a in rules.ENFORCEMENT_ACTIONS]),
+        "race": horizontal(
+            "Share of students described, in all contacts and in enforcement contacts, "
+            "by perceived race", [g.label for g in races],
+            ["Share of all contacts", "Share of enforcement contacts"],
+            [[round(rate(g.students, figures.students_described) or 0, 1),
+              round(rate(g.in_enforcement, figures.students_in_enforcement) or 0, 1)]
+             for g in races], unit="%"),
+        "turnaround": horizontal(
+            "Review decisions by time from submission",
+            [text for text, _ in figures.review.bands], ["Decisions"],
+            [[count] for _, count in figures.review.bands]),
+    }

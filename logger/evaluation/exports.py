@@ -1,0 +1,429 @@
+"""Evaluation exports: de-identified entries as CSV, JSON Lines or a SQLite database.
+
+Every format is built from the same rows (`rows()`), streamed from the
+database a batch at a time, so memory stays flat however many entries there
+are. Each export is written whole into a private temporary file before its
+first byte is sent (`build()`, `save()`): a download is complete or refused,
+never cut off after a 200, and no copy is left behind. Officers and reviewers
+appear under a keyed pseudonym unless an admin asks for names; narratives
+only when asked for.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from typing import BinaryIO
+
+import sqlite_utils
+from flask import current_app
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import aliased
+
+from logger import rules
+from logger.core import audit
+from logger.core.clock import day_start
+from logger.core.models import (
+    CURRENT_REVISION,
+    PENDING_REVISION,
+    RECORD_REVISION,
+    Contact,
+    ContactRevision,
+    ReviewDecision,
+    RevisionFlag,
+    School,
+    User,
+)
+from logger.extensions import db
+
+FORMATS = ("csv", "students.csv", "jsonl", "sqlite")
+STATUSES = ("approved", "submitted", "returned", "all")
+BATCH = 1000
+
+# name, description: the columns of one entry, in the data dictionary's words.
+ENTRY_COLUMNS = (
+    ("entry_id", "The entry's UUID, minted on the officer's phone."),
+    ("revision", "The revision exported: in an export of approved entries, the entry's record "
+                 "(its latest approved revision); otherwise its current revision."),
+    ("status", "submitted, returned or approved."),
+    ("pending_revision", "The number of a newer revision waiting for review or returned, which "
+                         "does not change the record until a supervisor approves it; else empty."),
+    ("approved_at", "When a supervisor approved this revision (UTC), if approved."),
+    ("officer", "The officer: a pseudonym, stable across exports made with the same key."),
+    ("school", "The school's code."),
+    ("occurred_at", "When the contact happened (ISO 8601 with the officer's UTC offset)."),
+    ("received_at", "When the server received this revision (UTC)."),
+    ("location", "Where: " + ", ".join(rules.LOCATIONS) + "."),
+    ("initiated_by", "Who started the contact: " + ", ".join(rules.INITIATORS) + "."),
+    ("classification", "disciplinary, criminal or mentoring."),
+    ("school_rule", "For disciplinary contacts: the school rule involved."),
+    ("involvement_reason", "For disciplinary contacts: why an officer, not school staff, "
+                           "handled it (COPS principle 3)."),
+    ("offense_category", "For criminal contacts: the offense category."),
+    ("mentoring_type", "For mentoring contacts: the kind of mentoring."),
+    ("students_involved", "How many students were involved (1-50)."),
+    ("actions", "Actions taken, joined with ';'."),
+    ("force_types", "Types of force used, joined with ';'."),
+    ("justification_basis", "The specific facts that made the enforcement action necessary."),
+    ("justification_alternatives_tried", "What was tried first, joined with ';'."),
+    ("justification_why_last_resort", "Why the detention, restraint, arrest or force was a "
+                                      "last resort (COPS principle 4)."),
+    ("justification_injuries", "Injuries from a restraint or use of force."),
+    ("justification_supervisor_notified", "Whether a supervisor was notified of the use of "
+                                          "force (true/false)."),
+    ("flags", "Flags the rules raised, joined with ';': " + ", ".join(rules.FLAGS) + "."),
+    ("narrative", "The officer's narrative; only in exports made with narratives."),
+)
+STUDENT_COLUMNS = (
+    ("entry_id", "The entry the student belongs to."),
+    ("student_number", "1 for the first student described in the entry, 2 for the next..."),
+    ("grade_band", "elementary, middle or high."),
+    ("perceived_race", "As the officer perceived it, joined with ';'."),
+    ("perceived_gender", "As the officer perceived it."),
+    ("perceived_disability", "Whether the officer perceived a disability (true/false)."),
+)
+ACTION_COLUMNS = (("entry_id", "The entry."), ("action", "One action taken."))
+REVIEW_COLUMNS = (
+    ("entry_id", "The entry."), ("revision", "The revision decided on."),
+    ("decision", "approve or return."), ("reviewer", "The supervisor: a pseudonym."),
+    ("decided_at", "When (UTC)."), ("comment", "The supervisor's comment, if any."),
+)
+MULTI = {"actions", "force_types", "justification_alternatives_tried", "flags", "perceived_race"}
+
+
+@dataclass
+class Choice:
+    """What to export: filters and options; every filter optional."""
+
+    status: str = "approved"
+    date_from: date | None = None
+    date_to: date | None = None
+    school_id: int | None = None
+    officer_id: int | None = None
+    classification: str | None = None
+    narratives: bool = False
+    names: bool = False  # admins only, on purpose
+
+    def audit_detail(self, export_format: str) -> dict:
+        return {"format": export_format,
+                **{k: (v.isoformat() if isinstance(v, date) else v)
+                   for k, v in asdict(self).items() if v not in (None, False)}}
+
+
+def pseudonym(user: User, names: bool) -> str:
+    """A stable, keyed pseudonym for a person, or their user name when names are asked for."""
+    if names:
+        return user.username
+    key = current_app.config["SRO_EXPORT_KEY"].encode()
+    return "person-" + hmac.new(key, f"user:{user.id}".encode(), hashlib.sha256).hexdigest()[:12]
+
+
+def officer_choices(names: bool) -> list[tuple[int, str]]:
+    """(id, how the export names them) for every officer, in that order: filter choices."""
+    officers = db.session.scalars(select(User).where(User.role == "officer")).all()
+    return sorted(((officer.id, pseudonym(officer, names)) for officer in officers),
+                  key=lambda pair: pair[1])
+
+
+def _query(choice: Choice):
+    approval = aliased(ReviewDecision)
+    flags = (select(func.aggregate_strings(RevisionFlag.flag, " "))
+             .where(RevisionFlag.revision_id == ContactRevision.id).scalar_subquery())
+    revision = RECORD_REVISION if choice.status == "approved" else CURRENT_REVISION
+    query = (select(Contact.id.label("entry_id"), Contact.officer_id, ContactRevision.number,
+                    ContactRevision.status, ContactRevision.content, ContactRevision.received_at,
+                    PENDING_REVISION.label("pending_revision"), approval.decided_at, School.code,
+                    flags.label("flags"))
+             .select_from(Contact)
+             .join(ContactRevision, revision)
+             .join(School, School.id == ContactRevision.school_id)
+             .outerjoin(approval, and_(approval.contact_id == Contact.id,
+                                       approval.revision == ContactRevision.number,
+                                       approval.decision == "approve"))
+             .order_by(ContactRevision.occurred_at, Contact.id))
+    if choice.status not in ("all", "approved"):
+        query = query.where(ContactRevision.status == choice.status)
+    if choice.date_from:
+        query = query.where(ContactRevision.occurred_at >= day_start(choice.date_from))
+    if choice.date_to:
+        query = query.where(ContactRevision.occurred_at < day_start(choice.date_to + timedelta(days=1)))
+    if choice.school_id:
+        query = query.where(ContactRevision.school_id == choice.school_id)
+    if choice.officer_id:
+        query = query.where(Contact.officer_id == choice.officer_id)
+    if choice.classification:
+        query = query.where(ContactRevision.classification == choice.classification)
+    return query
+
+
+def rows(choice: Choice) -> Iterator[dict]:
+    """The entries to export, nested as in the data dictionary, a batch at a time.
+
+    One query, streamed (a server-side cursor on PostgreSQL), of plain columns with
+    each entry's flags gathered in SQL: nothing accumulates in the session or in the
+    driver's statement cache, so memory stays flat however many entries stream past.
+    """
+    officers: dict[int, str] = {}
+    for row in db.session.execute(_query(choice).execution_options(yield_per=BATCH)):
+        if row.officer_id not in officers:
+            officers[row.officer_id] = pseudonym(db.session.get(User, row.officer_id),
+                                                 choice.names)
+        entry = {key: value for key, value in row.content.items()
+                 if key not in ("school_id", "narrative")}
+        if choice.narratives and row.content.get("narrative"):
+            entry["narrative"] = row.content["narrative"]
+        raised = (row.flags or "").split()
+        yield {"entry_id": str(row.entry_id), "revision": row.number, "status": row.status,
+               "pending_revision": row.pending_revision,
+               "approved_at": row.decided_at.isoformat() if row.decided_at else None,
+               "officer": officers[row.officer_id], "school": row.code,
+               "received_at": row.received_at.isoformat(),
+               "flags": [name for name in rules.FLAGS if name in raised],
+               **entry}
+
+
+def flat(row: dict) -> dict:
+    """One entry as a CSV row: justification fields prefixed, lists joined with ';'."""
+    out = {}
+    for name, _ in ENTRY_COLUMNS:
+        if name.startswith("justification_"):
+            value = (row.get("justification") or {}).get(name.removeprefix("justification_"))
+        else:
+            value = row.get(name)
+        out[name] = _cell(name, value)
+    return out
+
+
+def student_rows(row: dict) -> Iterator[dict]:
+    """One CSV row per student described in an entry."""
+    for number, student in enumerate(row.get("students") or [], start=1):
+        yield {"entry_id": row["entry_id"], "student_number": number,
+               **{name: _cell(name, student.get(name)) for name, _ in STUDENT_COLUMNS[2:]}}
+
+
+def _cell(name: str, value):
+    if value is None:
+        return ""
+    if name in MULTI:
+        return ";".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_NOTE = ("In CSV files, a text that begins with =, +, -, @, a tab or a carriage return is "
+            "written after an apostrophe (') so that a spreadsheet shows it instead of running "
+            "it as a formula (OWASP, CSV injection); JSON Lines and SQLite keep the text exactly "
+            "as stored.")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet shows and never runs: risky text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+class ExportFailed(Exception):
+    """An export that could not be written whole: nothing of it was sent or left behind."""
+
+    def __init__(self, entry_id: str | None):
+        super().__init__(
+            f"The export was not made: entry {entry_id or '(unknown)'} holds text that cannot "
+            "be written. Nothing was sent. An admin can list such entries with "
+            "'flask --app logger check-data'.")
+        self.entry_id = entry_id
+
+
+class _CsvLines:
+    """CSV text a line at a time, with a header row; every cell spreadsheet-safe."""
+
+    def __init__(self, columns):
+        self.buffer = io.StringIO()
+        self.writer = csv.DictWriter(self.buffer, fieldnames=[name for name, _ in columns])
+
+    def header(self) -> str:
+        self.writer.writeheader()
+        return self._taken()
+
+    def line(self, record: dict) -> str:
+        self.writer.writerow({name: spreadsheet_safe(value) for name, value in record.items()})
+        return self._taken()
+
+    def _taken(self) -> str:
+        text = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return text
+
+
+def _text_lines(choice: Choice, export_format: str) -> Iterator[tuple[str | None, str]]:
+    """(entry id, its text) for each entry of a CSV or JSON Lines export; None for the header."""
+    if export_format == "jsonl":
+        for row in rows(choice):
+            yield row["entry_id"], json.dumps(row, ensure_ascii=False) + "\n"
+        return
+    if export_format not in ("csv", "students.csv"):
+        raise ValueError(f"not a text format: {export_format}")
+    students = export_format == "students.csv"
+    table = _CsvLines(STUDENT_COLUMNS if students else ENTRY_COLUMNS)
+    yield None, table.header()
+    for row in rows(choice):
+        records = student_rows(row) if students else (flat(row),)
+        yield row["entry_id"], "".join(table.line(record) for record in records)
+
+
+def write_text(choice: Choice, export_format: str, out: BinaryIO) -> None:
+    """Write a whole CSV or JSON Lines export, UTF-8, into a binary file.
+
+    ExportFailed names the first entry whose text cannot be written.
+    """
+    for entry_id, text in _text_lines(choice, export_format):
+        try:
+            out.write(text.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise ExportFailed(entry_id) from None
+
+
+def build(choice: Choice, export_format: str) -> BinaryIO:
+    """The whole export in a private temporary file with no name on disk, ready to send.
+
+    Made completely before the first byte is sent, so a download is whole or
+    not at all; the file disappears when it is closed, however the download ends.
+    """
+    if export_format == "sqlite":
+        folder = tempfile.mkdtemp(prefix="sro-export-")  # owner-only (0700)
+        try:
+            path = os.path.join(folder, "export.db")
+            write_sqlite(choice, path)
+            return open(path, "rb")  # still readable once its folder is gone
+        finally:
+            shutil.rmtree(folder)
+    handle = tempfile.TemporaryFile()  # owner-only (0600), unlinked at once
+    try:
+        write_text(choice, export_format, handle)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle
+
+
+def save(choice: Choice, targets: list[tuple[str, str]]) -> None:
+    """Write exports, as (format, path) pairs, owner-only and whole, or leave nothing there.
+
+    Each is written beside its path under a temporary name; all are renamed into
+    place only when every one is complete.
+    """
+    folders, written = [], []
+    try:
+        for export_format, path in targets:
+            folders.append(tempfile.mkdtemp(prefix=".sro-export-",
+                                            dir=os.path.dirname(os.path.abspath(path))))
+            partial = os.path.join(folders[-1], "export")
+            if export_format == "sqlite":
+                write_sqlite(choice, partial)
+            else:
+                with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                          "wb") as out:
+                    write_text(choice, export_format, out)
+            os.chmod(partial, 0o600)
+            written.append((partial, path))
+        for partial, path in written:
+            os.replace(partial, path)
+    finally:
+        for folder in folders:
+            shutil.rmtree(folder)
+
+
+def write_sqlite(choice: Choice, path: str) -> None:
+    """A SQLite database for Datasette: entries, actions, students, reviews, data_dictionary."""
+    out = sqlite_utils.Database(path, recreate=True)
+    try:
+        _create_tables(out)
+        _write_entries(out, choice)
+        _index_and_describe(out)
+    finally:
+        out.close()
+
+
+def _create_tables(out) -> None:
+    entry_types = {name: (int if name in ("revision", "pending_revision", "students_involved")
+                          else str)
+                   for name, _ in ENTRY_COLUMNS}
+    out["entries"].create(entry_types, pk="entry_id")
+    out["actions"].create({"entry_id": str, "action": str},
+                          foreign_keys=[("entry_id", "entries", "entry_id")])
+    out["students"].create({"entry_id": str, "student_number": int, "grade_band": str,
+                            "perceived_race": str, "perceived_gender": str,
+                            "perceived_disability": str},
+                           pk=("entry_id", "student_number"),
+                           foreign_keys=[("entry_id", "entries", "entry_id")])
+    out["reviews"].create({"entry_id": str, "revision": int, "decision": str, "reviewer": str,
+                           "decided_at": str, "comment": str},
+                          foreign_keys=[("entry_id", "entries", "entry_id")])
+
+
+def _index_and_describe(out) -> None:
+    for table, column in (("entries", "occurred_at"), ("entries", "school"),
+                          ("entries", "classification"), ("entries", "officer"),
+                          ("actions", "entry_id"), ("actions", "action"),
+                          ("reviews", "entry_id")):
+        out[table].create_index([column], if_not_exists=True)
+    out["data_dictionary"].insert_all(
+        {"table_name": table, "column_name": name, "description": description}
+        for table, columns in (("entries", ENTRY_COLUMNS), ("students", STUDENT_COLUMNS),
+                               ("actions", ACTION_COLUMNS), ("reviews", REVIEW_COLUMNS),
+                               ("(CSV exports)", (("(every text cell)", CSV_NOTE),)))
+        for name, description in columns)
+
+
+def _write_entries(out, choice: Choice) -> None:
+    """Each exported entry with its actions and students, and the decisions on them."""
+    exported: list[str] = []
+    for row in rows(choice):
+        try:
+            out["entries"].insert(flat(row))
+            out["actions"].insert_all({"entry_id": row["entry_id"], "action": action}
+                                      for action in row.get("actions") or [])
+            out["students"].insert_all(student_rows(row))
+        except UnicodeEncodeError:
+            raise ExportFailed(row["entry_id"]) from None
+        exported.append(row["entry_id"])
+        if len(exported) >= BATCH:
+            _write_reviews(out, exported, choice)
+            exported = []
+    _write_reviews(out, exported, choice)
+
+
+def _write_reviews(out, entry_ids: list[str], choice: Choice) -> None:
+    if not entry_ids:
+        return
+    decisions = db.session.scalars(
+        select(ReviewDecision).where(ReviewDecision.contact_id.in_([uuid.UUID(i) for i in entry_ids]))
+        .order_by(ReviewDecision.id)).all()
+    unwritable = next((d for d in decisions if not rules.is_valid_unicode(d.comment or "")), None)
+    if unwritable is not None:
+        raise ExportFailed(str(unwritable.contact_id))
+    out["reviews"].insert_all(
+        {"entry_id": str(d.contact_id), "revision": d.revision, "decision": d.decision,
+         "reviewer": pseudonym(d.reviewer, choice.names), "decided_at": d.decided_at.isoformat(),
+         "comment": d.comment or ""} for d in decisions)
+
+
+def record(actor: User | None, choice: Choice, export_format: str, client_addr: str | None) -> None:
+    """The audit event every export leaves; the caller commits."""
+    audit.record("export", actor=actor, client_addr=client_addr,
+                 detail=choice.audit_detail(export_format))

@@ -1,0 +1,223 @@
+"""Contact entries: checking them with the rules, recording them, listing an officer's own."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, inspect, select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager, selectinload
+
+from logger import rules
+from logger.core import audit, clock
+from logger.core.models import Contact, ContactRevision, ReviewDecision, RevisionFlag, User
+from logger.extensions import db
+
+
+def parse_entry_id(value: object) -> uuid.UUID | None:
+    """An entry id as minted on the device (a UUID, version 4), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = uuid.UUID(value)
+    except ValueError:
+        return None
+    return parsed if parsed.version == 4 else None
+
+
+def check(officer: User, entry: dict, *, now: datetime) -> rules.Verdict:
+    """The rules' verdict on an entry from this officer (their schools, this moment)."""
+    assigned = {assignment.school_id for assignment in officer.assignments}
+    return rules.check(entry, assigned_school_ids=assigned, now=now)
+
+
+EDITABLE_STATUSES = ("submitted", "returned")
+
+
+@dataclass
+class Saved:
+    """What save() did: a sync status, the contact (when known) and any errors."""
+
+    status: str  # accepted, duplicate, conflict, invalid, forbidden
+    contact: Contact | None = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def revision(self) -> int | None:
+        return self.contact.current_revision if self.contact is not None else None
+
+
+def store(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received_at: datetime,
+          client_addr: str | None, base_revision: int,
+          amendment_explanation: object = None) -> Saved:
+    """save() in a savepoint; when a concurrent send stored this entry first, look again.
+
+    The database's unique constraints (the contact's id, a revision's number)
+    decide between two concurrent sends; the loser's second look finds the
+    winner's row and answers duplicate or conflict. The caller commits.
+    """
+    for _ in range(2):
+        try:
+            with db.session.begin_nested():
+                return save(officer, entry_id, verdict, received_at=received_at,
+                            client_addr=client_addr, base_revision=base_revision,
+                            amendment_explanation=amendment_explanation)
+        except IntegrityError:
+            continue
+    return Saved("conflict")
+
+
+def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received_at: datetime,
+         client_addr: str | None, base_revision: int = 0,
+         amendment_explanation: object = None) -> Saved:
+    """Store an entry the rules accepted, idempotently on its id, and say what happened.
+
+    `accepted`: a new contact, a new revision of a submitted or returned one
+    (a returned one may be resubmitted unchanged; an edit may go back to an
+    earlier revision's content), or an amendment of an approved one (with an
+    explanation); `duplicate`: a resend of what is stored; `conflict`:
+    base_revision is not current, or an approved entry came without an
+    explanation; `invalid`: the explanation is too short; `forbidden`: the id
+    belongs to another officer.
+    base_revision 0 means "a new entry".
+    """
+    if not verdict.ok:
+        raise ValueError("only entries the rules accept are saved")
+    contact = db.session.get(Contact, entry_id)
+    if contact is None:
+        contact = Contact(id=entry_id, officer=officer, current_revision=0, created_at=received_at)
+        db.session.add(contact)
+        return _add_revision(contact, verdict.entry, "contact.submitted", received_at, client_addr)
+    if contact.officer_id != officer.id:
+        return Saved("forbidden")
+    current = base_revision == contact.current_revision
+    if contact.current.content == verdict.entry and not (current and contact.current.status == "returned"):
+        return Saved("duplicate", contact)  # unless resubmitting a returned entry unchanged
+    if not current and any(r.content == verdict.entry for r in contact.revisions):
+        return Saved("duplicate", contact)  # a late resend of an earlier revision
+    if not current:
+        return Saved("conflict", contact)
+    if contact.current.status in EDITABLE_STATUSES:
+        return _add_revision(contact, verdict.entry, "contact.revised", received_at, client_addr)
+    if amendment_explanation is None:
+        return Saved("conflict", contact)
+    errors = rules.check_amendment(amendment_explanation)
+    if errors:
+        return Saved("invalid", contact, errors)
+    return _add_revision(contact, verdict.entry, "contact.amended", received_at, client_addr,
+                         amendment_explanation=amendment_explanation.strip())
+
+
+def _add_revision(contact: Contact, entry: dict, action: str, received_at: datetime,
+                  client_addr: str | None, amendment_explanation: str | None = None) -> Saved:
+    contact.current_revision += 1
+    contact.updated_at = clock.utcnow()
+    revision = _revision(contact.current_revision, entry, received_at, contact.created_at)
+    revision.amendment_explanation = amendment_explanation
+    contact.revisions.append(revision)
+    if inspect(contact).persistent:
+        db.session.expire(contact, ["current"])  # `current` now means the new revision
+    audit.record(action, actor=contact.officer, client_addr=client_addr, contact_id=contact.id,
+                 revision=contact.current_revision, at=received_at)
+    return Saved("accepted", contact)
+
+
+def _revision(number: int, entry: dict, received_at: datetime,
+              first_received_at: datetime) -> ContactRevision:
+    """A revision of an entry; 'late' is judged by when the entry first arrived."""
+    revision = ContactRevision(
+        number=number, content=entry, classification=entry["classification"],
+        occurred_at=rules.parse_datetime(entry["occurred_at"]), school_id=entry["school_id"],
+        status="submitted", received_at=received_at)
+    flags = rules.flags(entry, received_at=first_received_at)
+    revision.flag_rows = [RevisionFlag(flag=name) for name in flags]
+    revision.concern = rules.concern(flags)
+    return revision
+
+
+def _with_current_revision():
+    return (select(Contact)
+            .join(Contact.current)
+            .options(contains_eager(Contact.current).selectinload(ContactRevision.flag_rows),
+                     contains_eager(Contact.current).joinedload(ContactRevision.school),
+                     selectinload(Contact.decisions)))
+
+
+def returned_count(officer: User) -> int:
+    """How many of the officer's entries a supervisor returned for correction."""
+    return db.session.scalar(
+        select(func.count(Contact.id)).join(Contact.current)
+        .where(Contact.officer_id == officer.id, ContactRevision.status == "returned"))
+
+
+def own_entries(officer: User):
+    """A query for the officer's entries, newest contact first, with their current revision."""
+    return (_with_current_revision()
+            .where(Contact.officer_id == officer.id)
+            .order_by(ContactRevision.occurred_at.desc(), Contact.created_at.desc()))
+
+
+def own_entry(officer: User, entry_id: uuid.UUID) -> Contact | None:
+    """One of the officer's entries with all its revisions, or None (also for another's)."""
+    return db.session.scalar(
+        select(Contact)
+        .where(Contact.id == entry_id, Contact.officer_id == officer.id)
+        .options(selectinload(Contact.revisions).selectinload(ContactRevision.flag_rows),
+                 selectinload(Contact.decisions).joinedload(ReviewDecision.reviewer)))
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """Where an entry stands in the order of change: when it last changed, then its id."""
+
+    updated_at: datetime
+    entry_id: uuid.UUID
+
+    @classmethod
+    def of(cls, contact: Contact) -> Position:
+        return cls(contact.updated_at, contact.id)
+
+
+START = Position(datetime(1970, 1, 1, tzinfo=timezone.utc), uuid.UUID(int=0))
+# A change its transaction commits up to this long after it was stamped is still picked up.
+SLOW_COMMIT_MARGIN = timedelta(minutes=5)
+
+
+@dataclass
+class Changes:
+    """A page of an officer's changed entries, then their returned ones; where the next starts."""
+
+    entries: list[Contact]
+    next: Position
+    more: bool
+
+
+def changes(officer: User, after: Position, *, now: datetime, limit: int) -> Changes:
+    """The officer's entries that changed after a position, in the order of change, at most
+    `limit`; then every entry returned to them that is not among those, whatever its age.
+
+    When more remain, the next page starts after the last entry sent. When caught up, it
+    starts no later than SLOW_COMMIT_MARGIN ago, so a change committed late is sent next
+    time (perhaps again: the client keeps one copy per id).
+    """
+    rows = db.session.scalars(
+        _with_current_revision()
+        .where(Contact.officer_id == officer.id,
+               tuple_(Contact.updated_at, Contact.id) > (after.updated_at, after.entry_id))
+        .order_by(Contact.updated_at, Contact.id)
+        .limit(limit + 1)).all()
+    page, more = rows[:limit], len(rows) > limit
+    last = Position.of(page[-1]) if page else after
+    settled = Position(now - SLOW_COMMIT_MARGIN, START.entry_id)
+    sent = {contact.id for contact in page}
+    returned = [contact for contact in _returned(officer) if contact.id not in sent]
+    return Changes(page + returned, last if more else min(last, settled), more)
+
+
+def _returned(officer: User) -> list[Contact]:
+    return db.session.scalars(
+        _with_current_revision()
+        .where(Contact.officer_id == officer.id, ContactRevision.status == "returned")
+        .order_by(Contact.updated_at, Contact.id)).all()

@@ -1,0 +1,239 @@
+"""The entry forms (New contact, fix or amend). They parse and render; every rule of an entry is in logger.rules."""
+
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from logger import rules
+from logger.core.clock import from_local_input, local_input_value
+
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
+PLEASE_CHOOSE = SelectChoice("", "Choose…")
+
+
+def _spec(name: str, fields=rules.FIELDS) -> rules.Field:
+    return next(spec for spec in fields if spec.name == name)
+
+
+def _choices(spec: rules.Field) -> list[SelectChoice]:
+    return [SelectChoice(value, spec.choice_label(value)) for value in spec.choices]
+
+
+def _one_of(name: str, fields=rules.FIELDS, **kwargs) -> RadioField:
+    spec = _spec(name, fields)
+    return RadioField(spec.label, choices=_choices(spec), validate_choice=False, **kwargs)
+
+
+def _many_of(name: str, fields=rules.FIELDS) -> SelectMultipleField:
+    spec = _spec(name, fields)
+    return SelectMultipleField(spec.label, choices=_choices(spec), validate_choice=False,
+                               widget=ListWidget(prefix_label=False),
+                               option_widget=CheckboxInput())
+
+
+def _text(name: str) -> TextAreaField:
+    spec = _spec(name)
+    return TextAreaField(spec.label, render_kw={"maxlength": spec.max_length, "rows": 4})
+
+
+def _yes_no(value: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+def _yes_no_choice(value: bool | None) -> str | None:
+    return {True: "yes", False: "no"}.get(value)
+
+
+class SafeFieldList(FieldList):
+    """A FieldList that ignores posted names whose index is not plain digits (never raises)."""
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split("-", 1)[0]
+                if re.fullmatch(r"[0-9]{1,4}", index):
+                    yield int(index)
+
+
+class StudentForm(Form):
+    """One student as the officer perceived them; never a name or number."""
+
+    grade_band = _one_of("grade_band", rules.STUDENT_FIELDS)
+    perceived_race = _many_of("perceived_race", rules.STUDENT_FIELDS)
+    perceived_gender = _one_of("perceived_gender", rules.STUDENT_FIELDS)
+    perceived_disability = BooleanField("Perceived disability")
+
+    def is_empty(self) -> bool:
+        return not (self.grade_band.data or self.perceived_race.data
+                    or self.perceived_gender.data or self.perceived_disability.data)
+
+    def to_entry(self) -> dict:
+        return {"grade_band": self.grade_band.data, "perceived_race": self.perceived_race.data,
+                "perceived_gender": self.perceived_gender.data,
+                "perceived_disability": self.perceived_disability.data}
+
+
+class JustificationForm(Form):
+    """Why an enforcement action was necessary, written at the time (COPS principle 4)."""
+
+    basis = _text("justification.basis")
+    alternatives_tried = _many_of("justification.alternatives_tried")
+    why_last_resort = _text("justification.why_last_resort")
+    injuries = _one_of("justification.injuries")
+    supervisor_notified = RadioField(_spec("justification.supervisor_notified").label,
+                                     choices=YES_NO, validate_choice=False)
+
+    def to_entry(self) -> dict:
+        return {"basis": self.basis.data, "alternatives_tried": self.alternatives_tried.data,
+                "why_last_resort": self.why_last_resort.data, "injuries": self.injuries.data,
+                "supervisor_notified": _yes_no(self.supervisor_notified.data)}
+
+
+class ContactForm(FlaskForm):
+    """The New contact form. `to_entry()` gives the entry as the sync API would send it."""
+
+    entry_id = HiddenField()
+    occurred_at = StringField(_spec("occurred_at").label,
+                              render_kw={"type": "datetime-local"})
+    school_id = SelectField(_spec("school_id").label, choices=[], validate_choice=False)
+    location = _one_of("location")
+    initiated_by = _one_of("initiated_by")
+    classification = _one_of("classification")
+    school_rule = SelectField(_spec("school_rule").label,
+                              choices=[PLEASE_CHOOSE] + _choices(_spec("school_rule")),
+                              validate_choice=False)
+    involvement_reason = _text("involvement_reason")
+    offense_category = SelectField(_spec("offense_category").label,
+                                   choices=[PLEASE_CHOOSE] + _choices(_spec("offense_category")),
+                                   validate_choice=False)
+    mentoring_type = _one_of("mentoring_type")
+    students_involved = StringField(_spec("students_involved").label, default="1",
+                                    render_kw={"type": "number", "inputmode": "numeric",
+                                               "min": rules.STUDENTS_MIN,
+                                               "max": rules.STUDENTS_MAX})
+    actions = _many_of("actions")
+    force_types = _many_of("force_types")
+    justification = FormField(JustificationForm)
+    students = SafeFieldList(FormField(StudentForm), min_entries=1, max_entries=rules.STUDENTS_MAX)
+    narrative = _text("narrative")
+    save_anyway = SubmitField("Save anyway")
+
+    def to_entry(self) -> dict:
+        """The entry as data for the rules; nothing is judged here."""
+        students = [s.form.to_entry() for s in self.students if not s.form.is_empty()]
+        return {
+            "occurred_at": from_local_input(self.occurred_at.data or ""),
+            "school_id": self.school_id.data,
+            "location": self.location.data,
+            "initiated_by": self.initiated_by.data,
+            "classification": self.classification.data,
+            "school_rule": self.school_rule.data,
+            "involvement_reason": self.involvement_reason.data,
+            "offense_category": self.offense_category.data,
+            "mentoring_type": self.mentoring_type.data,
+            "students_involved": self.students_involved.data,
+            "actions": self.actions.data,
+            "force_types": self.force_types.data,
+            "justification": self.justification.form.to_entry(),
+            "students": students,
+            "narrative": self.narrative.data,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.problems: list[tuple[str, str]] = []  # (field id, message), in page order
+        self.warnings: dict[str, list[str]] = {}  # field id -> messages
+
+    def show_verdict(self, verdict: rules.Verdict) -> None:
+        """Put the rules' errors and warnings next to the fields they concern."""
+        described = [s for s in self.students if not s.form.is_empty()]
+        self.problems, self.warnings = [], {}
+        for path, messages in verdict.errors.items():
+            field = self._field(path, described)
+            field.errors = list(messages)
+            self.problems += [(field.id, message) for message in messages]
+        for path, messages in verdict.warnings.items():
+            self.warnings[self._field(path, described).id] = list(messages)
+
+    def _field(self, path: str, described):
+        """The form field a rules path like 'justification.basis' or 'students.0.grade_band' names."""
+        parts = path.split(".")
+        if parts[0] == "students" and len(parts) > 1:
+            student = described[int(parts[1])].form
+            return student[parts[2]] if len(parts) > 2 else student.grade_band
+        target = self
+        for part in parts:
+            target = target.form[part] if isinstance(target, FormField) else target[part]
+        return target
+
+    def fit_student_blocks(self) -> None:
+        """Show one student block per student involved, at least one, at most the rules' limit."""
+        wanted = rules.whole_number(self.students_involved.data or "") or 1
+        while len(self.students) < min(wanted, rules.STUDENTS_MAX):
+            self.students.append_entry()
+
+    @staticmethod
+    def data_from_entry(entry: dict) -> dict:
+        """Form data showing a stored entry: to_entry() in reverse (the time in the district)."""
+        moment = rules.parse_datetime(entry.get("occurred_at"))
+        justification = entry.get("justification") or {}
+        return {
+            "occurred_at": local_input_value(moment) if moment else entry.get("occurred_at"),
+            "school_id": str(entry.get("school_id", "")),
+            "location": entry.get("location"),
+            "initiated_by": entry.get("initiated_by"),
+            "classification": entry.get("classification"),
+            "school_rule": entry.get("school_rule"),
+            "involvement_reason": entry.get("involvement_reason"),
+            "offense_category": entry.get("offense_category"),
+            "mentoring_type": entry.get("mentoring_type"),
+            "students_involved": str(entry.get("students_involved", "")),
+            "actions": entry.get("actions") or [],
+            "force_types": entry.get("force_types") or [],
+            "justification": {
+                "basis": justification.get("basis"),
+                "alternatives_tried": justification.get("alternatives_tried") or [],
+                "why_last_resort": justification.get("why_last_resort"),
+                "injuries": justification.get("injuries"),
+                "supervisor_notified": _yes_no_choice(justification.get("supervisor_notified")),
+            },
+            "students": [{"grade_band": student.get("grade_band"),
+                          "perceived_race": student.get("perceived_race") or [],
+                          "perceived_gender": student.get("perceived_gender"),
+                          "perceived_disability": bool(student.get("perceived_disability"))}
+                         for student in entry.get("students") or []],
+            "narrative": entry.get("narrative"),
+        }
+
+
+class EntryEditForm(ContactForm):
+    """A stored entry opened to fix, correct or amend: the revision it was opened from, and
+    for an approved entry why it is amended."""
+
+    base_revision = HiddenField()
+    amendment_explanation = TextAreaField(rules.AMENDMENT.label, render_kw={
+        "maxlength": rules.AMENDMENT.max_length, "rows": 3})
+
+    def show_amendment_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put the rules' messages on the explanation, first in the summary (it is on top)."""
+        messages = errors.get(rules.AMENDMENT.name, [])
+        self.amendment_explanation.errors = list(messages)
+        self.problems[:0] = [(self.amendment_explanation.id, message) for message in messages]

@@ -1,0 +1,47 @@
+"""The installable app shell: the service worker at the site root and the web app manifest."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+
+from flask import Blueprint, current_app, render_template, url_for
+
+bp = Blueprint("shell", __name__)
+
+# What an officer needs with no signal: their two screens and every file those load.
+SHELL_PAGES = ("entries.new_contact", "entries.my_entries")
+SHELL_FILES = ("app.css", "rules.js", "outbox.js", "officer.js", "contact-form.js",
+               "my-entries.js", "icon-192.png", "icon-512.png")
+
+
+@functools.cache
+def shell_version(static_folder: str) -> str:
+    """A short hash of the shell's files and templates: a new one means a new cache."""
+    digest = hashlib.sha256()
+    roots = [Path(static_folder), Path(static_folder).parent / "templates"]
+    for path in sorted(p for root in roots for p in root.rglob("*") if p.is_file()):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker; at the root so it may serve every officer page."""
+    response = current_app.response_class(
+        render_template("officer/sw.js", version=shell_version(current_app.static_folder),
+                        pages=[url_for(page) for page in SHELL_PAGES],
+                        files=[url_for("static", filename=name) for name in SHELL_FILES]),
+        mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: installable, standalone, opening on New contact."""
+    response = current_app.response_class(render_template("officer/manifest.webmanifest"),
+                                          mimetype="application/manifest+json")
+    return response

@@ -1,0 +1,210 @@
+"""The public transparency summary (COPS principle 7): counts anyone may read, small ones hidden.
+
+Approved contacts by school and calendar quarter — each classification, and
+each enforcement action. No officer, no narrative, no student descriptor
+appears. Every number published is worked out from the others shown, never
+from a hidden one:
+
+- a count from 1 to 9 is shown as "<10";
+- in a school and quarter where a classification count is hidden, an
+  enforcement count of 10 or more is shown as "10+" (an action happens in a
+  contact, so an exact 18 arrests would say the hidden contacts were 9 and 9);
+- a total (a school's "All contacts", any "All schools") is exact only when
+  everything it adds up is shown exactly; otherwise it adds up what is shown
+  ("10+" as 10) and is marked "+", e.g. "44+".
+
+A quarter is published SETTLE_DAYS after it ends, so that late reviews are in,
+and then kept as first published: recounting it after a late correction
+would let anyone compare the two versions and work out a hidden count. Off
+until an admin publishes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from logger import rules
+from logger.core import audit
+from logger.core.clock import day_start, to_local, utcnow
+from logger.core.database import begin_writing
+from logger.core.models import ContactRevision, School, Setting, User
+from logger.evaluation.assessment import approved
+from logger.evaluation.exports import spreadsheet_safe
+from logger.extensions import db
+
+SETTING = "public_summary"
+QUARTERS = "public_summary_quarters"  # each quarter's table, as first published
+FORMAT = 1  # of the stored tables; a change of what is published starts them again
+SETTLE_DAYS = 30
+SMALLEST_SHOWN = 10
+SUPPRESSED = "<10"
+AT_LEAST = "10+"
+ALL_CONTACTS = "all_contacts"
+MEASURES = (*rules.CLASSIFICATIONS, ALL_CONTACTS, *rules.ENFORCEMENT_ACTIONS)
+MEASURE_LABELS = {ALL_CONTACTS: "All contacts"}
+ALL_SCHOOLS = "All schools"
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A calendar quarter."""
+
+    year: int
+    number: int  # 1 to 4
+
+    @classmethod
+    def containing(cls, day: date) -> Quarter:
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def following(self) -> Quarter:
+        return Quarter(self.year + self.number // 4, self.number % 4 + 1)
+
+    @property
+    def key(self) -> str:
+        """'2026-Q1', as in the CSV."""
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def label(self) -> str:
+        """'2026 Q1 (January–March)'."""
+        first, last = self.first_day.strftime("%B"), date(self.year, 3 * self.number, 1).strftime("%B")
+        return f"{self.year} Q{self.number} ({first}–{last})"
+
+
+@dataclass
+class QuarterTable:
+    """One quarter's published rows: each school, then all schools."""
+
+    quarter: Quarter
+    rows: list[tuple[str, dict[str, int | str]]]
+
+
+def is_published() -> bool:
+    """Whether an admin has published the summary."""
+    setting = db.session.get(Setting, SETTING)
+    return bool(setting and setting.value.get("published"))
+
+
+def set_published(admin: User, published: bool, client_addr: str | None) -> None:
+    """Publish or withdraw the summary, on the record; the caller commits."""
+    setting = db.session.get(Setting, SETTING) or Setting(name=SETTING)
+    setting.value, setting.changed_at, setting.changed_by_id = (
+        {"published": published}, utcnow(), admin.id)
+    db.session.add(setting)
+    audit.record("public_summary.published" if published else "public_summary.withdrawn",
+                 actor=admin, client_addr=client_addr)
+
+
+def shown(count: int) -> int | str:
+    """A count as published: 0 and counts of 10 or more as they are, 1 to 9 as '<10'."""
+    return count if count == 0 or count >= SMALLEST_SHOWN else SUPPRESSED
+
+
+def adjusted(values: list[int | str]) -> int | str:
+    """The total of published values: exact when all are exact, else what is shown, and '+'."""
+    if all(isinstance(value, int) for value in values):
+        return sum(values)
+    visible = sum(value if isinstance(value, int) else SMALLEST_SHOWN
+                  for value in values if value != SUPPRESSED)
+    return f"{visible}+"
+
+
+def school_row(counts: Counter) -> dict[str, int | str]:
+    """One school's quarter as published."""
+    row = {kind: shown(counts[kind]) for kind in rules.CLASSIFICATIONS}
+    contacts_hidden = SUPPRESSED in row.values()
+    for action in rules.ENFORCEMENT_ACTIONS:
+        row[action] = (AT_LEAST if contacts_hidden and counts[action] >= SMALLEST_SHOWN
+                       else shown(counts[action]))
+    row[ALL_CONTACTS] = adjusted([row[kind] for kind in rules.CLASSIFICATIONS])
+    return row
+
+
+def quarter_table(quarter: Quarter, schools: list[tuple[str, Counter]]) -> QuarterTable:
+    """A quarter's published rows: each school's, then the totals of all schools."""
+    rows = [(name, school_row(counts)) for name, counts in schools]
+    district = {measure: adjusted([row[measure] for _, row in rows]) for measure in MEASURES
+                if measure != ALL_CONTACTS}
+    district[ALL_CONTACTS] = adjusted([row[kind] for _, row in rows
+                                       for kind in rules.CLASSIFICATIONS])
+    return QuarterTable(quarter, [*rows, (ALL_SCHOOLS, district)])
+
+
+def counts(start: date | None, end: date) -> dict[Quarter, dict[int, Counter]]:
+    """Approved contacts per quarter and school, of each classification and action, in [start, end)."""
+    table: dict[Quarter, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    for school_id, occurred_at, content in approved(
+            ContactRevision.school_id, ContactRevision.occurred_at, ContactRevision.content,
+            start=day_start(start) if start else None, end=day_start(end)):
+        cell = table[Quarter.containing(to_local(occurred_at).date())][school_id]
+        cell[content["classification"]] += 1
+        cell.update(a for a in rules.ENFORCEMENT_ACTIONS if a in content.get("actions", ()))
+    return table
+
+
+def settled_before(today: date) -> Quarter:
+    """The first quarter that has not yet ended SETTLE_DAYS ago."""
+    return Quarter.containing(today - timedelta(days=SETTLE_DAYS))
+
+
+def published_summary(today: date) -> list[QuarterTable]:
+    """Every settled quarter with approved contacts, newest first, each as first published.
+
+    Quarters settled since the last call are counted now and kept for good.
+    """
+    stored = db.session.get(Setting, QUARTERS)
+    kept = stored.value if stored and stored.value.get("format") == FORMAT else {}
+    tables = [QuarterTable(Quarter(*value["quarter"]), [tuple(row) for row in value["rows"]])
+              for value in kept.get("quarters", {}).values()]
+    counted_before = date.fromisoformat(kept["counted_before"]) if kept else None
+    settled = settled_before(today).first_day
+    if counted_before != settled:
+        schools = db.session.execute(select(School.id, School.name).order_by(School.name)).all()
+        for quarter, by_school in counts(counted_before, settled).items():
+            tables.append(quarter_table(quarter, [(name, by_school[school_id])
+                                                  for school_id, name in schools]))
+        _keep(tables, settled)
+    return sorted(tables, key=lambda table: table.quarter, reverse=True)
+
+
+def _keep(tables: list[QuarterTable], counted_before: date) -> None:
+    begin_writing()
+    stored = db.session.get(Setting, QUARTERS) or Setting(name=QUARTERS)
+    stored.value = {"format": FORMAT, "counted_before": counted_before.isoformat(), "quarters": {
+        table.quarter.key: {"quarter": [table.quarter.year, table.quarter.number],
+                            "rows": table.rows} for table in tables}}
+    stored.changed_at = utcnow()
+    db.session.add(stored)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request kept the same quarters at the same moment
+        db.session.rollback()
+
+
+def measure_label(measure: str) -> str:
+    """The column heading of a measure."""
+    return MEASURE_LABELS.get(measure) or rules.label(measure)
+
+
+def csv_text(tables: list[QuarterTable]) -> str:
+    """The summary as CSV: one row per quarter and school, then all schools."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["quarter", "school", *MEASURES])
+    for table in tables:
+        for school, row in table.rows:
+            writer.writerow([spreadsheet_safe(cell) for cell in (
+                table.quarter.key, school, *(row[measure] for measure in MEASURES))])
+    return buffer.getvalue()

@@ -1,0 +1,72 @@
+"""The public summary, open to anyone once an admin publishes it, and the admin's switch."""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from logger.auth.access import client_addr, role_required
+from logger.core.clock import today
+from logger.core.database import begin_writing
+from logger.extensions import db
+from logger.public import summary as transparency
+from logger.web.responses import error_response
+
+bp = Blueprint("transparency", __name__)
+
+NOT_PUBLISHED = "The district has not published a public summary of its SRO program."
+
+
+def published_only(view):
+    """Let anyone through once an admin has published the summary; before that, 404."""
+    @functools.wraps(view)
+    def wrapped():
+        if not transparency.is_published():
+            return error_response(404, NOT_PUBLISHED)
+        return view()
+    return wrapped
+
+
+@bp.route("/public-summary")
+@published_only
+def summary():
+    """Counts by school and quarter, small ones suppressed; no sign-in needed."""
+    return render_template("public/summary.html", tables=transparency.published_summary(today()),
+                           preview=False, **_vocabulary())
+
+
+@bp.route("/public-summary.csv")
+@published_only
+def summary_csv():
+    """The same counts as CSV."""
+    return Response(transparency.csv_text(transparency.published_summary(today())),
+                    mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             'attachment; filename="sro-public-summary.csv"'})
+
+
+@bp.route("/public-summary/publishing", methods=["GET", "POST"])
+@role_required("admin")
+def publishing():
+    """Publish or withdraw the public summary, seeing exactly what the public would see."""
+    if request.method == "POST":
+        choice = request.form.get("published")
+        if choice not in ("yes", "no"):
+            abort(400)
+        begin_writing()
+        transparency.set_published(current_user, choice == "yes", client_addr())
+        db.session.commit()
+        flash("The public summary is published." if choice == "yes"
+              else "The public summary is withdrawn: the public page and its CSV are gone.",
+              "success")
+        return redirect(url_for(".publishing"))
+    return render_template("public/summary.html", tables=transparency.published_summary(today()),
+                           preview=True, published=transparency.is_published(),
+                           **_vocabulary())
+
+
+def _vocabulary() -> dict:
+    return {"measures": transparency.MEASURES, "measure_label": transparency.measure_label,
+            "settle_days": transparency.SETTLE_DAYS}

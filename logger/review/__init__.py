@@ -1,0 +1,1 @@
+"""The supervisor's review queue and decisions."""

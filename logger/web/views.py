@@ -1,0 +1,21 @@
+"""Where each role lands after signing in."""
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user
+
+from logger.auth.access import role_required
+from logger.core.clock import utcnow
+from logger.core.models import ROLES
+from logger.review import workflow as review
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@role_required(*ROLES)
+def index():
+    """Officers go to My entries; supervisors see what waits for them."""
+    if current_user.role == "officer":
+        return redirect(url_for("entries.my_entries"))
+    waiting = review.waiting_summary(current_user) if current_user.role == "supervisor" else None
+    return render_template("web/home.html", waiting=waiting, now=utcnow())
