@@ -16,7 +16,7 @@ from logger.auth.access import client_addr, role_required
 from logger.core.clock import utcnow
 from logger.core.models import ROLES
 from logger.extensions import db
-from logger.officer import entries as contacts
+from logger.officer import entries
 from logger.web.responses import error_response
 
 from . import wire
@@ -77,36 +77,36 @@ def sync():
                                "will be sent again shortly.")
 
 
-@bp.route("/entries")
+@bp.route("/entries", endpoint="entries")
 @role_required("officer")
-def entries():
+def changed_entries():
     """The officer's entries changed since the cursor, and every returned one, to fix offline."""
     since = request.args.get("since")
-    after = contacts.START if since is None else _read_cursor(since)
+    after = entries.START if since is None else _read_cursor(since)
     if after is None:
         return error_response(400, CURSOR_HELP)
-    found = contacts.changes(current_user, after, now=utcnow(), limit=ENTRIES_PAGE_SIZE)
+    found = entries.changes(current_user, after, now=utcnow(), limit=ENTRIES_PAGE_SIZE)
     return jsonify(officer_id=current_user.id,  # whose they are: a shared phone checks
                    entries=[_entry_json(contact) for contact in found.entries],
                    cursor=_cursor(found.next), more=found.more)
 
 
-def _cursor(position: contacts.Position) -> str:
+def _cursor(position: entries.Position) -> str:
     """The text the client sends back as since=: microseconds since 1970, then the entry id."""
-    microseconds = (position.updated_at - contacts.START.updated_at) // timedelta(microseconds=1)
+    microseconds = (position.updated_at - entries.START.updated_at) // timedelta(microseconds=1)
     return f"{microseconds}-{position.entry_id.hex}"
 
 
-def _read_cursor(text: str) -> contacts.Position | None:
+def _read_cursor(text: str) -> entries.Position | None:
     """The position a cursor from _cursor() names; None for anything else."""
     match = CURSOR.fullmatch(text)
     if match is None:
         return None
     try:
-        updated_at = contacts.START.updated_at + timedelta(microseconds=int(match[1]))
+        updated_at = entries.START.updated_at + timedelta(microseconds=int(match[1]))
     except OverflowError:  # past the year 9999
         return None
-    return contacts.Position(updated_at, uuid.UUID(hex=match[2]))
+    return entries.Position(updated_at, uuid.UUID(hex=match[2]))
 
 
 def _entry_json(contact) -> dict:

@@ -7,7 +7,7 @@ from datetime import datetime
 from logger.core.database import begin_writing
 from logger.core.models import User
 from logger.extensions import db
-from logger.officer import entries as contacts
+from logger.officer import entries
 
 from .wire import Envelope
 
@@ -29,12 +29,12 @@ def _apply(officer: User, envelope: Envelope, received_at: datetime,
            client_addr: str | None) -> dict:
     if envelope.problems:
         return envelope.result("invalid", errors=envelope.problems)
-    verdict = contacts.check(officer, envelope.contact, now=received_at)
+    verdict = entries.check(officer, envelope.contact, now=received_at)
     if verdict.school_not_assigned:
         return envelope.result("forbidden", errors=verdict.errors)
     if not verdict.ok:
         return envelope.result("invalid", errors=verdict.errors)
-    saved = contacts.store(officer, envelope.id, verdict, received_at=received_at,
+    saved = entries.store(officer, envelope.id, verdict, received_at=received_at,
                            client_addr=client_addr, base_revision=envelope.base_revision,
                            amendment_explanation=envelope.amendment_explanation)
     return envelope.result(saved.status, saved.revision, saved.errors)

@@ -13,7 +13,7 @@ from werkzeug.security import generate_password_hash
 
 from logger.core.models import Assignment, School, User
 from logger.extensions import db
-from logger.officer import entries as contacts
+from logger.officer import entries
 
 PASSWORD = "correct horse battery"
 _PASSWORD_HASH = generate_password_hash(PASSWORD)
@@ -73,9 +73,9 @@ def arrest_entry(school_id: int, **changes) -> dict:
 def make_contact(officer: User, entry: dict, *, received_at: datetime | None = None):
     """Store an entry for an officer through the domain, as the app would."""
     received_at = received_at or datetime.now(timezone.utc)
-    verdict = contacts.check(officer, entry, now=received_at)
+    verdict = entries.check(officer, entry, now=received_at)
     assert verdict.ok, verdict.errors
-    saved = contacts.save(officer, uuid.uuid4(), verdict, received_at=received_at,
+    saved = entries.save(officer, uuid.uuid4(), verdict, received_at=received_at,
                           client_addr="127.0.0.1")
     db.session.commit()
     return saved.contact

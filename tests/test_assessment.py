@@ -21,8 +21,8 @@ from logger.evaluation import assessment, charts
 from logger.evaluation.assessment import SchoolYear
 from logger.evaluation.exports import pseudonym
 from logger.extensions import db
-from logger.officer import entries as contacts
-from logger.review import workflow as review
+from logger.officer import entries
+from logger.review import workflow
 from tests.factories import arrest_entry, make_contact, make_school, make_user, mentoring_entry
 from tests.html_tables import tables_in
 
@@ -60,7 +60,7 @@ class Log:
 
     def decide(self, contact, decision: str, after_hours: float, revision: int = 1):
         received = contact.revisions[revision - 1].received_at
-        review.decide(self.supervisor, contact.id, revision, decision, "Read and checked.",
+        workflow.decide(self.supervisor, contact.id, revision, decision, "Read and checked.",
                       decided_at=received + timedelta(hours=after_hours), client_addr=None)
         db.session.commit()
 
@@ -68,8 +68,8 @@ class Log:
         current = contact.current
         fixed = dict(current.content, narrative="Added what the supervisor asked for.")
         received = current.received_at + timedelta(hours=after_hours)
-        verdict = contacts.check(contact.officer, fixed, now=received)
-        contacts.save(contact.officer, contact.id, verdict, received_at=received,
+        verdict = entries.check(contact.officer, fixed, now=received)
+        entries.save(contact.officer, contact.id, verdict, received_at=received,
                       client_addr=None, base_revision=current.number)
         db.session.commit()
 

@@ -9,7 +9,7 @@ import pytest
 
 from logger.core.models import AuditEvent, Contact, User
 from logger.extensions import db
-from logger.officer import entries as contacts
+from logger.officer import entries
 from tests.factories import arrest_entry, form_token, make_contact, make_user
 
 ZONE = ZoneInfo("America/Chicago")
@@ -321,8 +321,8 @@ def test_an_entry_shows_its_earlier_revisions(app, client, ruiz, district):
         officer = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
         contact = make_contact(officer, arrest_entry(district["lincoln"], narrative="First."))
         entry = arrest_entry(district["lincoln"], narrative="Second, corrected.")
-        verdict = contacts.check(officer, entry, now=datetime.now(ZONE))
-        contacts.store(officer, contact.id, verdict, received_at=datetime.now(ZONE),
+        verdict = entries.check(officer, entry, now=datetime.now(ZONE))
+        entries.store(officer, contact.id, verdict, received_at=datetime.now(ZONE),
                        client_addr=None, base_revision=1)
         db.session.commit()
         entry_id = contact.id

@@ -11,8 +11,8 @@ import sync.api
 from logger.core import clock
 from logger.core.models import User
 from logger.extensions import db
-from logger.officer import entries as contacts
-from logger.review import workflow as review
+from logger.officer import entries
+from logger.review import workflow
 from tests.factories import make_contact, make_user, mentoring_entry
 
 HOUR_AGO = datetime.now(timezone.utc) - timedelta(hours=1)
@@ -44,7 +44,7 @@ def log(app, monkeypatch, name: str, school_id: int, count: int, *, changed_at=N
 
 def decide(app, entry_id: str, decision: str, comment: str | None = None) -> None:
     with app.app_context():
-        review.decide(officer("sgt.park"), uuid.UUID(entry_id), 1, decision, comment,
+        workflow.decide(officer("sgt.park"), uuid.UUID(entry_id), 1, decision, comment,
                       decided_at=datetime.now(timezone.utc), client_addr=None)
         db.session.commit()
 
@@ -108,7 +108,7 @@ def test_caught_up_the_cursor_stays_five_minutes_back_and_older_entries_are_not_
     auth.login("ofc.ruiz")
     pages, cursor = fetch_all(client)
     assert sorted(pages[0]) == sorted(old + recent)
-    assert cursor_time(cursor) <= datetime.now(timezone.utc) - contacts.SLOW_COMMIT_MARGIN
+    assert cursor_time(cursor) <= datetime.now(timezone.utc) - entries.SLOW_COMMIT_MARGIN
     again = fetch(client, cursor)
     assert [e["id"] for e in again["entries"]] == recent  # a late commit would be caught too
     assert cursor_time(again["cursor"]) >= cursor_time(cursor)
@@ -205,7 +205,7 @@ def test_a_cursor_in_the_future_sends_returned_entries_and_comes_back_to_now(
     auth.login("ofc.ruiz")
     body = fetch(client, f"{10**17}-{'f' * 32}")
     assert [e["id"] for e in body["entries"]] == [entry_id]
-    assert cursor_time(body["cursor"]) <= datetime.now(timezone.utc) - contacts.SLOW_COMMIT_MARGIN
+    assert cursor_time(body["cursor"]) <= datetime.now(timezone.utc) - entries.SLOW_COMMIT_MARGIN
 
 
 def test_only_officers_read_entries(client, auth, team):

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from logger.core.models import AuditEvent, School, User
 from logger.evaluation import exports
 from logger.extensions import db
-from logger.review import workflow as review
+from logger.review import workflow
 from tests.factories import (
     arrest_entry,
     form_token,
@@ -37,7 +37,7 @@ def record(app):
                 make_contact(ruiz, mentoring_entry(lincoln.id, students_involved=2))]
         for contact in made:
             comment = "Justified." if contact.current.flags else None
-            review.decide(park, contact.id, 1, "approve", comment,
+            workflow.decide(park, contact.id, 1, "approve", comment,
                           decided_at=datetime.now(timezone.utc), client_addr=None)
         waiting = make_contact(ruiz, mentoring_entry(lincoln.id))
         db.session.commit()

@@ -14,9 +14,9 @@ from werkzeug.datastructures import MultiDict
 from logger import rules
 from logger.core.models import Assignment, AuditEvent, Contact, User
 from logger.extensions import db
-from logger.officer import entries as contacts
+from logger.officer import entries
 from logger.officer.forms import ContactForm
-from logger.review import workflow as review
+from logger.review import workflow
 from tests.factories import arrest_entry, make_contact, make_school, mentoring_entry
 
 ZONE = ZoneInfo("America/Chicago")  # the test app's district
@@ -94,7 +94,7 @@ def logged(app, name: str, entry: dict) -> str:
 def decide(app, entry_id: str, decision: str, comment: str | None = None) -> None:
     with app.app_context():
         contact = db.session.get(Contact, uuid.UUID(entry_id))
-        review.decide(user("sgt.park"), contact.id, contact.current_revision, decision, comment,
+        workflow.decide(user("sgt.park"), contact.id, contact.current_revision, decision, comment,
                       decided_at=datetime.now(timezone.utc), client_addr=None)
         db.session.commit()
 
@@ -155,7 +155,7 @@ def test_the_form_opens_with_the_stored_entry_and_gives_it_back_unchanged(app, t
         stored = make_contact(ruiz, entry).current.content
         with app.test_request_context():
             form = ContactForm(data=ContactForm.data_from_entry(stored))
-            again = contacts.check(ruiz, form.to_entry(), now=datetime.now(timezone.utc))
+            again = entries.check(ruiz, form.to_entry(), now=datetime.now(timezone.utc))
     assert again.ok and again.entry == stored
 
 
@@ -239,7 +239,7 @@ def test_a_stale_base_revision_is_a_conflict_that_keeps_what_was_typed(app, clie
         ruiz = user("ofc.ruiz")
         now = datetime.now(timezone.utc)
         fix = arrest_entry(team["lincoln"], occurred_at=WHEN, narrative="Fixed on the phone.")
-        contacts.store(ruiz, uuid.UUID(returned), contacts.check(ruiz, fix, now=now),
+        entries.store(ruiz, uuid.UUID(returned), entries.check(ruiz, fix, now=now),
                        received_at=now, client_addr=None, base_revision=1)
         db.session.commit()
     opened.setlist("narrative", ["Fixed on the web page."])

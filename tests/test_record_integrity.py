@@ -292,7 +292,7 @@ def test_an_amendment_never_takes_an_approved_use_of_force_out_of_the_record(app
 
 
 def test_the_public_summary_counts_an_amended_entry_once_as_its_record(app, team):
-    from logger.public import summary as transparency
+    from logger.public import summary
     ruiz, park = Person(app, "ofc.ruiz"), Person(app, "sgt.park")
     sent = envelope(force_entry(team["lincoln"], occurred_at="2026-01-15T10:00:00-06:00"))
     ruiz.sync(sent)
@@ -301,7 +301,7 @@ def test_the_public_summary_counts_an_amended_entry_once_as_its_record(app, team
                                    narrative="More detail."), sent["id"], 1,
                        amendment_explanation="Added the detail asked for."))
     with app.app_context():
-        [(quarter, by_school)] = transparency.counts(None, datetime(2026, 6, 1).date()).items()
+        [(quarter, by_school)] = summary.counts(None, datetime(2026, 6, 1).date()).items()
     assert quarter.key.startswith("2026")
     assert by_school[team["lincoln"]] == {"criminal": 1, "use_of_force": 1}
 
@@ -346,14 +346,14 @@ def test_the_sqlite_export_keeps_text_exactly_and_its_dictionary_says_why_csv_di
 
 
 def test_the_public_summary_csv_is_spreadsheet_safe(app, team):
-    from logger.public import summary as transparency
+    from logger.public import summary
     with app.app_context():
-        table = transparency.quarter_table(transparency.Quarter(2026, 1), [
+        table = summary.quarter_table(summary.Quarter(2026, 1), [
             ("=cmd|' /C calc'!A0", Counter(criminal=3, arrest=2)),
             ("Lincoln High School", Counter(mentoring=12))])
-        rows = list(csv.reader(io.StringIO(transparency.csv_text([table]))))
+        rows = list(csv.reader(io.StringIO(summary.csv_text([table]))))
     assert [row[1] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "Lincoln High School",
-                                            transparency.ALL_SCHOOLS]
+                                            summary.ALL_SCHOOLS]
     assert "<10" in rows[1] and "12" in rows[2]  # counts are left as they are
 
 

@@ -11,7 +11,7 @@ import pytest
 from logger import rules
 from logger.core.models import AuditEvent, Contact, ContactRevision, User
 from logger.extensions import db
-from logger.officer import entries as contacts
+from logger.officer import entries
 from tests.factories import arrest_entry, mentoring_entry
 
 
@@ -267,8 +267,8 @@ def test_a_correction_sent_days_later_is_not_a_late_entry(app, ruiz, district):
     fixed = {**sent, "base_revision": 1, "contact": {**sent["contact"], "narrative": "Fixed."}}
     with app.app_context():  # ...and the correction three days later
         ruiz_user = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
-        verdict = contacts.check(ruiz_user, fixed["contact"], now=occurred + timedelta(days=3))
-        contacts.store(ruiz_user, uuid.UUID(sent["id"]), verdict, client_addr=None, base_revision=1,
+        verdict = entries.check(ruiz_user, fixed["contact"], now=occurred + timedelta(days=3))
+        entries.store(ruiz_user, uuid.UUID(sent["id"]), verdict, client_addr=None, base_revision=1,
                        received_at=occurred + timedelta(days=3))
         db.session.commit()
         assert "late_entry" not in db.session.get(Contact, uuid.UUID(sent["id"])).current.flags

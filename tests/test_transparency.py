@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from logger.core.models import AuditEvent, School, Setting, User
 from logger.extensions import db
-from logger.public import summary as transparency
+from logger.public import summary
 from logger.public import views as transparency_views
 from logger.public.summary import Quarter
-from logger.review import workflow as review
+from logger.review import workflow
 from tests.factories import arrest_entry, make_contact, make_school, make_user, mentoring_entry
 from tests.html_tables import tables_in
 
@@ -62,7 +62,7 @@ def quarter(app):
                 moment += timedelta(hours=1)
                 contact = make_contact(officer, builder(school.id, occurred_at=moment.isoformat()),
                                        received_at=moment + timedelta(minutes=5))
-                review.decide(park, contact.id, 1, "approve", "Checked.",
+                workflow.decide(park, contact.id, 1, "approve", "Checked.",
                               decided_at=moment + timedelta(hours=2), client_addr=None)
         # Not counted: one waiting for review in Q1, one approved in the quarter under way.
         lincoln = db.session.scalar(select(School).filter_by(code="LHS"))
@@ -71,7 +71,7 @@ def quarter(app):
                      received_at=moment + timedelta(minutes=5))
         now = datetime.now(ZONE)
         recent = make_contact(officer, mentoring_entry(lincoln.id), received_at=now)
-        review.decide(park, recent.id, 1, "approve", None, decided_at=now, client_addr=None)
+        workflow.decide(park, recent.id, 1, "approve", None, decided_at=now, client_addr=None)
         db.session.commit()
         make_user("admin.lee", role="admin")
 
@@ -126,7 +126,7 @@ def test_only_an_admin_may_publish(app, client, auth, role):
                            data={"published": "yes", "csrf_token": auth.csrf_token("/")})
     assert response.status_code == 403
     with app.app_context():
-        assert db.session.get(Setting, transparency.SETTING) is None
+        assert db.session.get(Setting, summary.SETTING) is None
 
 
 def test_publishing_needs_a_csrf_token_and_a_clear_choice(app, client, auth):
@@ -138,14 +138,14 @@ def test_publishing_needs_a_csrf_token_and_a_clear_choice(app, client, auth):
     assert client.post("/public-summary/publishing",
                        data={"published": "maybe", "csrf_token": token}).status_code == 400
     with app.app_context():
-        assert not transparency.is_published()
+        assert not summary.is_published()
 
 
 def test_signed_out_visitors_cannot_reach_the_switch(app, client):
     response = client.post("/public-summary/publishing", data={"published": "yes"})
     assert response.status_code in (302, 400)
     with app.app_context():
-        assert not transparency.is_published()
+        assert not summary.is_published()
 
 
 def test_the_admin_previews_exactly_what_the_public_would_see(quarter, client, auth):
@@ -209,7 +209,7 @@ def _approve_mentoring(app, code: str, moments: list[datetime]) -> None:
         for moment in moments:
             contact = make_contact(officer, mentoring_entry(school.id, occurred_at=moment.isoformat()),
                                    received_at=moment)
-            review.decide(park, contact.id, 1, "approve", None, decided_at=moment, client_addr=None)
+            workflow.decide(park, contact.id, 1, "approve", None, decided_at=moment, client_addr=None)
         db.session.commit()
 
 
@@ -317,7 +317,7 @@ def test_no_suppressed_count_can_be_recovered_from_the_totals(quarter, client, a
 
 def _published(schools: dict[str, dict[str, int]]) -> list[dict]:
     """A quarter built from counts, as the CSV would give it."""
-    table = transparency.quarter_table(Quarter(2026, 1), [(name, Counter(counts))
+    table = summary.quarter_table(Quarter(2026, 1), [(name, Counter(counts))
                                                           for name, counts in schools.items()])
     return [{"school": name, **{k: str(v) for k, v in row.items()}} for name, row in table.rows]
 
@@ -346,12 +346,12 @@ def test_totals_and_action_bounds_together_give_nothing_away():
     (["10+", 12, "<10"], "22+"),
 ])
 def test_a_total_is_exact_only_when_everything_in_it_is_shown(values, total):
-    assert transparency.adjusted(values) == total
+    assert summary.adjusted(values) == total
 
 
 @pytest.mark.parametrize("count, published", [(0, 0), (1, "<10"), (9, "<10"), (10, 10)])
 def test_counts_of_1_to_9_are_shown_as_under_10(count, published):
-    assert transparency.shown(count) == published
+    assert summary.shown(count) == published
 
 
 def test_quarters_turn_at_midnight_in_the_district(ctx):
@@ -361,11 +361,11 @@ def test_quarters_turn_at_midnight_in_the_district(ctx):
     for moment in (datetime(2026, 3, 31, 23, 59, tzinfo=ZONE), datetime(2026, 4, 1, 0, 0, tzinfo=ZONE)):
         contact = make_contact(officer, mentoring_entry(school.id, occurred_at=moment.isoformat()),
                                received_at=moment)
-        review.decide(park, contact.id, 1, "approve", None, decided_at=moment, client_addr=None)
+        workflow.decide(park, contact.id, 1, "approve", None, decided_at=moment, client_addr=None)
     db.session.commit()
 
-    counted = transparency.counts(None, date(2026, 7, 1))
+    counted = summary.counts(None, date(2026, 7, 1))
 
     assert {quarter: by_school[school.id]["mentoring"] for quarter, by_school in counted.items()} \
         == {Quarter(2026, 1): 1, Quarter(2026, 2): 1}
-    assert transparency.counts(date(2026, 4, 1), date(2026, 7, 1)).keys() == {Quarter(2026, 2)}
+    assert summary.counts(date(2026, 4, 1), date(2026, 7, 1)).keys() == {Quarter(2026, 2)}

@@ -27,8 +27,8 @@ from logger.core.clock import district_zone, utcnow
 from logger.core.models import Contact, School, User
 from logger.evaluation.assessment import SchoolYear
 from logger.extensions import db
-from logger.officer import entries as contacts
-from logger.review import workflow as review
+from logger.officer import entries
+from logger.review import workflow
 
 DEMO_PASSWORD = "fieldlog-demo-2026"  # printed by the CLI; demo accounts only, never production
 
@@ -748,13 +748,13 @@ def _review_the_year(cutoff: datetime, rng: random.Random) -> None:
         decided = min(received + timedelta(hours=rng.uniform(*DECISION_DELAY_HOURS)),
                       cutoff - timedelta(minutes=1))
         if rng.random() < RETURN_SHARE:
-            review.decide(supervisor, contact.id, 1, "return", rng.choice(RETURN_COMMENTS),
+            workflow.decide(supervisor, contact.id, 1, "return", rng.choice(RETURN_COMMENTS),
                           decided_at=decided, client_addr=None)
             if decided < cutoff - timedelta(days=3) and rng.random() < FIXED_SHARE:
                 _fix_and_approve(contact, decided, rng)
             continue
         needs_comment = set(contact.current.flags) & set(rules.COMMENT_REQUIRED_TO_APPROVE)
-        review.decide(supervisor, contact.id, 1, "approve",
+        workflow.decide(supervisor, contact.id, 1, "approve",
                       rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
                       decided_at=decided, client_addr=None)
 
@@ -764,12 +764,12 @@ def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random
     fixed = dict(contact.current.content)
     fixed["narrative"] = f"{fixed.get('narrative', '')} {rng.choice(FIXES)}".strip()
     resent = returned_at + timedelta(hours=rng.uniform(2, 30))
-    verdict = contacts.check(contact.officer, fixed, now=resent)
-    contacts.save(contact.officer, contact.id, verdict, received_at=resent, client_addr=None,
+    verdict = entries.check(contact.officer, fixed, now=resent)
+    entries.save(contact.officer, contact.id, verdict, received_at=resent, client_addr=None,
                   base_revision=1)
     approved = resent + timedelta(hours=rng.uniform(1, 24))
     needs_comment = set(contact.current.flags) & set(rules.COMMENT_REQUIRED_TO_APPROVE)
-    review.decide(contact.officer.supervisor, contact.id, 2, "approve",
+    workflow.decide(contact.officer.supervisor, contact.id, 2, "approve",
                   rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
                   decided_at=approved, client_addr=None)
 
@@ -826,12 +826,12 @@ def _log_contact(officer: User, scenario: Scenario, school: School, day: date,
     occurred_at = datetime.fromisoformat(entry["occurred_at"])
     late_fits = occurred_at + timedelta(hours=LATE_DELAY_HOURS[1]) < cutoff
     received_at = _received_at(occurred_at, late_fits and rng.random() < LATE_SHARE, cutoff, rng)
-    verdict = contacts.check(officer, entry, now=received_at)
+    verdict = entries.check(officer, entry, now=received_at)
     if not verdict.ok or verdict.warnings:
         raise RuntimeError(f"the demo made an entry the rules refuse or warn about: "
                            f"{verdict.errors or verdict.warnings} in {entry}")
     entry_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-    contacts.save(officer, entry_id, verdict, received_at=received_at, client_addr=None)
+    entries.save(officer, entry_id, verdict, received_at=received_at, client_addr=None)
 
 
 def _received_at(occurred_at: datetime, late: bool, cutoff: datetime,

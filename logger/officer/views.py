@@ -15,7 +15,7 @@ from logger.core.clock import local_input_value, utcnow
 from logger.core.database import begin_writing
 from logger.core.models import Contact, School
 from logger.extensions import db
-from logger.officer import entries as contacts
+from logger.officer import entries
 from logger.officer.forms import ContactForm, EntryEditForm
 from logger.web import kept_forms
 from logger.web.params import page_number
@@ -36,7 +36,7 @@ def new_contact():
     if not form.is_submitted():
         return render_contact_form(form, notice=kept and kept_forms.RESTORED_NOTICE)
     now = utcnow()
-    verdict = contacts.check(current_user, form.to_entry(), now=now)
+    verdict = entries.check(current_user, form.to_entry(), now=now)
     if verdict.ok and (not verdict.warnings or form.save_anyway.data):
         return _save(form, verdict, now)
     form.show_verdict(verdict)
@@ -77,7 +77,7 @@ def typed_form_again(notice: str):
     if request.endpoint == "entries.new_contact":
         return render_contact_form(officer_contact_form(), status=400, notice=notice)
     if request.endpoint == "entries.edit_entry":
-        contact = contacts.own_entry(current_user, request.view_args["entry_id"])
+        contact = entries.own_entry(current_user, request.view_args["entry_id"])
         if contact is not None:
             return render_edit_form(entry_edit_form(contact), contact, status=400, notice=notice)
     return None
@@ -94,7 +94,7 @@ CONFLICT_NOTICE = ("This form was already used for another entry, so it was not 
 def _save(form: ContactForm, verdict, now):
     entry_id = _entry_id(form.entry_id.data)
     begin_writing()
-    outcome = contacts.store(current_user, entry_id, verdict, received_at=now,
+    outcome = entries.store(current_user, entry_id, verdict, received_at=now,
                              client_addr=client_addr(), base_revision=0).status
     db.session.commit()
     if outcome == "forbidden":
@@ -109,24 +109,24 @@ def _save(form: ContactForm, verdict, now):
 
 def _entry_id(text: str | None) -> uuid.UUID:
     """The form's entry id (minted when the form opened), or a new one if it is missing or bad."""
-    return contacts.parse_entry_id(text) or uuid.uuid4()
+    return entries.parse_entry_id(text) or uuid.uuid4()
 
 
 @bp.route("/entries")
 @role_required("officer")
 def my_entries():
     """The officer's entries, newest contact first, a page at a time."""
-    page = db.paginate(contacts.own_entries(current_user), page=page_number(MAX_PAGE), per_page=PAGE_SIZE,
+    page = db.paginate(entries.own_entries(current_user), page=page_number(MAX_PAGE), per_page=PAGE_SIZE,
                        max_per_page=PAGE_SIZE)
     return render_template("officer/list.html", page=page, saved=request.args.get("saved"),
-                           returned=contacts.returned_count(current_user))
+                           returned=entries.returned_count(current_user))
 
 
 @bp.route("/entries/<uuid:entry_id>")
 @role_required("officer")
 def show_entry(entry_id: uuid.UUID):
     """One of the officer's entries, with every revision."""
-    contact = contacts.own_entry(current_user, entry_id)
+    contact = entries.own_entry(current_user, entry_id)
     if contact is None:
         abort(404)
     return render_template("officer/show.html", contact=contact)
@@ -150,7 +150,7 @@ STALE_NOTICE = ("This entry changed since you opened this page: it is at revisio
 @role_required("officer")
 def edit_entry(entry_id: uuid.UUID):
     """Fix a returned entry, correct a waiting one or amend an approved one, without script."""
-    contact = contacts.own_entry(current_user, entry_id)
+    contact = entries.own_entry(current_user, entry_id)
     if contact is None:
         abort(404)
     kept = None if request.method == "POST" else kept_forms.take(
@@ -159,7 +159,7 @@ def edit_entry(entry_id: uuid.UUID):
     if not form.is_submitted():
         return render_edit_form(form, contact, notice=kept and kept_forms.RESTORED_NOTICE)
     now = utcnow()
-    verdict = contacts.check(current_user, form.to_entry(), now=now)
+    verdict = entries.check(current_user, form.to_entry(), now=now)
     explanation = form.amendment_explanation.data if contact.current.status == "approved" else None
     explanation_errors = {} if explanation is None else rules.check_amendment(explanation)
     if verdict.ok and not explanation_errors and (not verdict.warnings or form.save_anyway.data):
@@ -197,7 +197,7 @@ def render_edit_form(form: EntryEditForm, contact: Contact, status: int = 200,
 def _save_edit(form: EntryEditForm, contact: Contact, verdict, now, explanation: str | None):
     status_before = contact.current.status
     begin_writing()
-    saved = contacts.store(current_user, contact.id, verdict, received_at=now,
+    saved = entries.store(current_user, contact.id, verdict, received_at=now,
                            client_addr=client_addr(),
                            base_revision=rules.whole_number(form.base_revision.data or "") or 0,
                            amendment_explanation=explanation)

@@ -11,7 +11,7 @@ from logger.auth.access import client_addr, role_required
 from logger.core.clock import today
 from logger.core.database import begin_writing
 from logger.extensions import db
-from logger.public import summary as transparency
+from logger.public import summary
 from logger.web.responses import error_response
 
 bp = Blueprint("transparency", __name__)
@@ -23,17 +23,17 @@ def published_only(view):
     """Let anyone through once an admin has published the summary; before that, 404."""
     @functools.wraps(view)
     def wrapped():
-        if not transparency.is_published():
+        if not summary.is_published():
             return error_response(404, NOT_PUBLISHED)
         return view()
     return wrapped
 
 
-@bp.route("/public-summary")
+@bp.route("/public-summary", endpoint="summary")
 @published_only
-def summary():
+def public_summary():
     """Counts by school and quarter, small ones suppressed; no sign-in needed."""
-    return render_template("public/summary.html", tables=transparency.published_summary(today()),
+    return render_template("public/summary.html", tables=summary.published_summary(today()),
                            preview=False, **_vocabulary())
 
 
@@ -41,7 +41,7 @@ def summary():
 @published_only
 def summary_csv():
     """The same counts as CSV."""
-    return Response(transparency.csv_text(transparency.published_summary(today())),
+    return Response(summary.csv_text(summary.published_summary(today())),
                     mimetype="text/csv",
                     headers={"Content-Disposition":
                              'attachment; filename="sro-public-summary.csv"'})
@@ -56,17 +56,17 @@ def publishing():
         if choice not in ("yes", "no"):
             abort(400)
         begin_writing()
-        transparency.set_published(current_user, choice == "yes", client_addr())
+        summary.set_published(current_user, choice == "yes", client_addr())
         db.session.commit()
         flash("The public summary is published." if choice == "yes"
               else "The public summary is withdrawn: the public page and its CSV are gone.",
               "success")
         return redirect(url_for(".publishing"))
-    return render_template("public/summary.html", tables=transparency.published_summary(today()),
-                           preview=True, published=transparency.is_published(),
+    return render_template("public/summary.html", tables=summary.published_summary(today()),
+                           preview=True, published=summary.is_published(),
                            **_vocabulary())
 
 
 def _vocabulary() -> dict:
-    return {"measures": transparency.MEASURES, "measure_label": transparency.measure_label,
-            "settle_days": transparency.SETTLE_DAYS}
+    return {"measures": summary.MEASURES, "measure_label": summary.measure_label,
+            "settle_days": summary.SETTLE_DAYS}

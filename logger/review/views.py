@@ -14,7 +14,7 @@ from logger.auth.access import client_addr, role_required
 from logger.core.clock import utcnow
 from logger.core.database import begin_writing
 from logger.extensions import db
-from logger.review import workflow as review
+from logger.review import workflow
 from logger.web import kept_forms
 from logger.web.params import page_number
 
@@ -27,14 +27,14 @@ MAX_PAGE = 100_000
 @role_required("supervisor")
 def queue():
     """Submitted entries of my officers, highest concern first, then the longest waiting."""
-    chosen = review.QueueFilter.from_args(request.args)
+    chosen = workflow.QueueFilter.from_args(request.args)
     number = page_number(MAX_PAGE)
-    counts, total = review.counts(current_user, chosen)
-    page = review.queue(current_user, chosen, number, total)
+    counts, total = workflow.counts(current_user, chosen)
+    page = workflow.queue(current_user, chosen, number, total)
     if number > page.pages:
         abort(404)
     return render_template("review/queue.html", page=page, chosen=chosen, counts=counts,
-                           team=review.team(current_user), schools=review.schools(), now=utcnow())
+                           team=workflow.team(current_user), schools=workflow.schools(), now=utcnow())
 
 
 @bp.route("/<uuid:entry_id>")
@@ -42,8 +42,8 @@ def queue():
 def entry(entry_id: uuid.UUID):
     """One entry laid out for reading, with its revisions and decisions, and the decision form."""
     try:
-        contact = review.entry_for_review(current_user, entry_id)
-    except review.ReviewRefused as refusal:
+        contact = workflow.entry_for_review(current_user, entry_id)
+    except workflow.ReviewRefused as refusal:
         abort(refusal.status)
     typed, notice = _kept_decision(contact)
     return render_template("review/entry.html", contact=contact, errors={}, typed=typed,
@@ -75,8 +75,8 @@ def typed_decision_again(notice: str):
     if request.endpoint != "review.decide":
         return None
     try:
-        contact = review.entry_for_review(current_user, request.view_args["entry_id"])
-    except review.ReviewRefused:
+        contact = workflow.entry_for_review(current_user, request.view_args["entry_id"])
+    except workflow.ReviewRefused:
         return None
     return render_template("review/entry.html", contact=contact, errors={}, typed=request.form,
                            notice=notice), 400
@@ -89,12 +89,12 @@ def decide(entry_id: uuid.UUID):
     begin_writing()
     form = request.form
     try:
-        review.decide(current_user, entry_id, form.get("revision", type=int), form.get("decision"),
+        workflow.decide(current_user, entry_id, form.get("revision", type=int), form.get("decision"),
                       form.get("comment"), decided_at=utcnow(), client_addr=client_addr())
         db.session.commit()
     except IntegrityError:  # decided at the same moment in another tab
-        refusal = review.ReviewRefused(409, review.STALE)
-    except review.ReviewRefused as caught:
+        refusal = workflow.ReviewRefused(409, workflow.STALE)
+    except workflow.ReviewRefused as caught:
         refusal = caught
     else:
         flash("Approved." if form.get("decision") == "approve" else "Returned to the officer.",
@@ -103,7 +103,7 @@ def decide(entry_id: uuid.UUID):
     db.session.rollback()
     if refusal.status in (403, 404):
         abort(refusal.status)
-    contact = review.entry_for_review(current_user, entry_id)
+    contact = workflow.entry_for_review(current_user, entry_id)
     flash(refusal.message, "error")
     return render_template("review/entry.html", contact=contact, errors=refusal.errors,
                            typed=form), refusal.status
@@ -122,14 +122,14 @@ def bulk_approve():
         except ValueError:
             abort(400)
     try:
-        approved = review.bulk_approve(current_user, picks, decided_at=utcnow(),
+        approved = workflow.bulk_approve(current_user, picks, decided_at=utcnow(),
                                        client_addr=client_addr())
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        flash(review.STALE, "error")
+        flash(workflow.STALE, "error")
         return redirect(url_for(".queue")), 303
-    except review.ReviewRefused as refusal:
+    except workflow.ReviewRefused as refusal:
         db.session.rollback()
         if refusal.status in (403, 404):
             abort(refusal.status)

@@ -8,7 +8,7 @@ from flask import request
 
 from logger import rules
 from logger.core.clock import to_local
-from logger.public import summary as transparency
+from logger.public import summary
 from logger.web import kept_forms
 
 
@@ -114,4 +114,4 @@ def register(app) -> None:
     app.add_template_filter(figure)
     app.add_template_global(change)
     app.add_template_global(rules.label, "label")
-    app.add_template_global(transparency.is_published, "public_summary_published")
+    app.add_template_global(summary.is_published, "public_summary_published")

@@ -6,7 +6,7 @@ from flask_login import current_user
 from logger.auth.access import role_required
 from logger.core.clock import utcnow
 from logger.core.models import ROLES
-from logger.review import workflow as review
+from logger.review import workflow
 
 bp = Blueprint("home", __name__)
 
@@ -17,5 +17,5 @@ def index():
     """Officers go to My entries; supervisors see what waits for them."""
     if current_user.role == "officer":
         return redirect(url_for("entries.my_entries"))
-    waiting = review.waiting_summary(current_user) if current_user.role == "supervisor" else None
+    waiting = workflow.waiting_summary(current_user) if current_user.role == "supervisor" else None
     return render_template("web/home.html", waiting=waiting, now=utcnow())

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from logger.core.models import Setting
 from logger.extensions import db
-from logger.review import workflow as review
+from logger.review import workflow
 from tests.factories import (
     PASSWORD,
     arrest_entry,
@@ -36,7 +36,7 @@ def approved_year(app):
             moment += timedelta(days=1)
             contact = make_contact(ruiz, build(lincoln.id, occurred_at=moment.isoformat()),
                                    received_at=moment + timedelta(minutes=10))
-            review.decide(park, contact.id, 1, "approve", "Checked.",
+            workflow.decide(park, contact.id, 1, "approve", "Checked.",
                           decided_at=moment + timedelta(hours=20), client_addr=None)
         db.session.add(Setting(name="public_summary", value={"published": True}))
         db.session.commit()
