@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from logger import rules
 from logger.auth.access import client_addr, role_required
-from logger.core.clock import utcnow
+from logger.core import clock
 from logger.core.models import ROLES
 from logger.extensions import db
 from logger.officer import entries
@@ -67,7 +67,7 @@ def sync():
         return error_response(refusal.status, refusal.message)
     for attempt in range(BUSY_ATTEMPTS):
         try:
-            results = ingest(current_user, envelopes, received_at=utcnow(),
+            results = ingest(current_user, envelopes, received_at=clock.utcnow(),
                              client_addr=client_addr())
             return jsonify(results=results)
         except OperationalError:  # a deadlock or a lock wait that ran out: nothing was stored
@@ -85,7 +85,7 @@ def changed_entries():
     after = entries.START if since is None else _read_cursor(since)
     if after is None:
         return error_response(400, CURSOR_HELP)
-    found = entries.changes(current_user, after, now=utcnow(), limit=ENTRIES_PAGE_SIZE)
+    found = entries.changes(current_user, after, now=clock.utcnow(), limit=ENTRIES_PAGE_SIZE)
     return jsonify(officer_id=current_user.id,  # whose they are: a shared phone checks
                    entries=[_entry_json(contact) for contact in found.entries],
                    cursor=_cursor(found.next), more=found.more)

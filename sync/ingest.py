@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from logger.core.database import begin_writing
+from logger.core.database import writing
 from logger.core.models import User
-from logger.extensions import db
 from logger.officer import entries
 
 from .wire import Envelope
@@ -17,12 +16,10 @@ def ingest(officer: User, envelopes: list[Envelope], *, received_at: datetime,
     """Apply each envelope for this officer and commit; one result per envelope, in order.
 
     One bad entry never fails the others: each is applied in its own savepoint
-    (contacts.store), where the database's constraints settle concurrent sends.
+    (entries.store), where the database's constraints settle concurrent sends.
     """
-    begin_writing()
-    results = [_apply(officer, envelope, received_at, client_addr) for envelope in envelopes]
-    db.session.commit()
-    return results
+    with writing():
+        return [_apply(officer, envelope, received_at, client_addr) for envelope in envelopes]
 
 
 def _apply(officer: User, envelope: Envelope, received_at: datetime,

@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from logger import rules
 from logger.auth.access import role_required
-from logger.core.clock import DAY_HELP, day_start, parse_day
+from logger.core.clock import DAY_HELP, parse_day
 from logger.core.models import AuditEvent, User
+from logger.core.record import within_days
 from logger.extensions import db
-from logger.web.params import page_number
+from logger.web.pagination import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 PAGE_SIZE = 100
-MAX_PAGE = 1_000_000
 
 
 @bp.route("")
 @role_required("admin")
 def trail():
     """Every sign-in, submission, revision, decision and amendment, filterable."""
-    number = page_number(MAX_PAGE)
     query = (select(AuditEvent).options(joinedload(AuditEvent.actor))
              .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     problems = []
@@ -43,11 +40,7 @@ def trail():
     except ValueError:
         first = last = None
         problems.append(DAY_HELP)
-    if first:
-        query = query.where(AuditEvent.at >= day_start(first))
-    if last:
-        query = query.where(AuditEvent.at < day_start(last + timedelta(days=1)))
+    query = query.where(*within_days(AuditEvent.at, first, last))
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    return render_template("admin/audit.html", page=db.paginate(query, page=number, per_page=PAGE_SIZE,
-                                                          max_per_page=PAGE_SIZE),
+    return render_template("admin/audit.html", page=paginate(query, per_page=PAGE_SIZE),
                            actions=list(actions), problems=problems)

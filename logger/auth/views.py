@@ -10,8 +10,7 @@ from logger.auth import accounts
 from logger.auth.access import client_addr
 from logger.auth.forms import LoginForm
 from logger.core import audit
-from logger.core.database import begin_writing
-from logger.extensions import db
+from logger.core.database import writing
 from logger.web import kept_forms
 
 bp = Blueprint("auth", __name__)
@@ -24,9 +23,8 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
-    begin_writing()
-    attempt = accounts.sign_in(form.username.data, form.password.data, client_addr())
-    db.session.commit()
+    with writing():
+        attempt = accounts.sign_in(form.username.data, form.password.data, client_addr())
     if attempt.wait_seconds:
         flash("Too many failed sign-ins with this user name. Wait "
               f"{accounts.wait_in_words(attempt.wait_seconds)}, then try again.", "error")
@@ -47,10 +45,9 @@ def login():
 @login_required
 def logout():
     """Sign out here and everywhere else this account is signed in."""
-    begin_writing()
-    audit.record("auth.sign_out", actor=current_user, client_addr=client_addr())
-    current_user.session_version += 1
-    db.session.commit()
+    with writing():
+        audit.record("auth.sign_out", actor=current_user, client_addr=client_addr())
+        current_user.session_version += 1
     logout_user()
     session.clear()
     flash("You are signed out.", "info")

@@ -1,1 +1,1 @@
-"""The record's foundations: models, the database, the clock, the audit trail and the data check."""
+"""The record's foundations: models, database, clock, audit trail, the record's filters."""

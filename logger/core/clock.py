@@ -1,6 +1,6 @@
 """Time in the district: UTC in storage, the district's zone on screens and forms."""
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -60,3 +60,8 @@ def parse_day(text: str) -> date | None:
 def day_start(day: date) -> datetime:
     """The first moment of a day in the district."""
     return datetime.combine(day, time(), district_zone())
+
+
+def day_end(day: date) -> datetime:
+    """The first moment after a day in the district: days are [day_start, day_end)."""
+    return day_start(day + timedelta(days=1))

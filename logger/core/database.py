@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import event
 
@@ -15,7 +17,7 @@ def tune_sqlite(engine) -> None:
     pysqlite's legacy mode opens a transaction only before a write, which breaks
     savepoints; here SQLAlchemy begins every transaction itself. Readers run
     in parallel (BEGIN DEFERRED); writers announce themselves with
-    begin_writing() so they queue for the lock instead of failing.
+    writing() so they queue for the lock instead of failing.
     """
     if engine.dialect.name != "sqlite":
         return
@@ -47,13 +49,21 @@ def _create_private_file(path: str | None) -> None:
         pass
 
 
-def begin_writing() -> None:
-    """End the session's read transaction and start one that will write.
+@contextmanager
+def writing() -> Iterator[None]:
+    """One write transaction around the block: committed at its end, rolled back if it raises.
 
-    On SQLite the new transaction takes the write lock up front (BEGIN
-    IMMEDIATE), so a request that reads and then writes waits its turn rather
-    than failing when another writer got in between. Elsewhere it is a plain
-    transaction.
+    The session's read transaction ends first, and on SQLite the new one takes the
+    write lock up front (BEGIN IMMEDIATE), so a request that reads and then writes
+    waits its turn rather than failing when another writer got in between. Elsewhere
+    it is a plain transaction. Errors (an IntegrityError from a race, say) pass on
+    to the caller after the rollback.
     """
     db.session.commit()
     db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from logger import rules
+from logger.core import clock
 from logger.extensions import db
 
 ROLES = ("officer", "supervisor", "admin", "evaluator")
@@ -44,7 +45,7 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.utcnow()  # looked up at each call, so a test's frozen clock holds here too
 
 
 class User(UserMixin, db.Model):

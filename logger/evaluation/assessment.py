@@ -23,19 +23,16 @@ from logger import rules
 from logger.core.clock import day_start, to_local
 from logger.core.models import (
     CURRENT_REVISION,
-    RECORD_REVISION,
     Assignment,
     Contact,
     ContactRevision,
     ReviewDecision,
-    School,
     User,
 )
-from logger.evaluation.charts import Chart, horizontal, stacked_columns
+from logger.core.record import approved, schools_by_name
 from logger.evaluation.exports import pseudonym
 from logger.extensions import db
 
-BATCH = 1000
 TWO_OR_MORE = "two_or_more"
 MANY_SCHOOLS = 3  # principle 11: an officer spread over more schools than this
 TURNAROUND_BANDS = ((24, "Within a day"), (72, "1 to 3 days"), (168, "3 to 7 days"),
@@ -241,7 +238,7 @@ def assess(year: SchoolYear) -> YearFigures:
     """Every figure of the assessment for one school year."""
     figures = YearFigures(year=year, by_month={month: Counter() for month in year.months()})
     figures.schools = {school.id: SchoolFigures(school.name) for school in
-                       db.session.scalars(select(School).order_by(School.name))}
+                       schools_by_name()}
     figures.equity = {dimension: {group: GroupFigures.named(group) for group in groups}
                       for dimension, (_, groups) in EQUITY_DIMENSIONS.items()}
     assigned = defaultdict(set)
@@ -258,15 +255,6 @@ def assess(year: SchoolYear) -> YearFigures:
     figures.review = _review(year)
     _officers(figures, assigned)
     return figures
-
-
-def approved(*columns, start: datetime | None, end: datetime):
-    """The record — each contact's latest approved revision — from start to end, streamed."""
-    query = (select(*columns).join(Contact, RECORD_REVISION)
-             .where(ContactRevision.occurred_at < end))
-    if start is not None:
-        query = query.where(ContactRevision.occurred_at >= start)
-    return db.session.execute(query.execution_options(yield_per=BATCH))
 
 
 def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime,
@@ -404,33 +392,3 @@ def trend(now: YearFigures, before: YearFigures) -> list[Trend]:
 def start_month() -> int:
     """The month the district's school year starts (SRO_SCHOOL_YEAR_START_MONTH)."""
     return current_app.config["SRO_SCHOOL_YEAR_START_MONTH"]
-
-
-def charts(figures: YearFigures) -> dict[str, Chart]:
-    """The report's charts; each sits beside a table of the same numbers."""
-    kinds = [rules.label(c) for c in rules.CLASSIFICATIONS]
-    schools = list(figures.schools.values())
-    races = figures.equity["perceived_race"].values()
-    return {
-        "months": stacked_columns(
-            "Contacts by month and classification", [m.strftime("%b") for m in figures.by_month],
-            kinds, [[month[c] for c in rules.CLASSIFICATIONS] for month in figures.by_month.values()]),
-        "schools": horizontal(
-            "Contacts by school and classification", [s.name for s in schools], kinds,
-            [[s.by_classification[c] for c in rules.CLASSIFICATIONS] for s in schools]),
-        "actions": horizontal(
-            "Enforcement actions per 100 contacts",
-            [rules.label(a) for a in rules.ENFORCEMENT_ACTIONS], ["Per 100 contacts"],
-            [[round(figures.share(figures.actions[a]) or 0, 1)] for a in rules.ENFORCEMENT_ACTIONS]),
-        "race": horizontal(
-            "Share of students described, in all contacts and in enforcement contacts, "
-            "by perceived race", [g.label for g in races],
-            ["Share of all contacts", "Share of enforcement contacts"],
-            [[round(rate(g.students, figures.students_described) or 0, 1),
-              round(rate(g.in_enforcement, figures.students_in_enforcement) or 0, 1)]
-             for g in races], unit="%"),
-        "turnaround": horizontal(
-            "Review decisions by time from submission",
-            [text for text, _ in figures.review.bands], ["Decisions"],
-            [[count] for _, count in figures.review.bands]),
-    }

@@ -1,19 +1,18 @@
-"""The evaluator's screens: exports (the form and the download it makes) and the annual assessment."""
+"""The evaluator's screens: exports (the form and its download) and the annual assessment."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import current_user
-from sqlalchemy import select
 
 from logger import rules
 from logger.auth.access import client_addr, role_required
-from logger.core.clock import DAY_HELP, parse_day, today
-from logger.core.database import begin_writing
+from logger.core import clock
+from logger.core.clock import DAY_HELP, parse_day
+from logger.core.database import writing
 from logger.core.models import School
-from logger.evaluation import assessment, exports
-from logger.extensions import db
-from logger.web.params import record_id
+from logger.core.record import record_id, schools_by_name
+from logger.evaluation import assessment, charts, exports
 from logger.web.responses import error_response
 
 exports_bp = Blueprint("exports", __name__, url_prefix="/export")
@@ -27,11 +26,11 @@ MEDIA = {"csv": "text/csv", "students.csv": "text/csv", "jsonl": "application/x-
 @role_required("evaluator", "admin")
 def export():
     """Choose filters and a format; a valid post downloads the export."""
-    schools = db.session.scalars(select(School).order_by(School.name)).all()
+    schools = schools_by_name()
     officers = exports.officer_choices(names=current_user.role == "admin")
     if request.method == "GET":
-        return render_template("evaluation/export.html", schools=schools, officers=officers, problems=[],
-                               form={})
+        return render_template("evaluation/export.html", schools=schools, officers=officers,
+                               problems=[], form={})
     choice, export_format, problems = _read(request.form, schools, officers)
     if problems:
         return render_template("evaluation/export.html", schools=schools, officers=officers,
@@ -41,9 +40,8 @@ def export():
     except exports.ExportFailed as failure:
         current_app.logger.error("export failed: %s", failure)
         return error_response(409, str(failure))  # the stored record needs fixing first
-    begin_writing()
-    exports.record(current_user, choice, export_format, client_addr())
-    db.session.commit()
+    with writing():
+        exports.record(current_user, choice, export_format, client_addr())
     name = f"sro-field-log-{choice.status}.{'db' if export_format == 'sqlite' else export_format}"
     return send_file(download, mimetype=MEDIA[export_format], as_attachment=True,
                      download_name=name)
@@ -95,16 +93,17 @@ def report():
         year = next((year for year in years if str(year.first) == asked), None)
         if year is None:
             problem = "No entries fall in that school year. Choose a school year from the list."
-            return render_template("evaluation/assessment.html", years=years, year=None, problem=problem), 404
+            return render_template("evaluation/assessment.html", years=years, year=None,
+                                   problem=problem), 404
     else:
-        year = assessment.default_year(years, today())
+        year = assessment.default_year(years, clock.today())
     if year is None:
         return render_template("evaluation/assessment.html", years=years, year=None)
     figures = assessment.assess(year)
     previous = assessment.assess(year.previous) if year.previous in years else None
     return render_template(
         "evaluation/assessment.html", years=years, year=year, figures=figures, previous=previous,
-        charts=assessment.charts(figures), today=today(),
+        charts=charts.for_year(figures), today=clock.today(),
         dimensions=assessment.EQUITY_DIMENSIONS,
         trend=assessment.trend(figures, previous) if previous else [],
         rules=rules, rate=assessment.rate)

@@ -11,19 +11,16 @@ from wtforms.fields.choices import SelectChoice
 
 from logger import rules
 from logger.auth.access import client_addr, role_required
-from logger.core.clock import local_input_value, utcnow
-from logger.core.database import begin_writing
+from logger.core import clock
+from logger.core.clock import local_input_value
+from logger.core.database import writing
 from logger.core.models import Contact, School
-from logger.extensions import db
 from logger.officer import entries
 from logger.officer.forms import ContactForm, EntryEditForm
 from logger.web import kept_forms
-from logger.web.params import page_number
+from logger.web.pagination import paginate
 
 bp = Blueprint("entries", __name__)
-
-PAGE_SIZE = 50
-MAX_PAGE = 100_000
 
 
 @bp.route("/entries/new", methods=["GET", "POST"])
@@ -35,7 +32,7 @@ def new_contact():
     form = officer_contact_form(kept)
     if not form.is_submitted():
         return render_contact_form(form, notice=kept and kept_forms.RESTORED_NOTICE)
-    now = utcnow()
+    now = clock.utcnow()
     verdict = entries.check(current_user, form.to_entry(), now=now)
     if verdict.ok and (not verdict.warnings or form.save_anyway.data):
         return _save(form, verdict, now)
@@ -50,7 +47,7 @@ def officer_contact_form(kept: MultiDict | None = None) -> ContactForm:
     form.school_id.choices = _school_choices()
     if kept is None and not form.is_submitted():
         form.entry_id.data = str(uuid.uuid4())
-        form.occurred_at.data = local_input_value(utcnow())
+        form.occurred_at.data = local_input_value(clock.utcnow())
         if current_user.schools:
             form.school_id.data = str(current_user.schools[0].id)
     form.fit_student_blocks()
@@ -93,10 +90,9 @@ CONFLICT_NOTICE = ("This form was already used for another entry, so it was not 
 
 def _save(form: ContactForm, verdict, now):
     entry_id = _entry_id(form.entry_id.data)
-    begin_writing()
-    outcome = entries.store(current_user, entry_id, verdict, received_at=now,
-                             client_addr=client_addr(), base_revision=0).status
-    db.session.commit()
+    with writing():
+        outcome = entries.store(current_user, entry_id, verdict, received_at=now,
+                                client_addr=client_addr(), base_revision=0).status
     if outcome == "forbidden":
         abort(403)
     if outcome == "conflict":  # this id holds another entry: keep what was typed, as a new one
@@ -116,8 +112,7 @@ def _entry_id(text: str | None) -> uuid.UUID:
 @role_required("officer")
 def my_entries():
     """The officer's entries, newest contact first, a page at a time."""
-    page = db.paginate(entries.own_entries(current_user), page=page_number(MAX_PAGE), per_page=PAGE_SIZE,
-                       max_per_page=PAGE_SIZE)
+    page = paginate(entries.own_entries(current_user))
     return render_template("officer/list.html", page=page, saved=request.args.get("saved"),
                            returned=entries.returned_count(current_user))
 
@@ -158,7 +153,7 @@ def edit_entry(entry_id: uuid.UUID):
     form = entry_edit_form(contact, kept)
     if not form.is_submitted():
         return render_edit_form(form, contact, notice=kept and kept_forms.RESTORED_NOTICE)
-    now = utcnow()
+    now = clock.utcnow()
     verdict = entries.check(current_user, form.to_entry(), now=now)
     explanation = form.amendment_explanation.data if contact.current.status == "approved" else None
     explanation_errors = {} if explanation is None else rules.check_amendment(explanation)
@@ -196,12 +191,11 @@ def render_edit_form(form: EntryEditForm, contact: Contact, status: int = 200,
 
 def _save_edit(form: EntryEditForm, contact: Contact, verdict, now, explanation: str | None):
     status_before = contact.current.status
-    begin_writing()
-    saved = entries.store(current_user, contact.id, verdict, received_at=now,
-                           client_addr=client_addr(),
-                           base_revision=rules.whole_number(form.base_revision.data or "") or 0,
-                           amendment_explanation=explanation)
-    db.session.commit()
+    with writing():
+        saved = entries.store(current_user, contact.id, verdict, received_at=now,
+                              client_addr=client_addr(),
+                              base_revision=rules.whole_number(form.base_revision.data or "") or 0,
+                              amendment_explanation=explanation)
     if saved.status == "forbidden":
         abort(403)
     if saved.status == "conflict":  # changed meanwhile: show it, keep what was typed

@@ -11,30 +11,26 @@ from werkzeug.datastructures import MultiDict
 
 from logger import rules
 from logger.auth.access import client_addr, role_required
-from logger.core.clock import utcnow
-from logger.core.database import begin_writing
+from logger.core import clock
+from logger.core.database import writing
+from logger.core.record import RecordFilter, schools_by_name
 from logger.extensions import db
 from logger.review import workflow
 from logger.web import kept_forms
-from logger.web.params import page_number
+from logger.web.pagination import paginate
 
 bp = Blueprint("review", __name__, url_prefix="/review")
-
-MAX_PAGE = 100_000
-
 
 @bp.route("")
 @role_required("supervisor")
 def queue():
     """Submitted entries of my officers, highest concern first, then the longest waiting."""
-    chosen = workflow.QueueFilter.from_args(request.args)
-    number = page_number(MAX_PAGE)
+    chosen = RecordFilter.from_args(request.args)
     counts, total = workflow.counts(current_user, chosen)
-    page = workflow.queue(current_user, chosen, number, total)
-    if number > page.pages:
-        abort(404)
+    page = paginate(workflow.queue(current_user, chosen), total=total)
     return render_template("review/queue.html", page=page, chosen=chosen, counts=counts,
-                           team=workflow.team(current_user), schools=workflow.schools(), now=utcnow())
+                           team=workflow.team(current_user), schools=schools_by_name(),
+                           now=clock.utcnow())
 
 
 @bp.route("/<uuid:entry_id>")
@@ -86,12 +82,12 @@ def typed_decision_again(notice: str):
 @role_required("supervisor")
 def decide(entry_id: uuid.UUID):
     """Approve or return the revision the supervisor read."""
-    begin_writing()
     form = request.form
     try:
-        workflow.decide(current_user, entry_id, form.get("revision", type=int), form.get("decision"),
-                      form.get("comment"), decided_at=utcnow(), client_addr=client_addr())
-        db.session.commit()
+        with writing():
+            workflow.decide(current_user, entry_id, form.get("revision", type=int),
+                            form.get("decision"), form.get("comment"), decided_at=clock.utcnow(),
+                            client_addr=client_addr())
     except IntegrityError:  # decided at the same moment in another tab
         refusal = workflow.ReviewRefused(409, workflow.STALE)
     except workflow.ReviewRefused as caught:
@@ -100,7 +96,6 @@ def decide(entry_id: uuid.UUID):
         flash("Approved." if form.get("decision") == "approve" else "Returned to the officer.",
               "success")
         return redirect(url_for(".queue"))
-    db.session.rollback()
     if refusal.status in (403, 404):
         abort(refusal.status)
     contact = workflow.entry_for_review(current_user, entry_id)
@@ -113,7 +108,6 @@ def decide(entry_id: uuid.UUID):
 @role_required("supervisor")
 def bulk_approve():
     """Approve the ticked entries that carry no flag."""
-    begin_writing()
     picks = []
     for value in request.form.getlist("entry"):
         entry_id, _, revision = value.partition(":")
@@ -122,11 +116,10 @@ def bulk_approve():
         except ValueError:
             abort(400)
     try:
-        approved = workflow.bulk_approve(current_user, picks, decided_at=utcnow(),
-                                       client_addr=client_addr())
-        db.session.commit()
+        with writing():
+            approved = workflow.bulk_approve(current_user, picks, decided_at=clock.utcnow(),
+                                             client_addr=client_addr())
     except IntegrityError:
-        db.session.rollback()
         flash(workflow.STALE, "error")
         return redirect(url_for(".queue")), 303
     except workflow.ReviewRefused as refusal:

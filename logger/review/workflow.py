@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from logger import rules
-from logger.core import audit
-from logger.core.clock import DAY_HELP, day_start, parse_day, utcnow
+from logger.core import audit, clock
 from logger.core.models import (
     CURRENT_REVISION,
     Contact,
     ContactRevision,
     ReviewDecision,
     RevisionFlag,
-    School,
     User,
     UTCDateTime,
 )
+from logger.core.record import RecordFilter
 from logger.extensions import db
-from logger.web.params import record_id
 
-PAGE_SIZE = 50
 STALE = "This entry changed since you opened it: read it again before deciding."
 
 
@@ -35,58 +31,6 @@ class ReviewRefused(Exception):
     def __init__(self, status: int, message: str, errors: dict | None = None):
         super().__init__(message)
         self.status, self.message, self.errors = status, message, errors or {}
-
-
-@dataclass
-class QueueFilter:
-    """What the supervisor narrowed the queue to; every field optional."""
-
-    officer_id: int | None = None
-    school_id: int | None = None
-    flag: str | None = None
-    classification: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    problems: list[str] = field(default_factory=list)
-
-    @classmethod
-    def from_args(cls, args) -> QueueFilter:
-        """Read the query string; what cannot be read is reported, not applied."""
-        chosen = cls()
-        for name in ("officer_id", "school_id"):
-            value = args.get(name, "")
-            if record_id(value) is not None:
-                setattr(chosen, name, record_id(value))
-            elif value:
-                chosen.problems.append(f"Ignored an unknown {name.split('_')[0]}.")
-        if args.get("flag") in rules.FLAGS:
-            chosen.flag = args["flag"]
-        if args.get("classification") in rules.CLASSIFICATIONS:
-            chosen.classification = args["classification"]
-        for name in ("date_from", "date_to"):
-            try:
-                setattr(chosen, name, parse_day(args.get(name, "")))
-            except ValueError:
-                chosen.problems.append(DAY_HELP)
-        return chosen
-
-    def conditions(self, without: tuple[str, ...] = ()) -> list:
-        """SQL conditions for every filter but those `without` (so counts can show them)."""
-        found = []
-        if self.officer_id and "officer_id" not in without:
-            found.append(Contact.officer_id == self.officer_id)
-        if self.school_id and "school_id" not in without:
-            found.append(ContactRevision.school_id == self.school_id)
-        if self.classification and "classification" not in without:
-            found.append(ContactRevision.classification == self.classification)
-        if self.flag and "flag" not in without:
-            found.append(ContactRevision.id.in_(
-                select(RevisionFlag.revision_id).where(RevisionFlag.flag == self.flag)))
-        if self.date_from:
-            found.append(ContactRevision.occurred_at >= day_start(self.date_from))
-        if self.date_to:
-            found.append(ContactRevision.occurred_at < day_start(self.date_to + timedelta(days=1)))
-        return found
 
 
 def supervised(supervisor: User):
@@ -101,51 +45,19 @@ def _waiting(supervisor: User):
                    Contact.officer_id.in_(supervised(supervisor))))
 
 
-@dataclass
-class Page:
-    """One page of the queue, with what a pager needs."""
-
-    items: list
-    page: int
-    total: int
-    per_page: int = PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max((self.total + self.per_page - 1) // self.per_page, 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 FACETS = ("officer_id", "school_id", "classification")
 
 
-def queue(supervisor: User, chosen: QueueFilter, page: int, total: int) -> Page:
-    """One page of the queue: highest concern first, then the longest waiting."""
-    query = (_waiting(supervisor).where(*chosen.conditions())
-             .options(contains_eager(ContactRevision.contact).joinedload(Contact.officer),
-                      selectinload(ContactRevision.flag_rows),
-                      selectinload(ContactRevision.school))
-             .order_by(ContactRevision.concern, ContactRevision.received_at, ContactRevision.id)
-             .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return Page(db.session.scalars(query).unique().all(), page, total)
+def queue(supervisor: User, chosen: RecordFilter):
+    """The queue: highest concern first, then the longest waiting (a query to paginate)."""
+    return (_waiting(supervisor).where(*chosen.conditions())
+            .options(contains_eager(ContactRevision.contact).joinedload(Contact.officer),
+                     selectinload(ContactRevision.flag_rows),
+                     selectinload(ContactRevision.school))
+            .order_by(ContactRevision.concern, ContactRevision.received_at, ContactRevision.id))
 
 
-def counts(supervisor: User, chosen: QueueFilter) -> tuple[dict[str, dict], int]:
+def counts(supervisor: User, chosen: RecordFilter) -> tuple[dict[str, dict], int]:
     """How many entries wait under each choice of each filter, given the other filters; and
     how many wait under all of them. Two scans of the waiting entries, whatever their number."""
     groups = db.session.execute(
@@ -187,11 +99,6 @@ def team(supervisor: User) -> list[User]:
                               .order_by(User.username)).all()
 
 
-def schools() -> list[School]:
-    """Every school, by name (for the queue's filter)."""
-    return db.session.scalars(select(School).order_by(School.name)).all()
-
-
 def entry_for_review(supervisor: User, entry_id: uuid.UUID) -> Contact:
     """An entry of one of this supervisor's officers, with its revisions and decisions."""
     contact = db.session.scalar(
@@ -220,7 +127,7 @@ def decide(supervisor: User, entry_id: uuid.UUID, revision: int | None, decision
                                   reviewer_id=supervisor.id, decision=decision, comment=text,
                                   decided_at=decided_at))
     current.status = "approved" if decision == "approve" else "returned"
-    contact.updated_at = utcnow()  # the officer's phone fetches what changed since its last sync
+    contact.updated_at = clock.utcnow()  # phones fetch what changed since their last sync
     audit.record(f"review.{decision}", actor=supervisor, client_addr=client_addr,
                  contact_id=contact.id, revision=current.number, at=decided_at,
                  detail={"comment": text} if text else None)

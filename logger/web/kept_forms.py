@@ -24,8 +24,8 @@ from sqlalchemy import delete, func, select
 from werkzeug.datastructures import MultiDict
 
 from logger import rules
-from logger.core.clock import utcnow
-from logger.core.database import begin_writing
+from logger.core import clock
+from logger.core.database import writing
 from logger.core.models import KeptForm, User
 from logger.extensions import db
 
@@ -54,18 +54,18 @@ def sign_in_again():
     if owner is None or sum(len(value) for _, value in fields) > MAX_KEPT_CHARACTERS:
         return None
     db.session.rollback()
-    begin_writing()
-    now = utcnow()
-    db.session.execute(delete(KeptForm).where(KeptForm.kept_at < now - KEEP_FOR))
-    if db.session.scalar(select(func.count(KeptForm.token)).where(
-            KeptForm.client_addr == request.remote_addr)) >= MAX_KEPT_PER_ADDRESS:
-        db.session.rollback()
-        return None
     token = secrets.token_urlsafe(32)
-    db.session.add(KeptForm(token=token, user_id=owner, endpoint=request.endpoint,
-                            view_args=_plain(request.view_args), fields=fields,
-                            client_addr=request.remote_addr, kept_at=now))
-    db.session.commit()
+    with writing():
+        now = clock.utcnow()
+        db.session.execute(delete(KeptForm).where(KeptForm.kept_at < now - KEEP_FOR))
+        full = db.session.scalar(select(func.count(KeptForm.token)).where(
+            KeptForm.client_addr == request.remote_addr)) >= MAX_KEPT_PER_ADDRESS
+        if not full:
+            db.session.add(KeptForm(token=token, user_id=owner, endpoint=request.endpoint,
+                                    view_args=_plain(request.view_args), fields=fields,
+                                    client_addr=request.remote_addr, kept_at=now))
+    if full:
+        return None
     session[SESSION_KEY] = token
     flash(KEPT_MESSAGE, "info")
     return redirect(url_for("auth.login", next=url_for(shown_at, **(request.view_args or {}))))
@@ -82,13 +82,12 @@ def take(endpoint: str, view_args: dict, user: User) -> MultiDict | None:
     kept = db.session.get(KeptForm, token) if isinstance(token, str) else None
     if kept is None or kept.endpoint != endpoint or kept.view_args != _plain(view_args):
         return None
-    if kept.user_id != user.id or kept.kept_at < utcnow() - KEEP_FOR:
+    if kept.user_id != user.id or kept.kept_at < clock.utcnow() - KEEP_FOR:
         return None
     session.pop(SESSION_KEY)
     fields = MultiDict([tuple(pair) for pair in kept.fields])
-    begin_writing()
-    db.session.execute(delete(KeptForm).where(KeptForm.token == token))
-    db.session.commit()
+    with writing():
+        db.session.execute(delete(KeptForm).where(KeptForm.token == token))
     return fields
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
 from logger.auth.access import role_required
-from logger.core.clock import utcnow
+from logger.core import clock
 from logger.core.models import ROLES
 from logger.review import workflow
 
@@ -18,4 +18,4 @@ def index():
     if current_user.role == "officer":
         return redirect(url_for("entries.my_entries"))
     waiting = workflow.waiting_summary(current_user) if current_user.role == "supervisor" else None
-    return render_template("web/home.html", waiting=waiting, now=utcnow())
+    return render_template("web/home.html", waiting=waiting, now=clock.utcnow())

@@ -1,0 +1,110 @@
+"""The record and the filters every screen narrows it with, written once.
+
+"The record" is each contact's latest approved revision (models.RECORD_REVISION).
+The review queue, the exports (web and command line), the audit trail, the annual
+assessment and the public summary all narrow it, or the entries waiting for review,
+with one `RecordFilter`, and bound days the same way: a day is the district's day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from logger import rules
+from logger.core.clock import DAY_HELP, day_end, day_start, parse_day
+from logger.core.models import RECORD_REVISION, Contact, ContactRevision, RevisionFlag, School
+from logger.extensions import db
+
+BATCH = 1000  # rows streamed at a time
+MAX_ID_DIGITS = 9  # any id this long fits a database integer on every engine
+FILTERS = ("date_from", "date_to", "school_id", "officer_id", "classification", "flag")
+
+
+def record_id(text: str) -> int | None:
+    """An id as typed in a query or a form (plain digits that fit the database), else None."""
+    return int(text) if text.isdecimal() and len(text) <= MAX_ID_DIGITS else None
+
+
+def within_days(column, first: date | None, last: date | None) -> list:
+    """SQL conditions: `column` falls on one of the district's days from first to last."""
+    found = []
+    if first:
+        found.append(column >= day_start(first))
+    if last:
+        found.append(column < day_end(last))
+    return found
+
+
+@dataclass
+class RecordFilter:
+    """Which entries: by the day they happened, school, officer, classification, flag.
+
+    Every filter is optional; `problems` says what a query string held that could
+    not be read, and so was not applied.
+    """
+
+    date_from: date | None = None
+    date_to: date | None = None
+    school_id: int | None = None
+    officer_id: int | None = None
+    classification: str | None = None
+    flag: str | None = None
+    problems: list[str] = field(default_factory=list, compare=False)
+
+    @classmethod
+    def from_args(cls, args) -> RecordFilter:
+        """Read a query string; what cannot be read is reported, not applied."""
+        chosen = cls()
+        for name in ("officer_id", "school_id"):
+            value = args.get(name, "")
+            if record_id(value) is not None:
+                setattr(chosen, name, record_id(value))
+            elif value:
+                chosen.problems.append(f"Ignored an unknown {name.split('_')[0]}.")
+        if args.get("flag") in rules.FLAGS:
+            chosen.flag = args["flag"]
+        if args.get("classification") in rules.CLASSIFICATIONS:
+            chosen.classification = args["classification"]
+        for name in ("date_from", "date_to"):
+            try:
+                setattr(chosen, name, parse_day(args.get(name, "")))
+            except ValueError:
+                chosen.problems.append(DAY_HELP)
+        return chosen
+
+    def conditions(self, without: tuple[str, ...] = ()) -> list:
+        """SQL conditions on revisions for every filter but those `without` (so counts can
+        show what each choice would give)."""
+        found = within_days(ContactRevision.occurred_at, self.date_from, self.date_to)
+        if self.officer_id and "officer_id" not in without:
+            found.append(Contact.officer_id == self.officer_id)
+        if self.school_id and "school_id" not in without:
+            found.append(ContactRevision.school_id == self.school_id)
+        if self.classification and "classification" not in without:
+            found.append(ContactRevision.classification == self.classification)
+        if self.flag and "flag" not in without:
+            found.append(ContactRevision.id.in_(
+                select(RevisionFlag.revision_id).where(RevisionFlag.flag == self.flag)))
+        return found
+
+    def chosen(self) -> dict:
+        """The filters in use, as plain values (dates as ISO text), for the audit trail."""
+        return {name: value.isoformat() if isinstance(value, date) else value
+                for name in FILTERS if (value := getattr(self, name)) is not None}
+
+
+def approved(*columns, start: datetime | None, end: datetime):
+    """The record from start to end (by when each contact happened), streamed."""
+    query = (select(*columns).join(Contact, RECORD_REVISION)
+             .where(ContactRevision.occurred_at < end))
+    if start is not None:
+        query = query.where(ContactRevision.occurred_at >= start)
+    return db.session.execute(query.execution_options(yield_per=BATCH))
+
+
+def schools_by_name() -> list[School]:
+    """Every school, by name, as every list and filter of schools shows them."""
+    return db.session.scalars(select(School).order_by(School.name)).all()
