@@ -10,19 +10,22 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from logger import demo, rules
-from logger.auth import accounts
-from logger.core import data_check
+from logger.admin import district
+from logger.core import clock, data_check
 from logger.core.clock import parse_day
+from logger.core.database import writing
 from logger.core.models import ROLES, SCHOOL_LEVELS, School, User
 from logger.evaluation import exports
 from logger.extensions import db
+from logger.public import summary
 
 PASSWORD_VARIABLE = "SRO_LOGGER_PASSWORD"
 
 
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
-    for command in (create_school, create_user, load_demo, export, check_data):
+    for command in (create_school, create_user, load_demo, export, check_data,
+                    count_public_summary):
         app.cli.add_command(command)
 
 
@@ -32,7 +35,7 @@ def _commit_or_fail(action) -> object:
         result = action()
         db.session.commit()
         return result
-    except accounts.AccountError as error:
+    except district.AccountError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
 
@@ -44,7 +47,7 @@ def _commit_or_fail(action) -> object:
 @click.option("--level", required=True, type=click.Choice(SCHOOL_LEVELS))
 def create_school(code: str, name: str, level: str) -> None:
     """Add a school."""
-    school = _commit_or_fail(lambda: accounts.create_school(code, name, level))
+    school = _commit_or_fail(lambda: district.create_school(code, name, level))
     click.echo(f"Created school {school.code}: {school.name} ({school.level}).")
 
 
@@ -59,7 +62,7 @@ def create_user(name: str, role: str, schools: tuple[str, ...], supervisor: str 
     """Add an account. The password is prompted for, or read from SRO_LOGGER_PASSWORD."""
     password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True)
-    user = _commit_or_fail(lambda: accounts.create_user(
+    user = _commit_or_fail(lambda: district.create_user(
         name, password, role, school_codes=schools, supervisor_name=supervisor))
     click.echo(f"Created {user.role} {user.username}.")
 
@@ -140,3 +143,15 @@ def check_data() -> None:
         raise click.ClickException(f"{found} stored {'text' if found == 1 else 'texts'} "
                                    "would be refused today")
     click.echo("No stored text would be refused today.")
+
+
+@click.command("count-public-summary")
+@with_appcontext
+def count_public_summary() -> None:
+    """Count the quarters settled since the last count into the public summary (run daily)."""
+    with writing():
+        summary.count_settled(clock.today(), actor=None, client_addr="command line")
+    counted = [table.quarter.label for table in summary.published_summary()]
+    click.echo(f"The public summary holds {len(counted)} "
+               f"{'quarter' if len(counted) == 1 else 'quarters'} with contacts"
+               + (f", the latest {counted[0]}." if counted else "."))

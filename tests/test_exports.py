@@ -10,7 +10,7 @@ import sqlite_utils
 from sqlalchemy import event
 
 from logger.core.models import AuditEvent, School, User
-from logger.evaluation import exports
+from logger.evaluation import data_dictionary, exports
 from logger.extensions import db
 from logger.review import workflow
 from tests.factories import (
@@ -60,7 +60,7 @@ def test_the_three_formats_hold_the_same_rows(app, client, auth, record, tmp_pat
     as_sqlite = list(sqlite_utils.Database(tmp_path / "x.db")["entries"].rows)
     assert sorted(r["entry_id"] for r in as_csv) == record["approved"]
     with app.app_context():
-        from_jsonl = [{k: str(v) for k, v in exports.flat(row).items()} for row in as_jsonl]
+        from_jsonl = [{k: str(v) for k, v in data_dictionary.flat(row).items()} for row in as_jsonl]
     assert [{k: str(v) for k, v in r.items()} for r in as_csv] == from_jsonl
     assert [{k: "" if v is None else str(v) for k, v in r.items()} for r in as_sqlite] == from_jsonl
     arrest = next(r for r in as_csv if r["actions"] == "arrest")

@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from logger.core import clock
 from logger.core.models import AuditEvent, School, Setting, User
 from logger.extensions import db
 from logger.public import summary
-from logger.public import views as transparency_views
 from logger.public.summary import Quarter
 from logger.review import workflow
 from tests.factories import arrest_entry, make_contact, make_school, make_user, mentoring_entry
@@ -113,7 +113,7 @@ def test_the_summary_is_off_until_an_admin_publishes_it(app, quarter, client, au
     with app.app_context():
         actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert [a for a in actions if a.startswith("public_summary")] == [
-        "public_summary.published", "public_summary.withdrawn"]
+        "public_summary.published", "public_summary.counted", "public_summary.withdrawn"]
 
 
 @pytest.mark.parametrize("role", ["officer", "supervisor", "evaluator"])
@@ -229,14 +229,76 @@ def test_a_quarter_stays_as_first_published_so_corrections_cannot_be_compared(ap
     assert {r["quarter"] for r in rows} == {"2026-Q1"}  # Q2 was counted, empty, when first shown
 
 
-def test_a_quarter_appears_once_it_has_settled(quarter, client, auth, monkeypatch):
-    monkeypatch.setattr(transparency_views, "today", lambda: date(2026, 4, 30))
+def test_a_quarter_appears_once_it_has_settled_and_been_counted(app, quarter, client, auth,
+                                                                monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 4, 30))
     _publish(client, auth)
     assert _published_rows(client) == []  # Q1 ended 30 days ago tomorrow
     assert "No quarter with approved contacts has ended more than 30 days ago yet." in \
         client.get("/public-summary").get_data(as_text=True)
-    monkeypatch.setattr(transparency_views, "today", lambda: date(2026, 5, 1))
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 5, 1))
+    assert _published_rows(client) == []  # settled, but reading the summary never counts it
+
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 5, 1))
+    result = app.test_cli_runner().invoke(args=["count-public-summary"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == \
+        "The public summary holds 1 quarter with contacts, the latest 2026 Q1 (January–March)."
     assert {row["quarter"] for row in _published_rows(client)} == {"2026-Q1"}
+    with app.app_context():
+        counted = db.session.scalar(select(AuditEvent).filter_by(action="public_summary.counted"))
+        assert counted.client_addr == "command line"
+        assert counted.detail == {"quarters": ["2026-Q1"], "counted_before": "2026-04-01"}
+
+
+def _stored_quarters(app):
+    with app.app_context():
+        stored = db.session.get(Setting, summary.QUARTERS)
+        return None if stored is None else (stored.value, stored.changed_at)
+
+
+def test_reading_the_summary_never_writes(app, quarter, client, auth, monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 4, 30))
+    _publish(client, auth)
+    before = _stored_quarters(app)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 7, 1))  # Q1 settled
+    assert client.get("/public-summary").status_code == 200
+    assert client.get("/public-summary.csv").status_code == 200
+    auth.login("admin.lee")
+    preview = client.get("/public-summary/publishing").get_data(as_text=True)
+    assert "2026 Q1" in preview and "Count settled quarters" in preview  # shown, not kept
+    assert _stored_quarters(app) == before
+
+
+def test_the_admin_counts_settled_quarters_from_the_preview(app, quarter, client, auth,
+                                                            monkeypatch):
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 4, 30))
+    _publish(client, auth)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 5, 1))
+    auth.login("admin.lee")
+    token = auth.csrf_token("/public-summary/publishing")
+    assert client.post("/public-summary/count").status_code == 400  # no CSRF token
+    response = client.post("/public-summary/count", data={"csrf_token": token})
+    assert response.status_code == 302
+    page = client.get("/public-summary/publishing").get_data(as_text=True)
+    assert "The quarters that have settled are counted" in page
+    assert "Count settled quarters" not in page  # nothing waits now
+    auth.logout()
+    assert {row["quarter"] for row in _published_rows(client)} == {"2026-Q1"}
+    with app.app_context():
+        counted = db.session.scalar(select(AuditEvent).filter_by(action="public_summary.counted")
+                                    .order_by(AuditEvent.at.desc()))
+        assert counted.actor.username == "admin.lee"
+
+
+@pytest.mark.parametrize("role", ["officer", "supervisor", "evaluator"])
+def test_only_an_admin_may_count_quarters(app, client, auth, role):
+    with app.app_context():
+        make_user("someone", role=role)
+    auth.login("someone")
+    token = auth.csrf_token("/")
+    assert client.post("/public-summary/count", data={"csrf_token": token}).status_code == 403
+    assert _stored_quarters(app) is None
 
 
 def _attack(rows: list[dict], action_bounds: bool = True) -> dict[tuple[str, str], set[int]]:

@@ -1,1 +1,1 @@
-"""For admins: the audit trail."""
+"""For admins: the district's schools and accounts, and the audit trail."""

@@ -1,4 +1,4 @@
-"""Accounts, schools and duty assignments: creating them and checking sign-ins."""
+"""Passwords and signing in: the password rules, and sign-ins throttled against guessing."""
 
 from __future__ import annotations
 
@@ -17,11 +17,7 @@ from zxcvbn import zxcvbn
 from logger import rules
 from logger.core import audit, clock
 from logger.core.models import (
-    ROLES,
-    SCHOOL_LEVELS,
-    Assignment,
     AuditEvent,
-    School,
     SignInFailure,
     User,
 )
@@ -48,10 +44,6 @@ FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS = 5  # per account from one address: that ad
 UNREADABLE_NAME = "(unreadable)"  # counted for any typed name that is not clean text
 
 
-class AccountError(ValueError):
-    """A request to create an account, school or assignment that cannot be done; says why."""
-
-
 def password_problem(username: str, password: str) -> str | None:
     """Why a password is too weak, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -68,74 +60,6 @@ def password_problem(username: str, password: str) -> str | None:
         why = " ".join(part for part in (feedback["warning"], *feedback["suggestions"]) if part)
         return f"the password is too easy to guess: {why}"  # zxcvbn always suggests something
     return None
-
-
-def create_school(code: str, name: str, level: str) -> School:
-    """A new school; the code is unique."""
-    _refuse_unclean(code, "School code")
-    _refuse_unclean(name, "School name")
-    code = code.strip().upper()
-    if not code or not name.strip():
-        raise AccountError("a school needs a code and a name")
-    if len(code) > 32 or len(name.strip()) > 200:
-        raise AccountError("a school code has at most 32 characters and a name at most 200")
-    if level not in SCHOOL_LEVELS:
-        raise AccountError(f"unknown level {level!r}: use one of {', '.join(SCHOOL_LEVELS)}")
-    if db.session.scalar(select(School).filter_by(code=code)):
-        raise AccountError(f"a school with code {code} already exists")
-    school = School(code=code, name=name.strip(), level=level)
-    db.session.add(school)
-    return school
-
-
-def create_user(username: str, password: str, role: str, *, school_codes=(),
-                supervisor_name: str | None = None) -> User:
-    """A new account, with its schools (officers only) and supervisor (officers only)."""
-    _refuse_unclean(username, "User name")
-    for code in school_codes:
-        _refuse_unclean(code, "School code")
-    if supervisor_name:
-        _refuse_unclean(supervisor_name, "Supervisor")
-    username = username.strip().lower()
-    if not USERNAME_PATTERN.fullmatch(username):
-        raise AccountError("a user name is 2 to 64 lower-case letters, digits, '.', '_' or '-'")
-    if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
-    if db.session.scalar(select(User).filter_by(username=username)):
-        raise AccountError(f"a user named {username} already exists")
-    if (school_codes or supervisor_name) and role != "officer":
-        raise AccountError("only officers have schools and a supervisor")
-    problem = password_problem(username, password)
-    if problem:
-        raise AccountError(problem)
-    user = User(username=username, role=role)
-    user.set_password(password)
-    if supervisor_name:
-        user.supervisor = _supervisor(supervisor_name)
-    for code in dict.fromkeys(c.strip().upper() for c in school_codes):  # each school once
-        user.assignments.append(Assignment(school=_school(code)))
-    db.session.add(user)
-    return user
-
-
-def _refuse_unclean(value: str, label: str) -> None:
-    problem = rules.text_problem(value, label)
-    if problem:
-        raise AccountError(problem)
-
-
-def _school(code: str) -> School:
-    school = db.session.scalar(select(School).filter_by(code=code.strip().upper()))
-    if school is None:
-        raise AccountError(f"unknown school {code!r}")
-    return school
-
-
-def _supervisor(username: str) -> User:
-    supervisor = db.session.scalar(select(User).filter_by(username=username.strip().lower()))
-    if supervisor is None or supervisor.role != "supervisor":
-        raise AccountError(f"no supervisor named {username!r}")
-    return supervisor
 
 
 @functools.cache
@@ -209,7 +133,7 @@ def wait_in_words(seconds: int) -> str:
 def _queue_attempts_at(account: str) -> None:
     """Let one attempt at an account run at a time, until the caller commits, so parallel
     requests cannot all pass the count before any failure is written. PostgreSQL takes a
-    transaction lock on the name; SQLite already queues writers (database.begin_writing)."""
+    transaction lock on the name; SQLite already queues writers (database.writing)."""
     if db.session.get_bind().dialect.name == "postgresql":
         key = int.from_bytes(hashlib.sha256(account.encode()).digest()[:8], "big", signed=True)
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})

@@ -22,7 +22,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from logger import rules
-from logger.auth import accounts
+from logger.admin import district
 from logger.core.clock import district_zone, utcnow
 from logger.core.models import Contact, School, User
 from logger.evaluation.assessment import SchoolYear
@@ -716,8 +716,8 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
     today = today or utcnow().astimezone(zone).date()
     rng = random.Random(seed)
     for code, name, level in SCHOOLS:
-        accounts.create_school(code, name, level)
-    users = [accounts.create_user(username, DEMO_PASSWORD, role, school_codes=schools,
+        district.create_school(code, name, level)
+    users = [district.create_user(username, DEMO_PASSWORD, role, school_codes=schools,
                                   supervisor_name=supervisor)
              for username, role, schools, supervisor in ACCOUNTS]
     db.session.flush()  # schools and assignments get their ids

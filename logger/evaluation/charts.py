@@ -1,14 +1,18 @@
-"""Bar charts laid out on the server, drawn as inline SVG by templates/_charts.html.
+"""The assessment's bar charts, laid out on the server and drawn as inline SVG by
+templates/evaluation/_charts.html.
 
 No chart library reaches the browser: the layout is plain arithmetic here,
 colours come from CSS classes (series-0, series-1, ...), and every chart
-stands beside a table of its numbers.
+stands beside a table of its numbers. `for_year()` picks the report's charts.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+from logger import rules
+from logger.evaluation.assessment import YearFigures, rate
 
 WIDTH = 640
 LABEL_WIDTH = 200  # horizontal charts: the category names
@@ -106,3 +110,33 @@ def stacked_columns(title: str, categories: list[str], series: list[str],
                                 f"{category}, {series[number]}: {_number(value, '')}"))
         texts.append(Text(x + step * 0.35, COLUMN_HEIGHT + 8 + 18, category, "middle"))
     return Chart(title, WIDTH, COLUMN_HEIGHT + 8 + AXIS_ROOM, bars, texts, lines, series)
+
+
+def for_year(figures: YearFigures) -> dict[str, Chart]:
+    """The report's charts; each sits beside a table of the same numbers."""
+    kinds = [rules.label(c) for c in rules.CLASSIFICATIONS]
+    schools = list(figures.schools.values())
+    races = figures.equity["perceived_race"].values()
+    return {
+        "months": stacked_columns(
+            "Contacts by month and classification", [m.strftime("%b") for m in figures.by_month],
+            kinds, [[month[c] for c in rules.CLASSIFICATIONS] for month in figures.by_month.values()]),
+        "schools": horizontal(
+            "Contacts by school and classification", [s.name for s in schools], kinds,
+            [[s.by_classification[c] for c in rules.CLASSIFICATIONS] for s in schools]),
+        "actions": horizontal(
+            "Enforcement actions per 100 contacts",
+            [rules.label(a) for a in rules.ENFORCEMENT_ACTIONS], ["Per 100 contacts"],
+            [[round(figures.share(figures.actions[a]) or 0, 1)] for a in rules.ENFORCEMENT_ACTIONS]),
+        "race": horizontal(
+            "Share of students described, in all contacts and in enforcement contacts, "
+            "by perceived race", [g.label for g in races],
+            ["Share of all contacts", "Share of enforcement contacts"],
+            [[round(rate(g.students, figures.students_described) or 0, 1),
+              round(rate(g.in_enforcement, figures.students_in_enforcement) or 0, 1)]
+             for g in races], unit="%"),
+        "turnaround": horizontal(
+            "Review decisions by time from submission",
+            [text for text, _ in figures.review.bands], ["Decisions"],
+            [[count] for _, count in figures.review.bands]),
+    }

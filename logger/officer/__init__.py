@@ -1,1 +1,1 @@
-"""The officer's screens: New contact, My entries, fixing an entry, and the installable app shell."""
+"""The officer's screens: New contact, My entries, fixing an entry, and the app shell."""

@@ -1,4 +1,4 @@
-"""The entry forms (New contact, fix or amend). They parse and render; every rule of an entry is in logger.rules."""
+"""The entry forms: New contact, and fixing or amending an entry. Rules live in logger.rules."""
 
 from __future__ import annotations
 

@@ -13,10 +13,11 @@ from a hidden one:
   everything it adds up is shown exactly; otherwise it adds up what is shown
   ("10+" as 10) and is marked "+", e.g. "44+".
 
-A quarter is published SETTLE_DAYS after it ends, so that late reviews are in,
-and then kept as first published: recounting it after a late correction
-would let anyone compare the two versions and work out a hidden count. Off
-until an admin publishes it.
+A quarter is counted SETTLE_DAYS after it ends, so that late reviews are in,
+and then kept as first counted: recounting it after a late correction would
+let anyone compare the two versions and work out a hidden count. Counting is
+a write, done when an admin publishes or asks for it and by a daily command;
+reading the summary never writes. Off until an admin publishes it.
 """
 
 from __future__ import annotations
@@ -27,16 +28,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from logger import rules
-from logger.core import audit
-from logger.core.clock import day_start, to_local, utcnow
-from logger.core.database import begin_writing
-from logger.core.models import ContactRevision, School, Setting, User
-from logger.evaluation.assessment import approved
-from logger.evaluation.exports import spreadsheet_safe
+from logger.core import audit, clock
+from logger.core.clock import day_start, to_local
+from logger.core.models import ContactRevision, Setting, User
+from logger.core.record import approved, schools_by_name
+from logger.evaluation.data_dictionary import spreadsheet_safe
 from logger.extensions import db
 
 SETTING = "public_summary"
@@ -101,7 +98,7 @@ def set_published(admin: User, published: bool, client_addr: str | None) -> None
     """Publish or withdraw the summary, on the record; the caller commits."""
     setting = db.session.get(Setting, SETTING) or Setting(name=SETTING)
     setting.value, setting.changed_at, setting.changed_by_id = (
-        {"published": published}, utcnow(), admin.id)
+        {"published": published}, clock.utcnow(), admin.id)
     db.session.add(setting)
     audit.record("public_summary.published" if published else "public_summary.withdrawn",
                  actor=admin, client_addr=client_addr)
@@ -159,38 +156,68 @@ def settled_before(today: date) -> Quarter:
     return Quarter.containing(today - timedelta(days=SETTLE_DAYS))
 
 
-def published_summary(today: date) -> list[QuarterTable]:
-    """Every settled quarter with approved contacts, newest first, each as first published.
+def published_summary() -> list[QuarterTable]:
+    """Every quarter counted so far, newest first, each as first counted. Reads only."""
+    tables, _ = _kept()
+    return _newest_first(tables)
 
-    Quarters settled since the last call are counted now and kept for good.
+
+def preview(today: date) -> list[QuarterTable]:
+    """What the summary will show once the quarters settled by today are counted. Reads only."""
+    tables, counted_before = _kept()
+    return _newest_first(tables + _settled_since(counted_before, today))
+
+
+def uncounted(today: date) -> bool:
+    """Whether quarters have settled since the last count."""
+    _, counted_before = _kept()
+    return counted_before != settled_before(today).first_day
+
+
+def count_settled(today: date, actor: User | None, client_addr: str | None) -> None:
+    """Count the quarters settled since the last count and keep them for good, on the record.
+
+    Done when an admin publishes or asks for it, or by `flask count-public-summary`
+    (daily, from cron), never by a page view. The caller commits.
     """
+    tables, counted_before = _kept()
+    settled = settled_before(today).first_day
+    if counted_before == settled:
+        return
+    new = _settled_since(counted_before, today)
+    stored = db.session.get(Setting, QUARTERS) or Setting(name=QUARTERS)
+    stored.value = {"format": FORMAT, "counted_before": settled.isoformat(), "quarters": {
+        table.quarter.key: {"quarter": [table.quarter.year, table.quarter.number],
+                            "rows": table.rows} for table in tables + new}}
+    stored.changed_at = clock.utcnow()
+    db.session.add(stored)
+    if new:
+        audit.record("public_summary.counted", actor=actor, client_addr=client_addr,
+                     detail={"quarters": [table.quarter.key for table in new],
+                             "counted_before": settled.isoformat()})
+
+
+def _kept() -> tuple[list[QuarterTable], date | None]:
+    """The quarters counted so far, and the day the count reached (None before the first)."""
     stored = db.session.get(Setting, QUARTERS)
     kept = stored.value if stored and stored.value.get("format") == FORMAT else {}
     tables = [QuarterTable(Quarter(*value["quarter"]), [tuple(row) for row in value["rows"]])
               for value in kept.get("quarters", {}).values()]
-    counted_before = date.fromisoformat(kept["counted_before"]) if kept else None
+    return tables, date.fromisoformat(kept["counted_before"]) if kept else None
+
+
+def _settled_since(counted_before: date | None, today: date) -> list[QuarterTable]:
+    """The tables of the quarters with approved contacts settled since counted_before."""
     settled = settled_before(today).first_day
-    if counted_before != settled:
-        schools = db.session.execute(select(School.id, School.name).order_by(School.name)).all()
-        for quarter, by_school in counts(counted_before, settled).items():
-            tables.append(quarter_table(quarter, [(name, by_school[school_id])
-                                                  for school_id, name in schools]))
-        _keep(tables, settled)
+    if counted_before == settled:
+        return []
+    schools = [(school.id, school.name) for school in schools_by_name()]
+    return [quarter_table(quarter, [(name, by_school[school_id]) for school_id, name in schools])
+            for quarter, by_school in counts(counted_before, settled).items()]
+
+
+def _newest_first(tables: list[QuarterTable]) -> list[QuarterTable]:
     return sorted(tables, key=lambda table: table.quarter, reverse=True)
-
-
-def _keep(tables: list[QuarterTable], counted_before: date) -> None:
-    begin_writing()
-    stored = db.session.get(Setting, QUARTERS) or Setting(name=QUARTERS)
-    stored.value = {"format": FORMAT, "counted_before": counted_before.isoformat(), "quarters": {
-        table.quarter.key: {"quarter": [table.quarter.year, table.quarter.number],
-                            "rows": table.rows} for table in tables}}
-    stored.changed_at = utcnow()
-    db.session.add(stored)
-    try:
-        db.session.commit()
-    except IntegrityError:  # another request kept the same quarters at the same moment
-        db.session.rollback()
 
 
 def measure_label(measure: str) -> str:

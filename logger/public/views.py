@@ -6,11 +6,11 @@ import functools
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from logger.auth.access import client_addr, role_required
-from logger.core.clock import today
-from logger.core.database import begin_writing
-from logger.extensions import db
+from logger.core import clock
+from logger.core.database import writing
 from logger.public import summary
 from logger.web.responses import error_response
 
@@ -33,7 +33,7 @@ def published_only(view):
 @published_only
 def public_summary():
     """Counts by school and quarter, small ones suppressed; no sign-in needed."""
-    return render_template("public/summary.html", tables=summary.published_summary(today()),
+    return render_template("public/summary.html", tables=summary.published_summary(),
                            preview=False, **_vocabulary())
 
 
@@ -41,7 +41,7 @@ def public_summary():
 @published_only
 def summary_csv():
     """The same counts as CSV."""
-    return Response(summary.csv_text(summary.published_summary(today())),
+    return Response(summary.csv_text(summary.published_summary()),
                     mimetype="text/csv",
                     headers={"Content-Disposition":
                              'attachment; filename="sro-public-summary.csv"'})
@@ -55,16 +55,30 @@ def publishing():
         choice = request.form.get("published")
         if choice not in ("yes", "no"):
             abort(400)
-        begin_writing()
-        summary.set_published(current_user, choice == "yes", client_addr())
-        db.session.commit()
+        with writing():
+            summary.set_published(current_user, choice == "yes", client_addr())
+            if choice == "yes":
+                summary.count_settled(clock.today(), current_user, client_addr())
         flash("The public summary is published." if choice == "yes"
               else "The public summary is withdrawn: the public page and its CSV are gone.",
               "success")
         return redirect(url_for(".publishing"))
-    return render_template("public/summary.html", tables=summary.published_summary(today()),
+    return render_template("public/summary.html", tables=summary.preview(clock.today()),
                            preview=True, published=summary.is_published(),
-                           **_vocabulary())
+                           uncounted=summary.uncounted(clock.today()), **_vocabulary())
+
+
+@bp.route("/public-summary/count", methods=["POST"])
+@role_required("admin")
+def count_quarters():
+    """Count the quarters settled since the last count, so the public summary shows them."""
+    try:
+        with writing():
+            summary.count_settled(clock.today(), current_user, client_addr())
+    except IntegrityError:  # another admin counted at the same moment: the count stands
+        pass
+    flash("The quarters that have settled are counted and kept as they are now.", "success")
+    return redirect(url_for(".publishing"))
 
 
 def _vocabulary() -> dict:

@@ -1,1 +1,1 @@
-"""What every page shares: errors, security headers, template helpers, request parameters, kept forms."""
+"""What every page shares: errors, security headers, template helpers, paging, kept forms."""

@@ -1,6 +1,6 @@
 """What an officer does on a phone, as steps the browser tests share."""
 
-import time
+import json
 
 from playwright.sync_api import Page, expect
 
@@ -25,11 +25,22 @@ def sign_in(page: Page, username: str) -> None:
 
 
 def eventually(page: Page, script: str, timeout_s: float = 10) -> None:
-    """Poll an (async) script in the page until it is truthy; fail after the timeout."""
-    deadline = time.monotonic() + timeout_s
-    while not page.evaluate(script):
-        assert time.monotonic() < deadline, f"never true: {script}"
-        page.wait_for_timeout(100)
+    """Wait, with Playwright's own waiting, until an async check in the page comes true.
+
+    wait_for_function does not await a promise, so the page runs the check in the
+    background, again each time it answers, and the wait reads its latest answer.
+    """
+    page.wait_for_function(f"""() => {{
+        const checks = (window.__eventually ||= {{}});
+        const check = (checks[{json.dumps(script)}] ||= {{answer: false, running: false}});
+        if (!check.running) {{
+            check.running = true;
+            Promise.resolve().then({script})
+                .then((answer) => {{ check.answer = !!answer; }}, () => {{ check.answer = false; }})
+                .finally(() => {{ check.running = false; }});
+        }}
+        return check.answer;
+    }}""", polling=100, timeout=timeout_s * 1000)
 
 
 def wait_for_offline_shell(page: Page) -> None:

@@ -1,0 +1,105 @@
+"""The export's data dictionary: each column, what it means, and how a value is written.
+
+Every export format (CSV, JSON Lines, SQLite) names its columns from here, and the
+SQLite export carries these descriptions as its `data_dictionary` table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from logger import rules
+
+# name, description: the columns of one entry, in the data dictionary's words.
+ENTRY_COLUMNS = (
+    ("entry_id", "The entry's UUID, minted on the officer's phone."),
+    ("revision", "The revision exported: in an export of approved entries, the entry's record "
+                 "(its latest approved revision); otherwise its current revision."),
+    ("status", "submitted, returned or approved."),
+    ("pending_revision", "The number of a newer revision waiting for review or returned, which "
+                         "does not change the record until a supervisor approves it; else empty."),
+    ("approved_at", "When a supervisor approved this revision (UTC), if approved."),
+    ("officer", "The officer: a pseudonym, stable across exports made with the same key."),
+    ("school", "The school's code."),
+    ("occurred_at", "When the contact happened (ISO 8601 with the officer's UTC offset)."),
+    ("received_at", "When the server received this revision (UTC)."),
+    ("location", "Where: " + ", ".join(rules.LOCATIONS) + "."),
+    ("initiated_by", "Who started the contact: " + ", ".join(rules.INITIATORS) + "."),
+    ("classification", "disciplinary, criminal or mentoring."),
+    ("school_rule", "For disciplinary contacts: the school rule involved."),
+    ("involvement_reason", "For disciplinary contacts: why an officer, not school staff, "
+                           "handled it (COPS principle 3)."),
+    ("offense_category", "For criminal contacts: the offense category."),
+    ("mentoring_type", "For mentoring contacts: the kind of mentoring."),
+    ("students_involved", "How many students were involved (1-50)."),
+    ("actions", "Actions taken, joined with ';'."),
+    ("force_types", "Types of force used, joined with ';'."),
+    ("justification_basis", "The specific facts that made the enforcement action necessary."),
+    ("justification_alternatives_tried", "What was tried first, joined with ';'."),
+    ("justification_why_last_resort", "Why the detention, restraint, arrest or force was a "
+                                      "last resort (COPS principle 4)."),
+    ("justification_injuries", "Injuries from a restraint or use of force."),
+    ("justification_supervisor_notified", "Whether a supervisor was notified of the use of "
+                                          "force (true/false)."),
+    ("flags", "Flags the rules raised, joined with ';': " + ", ".join(rules.FLAGS) + "."),
+    ("narrative", "The officer's narrative; only in exports made with narratives."),
+)
+STUDENT_COLUMNS = (
+    ("entry_id", "The entry the student belongs to."),
+    ("student_number", "1 for the first student described in the entry, 2 for the next..."),
+    ("grade_band", "elementary, middle or high."),
+    ("perceived_race", "As the officer perceived it, joined with ';'."),
+    ("perceived_gender", "As the officer perceived it."),
+    ("perceived_disability", "Whether the officer perceived a disability (true/false)."),
+)
+ACTION_COLUMNS = (("entry_id", "The entry."), ("action", "One action taken."))
+REVIEW_COLUMNS = (
+    ("entry_id", "The entry."), ("revision", "The revision decided on."),
+    ("decision", "approve or return."), ("reviewer", "The supervisor: a pseudonym."),
+    ("decided_at", "When (UTC)."), ("comment", "The supervisor's comment, if any."),
+)
+MULTI = {"actions", "force_types", "justification_alternatives_tried", "flags", "perceived_race"}
+
+
+def flat(row: dict) -> dict:
+    """One entry as a CSV row: justification fields prefixed, lists joined with ';'."""
+    out = {}
+    for name, _ in ENTRY_COLUMNS:
+        if name.startswith("justification_"):
+            value = (row.get("justification") or {}).get(name.removeprefix("justification_"))
+        else:
+            value = row.get(name)
+        out[name] = _cell(name, value)
+    return out
+
+
+def student_rows(row: dict) -> Iterator[dict]:
+    """One CSV row per student described in an entry."""
+    for number, student in enumerate(row.get("students") or [], start=1):
+        yield {"entry_id": row["entry_id"], "student_number": number,
+               **{name: _cell(name, student.get(name)) for name, _ in STUDENT_COLUMNS[2:]}}
+
+
+def _cell(name: str, value):
+    if value is None:
+        return ""
+    if name in MULTI:
+        return ";".join(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_NOTE = ("In CSV files, a text that begins with =, +, -, @, a tab or a carriage return is "
+            "written after an apostrophe (') so that a spreadsheet shows it instead of running "
+            "it as a formula (OWASP, CSV injection); JSON Lines and SQLite keep the text exactly "
+            "as stored.")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet shows and never runs: risky text gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
