@@ -753,7 +753,7 @@ def _review_the_year(cutoff: datetime, rng: random.Random) -> None:
             if decided < cutoff - timedelta(days=3) and rng.random() < FIXED_SHARE:
                 _fix_and_approve(contact, decided, rng)
             continue
-        needs_comment = set(contact.current.flags) & set(rules.COMMENT_REQUIRED_TO_APPROVE)
+        needs_comment = rules.approval_needs_comment(contact.current.flags)
         review.decide(supervisor, contact.id, 1, "approve",
                       rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
                       decided_at=decided, client_addr=None)
@@ -768,7 +768,7 @@ def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random
     contacts.save(contact.officer, contact.id, verdict, received_at=resent, client_addr=None,
                   base_revision=1)
     approved = resent + timedelta(hours=rng.uniform(1, 24))
-    needs_comment = set(contact.current.flags) & set(rules.COMMENT_REQUIRED_TO_APPROVE)
+    needs_comment = rules.approval_needs_comment(contact.current.flags)
     review.decide(contact.officer.supervisor, contact.id, 2, "approve",
                   rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
                   decided_at=approved, client_addr=None)
