@@ -32,6 +32,6 @@ def _apply(officer: User, envelope: Envelope, received_at: datetime,
     if not verdict.ok:
         return envelope.result("invalid", errors=verdict.errors)
     saved = entries.store(officer, envelope.id, verdict, received_at=received_at,
-                           client_addr=client_addr, base_revision=envelope.base_revision,
-                           amendment_explanation=envelope.amendment_explanation)
+                          client_addr=client_addr, base_revision=envelope.base_revision,
+                          amendment_explanation=envelope.amendment_explanation)
     return envelope.result(saved.status, saved.revision, saved.errors)

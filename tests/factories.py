@@ -76,7 +76,7 @@ def make_contact(officer: User, entry: dict, *, received_at: datetime | None = N
     verdict = entries.check(officer, entry, now=received_at)
     assert verdict.ok, verdict.errors
     saved = entries.save(officer, uuid.uuid4(), verdict, received_at=received_at,
-                          client_addr="127.0.0.1")
+                         client_addr="127.0.0.1")
     db.session.commit()
     return saved.contact
 

@@ -61,7 +61,7 @@ class Log:
     def decide(self, contact, decision: str, after_hours: float, revision: int = 1):
         received = contact.revisions[revision - 1].received_at
         workflow.decide(self.supervisor, contact.id, revision, decision, "Read and checked.",
-                      decided_at=received + timedelta(hours=after_hours), client_addr=None)
+                        decided_at=received + timedelta(hours=after_hours), client_addr=None)
         db.session.commit()
 
     def resubmit(self, contact, after_hours: float):
@@ -70,7 +70,7 @@ class Log:
         received = current.received_at + timedelta(hours=after_hours)
         verdict = entries.check(contact.officer, fixed, now=received)
         entries.save(contact.officer, contact.id, verdict, received_at=received,
-                      client_addr=None, base_revision=current.number)
+                     client_addr=None, base_revision=current.number)
         db.session.commit()
 
 
@@ -376,7 +376,7 @@ def test_the_page_offers_the_years_with_entries_and_refuses_others(year_of_entri
 
 
 def test_a_year_without_a_previous_one_says_there_is_nothing_to_compare(year_of_entries, client,
-                                                                       auth):
+                                                                        auth):
     make_user("eval.ode", role="evaluator")
     html = _page(client, auth, "?year=2024")
     assert "No entries from 2023–24 to compare with." in html

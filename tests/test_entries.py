@@ -179,7 +179,7 @@ def test_possible_student_name_is_a_warning_that_can_be_overridden(app, client, 
     ({"narrative": "x" * 4001}, "narrative", "Shorten this to 4000 characters or fewer (it has 4001)."),
 ])
 def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(app, client, ruiz, district,
-                                                                change, field, message):
+                                                                 change, field, message):
     data = mentoring_form(district["lincoln"], **change)
     data.setdefault("narrative", "Kept while the officer fixes the error.")
     if field != "narrative":
@@ -219,7 +219,7 @@ def test_ten_megabyte_narrative_is_refused_with_413_not_500(app, client, ruiz, d
 
 @pytest.mark.parametrize("token", [None, "forged"])
 def test_contact_post_without_valid_csrf_is_refused_but_keeps_the_typed_entry(app, client, ruiz,
-                                                                            district, token):
+                                                                              district, token):
     data = mentoring_form(district["lincoln"], narrative="Typed during a long shift.")
     if token:
         data["csrf_token"] = token
@@ -295,7 +295,7 @@ def test_a_page_number_out_of_range_is_404(client, ruiz):
 
 
 def test_reposting_a_used_form_with_other_content_never_overwrites_the_entry(app, client, ruiz,
-                                                                           district):
+                                                                             district):
     used = mentoring_form(district["lincoln"], entry_id="3f1e6d0a-9c1b-4e59-8a43-5b8e2f0c7d11",
                           narrative="The first contact.")
     post_contact(client, ruiz, used)
@@ -323,7 +323,7 @@ def test_an_entry_shows_its_earlier_revisions(app, client, ruiz, district):
         entry = arrest_entry(district["lincoln"], narrative="Second, corrected.")
         verdict = entries.check(officer, entry, now=datetime.now(ZONE))
         entries.store(officer, contact.id, verdict, received_at=datetime.now(ZONE),
-                       client_addr=None, base_revision=1)
+                      client_addr=None, base_revision=1)
         db.session.commit()
         entry_id = contact.id
     page = client.get(f"/entries/{entry_id}").get_data(as_text=True)

@@ -45,7 +45,7 @@ def log(app, monkeypatch, name: str, school_id: int, count: int, *, changed_at=N
 def decide(app, entry_id: str, decision: str, comment: str | None = None) -> None:
     with app.app_context():
         workflow.decide(officer("sgt.park"), uuid.UUID(entry_id), 1, decision, comment,
-                      decided_at=datetime.now(timezone.utc), client_addr=None)
+                        decided_at=datetime.now(timezone.utc), client_addr=None)
         db.session.commit()
 
 

@@ -38,7 +38,7 @@ def record(app):
         for contact in made:
             comment = "Justified." if contact.current.flags else None
             workflow.decide(park, contact.id, 1, "approve", comment,
-                          decided_at=datetime.now(timezone.utc), client_addr=None)
+                            decided_at=datetime.now(timezone.utc), client_addr=None)
         waiting = make_contact(ruiz, mentoring_entry(lincoln.id))
         db.session.commit()
         return {"approved": sorted(str(c.id) for c in made), "waiting": str(waiting.id),

@@ -95,7 +95,7 @@ def decide(app, entry_id: str, decision: str, comment: str | None = None) -> Non
     with app.app_context():
         contact = db.session.get(Contact, uuid.UUID(entry_id))
         workflow.decide(user("sgt.park"), contact.id, contact.current_revision, decision, comment,
-                      decided_at=datetime.now(timezone.utc), client_addr=None)
+                        decided_at=datetime.now(timezone.utc), client_addr=None)
         db.session.commit()
 
 
@@ -240,7 +240,7 @@ def test_a_stale_base_revision_is_a_conflict_that_keeps_what_was_typed(app, clie
         now = datetime.now(timezone.utc)
         fix = arrest_entry(team["lincoln"], occurred_at=WHEN, narrative="Fixed on the phone.")
         entries.store(ruiz, uuid.UUID(returned), entries.check(ruiz, fix, now=now),
-                       received_at=now, client_addr=None, base_revision=1)
+                      received_at=now, client_addr=None, base_revision=1)
         db.session.commit()
     opened.setlist("narrative", ["Fixed on the web page."])
     response = client.post(edit_url(returned), data=opened)
@@ -260,7 +260,7 @@ def test_a_stale_base_revision_is_a_conflict_that_keeps_what_was_typed(app, clie
 
 @pytest.mark.parametrize("base", ["", "abc", "-1", "99", "1e3"])
 def test_a_missing_or_odd_base_revision_is_a_conflict_not_an_overwrite(app, client, auth,
-                                                                      returned, base):
+                                                                       returned, base):
     auth.login("ofc.ruiz")
     data = page_form(client.get(edit_url(returned)).get_data(as_text=True))
     data["base_revision"] = base
@@ -286,7 +286,7 @@ def test_bad_input_gets_the_rules_messages_and_keeps_what_was_typed(app, client,
 
 
 def test_a_school_no_longer_assigned_is_shown_and_refused_not_silently_changed(app, client,
-                                                                              auth, returned):
+                                                                               auth, returned):
     with app.app_context():
         ruiz = user("ofc.ruiz")
         elsewhere = make_school("WES", "Washington Elementary", "elementary")
@@ -344,7 +344,7 @@ def test_an_unchanged_approved_entry_sends_nothing(app, client, auth, approved):
 
 
 def test_without_script_the_entry_pages_link_to_the_edit_page(app, client, auth, returned,
-                                                             approved):
+                                                              approved):
     auth.login("ofc.ruiz")
     for entry_id, label in ((returned, "Fix and resend"), (approved, "Amend this entry")):
         page = client.get(f"/entries/{entry_id}").get_data(as_text=True)

@@ -1,4 +1,4 @@
-"""Unit tests of logger/rules.py, the one place the rules of a contact entry live.
+"""Unit tests of logger/rules/, the one place the rules of a contact entry live.
 
 The assertions are on what an officer or a reviewer notices: whether an entry
 is accepted, the exact message shown next to a field, the warnings, what is
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ast
 import copy
+import importlib
 import inspect
 import json
+import pkgutil
 import re
 import types
 from datetime import datetime, timedelta, timezone
@@ -783,6 +785,30 @@ def test_flags_of_a_clean_mentoring_entry():
     assert flags_of(base_entry()) == []
 
 
+# --- approving: when a supervisor must comment ----------------------------------------------
+
+@pytest.mark.parametrize("entry, needed", [
+    (base_entry(), False),
+    (enforcement_entry("search", "detention"), False),
+    (enforcement_entry("citation", classification="disciplinary"), True),
+    (enforcement_entry("arrest"), True),
+    (enforcement_entry("restraint"), True),
+    (enforcement_entry("use_of_force"), True),
+])
+def test_approval_needs_a_comment_for_force_arrest_restraint_or_discipline_enforcement(
+        entry, needed):
+    flags = flags_of(entry)
+    assert rules.approval_needs_comment(flags) is needed
+    assert bool(rules.check_decision("approve", "", flags)) is needed
+    assert rules.check_decision("approve", "Reviewed the video.", flags) == {}
+
+
+def test_approving_an_arrest_without_a_comment_names_the_arrest():
+    flags = flags_of(enforcement_entry("arrest", "search"))
+    assert rules.check_decision("approve", "  ", flags) == {
+        "comment": ["Comment on the arrest before approving."]}
+
+
 # --- possible personal information ----------------------------------------------------------
 
 @pytest.mark.parametrize("text_", [
@@ -948,13 +974,16 @@ def test_the_syntax_check_catches_python_only_constructs():
 # --- the module stays pure Python -----------------------------------------------------------
 
 def test_rules_imports_nothing_from_flask():
-    tree = ast.parse(inspect.getsource(rules))
+    """Every module of logger/rules/ imports only the standard library and its neighbours."""
+    modules = [rules] + [importlib.import_module(f"{rules.__name__}.{info.name}")
+                         for info in pkgutil.iter_modules(rules.__path__)]
     imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(node.module or "")
+    for module in modules:
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module or "")
     assert not {name for name in imported if name.split(".")[0] in ("flask", "werkzeug")}
     assert imported <= {"__future__", "re", "dataclasses", "datetime"}, imported
     for value in vars(rules).values():

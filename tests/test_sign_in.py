@@ -196,7 +196,7 @@ def test_an_unknown_user_name_is_counted_and_refused_exactly_like_a_known_one(
     assert any(status == 429 for status, *_ in known)
     assert unknown == known
     assert [e["username"] for e in events(app, "auth.sign_in_locked")] == ["ofc.ruiz",
-                                                                            "nobody.here"]
+                                                                           "nobody.here"]
 
 
 def test_a_lock_is_audited_once_when_it_starts(app, officers, frozen_clock):

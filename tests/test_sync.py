@@ -269,7 +269,7 @@ def test_a_correction_sent_days_later_is_not_a_late_entry(app, ruiz, district):
         ruiz_user = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
         verdict = entries.check(ruiz_user, fixed["contact"], now=occurred + timedelta(days=3))
         entries.store(ruiz_user, uuid.UUID(sent["id"]), verdict, client_addr=None, base_revision=1,
-                       received_at=occurred + timedelta(days=3))
+                      received_at=occurred + timedelta(days=3))
         db.session.commit()
         assert "late_entry" not in db.session.get(Contact, uuid.UUID(sent["id"])).current.flags
 

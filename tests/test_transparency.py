@@ -63,7 +63,7 @@ def quarter(app):
                 contact = make_contact(officer, builder(school.id, occurred_at=moment.isoformat()),
                                        received_at=moment + timedelta(minutes=5))
                 workflow.decide(park, contact.id, 1, "approve", "Checked.",
-                              decided_at=moment + timedelta(hours=2), client_addr=None)
+                                decided_at=moment + timedelta(hours=2), client_addr=None)
         # Not counted: one waiting for review in Q1, one approved in the quarter under way.
         lincoln = db.session.scalar(select(School).filter_by(code="LHS"))
         officer = db.session.scalar(select(User).filter_by(username="ofc.lhs"))
@@ -380,7 +380,7 @@ def test_no_suppressed_count_can_be_recovered_from_the_totals(quarter, client, a
 def _published(schools: dict[str, dict[str, int]]) -> list[dict]:
     """A quarter built from counts, as the CSV would give it."""
     table = summary.quarter_table(Quarter(2026, 1), [(name, Counter(counts))
-                                                          for name, counts in schools.items()])
+                                                     for name, counts in schools.items()])
     return [{"school": name, **{k: str(v) for k, v in row.items()}} for name, row in table.rows]
 
 

@@ -3,7 +3,7 @@
 Everything here is invented. Contacts are drawn from the scenario tables below
 (each says how many times a year it happens), placed on school days of the two
 school years before the one under way and of that one up to `today`, and
-stored through the same rules and the same `contacts.save()` as an officer's
+stored through the same rules and the same `entries.save()` as an officer's
 entries. In the earliest year, before the program took the COPS principles to
 heart, officers were drawn into school discipline twice as often, so the
 annual assessment has a trend to show. An entry the rules refuse or warn about
@@ -749,14 +749,14 @@ def _review_the_year(cutoff: datetime, rng: random.Random) -> None:
                       cutoff - timedelta(minutes=1))
         if rng.random() < RETURN_SHARE:
             workflow.decide(supervisor, contact.id, 1, "return", rng.choice(RETURN_COMMENTS),
-                          decided_at=decided, client_addr=None)
+                            decided_at=decided, client_addr=None)
             if decided < cutoff - timedelta(days=3) and rng.random() < FIXED_SHARE:
                 _fix_and_approve(contact, decided, rng)
             continue
-        needs_comment = set(contact.current.flags) & set(rules.COMMENT_REQUIRED_TO_APPROVE)
+        needs_comment = rules.approval_needs_comment(contact.current.flags)
         workflow.decide(supervisor, contact.id, 1, "approve",
-                      rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
-                      decided_at=decided, client_addr=None)
+                        rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
+                        decided_at=decided, client_addr=None)
 
 
 def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random) -> None:
@@ -766,12 +766,12 @@ def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random
     resent = returned_at + timedelta(hours=rng.uniform(2, 30))
     verdict = entries.check(contact.officer, fixed, now=resent)
     entries.save(contact.officer, contact.id, verdict, received_at=resent, client_addr=None,
-                  base_revision=1)
+                 base_revision=1)
     approved = resent + timedelta(hours=rng.uniform(1, 24))
-    needs_comment = set(contact.current.flags) & set(rules.COMMENT_REQUIRED_TO_APPROVE)
+    needs_comment = rules.approval_needs_comment(contact.current.flags)
     workflow.decide(contact.officer.supervisor, contact.id, 2, "approve",
-                  rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
-                  decided_at=approved, client_addr=None)
+                    rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
+                    decided_at=approved, client_addr=None)
 
 
 def _deck(share: float, before_reform: bool, rng: random.Random) -> list[Scenario]:

@@ -37,7 +37,7 @@ def approved_year(app):
             contact = make_contact(ruiz, build(lincoln.id, occurred_at=moment.isoformat()),
                                    received_at=moment + timedelta(minutes=10))
             workflow.decide(park, contact.id, 1, "approve", "Checked.",
-                          decided_at=moment + timedelta(hours=20), client_addr=None)
+                            decided_at=moment + timedelta(hours=20), client_addr=None)
         db.session.add(Setting(name="public_summary", value={"published": True}))
         db.session.commit()
 

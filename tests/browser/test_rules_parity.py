@@ -1,7 +1,7 @@
 """The browser checks entries with the server's rules: same errors, same warnings, same words.
 
 logger/static/rules.js interprets GET /api/v1/schema; this runs it in Chromium on a corpus of
-entries and compares every verdict with logger/rules.py's check().
+entries and compares every verdict with the check() of logger/rules/.
 """
 
 import copy
