@@ -1,4 +1,4 @@
-"""What templates may call: labels from the rules, times in the district's zone, entry rows."""
+"""What templates may call: labels, choice lists and limits, local times, entry rows."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import request
 
 from logger import rules
 from logger.core.clock import to_local
+from logger.evaluation import exports
 from logger.public import summary
 from logger.web import kept_forms
 
@@ -104,6 +105,13 @@ def register(app) -> None:
     app.add_template_filter(rules.label, "label")
     app.add_template_filter(local_time, "local_time")
     app.add_template_global(rules.FLAGS, "FLAGS")
+    # Every choice list and limit a template shows, from the module that owns it: never a copy.
+    app.add_template_global(rules.CLASSIFICATIONS, "CLASSIFICATIONS")
+    app.add_template_global(rules.DECISIONS, "DECISIONS")
+    app.add_template_global(rules.approval_needs_comment, "approval_needs_comment")
+    app.add_template_global(rules.MAX_COMMENT, "MAX_COMMENT")
+    app.add_template_global(exports.FORMATS, "EXPORT_FORMATS")
+    app.add_template_global(exports.STATUSES, "EXPORT_STATUSES")
     app.add_template_global(rules.FIELDS_BY_NAME.get, "spec")
     app.add_template_global(entry_rows)
     app.add_template_global(revision_changes)
