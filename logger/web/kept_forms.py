@@ -9,6 +9,10 @@ person ever gets it back — on a shared computer too. Only posts from this
 site's own pages are kept (a page elsewhere cannot plant a decision or sign
 anyone out), at most MAX_KEPT_CHARACTERS of them, and at most
 MAX_KEPT_PER_ADDRESS a day from one address.
+
+Giving a kept form back deletes it in the same request, the one GET in the
+app that writes: typed text, which may describe students, is kept no longer
+than its one use needs.
 """
 
 from __future__ import annotations
