@@ -10,10 +10,17 @@ from flask import Blueprint, current_app, render_template, url_for
 
 bp = Blueprint("shell", __name__)
 
-# What an officer needs with no signal: their two screens and every file those load.
+# What an officer needs with no signal: their two screens and every file those load (every
+# script, with each module a script imports: see shell_files).
 SHELL_PAGES = ("entries.new_contact", "entries.my_entries")
-SHELL_FILES = ("app.css", "rules.js", "outbox.js", "officer.js", "contact-form.js",
-               "my-entries.js", "icon-192.png", "icon-512.png")
+SHELL_FILES = ("app.css", "icon-192.png", "icon-512.png")
+
+
+@functools.cache
+def shell_files(static_folder: str) -> tuple[str, ...]:
+    """SHELL_FILES and every script under the static folder, so a new module is never left out."""
+    root = Path(static_folder)
+    return SHELL_FILES + tuple(sorted(p.relative_to(root).as_posix() for p in root.rglob("*.js")))
 
 
 @functools.cache
@@ -33,7 +40,8 @@ def service_worker():
     response = current_app.response_class(
         render_template("officer/sw.js", version=shell_version(current_app.static_folder),
                         pages=[url_for(page) for page in SHELL_PAGES],
-                        files=[url_for("static", filename=name) for name in SHELL_FILES]),
+                        files=[url_for("static", filename=name)
+                               for name in shell_files(current_app.static_folder)]),
         mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response

@@ -1,10 +1,11 @@
 // My entries: what waits on this phone (queued, needs attention) above what the server has.
-(function () {
-  "use strict";
-  var section = document.getElementById("on-this-phone");
-  var list = document.getElementById("local-entries");
-  var zone = document.body.dataset.timezone;
-  if (!section || !list || !window.SROOutbox) return;
+import { urls, zone } from "./page.js";
+
+var section = document.getElementById("on-this-phone");
+var list = document.getElementById("local-entries");
+if (section && list && window.SROOutbox) myEntries();
+
+function myEntries() {
   var labels = {};
 
   SROOutbox.getMeta("schema").then(function (schema) {
@@ -79,7 +80,7 @@
         }
         li.appendChild(problems);
         var fix = element("a", "button secondary small fix", "Fix and resend");
-        fix.href = "/entries/new?edit=" + encodeURIComponent(item.id);
+        fix.href = urls.newContact + "?edit=" + encodeURIComponent(item.id);
         li.appendChild(fix);
         var drop = element("button", "button secondary small fix", "Discard my version");
         drop.type = "button";
@@ -109,10 +110,10 @@
 
   document.addEventListener("sro:outbox", function (event) { render(event.detail.items); });
   function listed(id) {
-    return document.querySelector("#server-entries a[href='/entries/" + id + "']") !== null;
+    return document.querySelector("#server-entries a[href='" + urls.entry(id) + "']") !== null;
   }
 
   document.addEventListener("sro:synced", function (event) {
     if (event.detail.accepted || (queuedId && !listed(queuedId))) reloadServerEntries();
   });
-})();
+}

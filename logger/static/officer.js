@@ -1,18 +1,17 @@
 // Officer pages: the service worker, the sync schedule and the status strip.
 // Sync runs from the page (load, back online, page shown, "Sync now", a timer with backoff);
 // Background Sync in the service worker is an extra where the browser has it.
-(function () {
-  "use strict";
-  var officerId = Number(document.body.dataset.officerId);
-  var strip = document.getElementById("sync-strip");
-  if (!officerId || !strip || !window.indexedDB || !window.SROOutbox) return;
+import { api, freshSchema, officerId, urls, zone } from "./page.js";
 
+var strip = document.getElementById("sync-strip");
+if (officerId && strip && window.indexedDB && window.SROOutbox) officerPages();
+
+function officerPages() {
   var MAX_DELAY_MS = 5 * 60 * 1000;
   var state = { running: null, failures: 0, paused: null, timer: null, persisted: true, update: null };
 
   function part(name) { return strip.querySelector("[data-strip='" + name + "']"); }
 
-  var zone = document.body.dataset.timezone;
   function clock(ms) {
     return new Date(ms).toLocaleTimeString("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit" });
   }
@@ -65,7 +64,7 @@
     if (state.running) return state.running;
     clearTimeout(state.timer);
     strip.classList.add("syncing");
-    state.running = SROOutbox.sync(officerId).then(function (outcome) {
+    state.running = SROOutbox.sync(officerId, api).then(function (outcome) {
       state.paused = outcome.status === "done" ? null : outcome.status;
       state.failures = 0;
       if (outcome.status === "done") document.dispatchEvent(new CustomEvent("sro:synced", { detail: outcome }));
@@ -103,7 +102,7 @@
     navigator.serviceWorker.addEventListener("controllerchange", function () {
       if (state.update && !reloading) { reloading = true; location.reload(); }
     });
-    navigator.serviceWorker.register("/sw.js").then(function (registration) {
+    navigator.serviceWorker.register(urls.serviceWorker).then(function (registration) {
       function offer(worker) {
         if (!worker || !navigator.serviceWorker.controller) return;  // first install: nothing to replace
         var button = strip.querySelector("[data-action='update']");
@@ -136,14 +135,6 @@
     });
   }
 
-  function cacheTheRules() {
-    if (!navigator.onLine) return;
-    fetch("/api/v1/schema", { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (schema) { if (schema) return SROOutbox.putMeta("schema", schema); })
-      .catch(function () { /* offline: the cached rules serve */ });
-  }
-
   strip.querySelector("[data-action='sync']").addEventListener("click", syncNow);
   strip.querySelector("[data-action='download']").addEventListener("click", downloadWaiting);
   window.addEventListener("online", syncNow);
@@ -171,6 +162,6 @@
   watchServiceWorker();
   askForPersistentStorage();
   keepPagesPrivateAtSignOut();
-  cacheTheRules();
+  freshSchema();  // kept on the phone for the New contact form, online or not
   syncNow();
-})();
+}

@@ -1,5 +1,6 @@
 // The phone's store (IndexedDB) and the sync engine. No DOM: the page and the service worker
-// both load it. Invariant: an entry leaves the outbox only when the server answered
+// both load it, and each gives sync() the API's URLs ({session, sync, entries}) that the server
+// wrote for it with url_for. Invariant: an entry leaves the outbox only when the server answered
 // "accepted" or "duplicate" for exactly the version that was sent.
 /* exported SROOutbox */
 var SROOutbox = (function () {
@@ -174,22 +175,22 @@ var SROOutbox = (function () {
    * Fetch the entries that changed since the last fetch (and every returned one), a page at a
    * time, at most pagesLeft pages. A cursor the server refuses is dropped: the next page starts over.
    */
-  function refreshEntries(officerId, pagesLeft) {
+  function refreshEntries(officerId, api, pagesLeft) {
     if (pagesLeft === undefined) pagesLeft = ENTRY_PAGES_PER_SYNC;
     if (pagesLeft < 1) return Promise.resolve();
     return getMeta(cursorKey(officerId)).then(function (cursor) {
-      var url = "/api/v1/entries" + (cursor ? "?since=" + encodeURIComponent(cursor) : "");
+      var url = api.entries + (cursor ? "?since=" + encodeURIComponent(cursor) : "");
       return fetchJSON(url).then(function (response) {
         if (response.status === 400 && cursor) {
           return putMeta(cursorKey(officerId), null).then(function () {
-            return refreshEntries(officerId, pagesLeft - 1);
+            return refreshEntries(officerId, api, pagesLeft - 1);
           });
         }
         if (!response.ok) return;
         return response.json().then(function (body) {
           if (body.officer_id !== officerId) return;  // another officer signed in meanwhile
           return keepEntries(officerId, body).then(function () {
-            if (body.more) return refreshEntries(officerId, pagesLeft - 1);
+            if (body.more) return refreshEntries(officerId, api, pagesLeft - 1);
           });
         });
       });
@@ -201,10 +202,10 @@ var SROOutbox = (function () {
    * entries kept, queue paused) or "other-user" (signed in as someone else: nothing sent).
    * Rejects on a network error, a timeout or a 5xx: everything stays queued.
    */
-  function syncOnce(officerId) {
+  function syncOnce(officerId, api) {
     return items(officerId).then(function (all) {
       var queued = all.filter(function (i) { return i.state === "queued"; });
-      return fetchJSON("/api/v1/session").then(function (response) {
+      return fetchJSON(api.session).then(function (response) {
         if (response.status === 401) {
           return putMeta("signed-in", null).then(function () { return { status: "signin" }; });
         }
@@ -215,10 +216,10 @@ var SROOutbox = (function () {
           }
           return putMeta("signed-in", officerId)
             .then(function () { return putMeta("schools:" + officerId, session.schools); })
-            .then(function () { return sendBatches(officerId, batches(queued), session.csrf_token); })
+            .then(function () { return sendBatches(officerId, api, batches(queued), session.csrf_token); })
             .then(function (outcome) {
               if (outcome.status !== "done") return outcome;
-              return refreshEntries(officerId)
+              return refreshEntries(officerId, api)
                 .then(function () { return putMeta("last-sync:" + officerId, Date.now()); })
                 .then(function () { return outcome; });
             });
@@ -227,11 +228,11 @@ var SROOutbox = (function () {
     });
   }
 
-  function sendBatches(officerId, list, token, accepted) {
+  function sendBatches(officerId, api, list, token, accepted) {
     accepted = accepted || 0;
     if (!list.length) return Promise.resolve({ status: "done", accepted: accepted });
     var batch = list[0];
-    return fetchJSON("/api/v1/sync", {
+    return fetchJSON(api.sync, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token },
       body: JSON.stringify({ entries: batch.map(envelope) })
@@ -241,17 +242,17 @@ var SROOutbox = (function () {
       return response.json().then(function (body) {
         return applyResults(officerId, batch, body.results);
       }).then(function (counts) {
-        return sendBatches(officerId, list.slice(1), token, accepted + counts.accepted);
+        return sendBatches(officerId, api, list.slice(1), token, accepted + counts.accepted);
       });
     });
   }
 
   /** syncOnce, one sync at a time across tabs (Web Locks where the browser has them). */
-  function sync(officerId) {
+  function sync(officerId, api) {
     if (typeof navigator !== "undefined" && navigator.locks && navigator.locks.request) {
-      return navigator.locks.request("sro-sync-" + officerId, function () { return syncOnce(officerId); });
+      return navigator.locks.request("sro-sync-" + officerId, function () { return syncOnce(officerId, api); });
     }
-    return syncOnce(officerId);
+    return syncOnce(officerId, api);
   }
 
   /** Drop an entry from the outbox: only when the officer decides to, after downloading it. */

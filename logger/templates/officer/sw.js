@@ -2,11 +2,19 @@
 // shell for use with no signal, and takes over from an older version only when the page asks.
 "use strict";
 importScripts({{ url_for('static', filename='outbox.js') | tojson }});
+// The sync API for outbox.js: the same url_for as the pages' data-api-* attributes (base.html).
+const API = {
+  session: {{ url_for('api.session_info') | tojson }},
+  sync: {{ url_for('api.sync') | tojson }},
+  entries: {{ url_for('api.entries') | tojson }},
+};
 
 const SHELL_CACHE = "sro-shell-{{ version }}";
 const PAGES_CACHE = "sro-pages";
 const SHELL_FILES = {{ files | tojson }};
 const SHELL_PAGES = {{ pages | tojson }};
+const SIGN_IN_PAGE = {{ url_for('auth.login') | tojson }};
+const MANIFEST = {{ url_for('shell.manifest') | tojson }};
 const NETWORK_WAIT_MS = 4000;
 
 self.addEventListener("install", (event) => {
@@ -40,14 +48,14 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (request.mode === "navigate" && url.pathname === "/login") {
+  if (request.mode === "navigate" && url.pathname === SIGN_IN_PAGE) {
     // Whoever signs in next must never see the last officer's cached pages.
     event.waitUntil(caches.delete(PAGES_CACHE));
     return;
   }
   if (request.mode === "navigate" && isShellPage(url)) {
     event.respondWith(networkFirst(request, url));
-  } else if (SHELL_FILES.includes(url.pathname) || url.pathname === "/manifest.webmanifest") {
+  } else if (SHELL_FILES.includes(url.pathname) || url.pathname === MANIFEST) {
     event.respondWith(cacheFirst(request));
   }
 });
@@ -83,7 +91,7 @@ self.addEventListener("sync", (event) => {
   if (event.tag !== "sro-outbox") return;
   event.waitUntil(SROOutbox.getMeta("current-officer").then(async (officerId) => {
     if (!officerId) return;
-    const outcome = await SROOutbox.sync(officerId);
+    const outcome = await SROOutbox.sync(officerId, API);
     for (const client of await self.clients.matchAll({ type: "window" })) {
       client.postMessage({ type: "synced", outcome: outcome });
     }
