@@ -1,5 +1,5 @@
 // Checks an entry with the rules the server describes at GET /api/v1/schema.
-// This is an interpreter of that data, mirroring logger/rules.py's check(): it holds no
+// This is an interpreter of that data, mirroring the check() of logger/rules/: it holds no
 // rule of its own (a test runs both on the same entries and compares every message).
 /* exported SRORules */
 var SRORules = (function () {

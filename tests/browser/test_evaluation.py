@@ -6,8 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
+from logger.core import clock
 from logger.core.models import Setting
 from logger.extensions import db
+from logger.public import summary
 from logger.review import workflow
 from tests.factories import (
     PASSWORD,
@@ -24,7 +26,8 @@ ZONE = ZoneInfo("America/Chicago")
 
 @pytest.fixture
 def approved_year(app):
-    """Twelve approved contacts at Lincoln in autumn 2025, two of them arrests."""
+    """Twelve approved contacts at Lincoln in autumn 2025, two of them arrests, counted into
+    the published public summary."""
     with app.app_context():
         lincoln = make_school("LHS", "Lincoln High School")
         park = make_user("sgt.park", role="supervisor")
@@ -39,6 +42,7 @@ def approved_year(app):
             workflow.decide(park, contact.id, 1, "approve", "Checked.",
                             decided_at=moment + timedelta(hours=20), client_addr=None)
         db.session.add(Setting(name="public_summary", value={"published": True}))
+        summary.count_settled(clock.today(), actor=None, client_addr=None)  # the daily count
         db.session.commit()
 
 
