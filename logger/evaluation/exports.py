@@ -55,8 +55,12 @@ from logger.evaluation.data_dictionary import (
 )
 from logger.extensions import db
 
-FORMATS = ("csv", "students.csv", "jsonl", "sqlite")
-STATUSES = ("approved", "submitted", "returned", "all")
+FORMAT_NAMES = {"csv": "Entries (CSV)", "students.csv": "Students (CSV)", "jsonl": "JSON Lines",
+                "sqlite": "SQLite database (for Datasette)"}
+STATUS_NAMES = {"approved": "Approved (the record)", "submitted": "Waiting for review",
+                "returned": "Returned for correction", "all": "All"}
+FORMATS = tuple(FORMAT_NAMES)
+STATUSES = tuple(STATUS_NAMES)
 BATCH = 1000
 
 @dataclass
