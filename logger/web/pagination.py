@@ -14,7 +14,7 @@ PAGE_SIZE = 50
 
 @dataclass
 class Page:
-    """One page of a list, with what the pager macro (_review.html) needs."""
+    """One page of a list, with what the pager macro (templates/_pager.html) needs."""
 
     items: list
     page: int
