@@ -90,12 +90,14 @@ PUBLIC_SUMMARY = ("transparency.summary", "transparency.summary_csv")
 
 
 def test_every_page_but_sign_in_requires_signing_in(app, client):
-    open_endpoints = {"auth.login", "static", "shell.service_worker", "shell.manifest",
+    open_endpoints = {"auth.login", "auth.setup", "static", "shell.service_worker",
+                      "shell.manifest",  # auth.setup: tests/test_accounts.py
                       *PUBLIC_SUMMARY}  # open to anyone once published: tests/test_transparency.py
     for rule in app.url_map.iter_rules():
         if rule.endpoint in open_endpoints:
             continue
-        url = rule.rule.replace("<uuid:entry_id>", "00000000-0000-4000-8000-000000000000")
+        url = (rule.rule.replace("<uuid:entry_id>", "00000000-0000-4000-8000-000000000000")
+               .replace("<int:user_id>", "1"))
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
         if rule.rule.startswith("/api/"):
@@ -108,8 +110,8 @@ def test_every_page_but_sign_in_requires_signing_in(app, client):
 
 def test_every_view_declares_its_roles(app):
     """A view without role_required would be open to every signed-in role."""
-    exempt = {"auth.login", "auth.logout", "static", "shell.service_worker", "shell.manifest",
-              *PUBLIC_SUMMARY}
+    exempt = {"auth.login", "auth.logout", "auth.setup", "static", "shell.service_worker",
+              "shell.manifest", *PUBLIC_SUMMARY}
     for endpoint, view in app.view_functions.items():
         if endpoint not in exempt:
             assert hasattr(view, "allowed_roles"), endpoint

@@ -1,11 +1,18 @@
-"""The district as an admin sets it up: schools, accounts, officers' schools and supervisors."""
+"""The district as an admin runs it: schools, accounts, officers' schools and supervisors.
+
+Every change is on the audit trail; no account or school is ever deleted.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from logger import rules
 from logger.auth.accounts import USERNAME_PATTERN, password_problem
+from logger.core import audit
 from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, School, User
 from logger.extensions import db
 
@@ -34,7 +41,99 @@ def create_school(code: str, name: str, level: str) -> School:
 
 def create_user(username: str, password: str, role: str, *, school_codes=(),
                 supervisor_name: str | None = None) -> User:
-    """A new account, with its schools (officers only) and supervisor (officers only)."""
+    """A new account with its password (the command line's way, for the first admin)."""
+    username = _checked_account(username, role, school_codes, supervisor_name)
+    problem = password_problem(username, password)
+    if problem:
+        raise AccountError(problem)
+    return _add_account(username, role, school_codes, supervisor_name, password)
+
+
+def open_account(username: str, role: str, *, school_codes=(), supervisor_name: str | None = None,
+                 admin: User, client_addr: str | None) -> User:
+    """A new account whose owner chooses the password through a setup link; the caller commits."""
+    username = _checked_account(username, role, school_codes, supervisor_name)
+    user = _add_account(username, role, school_codes, supervisor_name,
+                        password=secrets.token_urlsafe(32))  # known to no one until replaced
+    db.session.flush()
+    audit.record("account.created", actor=admin, client_addr=client_addr,
+                 detail={"user": user.username, "role": role,
+                         "schools": [school.code for school in user.schools],
+                         "supervisor": user.supervisor.username if user.supervisor else None})
+    return user
+
+
+def change_account(user: User, role: str, supervisor_name: str | None, *, admin: User,
+                   client_addr: str | None) -> None:
+    """Set an account's role and (officers only) supervisor, on the record; the caller commits."""
+    if role not in ROLES:
+        raise AccountError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
+    if role != "admin" and is_last_admin(user):
+        raise AccountError("this is the last active admin: make another admin first")
+    team = _officers_of(user)
+    if role != "supervisor" and team:
+        raise AccountError(f"{user.username} supervises {len(team)} "
+                           f"{'officer' if len(team) == 1 else 'officers'}: give "
+                           f"{'them' if len(team) > 1 else 'that officer'} another supervisor first")
+    supervisor = None
+    if role == "officer" and supervisor_name:
+        _refuse_unclean(supervisor_name, "Supervisor")
+        supervisor = _supervisor(supervisor_name)
+        if supervisor.id == user.id:
+            raise AccountError("an officer cannot supervise themselves")
+    before = {"role": user.role, "supervisor": user.supervisor.username if user.supervisor else None}
+    user.role, user.supervisor = role, supervisor
+    after = {"role": role, "supervisor": supervisor.username if supervisor else None}
+    changed = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    if changed:
+        audit.record("account.changed", actor=admin, client_addr=client_addr,
+                     detail={"user": user.username, **changed})
+
+
+def set_active(user: User, active: bool, *, admin: User, client_addr: str | None) -> None:
+    """Deactivate (ending every session at once) or reactivate an account; never delete it."""
+    if user.active == active:
+        return
+    if not active and is_last_admin(user):
+        raise AccountError("this is the last active admin: make another admin first")
+    user.active = active
+    if not active:
+        user.session_version += 1  # signed out everywhere, now
+    audit.record("account.reactivated" if active else "account.deactivated", actor=admin,
+                 client_addr=client_addr, detail={"user": user.username})
+
+
+def is_last_admin(user: User) -> bool:
+    """Whether this is the only active admin (who must stay one)."""
+    return user.role == "admin" and user.active and db.session.scalar(
+        select(func.count(User.id)).where(User.role == "admin", User.active)) == 1
+
+
+def accounts(role: str | None = None, school_id: int | None = None, active: bool | None = None):
+    """The accounts, by user name, narrowed by role, school (officers) and whether active."""
+    query = select(User).options(selectinload(User.assignments)).order_by(User.username)
+    if role:
+        query = query.where(User.role == role)
+    if school_id:
+        query = query.where(User.id.in_(
+            select(Assignment.officer_id).where(Assignment.school_id == school_id)))
+    if active is not None:
+        query = query.where(User.active == active)
+    return query
+
+
+def supervisors() -> list[User]:
+    """The active supervisors an officer may be given, by user name."""
+    return db.session.scalars(select(User).where(User.role == "supervisor", User.active)
+                              .order_by(User.username)).all()
+
+
+def _officers_of(user: User) -> list[User]:
+    return db.session.scalars(select(User).where(User.supervisor_id == user.id)).all()
+
+
+def _checked_account(username: str, role: str, school_codes, supervisor_name) -> str:
+    """The user name as stored, once everything about the new account is checked."""
     _refuse_unclean(username, "User name")
     for code in school_codes:
         _refuse_unclean(code, "School code")
@@ -49,9 +148,11 @@ def create_user(username: str, password: str, role: str, *, school_codes=(),
         raise AccountError(f"a user named {username} already exists")
     if (school_codes or supervisor_name) and role != "officer":
         raise AccountError("only officers have schools and a supervisor")
-    problem = password_problem(username, password)
-    if problem:
-        raise AccountError(problem)
+    return username
+
+
+def _add_account(username: str, role: str, school_codes, supervisor_name: str | None,
+                 password: str) -> User:
     user = User(username=username, role=role)
     user.set_password(password)
     if supervisor_name:

@@ -1,20 +1,25 @@
-"""The admin's view of the audit trail: read-only, filterable, newest first."""
+"""The admin's screens: accounts and their setup links, and the audit trail."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from logger import rules
-from logger.auth.access import role_required
+from logger.admin import district
+from logger.auth import setup_links
+from logger.auth.access import client_addr, role_required
 from logger.core.clock import DAY_HELP, parse_day
-from logger.core.models import AuditEvent, User
-from logger.core.record import within_days
+from logger.core.database import writing
+from logger.core.models import ROLES, AuditEvent, User
+from logger.core.record import record_id, schools_by_name, within_days
 from logger.extensions import db
 from logger.web.pagination import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+accounts_bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
 
 PAGE_SIZE = 100
 
@@ -44,3 +49,103 @@ def trail():
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
     return render_template("admin/audit.html", page=paginate(query, per_page=PAGE_SIZE),
                            actions=list(actions), problems=problems)
+
+
+@accounts_bp.route("")
+@role_required("admin")
+def accounts():
+    """Every account, narrowed by role, school and whether it is active."""
+    role = request.args.get("role") if request.args.get("role") in ROLES else None
+    school_id = record_id(request.args.get("school_id", ""))
+    active = {"yes": True, "no": False}.get(request.args.get("active", ""))
+    page = paginate(district.accounts(role, school_id, active), per_page=PAGE_SIZE)
+    return render_template("admin/accounts.html", page=page, schools=schools_by_name(),
+                           roles=ROLES)
+
+
+@accounts_bp.route("/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_account():
+    """Open an account; its owner chooses the password through the link shown once."""
+    form = request.form
+    if request.method == "GET":
+        return _account_form()
+    try:
+        with writing():
+            user = district.open_account(
+                form.get("username", ""), form.get("role", ""),
+                school_codes=form.getlist("school") if form.get("role") == "officer" else (),
+                supervisor_name=(form.get("supervisor") or None) if form.get("role") == "officer"
+                else None, admin=current_user, client_addr=client_addr())
+            token = setup_links.issue(user, "new account", current_user, client_addr())
+    except district.AccountError as refusal:
+        return _account_form(str(refusal)), 422
+    return _link_shown_once(user, token)
+
+
+@accounts_bp.route("/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def account(user_id: int):
+    """One account: its role and supervisor, whether it is active, and its setup link."""
+    user = db.session.get(User, user_id) or abort(404)
+    if request.method == "POST":
+        try:
+            with writing():
+                district.change_account(user, request.form.get("role", ""),
+                                        request.form.get("supervisor") or None,
+                                        admin=current_user, client_addr=client_addr())
+        except district.AccountError as refusal:
+            return _account_page(user, str(refusal)), 422
+        flash(f"Saved {user.username}.", "success")
+        return redirect(url_for(".account", user_id=user.id))
+    return _account_page(user)
+
+
+@accounts_bp.route("/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def set_active(user_id: int):
+    """Deactivate an account (its sessions end at once) or reactivate it."""
+    user = db.session.get(User, user_id) or abort(404)
+    choice = request.form.get("active")
+    if choice not in ("yes", "no"):
+        abort(400)
+    try:
+        with writing():
+            district.set_active(user, choice == "yes", admin=current_user,
+                                client_addr=client_addr())
+    except district.AccountError as refusal:
+        return _account_page(user, str(refusal)), 422
+    flash(f"{user.username} is {'active again' if choice == 'yes' else 'deactivated'}.", "success")
+    return redirect(url_for(".account", user_id=user.id))
+
+
+@accounts_bp.route("/<int:user_id>/setup-link", methods=["POST"])
+@role_required("admin")
+def new_setup_link(user_id: int):
+    """A new one-time link with which the person chooses a new password (older links stop)."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not user.active:
+        return _account_page(user, "Reactivate the account before giving it a setup link."), 422
+    with writing():
+        token = setup_links.issue(user, "reset", current_user, client_addr())
+    return _link_shown_once(user, token)
+
+
+def _account_form(problem: str | None = None):
+    return render_template("admin/account_new.html", problem=problem, form=request.form,
+                           roles=ROLES, schools=[school for school in schools_by_name()
+                                                 if school.retired_at is None],
+                           supervisors=district.supervisors())
+
+
+def _account_page(user: User, problem: str | None = None):
+    return render_template("admin/account.html", user=user, problem=problem, roles=ROLES,
+                           supervisors=district.supervisors(),
+                           link=setup_links.waiting(user), last_admin=district.is_last_admin(user))
+
+
+def _link_shown_once(user: User, token: str):
+    """The page that shows a setup link: the only time anyone sees it."""
+    return render_template("admin/setup_link.html", user=user,
+                           link=url_for("auth.setup", token=token, _external=True),
+                           valid_hours=int(setup_links.VALID_FOR.total_seconds() // 3600))

@@ -44,6 +44,12 @@ FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS = 5  # per account from one address: that ad
 UNREADABLE_NAME = "(unreadable)"  # counted for any typed name that is not clean text
 
 
+def password_refusal(username: str, password: str) -> str | None:
+    """Why a password is too weak, as a sentence for a page, or None."""
+    problem = password_problem(username, password)
+    return problem and problem[0].upper() + problem[1:].rstrip(".") + "."
+
+
 def password_problem(username: str, password: str) -> str | None:
     """Why a password is too weak, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -1,4 +1,4 @@
-"""Signing in and out."""
+"""Signing in and out, choosing a password through a setup link, and changing your own."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_required, login_user, logout_user
 
 from logger import rules
-from logger.auth import accounts
-from logger.auth.access import client_addr
+from logger.auth import accounts, setup_links
+from logger.auth.access import client_addr, role_required
 from logger.auth.forms import LoginForm
 from logger.core import audit
 from logger.core.database import writing
+from logger.core.models import ROLES
 from logger.web import kept_forms
 
 bp = Blueprint("auth", __name__)
+
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
@@ -65,3 +67,55 @@ def _safe_next(target: str | None) -> str | None:
             or "\\" in target or any(character.isspace() for character in target)):
         return None
     return target
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+def setup(token: str):
+    """Choose your password through the one-time link your admin gave you."""
+    link = setup_links.usable(token)
+    if link is None:
+        return render_template("auth/setup.html", link=None, problem=setup_links.UNUSABLE), 410
+    problem = None
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        if password != request.form.get("confirm", ""):
+            problem = "The two passwords differ. Type the same password twice."
+        else:
+            try:
+                with writing():
+                    user = setup_links.choose_password(token, password, client_addr())
+            except setup_links.SetupRefused as refusal:
+                problem = str(refusal)
+            else:
+                logout_user()
+                session.clear()
+                flash(f"Your password is set. Sign in as {user.username}.", "success")
+                return redirect(url_for("auth.login"))
+    return render_template("auth/setup.html", link=link, problem=problem,
+                           min_length=accounts.MIN_PASSWORD_LENGTH), 422 if problem else 200
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@role_required(*ROLES)
+def change_password():
+    """Change your own password; every other session of the account ends."""
+    problem = None
+    if request.method == "POST":
+        form = request.form
+        if not current_user.check_password(form.get("current", "")):
+            problem = "That is not your current password."
+        elif form.get("password", "") != form.get("confirm", ""):
+            problem = "The two new passwords differ. Type the same password twice."
+        else:
+            problem = accounts.password_refusal(current_user.username, form.get("password", ""))
+            if not problem:
+                with writing():
+                    current_user.set_password(form["password"])
+                    current_user.session_version += 1  # ends the other sessions
+                    audit.record("account.password_changed", actor=current_user,
+                                 client_addr=client_addr())
+                login_user(current_user._get_current_object())  # this session: the new version
+                flash("Your password is changed; you are signed out everywhere else.", "success")
+                return redirect(url_for("home.index"))
+    return render_template("auth/password.html", problem=problem,
+                           min_length=accounts.MIN_PASSWORD_LENGTH), 422 if problem else 200

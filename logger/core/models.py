@@ -98,6 +98,7 @@ class School(db.Model):
     code: Mapped[str] = mapped_column(sa.String(32), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     level: Mapped[str] = mapped_column(_enum(SCHOOL_LEVELS, "school_level"))
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # closed: kept, never deleted
 
 
 class Assignment(db.Model):
@@ -279,6 +280,26 @@ class KeptForm(db.Model):
     fields: Mapped[list] = mapped_column(sa.JSON)  # [name, value] pairs, in the order posted
     client_addr: Mapped[str | None] = mapped_column(sa.String(45))
     kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow, index=True)
+
+
+class SetupLink(db.Model):
+    """A one-time link with which someone chooses their password (a new account, or a reset).
+
+    Only a hash of its token is kept: the link itself is shown once, to the admin.
+    """
+
+    __tablename__ = "setup_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(sa.String(16))  # "new account" or "reset"
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 _LATER = aliased(ContactRevision)
