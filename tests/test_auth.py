@@ -97,7 +97,7 @@ def test_every_page_but_sign_in_requires_signing_in(app, client):
         if rule.endpoint in open_endpoints:
             continue
         url = (rule.rule.replace("<uuid:entry_id>", "00000000-0000-4000-8000-000000000000")
-               .replace("<int:user_id>", "1"))
+               .replace("<int:user_id>", "1").replace("<int:school_id>", "1"))
         method = "GET" if "GET" in rule.methods else "POST"
         response = client.open(url, method=method)
         if rule.rule.startswith("/api/"):

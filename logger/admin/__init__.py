@@ -1,1 +1,1 @@
-"""For admins: the district's schools and accounts, and the audit trail."""
+"""For admins: accounts and their setup links, schools, and the audit trail."""

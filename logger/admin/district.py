@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from logger import rules
 from logger.auth.accounts import USERNAME_PATTERN, password_problem
-from logger.core import audit
+from logger.core import audit, clock
 from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, School, User
 from logger.extensions import db
 
@@ -21,22 +21,57 @@ class AccountError(ValueError):
     """A request to create an account, school or assignment that cannot be done; says why."""
 
 
-def create_school(code: str, name: str, level: str) -> School:
-    """A new school; the code is unique."""
+def create_school(code: str, name: str, level: str, *, admin: User | None = None,
+                  client_addr: str | None = None) -> School:
+    """A new school; the code is unique. From the browser it is audited; the caller commits."""
     _refuse_unclean(code, "School code")
-    _refuse_unclean(name, "School name")
     code = code.strip().upper()
-    if not code or not name.strip():
+    if not code:
         raise AccountError("a school needs a code and a name")
-    if len(code) > 32 or len(name.strip()) > 200:
+    if len(code) > 32:
+        raise AccountError("a school code has at most 32 characters and a name at most 200")
+    if db.session.scalar(select(School).filter_by(code=code)):
+        raise AccountError(f"a school with code {code} already exists")
+    school = School(code=code)
+    _describe_school(school, name, level)
+    db.session.add(school)
+    if admin is not None:
+        audit.record("school.created", actor=admin, client_addr=client_addr,
+                     detail={"school": code, "name": school.name, "level": level})
+    return school
+
+
+def change_school(school: School, name: str, level: str, *, admin: User,
+                  client_addr: str | None) -> None:
+    """Rename a school or change its level (its code stays: exports name schools by it)."""
+    before = {"name": school.name, "level": school.level}
+    _describe_school(school, name, level)
+    after = {"name": school.name, "level": school.level}
+    changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if changed:
+        audit.record("school.changed", actor=admin, client_addr=client_addr,
+                     detail={"school": school.code, **changed})
+
+
+def retire_school(school: School, retired: bool, *, admin: User, client_addr: str | None) -> None:
+    """Retire a school (it is kept with every entry, but no one is assigned there any more),
+    or bring it back."""
+    if (school.retired_at is not None) == retired:
+        return
+    school.retired_at = clock.utcnow() if retired else None
+    audit.record("school.retired" if retired else "school.restored", actor=admin,
+                 client_addr=client_addr, detail={"school": school.code})
+
+
+def _describe_school(school: School, name: str, level: str) -> None:
+    _refuse_unclean(name, "School name")
+    if not name.strip():
+        raise AccountError("a school needs a code and a name")
+    if len(name.strip()) > 200:
         raise AccountError("a school code has at most 32 characters and a name at most 200")
     if level not in SCHOOL_LEVELS:
         raise AccountError(f"unknown level {level!r}: use one of {', '.join(SCHOOL_LEVELS)}")
-    if db.session.scalar(select(School).filter_by(code=code)):
-        raise AccountError(f"a school with code {code} already exists")
-    school = School(code=code, name=name.strip(), level=level)
-    db.session.add(school)
-    return school
+    school.name, school.level = name.strip(), level
 
 
 def create_user(username: str, password: str, role: str, *, school_codes=(),
@@ -122,6 +157,14 @@ def accounts(role: str | None = None, school_id: int | None = None, active: bool
     return query
 
 
+def officers_by_school() -> dict[int, int]:
+    """How many active officers are assigned to each school, by school id."""
+    return dict(db.session.execute(
+        select(Assignment.school_id, func.count(Assignment.officer_id))
+        .join(User, User.id == Assignment.officer_id).where(User.active)
+        .group_by(Assignment.school_id)).all())
+
+
 def supervisors() -> list[User]:
     """The active supervisors an officer may be given, by user name."""
     return db.session.scalars(select(User).where(User.role == "supervisor", User.active)
@@ -173,6 +216,8 @@ def _school(code: str) -> School:
     school = db.session.scalar(select(School).filter_by(code=code.strip().upper()))
     if school is None:
         raise AccountError(f"unknown school {code!r}")
+    if school.retired_at is not None:
+        raise AccountError(f"{school.name} is retired: no one is assigned there")
     return school
 
 

@@ -13,13 +13,14 @@ from logger.auth import setup_links
 from logger.auth.access import client_addr, role_required
 from logger.core.clock import DAY_HELP, parse_day
 from logger.core.database import writing
-from logger.core.models import ROLES, AuditEvent, User
+from logger.core.models import ROLES, SCHOOL_LEVELS, AuditEvent, School, User
 from logger.core.record import record_id, schools_by_name, within_days
 from logger.extensions import db
 from logger.web.pagination import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 accounts_bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
+schools_bp = Blueprint("schools", __name__, url_prefix="/admin/schools")
 
 PAGE_SIZE = 100
 
@@ -106,16 +107,13 @@ def account(user_id: int):
 def set_active(user_id: int):
     """Deactivate an account (its sessions end at once) or reactivate it."""
     user = db.session.get(User, user_id) or abort(404)
-    choice = request.form.get("active")
-    if choice not in ("yes", "no"):
-        abort(400)
+    active = _yes_or_no("active")
     try:
         with writing():
-            district.set_active(user, choice == "yes", admin=current_user,
-                                client_addr=client_addr())
+            district.set_active(user, active, admin=current_user, client_addr=client_addr())
     except district.AccountError as refusal:
         return _account_page(user, str(refusal)), 422
-    flash(f"{user.username} is {'active again' if choice == 'yes' else 'deactivated'}.", "success")
+    flash(f"{user.username} is {'active again' if active else 'deactivated'}.", "success")
     return redirect(url_for(".account", user_id=user.id))
 
 
@@ -129,6 +127,75 @@ def new_setup_link(user_id: int):
     with writing():
         token = setup_links.issue(user, "reset", current_user, client_addr())
     return _link_shown_once(user, token)
+
+
+@schools_bp.route("")
+@role_required("admin")
+def schools():
+    """Every school, retired ones too, with how many officers are assigned to each."""
+    return render_template("admin/schools.html", schools=schools_by_name(),
+                           assigned=district.officers_by_school())
+
+
+@schools_bp.route("/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_school():
+    """Add a school: a code (as exports name it), a name and a level."""
+    if request.method == "POST":
+        form = request.form
+        try:
+            with writing():
+                district.create_school(form.get("code", ""), form.get("name", ""),
+                                       form.get("level", ""), admin=current_user,
+                                       client_addr=client_addr())
+        except district.AccountError as refusal:
+            return _school_page(None, str(refusal)), 422
+        flash(f"Added {form['name'].strip()}.", "success")
+        return redirect(url_for(".schools"))
+    return _school_page(None)
+
+
+@schools_bp.route("/<int:school_id>", methods=["GET", "POST"])
+@role_required("admin")
+def school(school_id: int):
+    """One school: its name and level, and whether it is retired."""
+    found = db.session.get(School, school_id) or abort(404)
+    if request.method == "POST":
+        try:
+            with writing():
+                district.change_school(found, request.form.get("name", ""),
+                                       request.form.get("level", ""), admin=current_user,
+                                       client_addr=client_addr())
+        except district.AccountError as refusal:
+            return _school_page(found, str(refusal)), 422
+        flash(f"Saved {found.name}.", "success")
+        return redirect(url_for(".schools"))
+    return _school_page(found)
+
+
+@schools_bp.route("/<int:school_id>/retired", methods=["POST"])
+@role_required("admin")
+def retire_school(school_id: int):
+    """Retire a school, or bring it back; a school is never deleted."""
+    found = db.session.get(School, school_id) or abort(404)
+    retired = _yes_or_no("retired")
+    with writing():
+        district.retire_school(found, retired, admin=current_user, client_addr=client_addr())
+    flash(f"{found.name} is {'retired' if retired else 'in service again'}.", "success")
+    return redirect(url_for(".schools"))
+
+
+def _yes_or_no(field: str) -> bool:
+    """A yes/no switch posted from one of these pages; 400 for anything else."""
+    choice = request.form.get(field)
+    if choice not in ("yes", "no"):
+        abort(400)
+    return choice == "yes"
+
+
+def _school_page(school: School | None, problem: str | None = None):
+    return render_template("admin/school.html", school=school, problem=problem,
+                           form=request.form, levels=SCHOOL_LEVELS)
 
 
 def _account_form(problem: str | None = None):
