@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -47,7 +47,7 @@ def district() -> tuple[int, list[int], int]:
                       password_hash=generate_password_hash(PASSWORD))
     officers = [User(username=f"ofc.{n}", role="officer", supervisor=supervisor,
                      password_hash=supervisor.password_hash,
-                     assignments=[Assignment(school=school)]) for n in range(OFFICERS)]
+                     assignments=[Assignment(school=school, starts_on=date(2000, 1, 1))]) for n in range(OFFICERS)]
     db.session.add_all([school, supervisor, *officers])
     db.session.commit()
     return school.id, [o.id for o in officers], supervisor.id

@@ -5,9 +5,10 @@ Tests import these from here, never from conftest.py.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from werkzeug.security import generate_password_hash
 
@@ -16,6 +17,7 @@ from logger.extensions import db
 from logger.officer import entries
 
 PASSWORD = "correct horse battery"
+ASSIGNED_SINCE = date(2000, 1, 1)  # builders' officers are assigned since long before any entry
 _PASSWORD_HASH = generate_password_hash(PASSWORD)
 
 
@@ -36,7 +38,7 @@ def make_user(username: str, role: str = "officer", *, schools=(), supervisor=No
     """A user whose password is PASSWORD (hashed once per run)."""
     user = User(username=username, role=role, active=active, password_hash=_PASSWORD_HASH,
                 supervisor=supervisor)
-    user.assignments = [Assignment(school=school) for school in schools]
+    user.assignments = [Assignment(school=school, starts_on=ASSIGNED_SINCE) for school in schools]
     db.session.add(user)
     db.session.commit()
     return user
@@ -96,3 +98,29 @@ class Auth:
 
     def logout(self):
         return self.client.post("/logout", data={"csrf_token": self.csrf_token("/")})
+
+
+def envelope(contact, entry_id=None, base_revision=0, **extra):
+    """One entry as the phone's outbox sends it to the sync API."""
+    return {"id": entry_id or str(uuid.uuid4()), "base_revision": base_revision,
+            "contact": contact, **extra}
+
+
+class Api:
+    """An officer's phone talking to the sync API through a (signed-in) test client."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self) -> str:
+        return self.client.get("/api/v1/session").get_json()["csrf_token"]
+
+    def post(self, body, **kwargs):
+        data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+        return self.client.post("/api/v1/sync", data=data, content_type="application/json",
+                                headers={"X-CSRFToken": self.token()}, **kwargs)
+
+    def sync(self, *envelopes) -> list[dict]:
+        response = self.post({"entries": list(envelopes)})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["results"]

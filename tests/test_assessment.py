@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from logger import config
 from logger.core.models import Assignment, ContactRevision, User
@@ -23,7 +23,13 @@ from logger.evaluation.exports import pseudonym
 from logger.extensions import db
 from logger.officer import entries
 from logger.review import workflow
-from tests.factories import arrest_entry, make_contact, make_school, make_user, mentoring_entry
+from tests.factories import (
+    arrest_entry,
+    make_contact,
+    make_school,
+    make_user,
+    mentoring_entry,
+)
 from tests.html_tables import tables_in
 
 ZONE = ZoneInfo("America/Chicago")
@@ -83,7 +89,9 @@ def year_of_entries(ctx):
     ruiz = make_user("ofc.ruiz", schools=[lincoln], supervisor=park)
     chen = make_user("ofc.chen", schools=[adams], supervisor=park)
     wide = make_user("ofc.wide", schools=[lincoln, adams, cedar, dale], supervisor=park)
-    make_user("ofc.gone", schools=[lincoln, adams, cedar, dale], active=False)
+    gone = make_user("ofc.gone", schools=[lincoln, adams, cedar, dale], active=False)
+    for assignment in gone.assignments:  # left before the school year under assessment
+        assignment.ends_on = date(2025, 6, 30)
     log = Log(park)
     L, A = lincoln.id, adams.id
 
@@ -152,9 +160,10 @@ def year_of_entries(ctx):
     after = log.entry(ruiz, _at(2026, 9, 1), arrest_entry(L))
     log.decide(after, "approve", 1)
 
-    # Chen is moved from Adams to Lincoln: his four contacts are no longer at his school.
-    db.session.execute(delete(Assignment).where(Assignment.officer_id == chen.id))
-    db.session.add(Assignment(officer_id=chen.id, school_id=L))
+    # Chen is moved from Adams to Lincoln for the summer; his Adams contacts stay at his school.
+    [at_adams] = chen.assignments
+    at_adams.ends_on = date(2026, 6, 30)
+    db.session.add(Assignment(officer_id=chen.id, school_id=L, starts_on=date(2026, 7, 1)))
     db.session.commit()
     return {"lincoln": L, "adams": A, "wide": wide}
 
@@ -233,12 +242,13 @@ def test_principle_11_measures_assigned_schools_and_officers_spread_thin(year_of
     figures = assessment.assess(YEAR)
     wide = pseudonym(year_of_entries["wide"], names=False)
 
-    assert figures.at_assigned_school == 4  # Chen's four were at Adams, no longer his school
-    assert figures.share(figures.at_assigned_school) == 50.0
+    assert figures.at_assigned_school == 8  # Chen's four at Adams, his school on their days
+    assert figures.share(figures.at_assigned_school) == 100.0
     assert figures.officers_by_schools == {1: 2}  # Ruiz at Lincoln, Chen at Adams
     assert figures.spread_officers == []
-    assert figures.officers_assigned == 3  # the deactivated officer is not counted
+    assert figures.officers_assigned == 3  # the officer who left in June 2025 is not counted
     assert figures.spread_assigned == [wide]
+    assert figures.moved_officers == 1  # Chen
     before = assessment.assess(YEAR.previous)
     assert before.officers_by_schools == {1: 1, 4: 1}
     assert before.spread_officers == [wide]
@@ -295,7 +305,8 @@ def test_the_page_prints_the_same_figures_in_its_tables(year_of_entries, client,
     assert tables["officers-by-schools"][1:] == [["1", "2"]]
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "3 of 4 contacts with enforcement (75.0%) carry every part of the justification" in text
-    assert "50.0% of this year's contacts (4 of 8) were at a school the officer is still assigned to" in text
+    assert "100.0% of this year's contacts (8 of 8) were at a school the officer was assigned to " \
+        "that day. 3 officers were assigned to schools during the year, and 1 was moved" in text
     assert "Half came within 16.0 h of the entry reaching them (the median), nine in ten within " \
         "100.0 h (the 90th percentile" in text
     assert "1 entry waits for review and 1 was returned to officers" in text
@@ -303,7 +314,7 @@ def test_the_page_prints_the_same_figures_in_its_tables(year_of_entries, client,
     assert "Officers described the students of 1 of 4 contacts without enforcement (25.0%): " \
         "1 student, beside 5 in contacts with enforcement." in text
     assert "rests mostly on the enforcement contacts themselves" in text
-    assert "Today 1 of 3 active officers is assigned to more than three schools" in text
+    assert "1 of 3 officers was assigned to more than three schools at once during the year" in text
 
 
 def test_equity_says_how_much_of_its_baseline_comes_from_outside_enforcement(year_of_entries):

@@ -17,7 +17,7 @@ from logger.extensions import db
 from logger.officer import entries
 from logger.officer.forms import ContactForm
 from logger.review import workflow
-from tests.factories import arrest_entry, make_contact, make_school, mentoring_entry
+from tests.factories import ASSIGNED_SINCE, arrest_entry, make_contact, make_school, mentoring_entry
 
 ZONE = ZoneInfo("America/Chicago")  # the test app's district
 # As the form and the phone write a time: whole minutes, with the district's offset.
@@ -290,7 +290,7 @@ def test_a_school_no_longer_assigned_is_shown_and_refused_not_silently_changed(a
     with app.app_context():
         ruiz = user("ofc.ruiz")
         elsewhere = make_school("WES", "Washington Elementary", "elementary")
-        ruiz.assignments = [Assignment(school=elsewhere)]
+        ruiz.assignments = [Assignment(school=elsewhere, starts_on=ASSIGNED_SINCE)]
         db.session.commit()
     auth.login("ofc.ruiz")
     page = client.get(edit_url(returned)).get_data(as_text=True)

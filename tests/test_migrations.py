@@ -1,9 +1,13 @@
 """The migrations are the schema: one head, and they match the models exactly."""
 
+from datetime import date
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
 
+from logger.core.models import Assignment
 from logger.extensions import db
 
 
@@ -19,3 +23,31 @@ def test_models_and_migrations_agree(app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
 
+
+
+def test_assignments_made_before_dates_cover_every_entry_already_stored(app):
+    """0012 starts an old assignment before the officer's first contact at its school, so an
+    entry stored then stays valid (and its amendments can be checked)."""
+    with app.app_context():
+        downgrade(revision="0011")
+        try:
+            with db.engine.begin() as connection:
+                run = connection.exec_driver_sql
+                run("INSERT INTO schools (id, code, name, level) VALUES (1, 'LHS', 'Lincoln', 'high')")
+                run("INSERT INTO users (id, username, password_hash, role, active, session_version,"
+                    " created_at) VALUES (1, 'ofc.ruiz', 'x', 'officer', true, 0,"
+                    " '2026-11-01 08:00:00')")
+                run("INSERT INTO assignments (id, officer_id, school_id, created_at)"
+                    " VALUES (1, 1, 1, '2026-11-01 08:00:00')")
+                run("INSERT INTO contacts (id, officer_id, current_revision, created_at, updated_at)"
+                    " VALUES ('00000000000040008000000000000001', 1, 1, '2026-11-01 08:00:00',"
+                    " '2026-11-01 08:00:00')")
+                run("INSERT INTO contact_revisions (contact_id, number, content, classification,"
+                    " occurred_at, school_id, status, received_at, concern)"
+                    " VALUES ('00000000000040008000000000000001', 1, '{}', 'mentoring',"
+                    " '2026-10-20 03:00:00', 1, 'submitted', '2026-11-01 08:00:00', 9)")
+        finally:
+            upgrade()
+        assignment = db.session.get(Assignment, 1)
+        assert (assignment.starts_on, assignment.ends_on) == (date(2026, 10, 19), None)
+        assert assignment.covers(date(2026, 10, 19))  # the contact's evening, in Chicago

@@ -26,7 +26,16 @@ from hypothesis import strategies as st
 from logger import create_app, rules
 from logger.core.models import Contact, ContactRevision, ReviewDecision, User
 from logger.extensions import db
-from tests.factories import Auth, arrest_entry, form_token, make_school, make_user, mentoring_entry
+from tests.factories import (
+    Api,
+    Auth,
+    arrest_entry,
+    envelope,
+    form_token,
+    make_school,
+    make_user,
+    mentoring_entry,
+)
 
 TEXT_FIELDS = ("narrative", "justification.basis", "justification.why_last_resort")
 ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60)
@@ -59,12 +68,7 @@ class Person:
         return form_token(page)
 
     def sync(self, *envelopes) -> list[dict]:
-        token = self.client.get("/api/v1/session").get_json()["csrf_token"]
-        response = self.client.post("/api/v1/sync", data=json.dumps({"entries": list(envelopes)}),
-                                    content_type="application/json",
-                                    headers={"X-CSRFToken": token})
-        assert response.status_code == 200, response.get_data(as_text=True)
-        return response.get_json()["results"]
+        return Api(self.client).sync(*envelopes)
 
     def decide(self, entry_id, decision, comment="", revision=1):
         return self.client.post(f"/review/{entry_id}/decision", data={
@@ -73,11 +77,6 @@ class Person:
 
     def export(self, **form):
         return self.client.post("/export", data={"csrf_token": self.token("/export"), **form})
-
-
-def envelope(contact, entry_id=None, base_revision=0, **extra):
-    return {"id": entry_id or str(uuid.uuid4()), "base_revision": base_revision,
-            "contact": contact, **extra}
 
 
 def with_text(entry: dict, dotted: str, text: str) -> dict:

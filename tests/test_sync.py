@@ -12,38 +12,13 @@ from logger import rules
 from logger.core.models import AuditEvent, Contact, ContactRevision, User
 from logger.extensions import db
 from logger.officer import entries
-from tests.factories import arrest_entry, mentoring_entry
-
-
-class Api:
-    """An officer's phone talking to the sync API through the test client."""
-
-    def __init__(self, client, auth, username):
-        auth.login(username)
-        self.client = client
-
-    def token(self) -> str:
-        return self.client.get("/api/v1/session").get_json()["csrf_token"]
-
-    def post(self, body, **kwargs):
-        data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-        return self.client.post("/api/v1/sync", data=data, content_type="application/json",
-                                headers={"X-CSRFToken": self.token()}, **kwargs)
-
-    def sync(self, *envelopes) -> list[dict]:
-        response = self.post({"entries": list(envelopes)})
-        assert response.status_code == 200, response.get_data(as_text=True)
-        return response.get_json()["results"]
-
-
-def envelope(contact, entry_id=None, base_revision=0, **extra):
-    return {"id": entry_id or str(uuid.uuid4()), "base_revision": base_revision,
-            "contact": contact, **extra}
+from tests.factories import Api, arrest_entry, envelope, mentoring_entry
 
 
 @pytest.fixture
 def ruiz(client, auth, district):
-    return Api(client, auth, "ofc.ruiz")
+    auth.login("ofc.ruiz")
+    return Api(client)
 
 
 def revisions(app, entry_id) -> list[ContactRevision]:
@@ -123,7 +98,8 @@ def test_another_officers_id_and_an_unassigned_school_are_forbidden(app, client,
     mine = envelope(mentoring_entry(district["lincoln"]))
     ruiz.sync(mine)
     auth.logout()
-    chen = Api(client, auth, "ofc.chen")
+    auth.login("ofc.chen")
+    chen = Api(client)
     taken = chen.sync(envelope(mentoring_entry(district["adams"]), entry_id=mine["id"]))[0]
     assert taken["status"] == "forbidden"
     elsewhere = chen.sync(envelope(mentoring_entry(district["lincoln"])))[0]
@@ -214,7 +190,7 @@ def test_entries_lists_only_the_officers_own(client, auth, ruiz, district):
     assert [(e["id"], e["revision"], e["status"]) for e in listed] == [(mine["id"], 1, "submitted")]
     assert listed[0]["contact"]["mentoring_type"] == "informal_counseling"
     auth.logout()
-    Api(client, auth, "ofc.chen")
+    auth.login("ofc.chen")
     assert client.get("/api/v1/entries").get_json()["entries"] == []
 
 

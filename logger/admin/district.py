@@ -6,14 +6,16 @@ Every change is on the audit trail; no account or school is ever deleted.
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from logger import rules
 from logger.auth.accounts import USERNAME_PATTERN, password_problem
 from logger.core import audit, clock
 from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, School, User
+from logger.core.record import schools_by_name
 from logger.extensions import db
 
 
@@ -75,13 +77,15 @@ def _describe_school(school: School, name: str, level: str) -> None:
 
 
 def create_user(username: str, password: str, role: str, *, school_codes=(),
-                supervisor_name: str | None = None) -> User:
-    """A new account with its password (the command line's way, for the first admin)."""
+                supervisor_name: str | None = None, starts_on: date | None = None) -> User:
+    """A new account with its password (the command line's way, for the first admin); an
+    officer's schools are assigned from `starts_on` (today unless given)."""
     username = _checked_account(username, role, school_codes, supervisor_name)
     problem = password_problem(username, password)
     if problem:
         raise AccountError(problem)
-    return _add_account(username, role, school_codes, supervisor_name, password)
+    return _add_account(username, role, school_codes, supervisor_name, password,
+                        starts_on or clock.today())
 
 
 def open_account(username: str, role: str, *, school_codes=(), supervisor_name: str | None = None,
@@ -89,7 +93,8 @@ def open_account(username: str, role: str, *, school_codes=(), supervisor_name: 
     """A new account whose owner chooses the password through a setup link; the caller commits."""
     username = _checked_account(username, role, school_codes, supervisor_name)
     user = _add_account(username, role, school_codes, supervisor_name,
-                        password=secrets.token_urlsafe(32))  # known to no one until replaced
+                        password=secrets.token_urlsafe(32),  # known to no one until replaced
+                        starts_on=clock.today())
     db.session.flush()
     audit.record("account.created", actor=admin, client_addr=client_addr,
                  detail={"user": user.username, "role": role,
@@ -150,8 +155,8 @@ def accounts(role: str | None = None, school_id: int | None = None, active: bool
     if role:
         query = query.where(User.role == role)
     if school_id:
-        query = query.where(User.id.in_(
-            select(Assignment.officer_id).where(Assignment.school_id == school_id)))
+        query = query.where(User.id.in_(select(Assignment.officer_id).where(
+            Assignment.school_id == school_id, *_current())))
     if active is not None:
         query = query.where(User.active == active)
     return query
@@ -160,15 +165,79 @@ def accounts(role: str | None = None, school_id: int | None = None, active: bool
 def officers_by_school() -> dict[int, int]:
     """How many active officers are assigned to each school, by school id."""
     return dict(db.session.execute(
-        select(Assignment.school_id, func.count(Assignment.officer_id))
-        .join(User, User.id == Assignment.officer_id).where(User.active)
+        select(Assignment.school_id, func.count(Assignment.officer_id.distinct()))
+        .join(User, User.id == Assignment.officer_id).where(User.active, *_current())
         .group_by(Assignment.school_id)).all())
+
+
+def assign(officer: User, school_code: str, starts_on: date, ends_on: date | None, *,
+           admin: User, client_addr: str | None) -> list[str]:
+    """Assign an officer to a school from a day to an optional last day; the caller commits.
+
+    Returns warnings to show (the assignment stands): an officer assigned to more than
+    MANY_SCHOOLS schools at once is spread too thin to be a school's fixed officer.
+    """
+    if officer.role != "officer":
+        raise AccountError("only officers are assigned to schools")
+    _refuse_unclean(school_code, "School code")
+    school = _school(school_code)
+    if ends_on is not None and ends_on < starts_on:
+        raise AccountError(f"the assignment would end ({ends_on.isoformat()}) before it starts "
+                           f"({starts_on.isoformat()})")
+    for other in officer.assignments:
+        if other.school_id == school.id and _overlap(other, starts_on, ends_on):
+            raise AccountError(f"{officer.username} is already assigned to {school.name} "
+                               f"{rules.period(other.starts_on, other.ends_on)}: end that assignment or choose other dates")
+    assignment = Assignment(school=school, starts_on=starts_on, ends_on=ends_on)
+    officer.assignments.append(assignment)
+    audit.record("assignment.created", actor=admin, client_addr=client_addr,
+                 detail={"user": officer.username, "school": school.code,
+                         "starts_on": starts_on.isoformat(),
+                         "ends_on": ends_on.isoformat() if ends_on else None})
+    at_once = max(len({a.school_id for a in officer.assignments if a.covers(day)})
+                  for day in {starts_on, clock.today()})
+    if at_once > rules.MANY_SCHOOLS:
+        return [f"{officer.username} is now assigned to {at_once} schools at once: more than "
+                f"{rules.MANY_SCHOOLS} leaves no school a fixed officer (COPS principle 11)."]
+    return []
+
+
+def end_assignment(assignment: Assignment, ends_on: date, *, admin: User,
+                   client_addr: str | None) -> None:
+    """End an assignment on a day (its last); it stays as history. The caller commits."""
+    if ends_on < assignment.starts_on:
+        raise AccountError(f"an assignment cannot end ({ends_on.isoformat()}) before it starts "
+                           f"({assignment.starts_on.isoformat()})")
+    if assignment.ends_on is not None and assignment.ends_on <= ends_on:
+        raise AccountError(f"this assignment already ends on {assignment.ends_on.isoformat()}")
+    assignment.ends_on = ends_on
+    audit.record("assignment.ended", actor=admin, client_addr=client_addr,
+                 detail={"user": assignment.officer.username, "school": assignment.school.code,
+                         "starts_on": assignment.starts_on.isoformat(),
+                         "ends_on": ends_on.isoformat()})
+
+
+def schools_in_service() -> list[School]:
+    """The schools officers can be assigned to (not retired), by name."""
+    return [school for school in schools_by_name() if school.retired_at is None]
 
 
 def supervisors() -> list[User]:
     """The active supervisors an officer may be given, by user name."""
     return db.session.scalars(select(User).where(User.role == "supervisor", User.active)
                               .order_by(User.username)).all()
+
+
+def _current():
+    """SQL conditions: an assignment that covers today."""
+    today = clock.today()
+    return (Assignment.starts_on <= today,
+            or_(Assignment.ends_on.is_(None), Assignment.ends_on >= today))
+
+
+def _overlap(assignment: Assignment, starts_on: date, ends_on: date | None) -> bool:
+    return ((ends_on is None or assignment.starts_on <= ends_on)
+            and (assignment.ends_on is None or starts_on <= assignment.ends_on))
 
 
 def _officers_of(user: User) -> list[User]:
@@ -195,13 +264,13 @@ def _checked_account(username: str, role: str, school_codes, supervisor_name) ->
 
 
 def _add_account(username: str, role: str, school_codes, supervisor_name: str | None,
-                 password: str) -> User:
+                 password: str, starts_on: date) -> User:
     user = User(username=username, role=role)
     user.set_password(password)
     if supervisor_name:
         user.supervisor = _supervisor(supervisor_name)
     for code in dict.fromkeys(c.strip().upper() for c in school_codes):  # each school once
-        user.assignments.append(Assignment(school=_school(code)))
+        user.assignments.append(Assignment(school=_school(code), starts_on=starts_on))
     db.session.add(user)
     return user
 

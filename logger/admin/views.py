@@ -11,9 +11,10 @@ from logger import rules
 from logger.admin import district
 from logger.auth import setup_links
 from logger.auth.access import client_addr, role_required
+from logger.core import clock
 from logger.core.clock import DAY_HELP, parse_day
 from logger.core.database import writing
-from logger.core.models import ROLES, SCHOOL_LEVELS, AuditEvent, School, User
+from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, AuditEvent, School, User
 from logger.core.record import record_id, schools_by_name, within_days
 from logger.extensions import db
 from logger.web.pagination import paginate
@@ -129,6 +130,50 @@ def new_setup_link(user_id: int):
     return _link_shown_once(user, token)
 
 
+@accounts_bp.route("/<int:user_id>/assignments", methods=["POST"])
+@role_required("admin")
+def assign(user_id: int):
+    """Assign the officer to a school from a day, to an optional last day."""
+    user = db.session.get(User, user_id) or abort(404)
+    try:
+        starts_on = parse_day(request.form.get("starts_on", "")) or clock.today()
+        ends_on = parse_day(request.form.get("ends_on", ""))
+    except ValueError:
+        return _account_page(user, DAY_HELP), 422
+    try:
+        with writing():
+            warnings = district.assign(user, request.form.get("school", ""), starts_on, ends_on,
+                                       admin=current_user, client_addr=client_addr())
+    except district.AccountError as refusal:
+        return _account_page(user, str(refusal)), 422
+    flash(f"Assigned {user.username}.", "success")
+    for warning in warnings:
+        flash(warning, "error")
+    return redirect(url_for(".account", user_id=user.id))
+
+
+@accounts_bp.route("/<int:user_id>/assignments/<int:assignment_id>/end", methods=["POST"])
+@role_required("admin")
+def end_assignment(user_id: int, assignment_id: int):
+    """End an assignment on a day (today unless another is given); it stays as history."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.officer_id != user_id:
+        abort(404)
+    try:
+        ends_on = parse_day(request.form.get("ends_on", "")) or clock.today()
+    except ValueError:
+        return _account_page(assignment.officer, DAY_HELP), 422
+    try:
+        with writing():
+            district.end_assignment(assignment, ends_on, admin=current_user,
+                                    client_addr=client_addr())
+    except district.AccountError as refusal:
+        return _account_page(assignment.officer, str(refusal)), 422
+    flash(f"{assignment.officer.username}'s assignment to {assignment.school.name} ends "
+          f"{ends_on.isoformat()}.", "success")
+    return redirect(url_for(".account", user_id=user_id))
+
+
 @schools_bp.route("")
 @role_required("admin")
 def schools():
@@ -200,14 +245,14 @@ def _school_page(school: School | None, problem: str | None = None):
 
 def _account_form(problem: str | None = None):
     return render_template("admin/account_new.html", problem=problem, form=request.form,
-                           roles=ROLES, schools=[school for school in schools_by_name()
-                                                 if school.retired_at is None],
+                           roles=ROLES, schools=district.schools_in_service(),
                            supervisors=district.supervisors())
 
 
 def _account_page(user: User, problem: str | None = None):
     return render_template("admin/account.html", user=user, problem=problem, roles=ROLES,
-                           supervisors=district.supervisors(),
+                           supervisors=district.supervisors(), today=clock.today(),
+                           schools=district.schools_in_service(),
                            link=setup_links.waiting(user), last_admin=district.is_last_admin(user))
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -64,7 +64,8 @@ class User(UserMixin, db.Model):
 
     supervisor: Mapped[User | None] = relationship(remote_side=[id])
     assignments: Mapped[list[Assignment]] = relationship(
-        back_populates="officer", order_by="Assignment.id", cascade="all, delete-orphan")
+        back_populates="officer", order_by="Assignment.starts_on, Assignment.id",
+        cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:
@@ -77,8 +78,13 @@ class User(UserMixin, db.Model):
 
     @property
     def schools(self) -> list[School]:
-        """Assigned schools, first assignment first."""
-        return [assignment.school for assignment in self.assignments]
+        """The schools assigned today, first assignment first."""
+        return self.schools_on(clock.today())
+
+    def schools_on(self, day: date) -> list[School]:
+        """The schools assigned on a day, first assignment first, each once."""
+        return list(dict.fromkeys(assignment.school for assignment in self.assignments
+                                  if assignment.covers(day)))
 
     def set_password(self, password: str) -> None:
         """Keep only a salted hash of the password."""
@@ -102,15 +108,21 @@ class School(db.Model):
 
 
 class Assignment(db.Model):
-    """An officer's fixed assignment to a school (COPS principle 11)."""
+    """An officer's fixed duty assignment to a school, from a day to an optional last day
+    (COPS principle 11). An ended assignment is kept: it is the program's history."""
 
     __tablename__ = "assignments"
-    __table_args__ = (sa.UniqueConstraint("officer_id", "school_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(sa.Date)  # the district's days, both included
+    ends_on: Mapped[date | None] = mapped_column(sa.Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+    def covers(self, day: date) -> bool:
+        """Whether the officer was assigned to the school on this day."""
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
 
     officer: Mapped[User] = relationship(back_populates="assignments")
     school: Mapped[School] = relationship()

@@ -715,16 +715,17 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
     zone = district_zone()
     today = today or utcnow().astimezone(zone).date()
     rng = random.Random(seed)
+    under_way = SchoolYear.containing(today, current_app.config["SRO_SCHOOL_YEAR_START_MONTH"])
+    first_day = SchoolYear(under_way.first - YEARS_BEFORE, under_way.start_month).first_day
     for code, name, level in SCHOOLS:
         district.create_school(code, name, level)
     users = [district.create_user(username, DEMO_PASSWORD, role, school_codes=schools,
-                                  supervisor_name=supervisor)
+                                  supervisor_name=supervisor, starts_on=first_day)
              for username, role, schools, supervisor in ACCOUNTS]
     db.session.flush()  # schools and assignments get their ids
     posts = [(officer, school) for officer in users if officer.role == "officer"
-             for school in officer.schools]
+             for school in officer.schools_on(first_day)]
     cutoff = datetime.combine(today, time(), zone)  # entries reach the server before today
-    under_way = SchoolYear.containing(today, current_app.config["SRO_SCHOOL_YEAR_START_MONTH"])
     for back in range(YEARS_BEFORE, -1, -1):
         year = SchoolYear(under_way.first - back, under_way.start_month)
         whole_year = _school_days(year.first_day, year.following.first_day)

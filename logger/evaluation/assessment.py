@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 
 from logger import rules
 from logger.core.clock import day_start, to_local
@@ -34,7 +34,6 @@ from logger.evaluation.exports import pseudonym
 from logger.extensions import db
 
 TWO_OR_MORE = "two_or_more"
-MANY_SCHOOLS = 3  # principle 11: an officer spread over more schools than this
 TURNAROUND_BANDS = ((24, "Within a day"), (72, "1 to 3 days"), (168, "3 to 7 days"),
                     (math.inf, "More than a week"))
 EQUITY_DIMENSIONS = {  # dimension: (title, groups in order)
@@ -182,12 +181,13 @@ class YearFigures:
     equity: dict[str, dict[str, GroupFigures]] = field(default_factory=dict)
     unenforced: int = 0  # contacts without enforcement
     unenforced_described: int = 0  # ... whose students the officer described
-    at_assigned_school: int = 0  # at a school the officer is still assigned to today
+    at_assigned_school: int = 0  # at a school the officer was assigned to on the contact's day
     review: ReviewFigures = field(default_factory=ReviewFigures)
     schools_logged: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     spread_officers: list[str] = field(default_factory=list)  # logged at > MANY_SCHOOLS
-    officers_assigned: int = 0  # active officers today
-    spread_assigned: list[str] = field(default_factory=list)  # assigned today to > MANY_SCHOOLS
+    officers_assigned: int = 0  # officers assigned to a school at some time in the year
+    spread_assigned: list[str] = field(default_factory=list)  # at some time, > MANY_SCHOOLS at once
+    moved_officers: int = 0  # officers with an assignment that ended during the year
 
     def share(self, part: float) -> float | None:
         """part as a percentage of the year's contacts."""
@@ -241,15 +241,14 @@ def assess(year: SchoolYear) -> YearFigures:
                        schools_by_name()}
     figures.equity = {dimension: {group: GroupFigures.named(group) for group in groups}
                       for dimension, (_, groups) in EQUITY_DIMENSIONS.items()}
-    assigned = defaultdict(set)
-    for officer_id, school_id in db.session.execute(
-            select(Assignment.officer_id, Assignment.school_id)):
-        assigned[officer_id].add(school_id)
+    assigned = _assignments(year)
     start, end = year.bounds()
     for row in approved(ContactRevision.content, ContactRevision.school_id,
                         ContactRevision.occurred_at, Contact.officer_id, start=start, end=end):
-        _count(figures, row.content, row.school_id, to_local(row.occurred_at),
-               row.school_id in assigned[row.officer_id])
+        occurred = to_local(row.occurred_at)
+        _count(figures, row.content, row.school_id, occurred,
+               any(school_id == row.school_id and assignment.covers(occurred.date())
+                   for school_id, assignment in assigned[row.officer_id]))
         figures.schools_logged[row.officer_id].add(row.school_id)
     figures.schools = {key: school for key, school in figures.schools.items() if school.contacts}
     figures.review = _review(year)
@@ -342,17 +341,40 @@ def _review(year: SchoolYear) -> ReviewFigures:
     return review
 
 
-def _officers(figures: YearFigures, assigned: dict[int, set[int]]) -> None:
-    """Principle 11: officers spread over many schools, in the year's contacts and assigned today."""
+def _assignments(year: SchoolYear) -> dict[int, list[tuple[int, Assignment]]]:
+    """Each officer's assignments that overlap the year: (school id, assignment)."""
+    found = defaultdict(list)
+    for assignment in db.session.scalars(select(Assignment).where(
+            Assignment.starts_on <= year.last_day,
+            or_(Assignment.ends_on.is_(None), Assignment.ends_on >= year.first_day))):
+        found[assignment.officer_id].append((assignment.school_id, assignment))
+    return found
+
+
+def _most_at_once(assignments: list[Assignment], year: SchoolYear) -> int:
+    """The most schools an officer was assigned to on any one day of the year."""
+    days = {max(a.starts_on, year.first_day) for a in assignments}  # the count rises only here
+    return max((len({a.school_id for a in assignments if a.covers(day)}) for day in days),
+               default=0)
+
+
+def _officers(figures: YearFigures, assigned: dict[int, list[tuple[int, Assignment]]]) -> None:
+    """Principle 11 from the assignments' history: officers spread over many schools, in the
+    year's contacts and in their assignments, and officers moved during the year."""
     officers = {officer.id: officer for officer in db.session.scalars(
         select(User).where(User.role == "officer").order_by(User.id))}
     figures.spread_officers = [pseudonym(officers[officer_id], names=False)
                                for officer_id, schools in sorted(figures.schools_logged.items())
-                               if len(schools) > MANY_SCHOOLS]
-    active = [officer for officer in officers.values() if officer.active]
-    figures.officers_assigned = len(active)
-    figures.spread_assigned = [pseudonym(officer, names=False) for officer in active
-                               if len(assigned[officer.id]) > MANY_SCHOOLS]
+                               if len(schools) > rules.MANY_SCHOOLS]
+    year = figures.year
+    assigned = {officer_id: held for officer_id, held in assigned.items() if officer_id in officers}
+    figures.officers_assigned = len(assigned)
+    figures.spread_assigned = [
+        pseudonym(officers[officer_id], names=False) for officer_id in sorted(assigned)
+        if _most_at_once([a for _, a in assigned[officer_id]], year) > rules.MANY_SCHOOLS]
+    figures.moved_officers = sum(
+        any(a.ends_on is not None and a.ends_on <= year.last_day for _, a in held)
+        for held in assigned.values())
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, inspect, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -28,9 +28,33 @@ def parse_entry_id(value: object) -> uuid.UUID | None:
 
 
 def check(officer: User, entry: dict, *, now: datetime) -> rules.Verdict:
-    """The rules' verdict on an entry from this officer (their schools, this moment)."""
-    assigned = {assignment.school_id for assignment in officer.assignments}
-    return rules.check(entry, assigned_school_ids=assigned, now=now)
+    """The rules' verdict on an entry from this officer: at a school they were assigned to on
+    the contact's day (the district's day; today when the time cannot be read)."""
+    day = _contact_day(entry, now)
+    assigned = {assignment.school_id for assignment in officer.assignments
+                if assignment.covers(day)}
+    verdict = rules.check(entry, assigned_school_ids=assigned, now=now)
+    if verdict.school_not_assigned:
+        _say_when_assigned(officer, entry, day, verdict)
+    return verdict
+
+
+def _contact_day(entry: object, now: datetime) -> date:
+    """The district's day of the contact; today when its time cannot be read."""
+    occurred = rules.parse_datetime(entry.get("occurred_at")) if isinstance(entry, dict) else None
+    try:
+        return clock.to_local(occurred or now).date()
+    except (OverflowError, ValueError):  # beyond any calendar: the rules refuse the time anyway
+        return clock.to_local(now).date()
+
+
+def _say_when_assigned(officer: User, entry: dict, day: date, verdict: rules.Verdict) -> None:
+    """Name the dates when the officer was assigned to the school, if they ever were."""
+    school_id = rules.whole_number(str(entry.get("school_id")))
+    periods = [(a.starts_on, a.ends_on) for a in officer.assignments if a.school_id == school_id]
+    if periods:
+        school = next(a.school for a in officer.assignments if a.school_id == school_id)
+        verdict.errors["school_id"] = [rules.unassigned_day(school.name, periods, day)]
 
 
 EDITABLE_STATUSES = ("submitted", "returned")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -21,6 +22,8 @@ from logger.web import kept_forms
 from logger.web.pagination import paginate
 
 bp = Blueprint("entries", __name__)
+
+RECENT_DAYS = timedelta(days=30)  # a school left this recently is still offered, for late entries
 
 
 @bp.route("/entries/new", methods=["GET", "POST"])
@@ -55,12 +58,18 @@ def officer_contact_form(kept: MultiDict | None = None) -> ContactForm:
 
 
 def _school_choices(also: School | None = None) -> list[SelectChoice]:
-    """The officer's schools; and the entry's own, if they are no longer assigned to it (the
-    rules then say so, rather than a silent change of school)."""
-    schools = list(current_user.schools)
-    if also is not None and also not in schools:
-        schools.append(also)
-    return [SelectChoice(str(school.id), school.name) for school in schools]
+    """The officer's schools today, then those they left in the last RECENT_DAYS (for late
+    entries: the rules check the school against the contact's day); and the entry's own, if
+    they are no longer assigned to it (the rules then say so, rather than a silent change)."""
+    today = clock.today()
+    names = {school: school.name for school in current_user.schools}
+    for assignment in current_user.assignments:
+        ended = assignment.ends_on
+        if ended and today - RECENT_DAYS <= ended < today and assignment.school not in names:
+            names[assignment.school] = f"{assignment.school.name} (until {ended.isoformat()})"
+    if also is not None and also not in names:
+        names[also] = also.name
+    return [SelectChoice(str(school.id), name) for school, name in names.items()]
 
 
 def render_contact_form(form: ContactForm, status: int = 200, notice: str | None = None):

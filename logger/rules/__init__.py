@@ -11,9 +11,11 @@ Where each rule lives (callers use `from logger import rules; rules.X`):
 - pii: possible student identifiers in free text (a warning)
 - flagging: the flags of an entry (`flags()`) and the review queue's order (`concern()`)
 - decisions: a supervisor's decision (`check_decision()`, `approval_needs_comment()`)
+- assignments: duty assignments by day (`MANY_SCHOOLS`, `period()`, `unassigned_day()`)
 - schema: `describe()`, the rules as data for offline clients
 """
 
+from .assignments import MANY_SCHOOLS, period, unassigned_day
 from .checks import Verdict, check, check_amendment, missing
 from .decisions import (
     COMMENT_REQUIRED_TO_APPROVE,
@@ -95,6 +97,8 @@ __all__ = [
     # decisions
     "COMMENT_REQUIRED_TO_APPROVE", "DECISIONS", "MAX_COMMENT", "approval_needs_comment",
     "check_decision",
+    # assignments
+    "MANY_SCHOOLS", "period", "unassigned_day",
     # schema
     "SPEC_VERSION", "describe",
 ]

@@ -20,7 +20,7 @@ from tests.browser.phone import (
     wait_for_offline_shell,
     waiting_text,
 )
-from tests.factories import make_school, make_user
+from tests.factories import ASSIGNED_SINCE, make_school, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -155,7 +155,8 @@ def test_an_expired_session_pauses_sending_and_never_sends_under_another_account
 def test_an_entry_the_server_refuses_needs_attention_and_can_be_fixed(app, phone, context):
     with app.app_context():  # the officer was moved off this school after the form was cached
         ruiz = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
-        kept = Assignment(officer=ruiz, school=make_school("AMS", "Adams Middle", "middle"))
+        kept = Assignment(officer=ruiz, school=make_school("AMS", "Adams Middle", "middle"),
+                          starts_on=ASSIGNED_SINCE)
         db.session.add(kept)
         db.session.commit()
     context.set_offline(True)
