@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from werkzeug.security import generate_password_hash
 
-from logger.core.models import Assignment, School, User
+from logger.core.models import Assignment, School, Supervision, User
 from logger.extensions import db
 from logger.officer import entries
 
@@ -39,6 +39,8 @@ def make_user(username: str, role: str = "officer", *, schools=(), supervisor=No
     user = User(username=username, role=role, active=active, password_hash=_PASSWORD_HASH,
                 supervisor=supervisor)
     user.assignments = [Assignment(school=school, starts_on=ASSIGNED_SINCE) for school in schools]
+    if supervisor is not None:
+        user.supervisions = [Supervision(supervisor=supervisor)]
     db.session.add(user)
     db.session.commit()
     return user

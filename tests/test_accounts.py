@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from logger.core import clock
-from logger.core.models import AuditEvent, Contact, User
+from logger.core.models import AuditEvent, Contact, ReviewDecision, User
 from logger.extensions import db
+from logger.review import workflow
 from tests.factories import Auth, form_token, make_contact, make_school, make_user, mentoring_entry
 
 NEW_PASSWORD = "maple lantern orbit 42"
@@ -275,3 +276,28 @@ def test_any_typed_user_name_opens_an_account_or_says_why(app, office, name):
             db.session.execute(db.text("DELETE FROM setup_links"))
             db.session.delete(made)
             db.session.commit()
+
+
+def test_a_new_supervisor_gets_the_waiting_entries_and_the_history_keeps_both(app, office):
+    with app.app_context():
+        make_user("sgt.chen", role="supervisor")
+        ruiz = db.session.get(User, office["ruiz"])
+        decided = make_contact(ruiz, mentoring_entry(office["lincoln"]))
+        workflow.decide(db.session.get(User, office["park"]), decided.id, 1, "return",
+                        "Add the time.", decided_at=clock.utcnow(), client_addr=None)
+        db.session.commit()
+    admin = signed_in(app, "admin.lee")
+    page = f"/admin/accounts/{office['ruiz']}"
+    assert post(admin, page, {"role": "officer", "supervisor": "sgt.park"}).status_code == 302
+    assert post(admin, page, {"role": "officer", "supervisor": "sgt.chen"}).status_code == 302
+    park, chen_desk = signed_in(app, "sgt.park"), signed_in(app, "sgt.chen")
+    assert "ofc.ruiz" not in park.client.get("/review").get_data(as_text=True)
+    assert "1 entry waits" in chen_desk.client.get("/review").get_data(as_text=True)
+    with app.app_context():
+        [decision] = db.session.scalars(select(ReviewDecision)).all()
+        assert decision.reviewer.username == "sgt.park"  # made by Park, stays Park's
+        history = [(s.supervisor.username, s.ended_at is None)
+                   for s in db.session.get(User, office["ruiz"]).supervisions]
+        assert history == [("sgt.park", False), ("sgt.chen", True)]
+    shown = admin.client.get(page).get_data(as_text=True)
+    assert "Supervised by: sgt.park from" in shown and "; sgt.chen from" in shown

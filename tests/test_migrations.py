@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
-from logger.core.models import Assignment
+from logger.core.models import Assignment, User
 from logger.extensions import db
 
 
@@ -25,9 +25,10 @@ def test_models_and_migrations_agree(app):
 
 
 
-def test_assignments_made_before_dates_cover_every_entry_already_stored(app):
+def test_old_assignments_and_supervisors_become_history_that_covers_every_stored_entry(app):
     """0012 starts an old assignment before the officer's first contact at its school, so an
-    entry stored then stays valid (and its amendments can be checked)."""
+    entry stored then stays valid (and its amendments can be checked); 0013 starts each
+    officer's supervision history with today's supervisor."""
     with app.app_context():
         downgrade(revision="0011")
         try:
@@ -35,7 +36,10 @@ def test_assignments_made_before_dates_cover_every_entry_already_stored(app):
                 run = connection.exec_driver_sql
                 run("INSERT INTO schools (id, code, name, level) VALUES (1, 'LHS', 'Lincoln', 'high')")
                 run("INSERT INTO users (id, username, password_hash, role, active, session_version,"
-                    " created_at) VALUES (1, 'ofc.ruiz', 'x', 'officer', true, 0,"
+                    " created_at) VALUES (2, 'sgt.park', 'x', 'supervisor', true, 0,"
+                    " '2026-10-01 08:00:00')")
+                run("INSERT INTO users (id, username, password_hash, role, active, session_version,"
+                    " supervisor_id, created_at) VALUES (1, 'ofc.ruiz', 'x', 'officer', true, 0, 2,"
                     " '2026-11-01 08:00:00')")
                 run("INSERT INTO assignments (id, officer_id, school_id, created_at)"
                     " VALUES (1, 1, 1, '2026-11-01 08:00:00')")
@@ -51,3 +55,5 @@ def test_assignments_made_before_dates_cover_every_entry_already_stored(app):
         assignment = db.session.get(Assignment, 1)
         assert (assignment.starts_on, assignment.ends_on) == (date(2026, 10, 19), None)
         assert assignment.covers(date(2026, 10, 19))  # the contact's evening, in Chicago
+        [supervision] = db.session.get(User, 1).supervisions  # 0013: today's supervisor, since
+        assert (supervision.supervisor.username, supervision.ended_at) == ("sgt.park", None)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from logger import rules
 from logger.auth.accounts import USERNAME_PATTERN, password_problem
 from logger.core import audit, clock
-from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, School, User
+from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, School, Supervision, User
 from logger.core.record import schools_by_name
 from logger.extensions import db
 
@@ -122,7 +122,8 @@ def change_account(user: User, role: str, supervisor_name: str | None, *, admin:
         if supervisor.id == user.id:
             raise AccountError("an officer cannot supervise themselves")
     before = {"role": user.role, "supervisor": user.supervisor.username if user.supervisor else None}
-    user.role, user.supervisor = role, supervisor
+    user.role = role
+    _supervise(user, supervisor)
     after = {"role": role, "supervisor": supervisor.username if supervisor else None}
     changed = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
     if changed:
@@ -240,6 +241,20 @@ def _overlap(assignment: Assignment, starts_on: date, ends_on: date | None) -> b
             and (assignment.ends_on is None or starts_on <= assignment.ends_on))
 
 
+def _supervise(officer: User, supervisor: User | None) -> None:
+    """Give the officer this supervisor (or none) from now, ending the one before in the
+    history. Their waiting entries follow: a queue holds its officers' entries."""
+    if officer.supervisor is supervisor:
+        return
+    now = clock.utcnow()
+    for current in officer.supervisions:
+        if current.ended_at is None:
+            current.ended_at = now
+    officer.supervisor = supervisor
+    if supervisor is not None:
+        officer.supervisions.append(Supervision(supervisor=supervisor, started_at=now))
+
+
 def _officers_of(user: User) -> list[User]:
     return db.session.scalars(select(User).where(User.supervisor_id == user.id)).all()
 
@@ -268,7 +283,7 @@ def _add_account(username: str, role: str, school_codes, supervisor_name: str | 
     user = User(username=username, role=role)
     user.set_password(password)
     if supervisor_name:
-        user.supervisor = _supervisor(supervisor_name)
+        _supervise(user, _supervisor(supervisor_name))
     for code in dict.fromkeys(c.strip().upper() for c in school_codes):  # each school once
         user.assignments.append(Assignment(school=_school(code), starts_on=starts_on))
     db.session.add(user)

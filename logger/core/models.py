@@ -66,6 +66,9 @@ class User(UserMixin, db.Model):
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="officer", order_by="Assignment.starts_on, Assignment.id",
         cascade="all, delete-orphan")
+    supervisions: Mapped[list[Supervision]] = relationship(
+        foreign_keys="Supervision.officer_id", order_by="Supervision.started_at, Supervision.id",
+        cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:
@@ -292,6 +295,21 @@ class KeptForm(db.Model):
     fields: Mapped[list] = mapped_column(sa.JSON)  # [name, value] pairs, in the order posted
     client_addr: Mapped[str | None] = mapped_column(sa.String(45))
     kept_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow, index=True)
+
+
+class Supervision(db.Model):
+    """Who supervised an officer, from when to when (the officer's supervisor_id is the
+    current one). Kept as history: reviewing is supervision on real duties (principle 6)."""
+
+    __tablename__ = "supervisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    supervisor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    supervisor: Mapped[User] = relationship(foreign_keys=[supervisor_id])
 
 
 class SetupLink(db.Model):
