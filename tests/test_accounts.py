@@ -301,3 +301,36 @@ def test_a_new_supervisor_gets_the_waiting_entries_and_the_history_keeps_both(ap
         assert history == [("sgt.park", False), ("sgt.chen", True)]
     shown = admin.client.get(page).get_data(as_text=True)
     assert "Supervised by: sgt.park from" in shown and "; sgt.chen from" in shown
+
+
+def home_text(admin: Auth) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", admin.client.get("/").get_data(as_text=True)).split())
+
+
+def test_the_admin_home_page_says_what_needs_attention(app, office):
+    admin = signed_in(app, "admin.lee")
+    text = home_text(admin)
+    assert "Entries waiting longest for review : ofc.ruiz's, 0 min (for sgt.park)." in text
+    with app.app_context():
+        make_school("AMS", "Adams Middle", "middle")
+        make_user("ofc.new")  # no supervisor, no school
+    open_account(admin, username="ofc.diaz", role="officer", school="LHS", supervisor="sgt.park")
+    for _ in range(5):  # from one address: that address is locked out of the account
+        Auth(app.test_client()).login("ofc.ruiz", "a wrong guess")
+    text = home_text(admin)
+    assert "1 officer has no supervisor , so no one reviews their entries: ofc.new ." in text
+    # Diaz was given Lincoln when the account was opened
+    assert "1 officer is assigned to no school today and cannot log contacts: ofc.new ." in text
+    assert "1 school has no officer assigned : Adams Middle ." in text
+    assert "1 setup link has not been used yet : ofc.diaz (until" in text
+    assert "1 sign-in name is locked after repeated failures" in text
+    assert "ofc.ruiz (5 failures)" in text
+
+
+def test_a_district_in_order_needs_nothing(app):
+    with app.app_context():
+        lincoln = make_school("LHS", "Lincoln High School")
+        make_user("admin.lee", role="admin")
+        make_user("ofc.ruiz", schools=[lincoln], supervisor=make_user("sgt.park", "supervisor"))
+    assert "Needs attention Nothing: every active officer has a supervisor and a school" in \
+        home_text(signed_in(app, "admin.lee"))

@@ -6,15 +6,27 @@ Every change is on the audit trail; no account or school is ever deleted.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from logger import rules
-from logger.auth.accounts import USERNAME_PATTERN, password_problem
+from logger.auth.accounts import USERNAME_PATTERN, locked_accounts, password_problem
 from logger.core import audit, clock
-from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, School, Supervision, User
+from logger.core.models import (
+    CURRENT_REVISION,
+    ROLES,
+    SCHOOL_LEVELS,
+    Assignment,
+    Contact,
+    ContactRevision,
+    School,
+    SetupLink,
+    Supervision,
+    User,
+)
 from logger.core.record import schools_by_name
 from logger.extensions import db
 
@@ -216,6 +228,47 @@ def end_assignment(assignment: Assignment, ends_on: date, *, admin: User,
                  detail={"user": assignment.officer.username, "school": assignment.school.code,
                          "starts_on": assignment.starts_on.isoformat(),
                          "ends_on": ends_on.isoformat()})
+
+
+@dataclass
+class Attention:
+    """What an admin should look at: the district's loose ends, each a list."""
+
+    officers_without_supervisor: list[User]
+    officers_without_school: list[User]
+    schools_without_officer: list[School]
+    unused_links: list[SetupLink]
+    locked: list[tuple[str, int]]
+    longest_waiting: list[ContactRevision]
+
+    @property
+    def anything(self) -> bool:
+        return any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+WAITING_SHOWN = 5
+
+
+def attention() -> Attention:
+    """The district's loose ends, for the admin's home page."""
+    officers = db.session.scalars(select(User).where(User.role == "officer", User.active)
+                                  .options(selectinload(User.assignments))
+                                  .order_by(User.username)).all()
+    staffed = set(officers_by_school())
+    return Attention(
+        officers_without_supervisor=[o for o in officers if o.supervisor_id is None],
+        officers_without_school=[o for o in officers if not o.schools],
+        schools_without_officer=[s for s in schools_in_service() if s.id not in staffed],
+        unused_links=db.session.scalars(
+            select(SetupLink).join(User, User.id == SetupLink.user_id)
+            .where(SetupLink.used_at.is_(None), SetupLink.expires_at > clock.utcnow(),
+                   User.active).order_by(SetupLink.created_at)).all(),
+        locked=locked_accounts(),
+        longest_waiting=db.session.scalars(
+            select(ContactRevision).join(Contact, CURRENT_REVISION)
+            .where(ContactRevision.status == "submitted")
+            .options(joinedload(ContactRevision.contact).joinedload(Contact.officer))
+            .order_by(ContactRevision.received_at).limit(WAITING_SHOWN)).all())
 
 
 def schools_in_service() -> list[School]:

@@ -7,6 +7,7 @@ import hashlib
 import math
 import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -143,6 +144,24 @@ def _queue_attempts_at(account: str) -> None:
     if db.session.get_bind().dialect.name == "postgresql":
         key = int.from_bytes(hashlib.sha256(account.encode()).digest()[:8], "big", signed=True)
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def locked_accounts() -> list[tuple[str, int]]:
+    """(account name as typed, failures) of the names locked now, everywhere or at one
+    address, from failures in the window: the most failures first."""
+    per_address = db.session.execute(
+        select(SignInFailure.account, func.count(SignInFailure.id))
+        .where(SignInFailure.at > clock.utcnow() - SIGN_IN_WINDOW)
+        .group_by(SignInFailure.account, SignInFailure.client_addr)).all()
+    total, locked = Counter(), set()
+    for account, failures in per_address:
+        total[account] += failures
+        if failures >= FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS:
+            locked.add(account)
+    locked |= {account for account, failures in total.items()
+               if failures >= FAILURES_TO_LOCK_ACCOUNT}
+    return sorted(((account, total[account]) for account in locked),
+                  key=lambda pair: (-pair[1], pair[0]))
 
 
 def _recent_failures(account: str, now: datetime) -> list[tuple[datetime, str | None]]:
