@@ -32,6 +32,7 @@ import review_queue  # noqa: E402
 
 from logger.core import clock  # noqa: E402
 from logger.core.models import Setting  # noqa: E402
+from logger.evaluation import assessment  # noqa: E402
 from logger.evaluation.assessment import SchoolYear  # noqa: E402
 from logger.extensions import db  # noqa: E402
 from logger.public import summary  # noqa: E402
@@ -69,7 +70,7 @@ def main() -> None:
         for size in args.sizes:
             app = build(str(Path(folder) / f"assessment-{size}.sqlite3"), size)
             with app.app_context():
-                year = SchoolYear.containing(clock.today(), app.config["SRO_SCHOOL_YEAR_START_MONTH"])
+                year = SchoolYear.containing(clock.today(), assessment.start_month())
             client = app.test_client()
             page = client.get("/login").get_data(as_text=True)
             token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)

@@ -30,8 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
-    config.check_timezone(app.config["SRO_TIMEZONE"])
-    config.check_school_year_start(app.config["SRO_SCHOOL_YEAR_START_MONTH"])
+    if app.config.get("SRO_TIMEZONE") is not None:
+        config.check_timezone(app.config["SRO_TIMEZONE"])
+    if app.config.get("SRO_SCHOOL_YEAR_START_MONTH") is not None:
+        config.check_school_year_start(app.config["SRO_SCHOOL_YEAR_START_MONTH"])
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.secret_key(app.instance_path)
     if not app.config.get("SRO_EXPORT_KEY"):  # keys officers' pseudonyms in exports
@@ -61,8 +63,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from logger.web import views as web
     from sync import api
     for blueprint in (auth.bp, web.bp, officer.bp, review.bp, admin.bp, admin.accounts_bp,
-                      admin.schools_bp, evaluation.exports_bp, evaluation.assessment_bp, public.bp,
-                      shell.bp, api.bp):
+                      admin.schools_bp, admin.settings_bp, evaluation.exports_bp,
+                      evaluation.assessment_bp, public.bp, shell.bp, api.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     headers.register(app)

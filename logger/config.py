@@ -85,9 +85,11 @@ def from_environment(instance_path: str) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),  # one long shift
         "WTF_CSRF_TIME_LIMIT": None,  # valid for the session: a form open all shift still saves
         "MAX_CONTENT_LENGTH": 1024 * 1024,
-        "SRO_TIMEZONE": os.environ.get("SRO_TIMEZONE", DEFAULT_TIMEZONE),
+        # The district's settings: set here, they override what an admin sets in the app.
+        "SRO_DISTRICT_NAME": os.environ.get("SRO_DISTRICT_NAME"),
+        "SRO_TIMEZONE": os.environ.get("SRO_TIMEZONE"),
         "SRO_PROXY_COUNT": int(os.environ.get("SRO_PROXY_COUNT", "0")),
         "SRO_EXPORT_KEY": os.environ.get("SRO_EXPORT_KEY"),
-        "SRO_SCHOOL_YEAR_START_MONTH": _month(os.environ.get(
-            "SRO_SCHOOL_YEAR_START_MONTH", str(DEFAULT_SCHOOL_YEAR_START_MONTH))),
+        "SRO_SCHOOL_YEAR_START_MONTH": _month(os.environ["SRO_SCHOOL_YEAR_START_MONTH"])
+        if os.environ.get("SRO_SCHOOL_YEAR_START_MONTH") else None,
     }

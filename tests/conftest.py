@@ -30,7 +30,6 @@ def app(tmp_path_factory):
         "TESTING": True,
         "SECRET_KEY": "test-only-not-a-secret",
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
-        "SRO_TIMEZONE": "America/Chicago",
     })
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

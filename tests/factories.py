@@ -102,6 +102,14 @@ class Auth:
         return self.client.post("/logout", data={"csrf_token": self.csrf_token("/")})
 
 
+def sign_in_as_someone(app, auth: Auth, role: str) -> None:
+    """Sign this browser out, then in as a new user called "someone" with this role."""
+    with app.app_context():
+        make_user("someone", role=role)
+    auth.logout()
+    auth.login("someone")
+
+
 def envelope(contact, entry_id=None, base_revision=0, **extra):
     """One entry as the phone's outbox sends it to the sync API."""
     return {"id": entry_id or str(uuid.uuid4()), "base_revision": base_revision,

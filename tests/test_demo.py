@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from logger import demo, rules
+from logger.config import DEFAULT_TIMEZONE
+from logger.core import clock, settings
 from logger.core.clock import utcnow
 from logger.core.models import AuditEvent, Contact, ContactRevision, ReviewDecision, School, User
 from logger.evaluation.assessment import SchoolYear
@@ -93,8 +95,9 @@ def test_every_officer_has_a_supervisor_and_one_or_two_schools(district):
 
 def _in_school_year(app, contacts, years_back: int) -> list[dict]:
     """The contacts of the school year that started `years_back` years before this one."""
-    start_month = app.config["SRO_SCHOOL_YEAR_START_MONTH"]
-    zone = ZoneInfo(app.config["SRO_TIMEZONE"])
+    with app.app_context():
+        start_month = settings.current()["school_year_start_month"]
+        zone = clock.district_zone()
     under_way = SchoolYear.containing(utcnow().astimezone(zone).date(), start_month)
     year = SchoolYear(under_way.first - years_back, start_month)
     return [contact for contact in contacts
@@ -143,7 +146,7 @@ def test_every_contact_is_at_one_of_its_officers_schools(district):
 
 
 def test_contacts_fall_on_school_days_in_the_past(app, district):
-    zone = ZoneInfo(app.config["SRO_TIMEZONE"])
+    zone = ZoneInfo(DEFAULT_TIMEZONE)  # the demo's district keeps the default
     now = utcnow()
     for contact in district.contacts:
         local = contact["occurred_at"].astimezone(zone)
@@ -154,7 +157,7 @@ def test_contacts_fall_on_school_days_in_the_past(app, district):
 
 
 def test_occurred_at_carries_the_district_offset(app, district):
-    zone = ZoneInfo(app.config["SRO_TIMEZONE"])
+    zone = ZoneInfo(DEFAULT_TIMEZONE)  # the demo's district keeps the default
     for contact in district.contacts:
         sent = rules.parse_datetime(contact["content"]["occurred_at"])
         assert sent.utcoffset() == contact["occurred_at"].astimezone(zone).utcoffset(), contact

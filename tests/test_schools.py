@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from logger.core.models import AuditEvent, School
 from logger.extensions import db
-from tests.factories import Auth, make_school, make_user
+from tests.factories import Auth, make_school, make_user, sign_in_as_someone
 
 
 @pytest.fixture
@@ -97,10 +97,7 @@ def test_a_rename_to_nothing_is_refused_and_the_name_stays(app, admin):
 
 @pytest.mark.parametrize("role", ["officer", "supervisor", "evaluator"])
 def test_only_admins_reach_the_school_pages(app, client, admin, role):
-    with app.app_context():
-        make_user("someone", role=role)
-    admin.logout()
-    admin.login("someone")
+    sign_in_as_someone(app, admin, role)
     lincoln = school(app, "LHS")
     for path in ("/admin/schools", "/admin/schools/new", f"/admin/schools/{lincoln.id}"):
         assert client.get(path).status_code == 403, path

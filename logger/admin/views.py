@@ -11,7 +11,7 @@ from logger import rules
 from logger.admin import district
 from logger.auth import setup_links
 from logger.auth.access import client_addr, role_required
-from logger.core import clock
+from logger.core import clock, settings
 from logger.core.clock import DAY_HELP, parse_day
 from logger.core.database import writing
 from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, AuditEvent, School, User
@@ -22,6 +22,7 @@ from logger.web.pagination import paginate
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 accounts_bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
 schools_bp = Blueprint("schools", __name__, url_prefix="/admin/schools")
+settings_bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 
 PAGE_SIZE = 100
 
@@ -241,6 +242,25 @@ def _yes_or_no(field: str) -> bool:
 def _school_page(school: School | None, problem: str | None = None):
     return render_template("admin/school.html", school=school, problem=problem,
                            form=request.form, levels=SCHOOL_LEVELS)
+
+
+@settings_bp.route("", methods=["GET", "POST"])
+@role_required("admin")
+def district_settings():
+    """The district's name, time zone and school year; the environment's values stand."""
+    problem = None
+    if request.method == "POST":
+        try:
+            with writing():
+                settings.save(request.form, admin=current_user, client_addr=client_addr())
+        except settings.SettingsRefused as refusal:
+            problem = str(refusal)
+        else:
+            flash("The district's settings are saved.", "success")
+            return redirect(url_for(".district_settings"))
+    return render_template("admin/settings.html", values=settings.current(), problem=problem,
+                           fixed=settings.overridden(), zones=settings.time_zones(),
+                           form=request.form), 422 if problem else 200
 
 
 def _account_form(problem: str | None = None):

@@ -3,8 +3,6 @@
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -14,8 +12,9 @@ def utcnow() -> datetime:
 
 
 def district_zone() -> ZoneInfo:
-    """The district's time zone (SRO_TIMEZONE)."""
-    return ZoneInfo(current_app.config["SRO_TIMEZONE"])
+    """The district's time zone (core/settings.py)."""
+    from logger.core import settings  # settings read the database, which reads the clock
+    return ZoneInfo(settings.current()["timezone"])
 
 
 def to_local(moment: datetime) -> datetime:

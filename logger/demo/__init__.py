@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from logger import rules
 from logger.admin import district
+from logger.core import settings
 from logger.core.clock import district_zone, utcnow
 from logger.core.models import Contact, School, User
 from logger.evaluation.assessment import SchoolYear
@@ -715,7 +715,7 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
     zone = district_zone()
     today = today or utcnow().astimezone(zone).date()
     rng = random.Random(seed)
-    under_way = SchoolYear.containing(today, current_app.config["SRO_SCHOOL_YEAR_START_MONTH"])
+    under_way = SchoolYear.containing(today, settings.current()["school_year_start_month"])
     first_day = SchoolYear(under_way.first - YEARS_BEFORE, under_way.start_month).first_day
     for code, name, level in SCHOOLS:
         district.create_school(code, name, level)

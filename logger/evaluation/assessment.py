@@ -16,10 +16,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, func, or_, select
 
 from logger import rules
+from logger.core import settings
 from logger.core.clock import day_start, to_local
 from logger.core.models import (
     CURRENT_REVISION,
@@ -412,5 +412,5 @@ def trend(now: YearFigures, before: YearFigures) -> list[Trend]:
 
 
 def start_month() -> int:
-    """The month the district's school year starts (SRO_SCHOOL_YEAR_START_MONTH)."""
-    return current_app.config["SRO_SCHOOL_YEAR_START_MONTH"]
+    """The month the district's school year starts (core/settings.py)."""
+    return settings.current()["school_year_start_month"]

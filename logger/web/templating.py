@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import request
 
 from logger import rules
+from logger.core import settings
 from logger.core.clock import to_local
 from logger.evaluation import exports
 from logger.public import summary
@@ -123,3 +124,4 @@ def register(app) -> None:
     app.add_template_global(change)
     app.add_template_global(rules.label, "label")
     app.add_template_global(summary.is_published, "public_summary_published")
+    app.add_template_global(settings.current, "district_settings")
