@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from logger import demo, rules
-from logger.admin import district
+from logger.admin import district, roster
 from logger.core import clock, data_check
 from logger.core.clock import parse_day
 from logger.core.database import writing
@@ -20,12 +20,13 @@ from logger.extensions import db
 from logger.public import summary
 
 PASSWORD_VARIABLE = "SRO_LOGGER_PASSWORD"
+COMMAND_LINE = "command line"  # where the audit trail says a command's change came from
 
 
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
     for command in (create_school, create_user, load_demo, export, check_data,
-                    count_public_summary):
+                    count_public_summary, import_schools, import_users, deactivate_user):
         app.cli.add_command(command)
 
 
@@ -47,7 +48,8 @@ def _commit_or_fail(action) -> object:
 @click.option("--level", required=True, type=click.Choice(SCHOOL_LEVELS))
 def create_school(code: str, name: str, level: str) -> None:
     """Add a school."""
-    school = _commit_or_fail(lambda: district.create_school(code, name, level))
+    school = _commit_or_fail(lambda: district.create_school(code, name, level,
+                                                            client_addr=COMMAND_LINE))
     click.echo(f"Created school {school.code}: {school.name} ({school.level}).")
 
 
@@ -125,7 +127,7 @@ def export(export_format, date_from, date_to, status, school, officer, classific
         exports.save(choice, targets)
     except exports.ExportFailed as failure:
         raise click.ClickException(str(failure)) from None
-    exports.record(None, choice, export_format, client_addr="command line")
+    exports.record(None, choice, export_format, client_addr=COMMAND_LINE)
     db.session.commit()
     for _, path in targets:
         click.echo(f"Wrote {path}.")
@@ -150,8 +152,60 @@ def check_data() -> None:
 def count_public_summary() -> None:
     """Count the quarters settled since the last count into the public summary (run daily)."""
     with writing():
-        summary.count_settled(clock.today(), actor=None, client_addr="command line")
+        summary.count_settled(clock.today(), actor=None, client_addr=COMMAND_LINE)
     counted = [table.quarter.label for table in summary.published_summary()]
     click.echo(f"The public summary holds {len(counted)} "
                f"{'quarter' if len(counted) == 1 else 'quarters'} with contacts"
                + (f", the latest {counted[0]}." if counted else "."))
+
+
+def _import(kind: str, path: str) -> roster.Roster:
+    """Import a roster file whole, or name each bad row and exit 1 having changed nothing."""
+    try:
+        data = open(path, "rb").read(roster.MAX_BYTES + 1)
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
+    result = roster.import_file(kind, data, admin=None, client_addr=COMMAND_LINE)
+    if not result.ok:
+        db.session.rollback()
+        lines = [result.problem] if result.problem else [
+            f"line {row.line}: {row.problem}" for row in result.bad_rows]
+        raise click.ClickException("nothing was imported:\n" + "\n".join(lines))
+    db.session.commit()
+    return result
+
+
+@click.command("import-schools")
+@with_appcontext
+@click.argument("path", metavar="FILE")
+def import_schools(path: str) -> None:
+    """Add the schools of a CSV file (code,name,level): all of them, or none."""
+    result = _import("schools", path)
+    click.echo(f"Imported {len(result.rows)} {'school' if len(result.rows) == 1 else 'schools'}.")
+
+
+@click.command("import-users")
+@with_appcontext
+@click.argument("path", metavar="FILE")
+def import_users(path: str) -> None:
+    """Add the accounts of a CSV file (username,role,schools,supervisor): all, or none.
+    Prints each new account's setup link path: put the site's address before it."""
+    result = _import("users", path)
+    click.echo(f"Imported {len(result.rows)} {'account' if len(result.rows) == 1 else 'accounts'}. "
+               "Setup links (valid 72 hours, shown only now):")
+    for username, token in result.links:
+        click.echo(f"  {username:<24} /setup/{token}")
+
+
+@click.command("deactivate-user")
+@with_appcontext
+@click.argument("name")
+def deactivate_user(name: str) -> None:
+    """Deactivate an account: signed out everywhere at once; everything it did stays."""
+    user = db.session.scalar(select(User).filter_by(username=name.strip().lower())) \
+        if rules.is_clean_text(name) else None
+    if user is None:
+        raise click.ClickException(f"no account is called {name!r}")
+    _commit_or_fail(lambda: district.set_active(user, False, admin=None,
+                                                client_addr=COMMAND_LINE))
+    click.echo(f"Deactivated {user.username}.")

@@ -146,3 +146,13 @@ def district(app):
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def admin(app, client):
+    """An admin, admin.lee, signed in on `client`."""
+    with app.app_context():
+        make_user("admin.lee", role="admin")
+    auth = Auth(client)
+    auth.login("admin.lee")
+    return auth

@@ -9,16 +9,7 @@ from sqlalchemy import select
 from logger.core import clock, settings
 from logger.core.models import AuditEvent
 from logger.extensions import db
-from tests.factories import Auth, make_user, sign_in_as_someone
-
-
-@pytest.fixture
-def admin(app, client):
-    with app.app_context():
-        make_user("admin.lee", role="admin")
-    auth = Auth(client)
-    auth.login("admin.lee")
-    return auth
+from tests.factories import Auth, sign_in_as_someone
 
 
 def save(admin: Auth, **form):

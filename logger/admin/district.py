@@ -37,7 +37,7 @@ class AccountError(ValueError):
 
 def create_school(code: str, name: str, level: str, *, admin: User | None = None,
                   client_addr: str | None = None) -> School:
-    """A new school; the code is unique. From the browser it is audited; the caller commits."""
+    """A new school, on the record; the code is unique. The caller commits."""
     _refuse_unclean(code, "School code")
     code = code.strip().upper()
     if not code:
@@ -49,9 +49,8 @@ def create_school(code: str, name: str, level: str, *, admin: User | None = None
     school = School(code=code)
     _describe_school(school, name, level)
     db.session.add(school)
-    if admin is not None:
-        audit.record("school.created", actor=admin, client_addr=client_addr,
-                     detail={"school": code, "name": school.name, "level": level})
+    audit.record("school.created", actor=admin, client_addr=client_addr,
+                 detail={"school": code, "name": school.name, "level": level})
     return school
 
 
@@ -101,7 +100,7 @@ def create_user(username: str, password: str, role: str, *, school_codes=(),
 
 
 def open_account(username: str, role: str, *, school_codes=(), supervisor_name: str | None = None,
-                 admin: User, client_addr: str | None) -> User:
+                 admin: User | None, client_addr: str | None) -> User:
     """A new account whose owner chooses the password through a setup link; the caller commits."""
     username = _checked_account(username, role, school_codes, supervisor_name)
     user = _add_account(username, role, school_codes, supervisor_name,
@@ -143,7 +142,8 @@ def change_account(user: User, role: str, supervisor_name: str | None, *, admin:
                      detail={"user": user.username, **changed})
 
 
-def set_active(user: User, active: bool, *, admin: User, client_addr: str | None) -> None:
+def set_active(user: User, active: bool, *, admin: User | None,
+               client_addr: str | None) -> None:
     """Deactivate (ending every session at once) or reactivate an account; never delete it."""
     if user.active == active:
         return

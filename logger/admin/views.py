@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from logger import rules
-from logger.admin import district
+from logger.admin import district, roster
 from logger.auth import setup_links
 from logger.auth.access import client_addr, role_required
 from logger.core import clock, settings
@@ -23,6 +23,7 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 accounts_bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
 schools_bp = Blueprint("schools", __name__, url_prefix="/admin/schools")
 settings_bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
+roster_bp = Blueprint("roster", __name__, url_prefix="/admin/roster")
 
 PAGE_SIZE = 100
 
@@ -261,6 +262,38 @@ def district_settings():
     return render_template("admin/settings.html", values=settings.current(), problem=problem,
                            fixed=settings.overridden(), zones=settings.time_zones(),
                            form=request.form), 422 if problem else 200
+
+
+@roster_bp.route("", methods=["GET", "POST"])
+@role_required("admin")
+def roster_upload():
+    """Upload a CSV of schools or users: every row is checked and shown before anything is kept."""
+    if request.method == "GET":
+        return render_template("admin/roster.html", roster=None, content="")
+    upload = request.files.get("file")
+    data = upload.read(roster.MAX_BYTES + 1) if upload else b""
+    tried = roster.preview(request.form.get("kind", ""), data, admin=current_user,
+                           client_addr=client_addr())
+    db.session.rollback()
+    content = data.decode("utf-8-sig") if tried.ok else ""
+    return render_template("admin/roster.html", roster=tried, content=content), \
+        200 if tried.ok else 422
+
+
+@roster_bp.route("/import", methods=["POST"])
+@role_required("admin")
+def roster_import():
+    """Keep the previewed file: all its rows, or none (it is checked again)."""
+    kind, content = request.form.get("kind", ""), request.form.get("content", "")
+    with writing():
+        imported = roster.import_file(kind, content.encode(), admin=current_user,
+                                      client_addr=client_addr())
+    if not imported.ok:
+        return render_template("admin/roster.html", roster=imported, content=""), 422
+    links = [(username, url_for("auth.setup", token=token, _external=True))
+             for username, token in imported.links]
+    return render_template("admin/roster_done.html", roster=imported, links=links,
+                           valid_hours=int(setup_links.VALID_FOR.total_seconds() // 3600))
 
 
 def _account_form(problem: str | None = None):
