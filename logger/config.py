@@ -89,6 +89,13 @@ def from_environment(instance_path: str) -> dict:
         "SRO_DISTRICT_NAME": os.environ.get("SRO_DISTRICT_NAME"),
         "SRO_TIMEZONE": os.environ.get("SRO_TIMEZONE"),
         "SRO_PROXY_COUNT": int(os.environ.get("SRO_PROXY_COUNT", "0")),
+        # Outgoing mail, for setup links; without SRO_SMTP_HOST the admin passes links on.
+        "SRO_SMTP_HOST": os.environ.get("SRO_SMTP_HOST"),
+        "SRO_SMTP_PORT": int(os.environ.get("SRO_SMTP_PORT", "587")),
+        "SRO_SMTP_STARTTLS": os.environ.get("SRO_SMTP_STARTTLS", "yes") != "no",
+        "SRO_SMTP_USER": os.environ.get("SRO_SMTP_USER"),
+        "SRO_SMTP_PASSWORD": os.environ.get("SRO_SMTP_PASSWORD"),
+        "SRO_SMTP_FROM": os.environ.get("SRO_SMTP_FROM", "sro-field-log@localhost"),
         "SRO_EXPORT_KEY": os.environ.get("SRO_EXPORT_KEY"),
         "SRO_SCHOOL_YEAR_START_MONTH": _month(os.environ["SRO_SCHOOL_YEAR_START_MONTH"])
         if os.environ.get("SRO_SCHOOL_YEAR_START_MONTH") else None,

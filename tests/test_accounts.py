@@ -16,6 +16,7 @@ from logger.core.models import AuditEvent, Contact, ReviewDecision, User
 from logger.extensions import db
 from logger.review import workflow
 from tests.factories import Auth, form_token, make_contact, make_school, make_user, mentoring_entry
+from tests.smtp_sink import SmtpSink
 
 NEW_PASSWORD = "maple lantern orbit 42"
 
@@ -334,3 +335,45 @@ def test_a_district_in_order_needs_nothing(app):
         make_user("ofc.ruiz", schools=[lincoln], supervisor=make_user("sgt.park", "supervisor"))
     assert "Needs attention Nothing: every active officer has a supervisor and a school" in \
         home_text(signed_in(app, "admin.lee"))
+
+
+@pytest.fixture
+def mail_server(app, monkeypatch):
+    sink = SmtpSink()
+    for name, value in (("SRO_SMTP_HOST", "127.0.0.1"), ("SRO_SMTP_PORT", sink.port),
+                        ("SRO_SMTP_STARTTLS", False), ("SRO_SMTP_FROM", "sro@district.org")):
+        monkeypatch.setitem(app.config, name, value)
+    yield sink
+    sink.shutdown()
+    sink.server_close()
+
+
+def test_the_setup_link_is_mailed_when_the_server_sends_mail(app, office, mail_server):
+    admin = signed_in(app, "admin.lee")
+    response = post(admin, "/admin/accounts/new", {"username": "ofc.diaz", "role": "officer",
+                                                   "email": " diaz@district.org "})
+    page = response.get_data(as_text=True)
+    assert "The link was also sent to diaz@district.org." in page
+    [message] = mail_server.messages
+    assert message["To"] == "diaz@district.org" and message["From"] == "sro@district.org"
+    assert setup_path(page) in message.get_payload(decode=True).decode()
+    assert choose_password(app, setup_path(page)).status_code == 302
+
+
+def test_a_mail_server_that_cannot_be_reached_is_said_and_the_link_still_shown(
+        app, office, monkeypatch):
+    monkeypatch.setitem(app.config, "SRO_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setitem(app.config, "SRO_SMTP_PORT", 9)  # discard: nothing listens
+    admin = signed_in(app, "admin.lee")
+    page = post(admin, "/admin/accounts/new", {"username": "ofc.diaz", "role": "officer",
+                                               "email": "diaz@district.org"}).get_data(as_text=True)
+    assert "The e-mail to diaz@district.org was not sent" in page
+    assert choose_password(app, setup_path(page)).status_code == 302
+
+
+@pytest.mark.parametrize("address", ["diaz", "diaz@district", "a b@c.org", "x@y.org\x00"])
+def test_a_wrong_e_mail_address_is_refused(app, office, address):
+    admin = signed_in(app, "admin.lee")
+    response = post(admin, "/admin/accounts/new", {"username": "ofc.diaz", "role": "officer",
+                                                   "email": address})
+    assert response.status_code == 422 and user(app, "ofc.diaz") is None

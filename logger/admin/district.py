@@ -5,6 +5,7 @@ Every change is on the audit trail; no account or school is ever deleted.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +30,9 @@ from logger.core.models import (
 )
 from logger.core.record import schools_by_name
 from logger.extensions import db
+
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_EMAIL = 254
 
 
 class AccountError(ValueError):
@@ -100,12 +104,15 @@ def create_user(username: str, password: str, role: str, *, school_codes=(),
 
 
 def open_account(username: str, role: str, *, school_codes=(), supervisor_name: str | None = None,
-                 admin: User | None, client_addr: str | None) -> User:
-    """A new account whose owner chooses the password through a setup link; the caller commits."""
+                 email: str = "", admin: User | None, client_addr: str | None) -> User:
+    """A new account whose owner chooses the password through a setup link (sent to `email`
+    too, when the server sends mail); the caller commits."""
     username = _checked_account(username, role, school_codes, supervisor_name)
+    address = _email(email)
     user = _add_account(username, role, school_codes, supervisor_name,
                         password=secrets.token_urlsafe(32),  # known to no one until replaced
                         starts_on=clock.today())
+    user.email = address
     db.session.flush()
     audit.record("account.created", actor=admin, client_addr=client_addr,
                  detail={"user": user.username, "role": role,
@@ -114,9 +121,10 @@ def open_account(username: str, role: str, *, school_codes=(), supervisor_name: 
     return user
 
 
-def change_account(user: User, role: str, supervisor_name: str | None, *, admin: User,
-                   client_addr: str | None) -> None:
-    """Set an account's role and (officers only) supervisor, on the record; the caller commits."""
+def change_account(user: User, role: str, supervisor_name: str | None, email: str = "", *,
+                   admin: User, client_addr: str | None) -> None:
+    """Set an account's role, e-mail address and (officers only) supervisor, on the record;
+    the caller commits."""
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}: use one of {', '.join(ROLES)}")
     if role != "admin" and is_last_admin(user):
@@ -132,10 +140,13 @@ def change_account(user: User, role: str, supervisor_name: str | None, *, admin:
         supervisor = _supervisor(supervisor_name)
         if supervisor.id == user.id:
             raise AccountError("an officer cannot supervise themselves")
-    before = {"role": user.role, "supervisor": user.supervisor.username if user.supervisor else None}
-    user.role = role
+    address = _email(email)
+    before = {"role": user.role, "supervisor": user.supervisor.username if user.supervisor else None,
+              "email": user.email}
+    user.role, user.email = role, address
     _supervise(user, supervisor)
-    after = {"role": role, "supervisor": supervisor.username if supervisor else None}
+    after = {"role": role, "supervisor": supervisor.username if supervisor else None,
+             "email": address}
     changed = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
     if changed:
         audit.record("account.changed", actor=admin, client_addr=client_addr,
@@ -341,6 +352,17 @@ def _add_account(username: str, role: str, school_codes, supervisor_name: str | 
         user.assignments.append(Assignment(school=_school(code), starts_on=starts_on))
     db.session.add(user)
     return user
+
+
+def _email(text: str) -> str | None:
+    """An e-mail address as typed (blank: none), or AccountError."""
+    _refuse_unclean(text, "E-mail address")
+    address = text.strip()
+    if not address:
+        return None
+    if len(address) > MAX_EMAIL or not EMAIL_PATTERN.fullmatch(address):
+        raise AccountError(f"{address!r} is not an e-mail address like name@district.org")
+    return address
 
 
 def _refuse_unclean(value: str, label: str) -> None:

@@ -19,7 +19,7 @@ from logger.extensions import db
 
 KINDS = {  # what a file holds: its columns, the required ones first
     "schools": ("code", "name", "level"),
-    "users": ("username", "role", "schools", "supervisor"),
+    "users": ("username", "role", "schools", "supervisor", "email"),
 }
 REQUIRED = {"schools": 3, "users": 2}
 MAX_ROWS = 5000
@@ -129,7 +129,7 @@ def _apply(roster: Roster, admin: User | None, client_addr: str | None) -> None:
                     row.values["username"], row.values["role"],
                     school_codes=row.values.get("schools", "").replace(";", " ").split(),
                     supervisor_name=row.values.get("supervisor") or None,
-                    admin=admin, client_addr=client_addr)
+                    email=row.values.get("email", ""), admin=admin, client_addr=client_addr)
                 roster.links.append((user.username, setup_links.issue(
                     user, "new account", admin, client_addr)))
             db.session.flush()

@@ -80,7 +80,8 @@ def new_account():
                 form.get("username", ""), form.get("role", ""),
                 school_codes=form.getlist("school") if form.get("role") == "officer" else (),
                 supervisor_name=(form.get("supervisor") or None) if form.get("role") == "officer"
-                else None, admin=current_user, client_addr=client_addr())
+                else None, email=form.get("email", ""), admin=current_user,
+                client_addr=client_addr())
             token = setup_links.issue(user, "new account", current_user, client_addr())
     except district.AccountError as refusal:
         return _account_form(str(refusal)), 422
@@ -97,6 +98,7 @@ def account(user_id: int):
             with writing():
                 district.change_account(user, request.form.get("role", ""),
                                         request.form.get("supervisor") or None,
+                                        request.form.get("email", ""),
                                         admin=current_user, client_addr=client_addr())
         except district.AccountError as refusal:
             return _account_page(user, str(refusal)), 422
@@ -290,8 +292,11 @@ def roster_import():
                                       client_addr=client_addr())
     if not imported.ok:
         return render_template("admin/roster.html", roster=imported, content=""), 422
-    links = [(username, url_for("auth.setup", token=token, _external=True))
-             for username, token in imported.links]
+    links = []
+    for username, token in imported.links:
+        link = url_for("auth.setup", token=token, _external=True)
+        user = db.session.scalar(select(User).filter_by(username=username))
+        links.append((username, link, setup_links.mail(user, link)))
     return render_template("admin/roster_done.html", roster=imported, links=links,
                            valid_hours=int(setup_links.VALID_FOR.total_seconds() // 3600))
 
@@ -310,7 +315,9 @@ def _account_page(user: User, problem: str | None = None):
 
 
 def _link_shown_once(user: User, token: str):
-    """The page that shows a setup link: the only time anyone sees it."""
-    return render_template("admin/setup_link.html", user=user,
-                           link=url_for("auth.setup", token=token, _external=True),
+    """The page that shows a setup link: the only time anyone sees it (and its e-mail, sent
+    when the server sends mail and the account has an address)."""
+    link = url_for("auth.setup", token=token, _external=True)
+    return render_template("admin/setup_link.html", user=user, link=link,
+                           mailed=setup_links.mail(user, link),
                            valid_hours=int(setup_links.VALID_FOR.total_seconds() // 3600))

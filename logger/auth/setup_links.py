@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from logger.auth.accounts import password_refusal
 from logger.core import audit, clock
+from logger.core import mail as mail_server
 from logger.core.models import SetupLink, User
 from logger.extensions import db
 
@@ -83,3 +84,19 @@ def waiting(user: User) -> SetupLink | None:
     return db.session.scalar(select(SetupLink).where(
         SetupLink.user_id == user.id, SetupLink.used_at.is_(None),
         SetupLink.expires_at > clock.utcnow()).order_by(SetupLink.id.desc()).limit(1))
+
+
+def mail(user: User, link: str) -> str | None:
+    """Send the link to the person's e-mail address, if the server sends mail and they have one.
+    Returns what happened, for the admin to read, or None when nothing was tried."""
+    if not (user.email and mail_server.configured()):
+        return None
+    hours = int(VALID_FOR.total_seconds() // 3600)
+    try:
+        mail_server.send(user.email, "Choose your SRO Field Log password",
+                         f"Hello {user.username},\n\nChoose your password for SRO Field Log "
+                         f"here (the link works once, for {hours} hours):\n\n{link}\n\n"
+                         "If you did not expect this, tell your admin.\n")
+    except mail_server.MailFailed as failure:
+        return f"The e-mail to {user.email} was not sent: {failure}. Pass the link on yourself."
+    return f"The link was also sent to {user.email}."
