@@ -65,7 +65,8 @@ def create_user(name: str, role: str, schools: tuple[str, ...], supervisor: str 
     password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(
         "Password", hide_input=True, confirmation_prompt=True)
     user = _commit_or_fail(lambda: district.create_user(
-        name, password, role, school_codes=schools, supervisor_name=supervisor))
+        name, password, role, school_codes=schools, supervisor_name=supervisor,
+        client_addr=COMMAND_LINE))
     click.echo(f"Created {user.role} {user.username}.")
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from logger.core.models import School, User
+from logger.core.models import AuditEvent, School, User
 from logger.extensions import db
 
 
@@ -35,6 +35,10 @@ def test_create_officer_with_schools_and_supervisor(app, runner, lincoln):
         assert officer.supervisor.username == "sgt.park"
         assert officer.check_password("a sturdy pass phrase")
         assert "a sturdy pass phrase" not in officer.password_hash
+        events = db.session.execute(db.select(AuditEvent.action, AuditEvent.client_addr)
+                                    .order_by(AuditEvent.id)).all()
+        assert events == [("school.created", "command line")] * 2 + \
+            [("account.created", "command line")] * 2  # every change is on the record
 
 
 def test_password_is_prompted_when_not_in_the_environment(app, runner):

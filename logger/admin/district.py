@@ -92,15 +92,18 @@ def _describe_school(school: School, name: str, level: str) -> None:
 
 
 def create_user(username: str, password: str, role: str, *, school_codes=(),
-                supervisor_name: str | None = None, starts_on: date | None = None) -> User:
-    """A new account with its password (the command line's way, for the first admin); an
-    officer's schools are assigned from `starts_on` (today unless given)."""
+                supervisor_name: str | None = None, starts_on: date | None = None,
+                client_addr: str | None = None) -> User:
+    """A new account with its password (the command line's way, for the first admin), on the
+    record; an officer's schools are assigned from `starts_on` (today unless given)."""
     username = _checked_account(username, role, school_codes, supervisor_name)
     problem = password_problem(username, password)
     if problem:
         raise AccountError(problem)
-    return _add_account(username, role, school_codes, supervisor_name, password,
+    user = _add_account(username, role, school_codes, supervisor_name, password,
                         starts_on or clock.today())
+    _record_created(user, None, client_addr)
+    return user
 
 
 def open_account(username: str, role: str, *, school_codes=(), supervisor_name: str | None = None,
@@ -113,12 +116,16 @@ def open_account(username: str, role: str, *, school_codes=(), supervisor_name: 
                         password=secrets.token_urlsafe(32),  # known to no one until replaced
                         starts_on=clock.today())
     user.email = address
+    _record_created(user, admin, client_addr)
+    return user
+
+
+def _record_created(user: User, admin: User | None, client_addr: str | None) -> None:
     db.session.flush()
     audit.record("account.created", actor=admin, client_addr=client_addr,
-                 detail={"user": user.username, "role": role,
-                         "schools": [school.code for school in user.schools],
+                 detail={"user": user.username, "role": user.role,
+                         "schools": [a.school.code for a in user.assignments],
                          "supervisor": user.supervisor.username if user.supervisor else None})
-    return user
 
 
 def change_account(user: User, role: str, supervisor_name: str | None, email: str = "", *,
