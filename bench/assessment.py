@@ -31,9 +31,9 @@ import export  # noqa: E402
 import review_queue  # noqa: E402
 
 from logger.core import clock  # noqa: E402
+from logger.core.clock import SchoolYear  # noqa: E402
 from logger.core.models import Setting  # noqa: E402
 from logger.evaluation import assessment  # noqa: E402
-from logger.evaluation.assessment import SchoolYear  # noqa: E402
 from logger.extensions import db  # noqa: E402
 from logger.public import summary  # noqa: E402
 

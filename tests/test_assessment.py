@@ -16,9 +16,9 @@ import pytest
 from sqlalchemy import select
 
 from logger import config
+from logger.core.clock import SchoolYear
 from logger.core.models import Assignment, ContactRevision, User
 from logger.evaluation import assessment, charts
-from logger.evaluation.assessment import SchoolYear
 from logger.evaluation.exports import pseudonym
 from logger.extensions import db
 from logger.officer import entries

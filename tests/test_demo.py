@@ -14,9 +14,8 @@ from sqlalchemy.orm import selectinload
 from logger import demo, rules
 from logger.config import DEFAULT_TIMEZONE
 from logger.core import clock, settings
-from logger.core.clock import utcnow
+from logger.core.clock import SchoolYear, utcnow
 from logger.core.models import AuditEvent, Contact, ContactRevision, ReviewDecision, School, User
-from logger.evaluation.assessment import SchoolYear
 from logger.extensions import db
 
 ROLE_COUNTS = {"admin": 1, "evaluator": 1, "supervisor": 2, "officer": 5}

@@ -1,5 +1,9 @@
-"""Time in the district: UTC in storage, the district's zone on screens and forms."""
+"""Time in the district: UTC in storage, the district's zone on screens and forms, and its
+school years."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -64,3 +68,47 @@ def day_start(day: date) -> datetime:
 def day_end(day: date) -> datetime:
     """The first moment after a day in the district: days are [day_start, day_end)."""
     return day_start(day + timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class SchoolYear:
+    """A school year: twelve months from the district's start month."""
+
+    first: int  # the calendar year it starts in
+    start_month: int
+
+    @classmethod
+    def containing(cls, day: date, start_month: int) -> SchoolYear:
+        return cls(day.year if day.month >= start_month else day.year - 1, start_month)
+
+    @property
+    def label(self) -> str:
+        """'2025–26', or '2026' for a year that starts in January."""
+        if self.start_month == 1:
+            return str(self.first)
+        return f"{self.first}–{(self.first + 1) % 100:02d}"
+
+    @property
+    def first_day(self) -> date:
+        return date(self.first, self.start_month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return self.following.first_day - timedelta(days=1)
+
+    @property
+    def following(self) -> SchoolYear:
+        return SchoolYear(self.first + 1, self.start_month)
+
+    @property
+    def previous(self) -> SchoolYear:
+        return SchoolYear(self.first - 1, self.start_month)
+
+    def months(self) -> list[date]:
+        """The first day of each of its twelve months."""
+        return [date(self.first + (self.start_month - 1 + n) // 12,
+                     (self.start_month - 1 + n) % 12 + 1, 1) for n in range(12)]
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """Its first moment and the first moment after it, in the district."""
+        return day_start(self.first_day), day_start(self.following.first_day)

@@ -23,9 +23,8 @@ from sqlalchemy import select
 from logger import rules
 from logger.admin import district
 from logger.core import settings
-from logger.core.clock import district_zone, utcnow
+from logger.core.clock import SchoolYear, district_zone, utcnow
 from logger.core.models import Contact, School, User
-from logger.evaluation.assessment import SchoolYear
 from logger.extensions import db
 from logger.officer import entries
 from logger.review import workflow

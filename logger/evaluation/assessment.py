@@ -14,13 +14,13 @@ import math
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
 
 from logger import rules
 from logger.core import settings
-from logger.core.clock import day_start, to_local
+from logger.core.clock import SchoolYear, to_local
 from logger.core.models import (
     CURRENT_REVISION,
     Assignment,
@@ -44,50 +44,6 @@ EQUITY_DIMENSIONS = {  # dimension: (title, groups in order)
 }
 GROUP_LABELS = {TWO_OR_MORE: "Two or more races", "yes": "Perceived disability",
                 "no": "No perceived disability"}
-
-
-@dataclass(frozen=True)
-class SchoolYear:
-    """A school year: twelve months from the district's start month."""
-
-    first: int  # the calendar year it starts in
-    start_month: int
-
-    @classmethod
-    def containing(cls, day: date, start_month: int) -> SchoolYear:
-        return cls(day.year if day.month >= start_month else day.year - 1, start_month)
-
-    @property
-    def label(self) -> str:
-        """'2025–26', or '2026' for a year that starts in January."""
-        if self.start_month == 1:
-            return str(self.first)
-        return f"{self.first}–{(self.first + 1) % 100:02d}"
-
-    @property
-    def first_day(self) -> date:
-        return date(self.first, self.start_month, 1)
-
-    @property
-    def last_day(self) -> date:
-        return self.following.first_day - timedelta(days=1)
-
-    @property
-    def following(self) -> SchoolYear:
-        return SchoolYear(self.first + 1, self.start_month)
-
-    @property
-    def previous(self) -> SchoolYear:
-        return SchoolYear(self.first - 1, self.start_month)
-
-    def months(self) -> list[date]:
-        """The first day of each of its twelve months."""
-        return [date(self.first + (self.start_month - 1 + n) // 12,
-                     (self.start_month - 1 + n) % 12 + 1, 1) for n in range(12)]
-
-    def bounds(self) -> tuple[datetime, datetime]:
-        """Its first moment and the first moment after it, in the district."""
-        return day_start(self.first_day), day_start(self.following.first_day)
 
 
 def rate(part: float, whole: float, per: int = 100) -> float | None:
