@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 
 import pytest
 import sqlite_utils
-from sqlalchemy import event
+from sqlalchemy import event, select
 
-from logger.core.models import AuditEvent, School, User
+from logger import rules
+from logger.core.models import AuditEvent, ContactRevision, School, User
 from logger.evaluation import data_dictionary, exports
 from logger.extensions import db
 from logger.review import workflow
@@ -213,3 +214,22 @@ def test_exports_stream_in_batches_without_losing_rows(client, auth, record, mon
     rows = list(csv.DictReader(io.StringIO(download(
         client, auth, "eval.ode", format="csv", status="all").get_data(as_text=True))))
     assert sorted(r["entry_id"] for r in rows) == sorted([*record["approved"], record["waiting"]])
+
+
+def test_crdc_columns_are_derived_from_the_facts_and_empty_under_v1(app, client, auth, record):
+    def arrest_row() -> dict:
+        rows = csv.DictReader(io.StringIO(download(client, auth, "eval.ode", format="csv")
+                                          .get_data(as_text=True)))
+        auth.logout()
+        return next(row for row in rows if row["actions"] == "arrest")
+
+    assert {arrest_row()[name] for name in rules.CRDC_COLUMNS} == {""}  # v1: cannot say
+    with app.app_context():  # the same arrest as a v2 entry records it: at school, staff called
+        revision = db.session.scalar(select(ContactRevision).where(
+            ContactRevision.classification == "criminal"))
+        revision.content = {**revision.content, "setting": "school_grounds",
+                            "initiated_by": "school_staff"}
+        db.session.commit()
+    row = arrest_row()
+    assert [row[name] for name in rules.CRDC_COLUMNS] == ["true", "true", "false", "false",
+                                                         "false"]

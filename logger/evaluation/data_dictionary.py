@@ -42,6 +42,16 @@ ENTRY_COLUMNS = (
     ("justification_supervisor_notified", "Whether a supervisor was notified of the use of "
                                           "force (true/false)."),
     ("flags", "Flags the rules raised, joined with ';': " + ", ".join(rules.FLAGS) + "."),
+    ("crdc_referral_to_law_enforcement", "Derived, never typed: a CRDC referral to law "
+                                         "enforcement (rules/crdc.py quotes the definition); "
+                                         "true/false, or empty for entries under data "
+                                         "dictionary v1, which cannot say."),
+    ("crdc_school_related_arrest", "Derived: a CRDC school-related arrest (true/false; empty "
+                                   "under v1)."),
+    ("crdc_physical_restraint", "Derived: a CRDC physical restraint (true/false; empty under v1)."),
+    ("crdc_mechanical_restraint", "Derived: a CRDC mechanical restraint (true/false; empty under "
+                                  "v1)."),
+    ("crdc_seclusion", "Derived: CRDC seclusion (true/false; empty under v1)."),
     ("narrative", "The officer's narrative; only in exports made with narratives."),
 )
 STUDENT_COLUMNS = (

@@ -135,7 +135,7 @@ def rows(choice: Choice) -> Iterator[dict]:
                "officer": officers[row.officer_id], "school": row.code,
                "received_at": row.received_at.isoformat(),
                "flags": [name for name in rules.FLAGS if name in raised],
-               **entry}
+               **entry, **rules.crdc(row.content)}
 
 
 class ExportFailed(Exception):

@@ -12,11 +12,13 @@ Where each rule lives (callers use `from logger import rules; rules.X`):
 - flagging: the flags of an entry (`flags()`) and the review queue's order (`concern()`)
 - decisions: a supervisor's decision (`check_decision()`, `approval_needs_comment()`)
 - assignments: duty assignments by day (`MANY_SCHOOLS`, `period()`, `unassigned_day()`)
+- crdc: the Civil Rights Data Collection's counts derived from an entry (`crdc()`)
 - schema: `describe()`, the rules as data for offline clients
 """
 
 from .assignments import MANY_SCHOOLS, period, unassigned_day
 from .checks import Verdict, check, check_amendment, missing
+from .crdc import CRDC_COLUMNS, crdc
 from .decisions import (
     COMMENT_REQUIRED_TO_APPROVE,
     DECISIONS,
@@ -99,6 +101,8 @@ __all__ = [
     "check_decision",
     # assignments
     "MANY_SCHOOLS", "period", "unassigned_day",
+    # crdc
+    "CRDC_COLUMNS", "crdc",
     # schema
     "SPEC_VERSION", "describe",
 ]
