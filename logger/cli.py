@@ -194,8 +194,8 @@ def import_users(path: str) -> None:
     result = _import("users", path)
     click.echo(f"Imported {len(result.rows)} {'account' if len(result.rows) == 1 else 'accounts'}. "
                "Setup links (valid 72 hours, shown only now):")
-    for username, token in result.links:
-        click.echo(f"  {username:<24} /setup/{token}")
+    for user, token in result.links:
+        click.echo(f"  {user.username:<24} /setup/{token}")
 
 
 @click.command("deactivate-user")

@@ -69,7 +69,8 @@ def test_a_transfer_keeps_late_entries_at_the_old_school_and_refuses_later_ones(
     assert assign(admin, app, "AMS", today - 2 * DAYS).status_code == 302
 
     phone = Api(signed_in(app, "ofc.ruiz").client)
-    late = phone.sync(envelope(mentoring_entry(schools["LHS"], occurred_at=on(app, today - 7 * DAYS))))
+    late = phone.sync(envelope(mentoring_entry(schools["LHS"],
+                                               occurred_at=on(app, today - 7 * DAYS))))
     assert late[0]["status"] == "accepted"  # last week, at the school he was assigned to then
     after = phone.sync(envelope(mentoring_entry(schools["LHS"], occurred_at=on(app, today - DAYS))))
     assert after[0]["status"] == "forbidden"

@@ -74,7 +74,8 @@ def test_accounts_are_imported_with_schools_supervisors_and_setup_links(app, adm
 @pytest.mark.parametrize("content, lines", [
     ("code,name,level\nLHS,Lincoln,high\nLHS,Lincoln again,high\nCES,Cedar,college\n",
      {3: "already exists", 4: "Unknown level"}),
-    ("code,name,level\n,No code,high\nBAD\x07,Bell,high\n", {2: "needs a code", 3: "control character"}),
+    ("code,name,level\n,No code,high\nBAD\x07,Bell,high\n",
+     {2: "needs a code", 3: "control character"}),
 ])
 def test_a_file_with_any_bad_row_imports_nothing_and_names_each_bad_line(
         app, admin, content, lines):

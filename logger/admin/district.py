@@ -64,7 +64,7 @@ def change_school(school: School, name: str, level: str, *, admin: User,
     before = {"name": school.name, "level": school.level}
     _describe_school(school, name, level)
     after = {"name": school.name, "level": school.level}
-    changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    changed = audit.changes(before, after)
     if changed:
         audit.record("school.changed", actor=admin, client_addr=client_addr,
                      detail={"school": school.code, **changed})
@@ -140,7 +140,8 @@ def change_account(user: User, role: str, supervisor_name: str | None, email: st
     if role != "supervisor" and team:
         raise AccountError(f"{user.username} supervises {len(team)} "
                            f"{'officer' if len(team) == 1 else 'officers'}: give "
-                           f"{'them' if len(team) > 1 else 'that officer'} another supervisor first")
+                           f"{'them' if len(team) > 1 else 'that officer'} another supervisor "
+                           "first")
     supervisor = None
     if role == "officer" and supervisor_name:
         _refuse_unclean(supervisor_name, "Supervisor")
@@ -148,13 +149,13 @@ def change_account(user: User, role: str, supervisor_name: str | None, email: st
         if supervisor.id == user.id:
             raise AccountError("an officer cannot supervise themselves")
     address = _email(email)
-    before = {"role": user.role, "supervisor": user.supervisor.username if user.supervisor else None,
-              "email": user.email}
+    before = {"role": user.role, "email": user.email,
+              "supervisor": user.supervisor.username if user.supervisor else None}
     user.role, user.email = role, address
     _supervise(user, supervisor)
-    after = {"role": role, "supervisor": supervisor.username if supervisor else None,
-             "email": address}
-    changed = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    after = {"role": role, "email": address,
+             "supervisor": supervisor.username if supervisor else None}
+    changed = audit.changes(before, after)
     if changed:
         audit.record("account.changed", actor=admin, client_addr=client_addr,
                      detail={"user": user.username, **changed})
@@ -218,15 +219,15 @@ def assign(officer: User, school_code: str, starts_on: date, ends_on: date | Non
     for other in officer.assignments:
         if other.school_id == school.id and _overlap(other, starts_on, ends_on):
             raise AccountError(f"{officer.username} is already assigned to {school.name} "
-                               f"{rules.period(other.starts_on, other.ends_on)}: end that assignment or choose other dates")
+                               f"{rules.period(other.starts_on, other.ends_on)}: end that "
+                               "assignment or choose other dates")
     assignment = Assignment(school=school, starts_on=starts_on, ends_on=ends_on)
     officer.assignments.append(assignment)
     audit.record("assignment.created", actor=admin, client_addr=client_addr,
                  detail={"user": officer.username, "school": school.code,
                          "starts_on": starts_on.isoformat(),
                          "ends_on": ends_on.isoformat() if ends_on else None})
-    at_once = max(len({a.school_id for a in officer.assignments if a.covers(day)})
-                  for day in {starts_on, clock.today()})
+    at_once = max(len(officer.schools_on(day)) for day in {starts_on, clock.today()})
     if at_once > rules.MANY_SCHOOLS:
         return [f"{officer.username} is now assigned to {at_once} schools at once: more than "
                 f"{rules.MANY_SCHOOLS} leaves no school a fixed officer (COPS principle 11)."]

@@ -12,6 +12,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from logger import rules
 from logger.admin import district
 from logger.auth import setup_links
 from logger.core.models import User
@@ -42,7 +43,7 @@ class Roster:
     kind: str
     rows: list[Row] = field(default_factory=list)
     problem: str | None = None
-    links: list[tuple[str, str]] = field(default_factory=list)  # (user name, setup token)
+    links: list[tuple[User, str]] = field(default_factory=list)  # (new account, setup token)
 
     @property
     def ok(self) -> bool:
@@ -55,22 +56,22 @@ class Roster:
 
 def preview(kind: str, data: bytes, *, admin: User | None, client_addr: str | None) -> Roster:
     """Read and try the file without keeping anything."""
-    roster = _read(kind, data)
-    if roster.problem is None:
-        savepoint = db.session.begin_nested()
-        _apply(roster, admin, client_addr)
-        savepoint.rollback()
-        roster.links = []
-    return roster
+    return _tried(kind, data, admin, client_addr, keep=False)
 
 
 def import_file(kind: str, data: bytes, *, admin: User | None, client_addr: str | None) -> Roster:
     """Apply the whole file if every row is good; else nothing. The caller commits."""
+    return _tried(kind, data, admin, client_addr, keep=True)
+
+
+def _tried(kind: str, data: bytes, admin: User | None, client_addr: str | None, *,
+           keep: bool) -> Roster:
+    """Read the file and apply its rows in a savepoint, kept only if asked and all are good."""
     roster = _read(kind, data)
     if roster.problem is None:
         savepoint = db.session.begin_nested()
         _apply(roster, admin, client_addr)
-        if roster.ok:
+        if keep and roster.ok:
             savepoint.commit()
         else:
             savepoint.rollback()
@@ -130,10 +131,10 @@ def _apply(roster: Roster, admin: User | None, client_addr: str | None) -> None:
                     school_codes=row.values.get("schools", "").replace(";", " ").split(),
                     supervisor_name=row.values.get("supervisor") or None,
                     email=row.values.get("email", ""), admin=admin, client_addr=client_addr)
-                roster.links.append((user.username, setup_links.issue(
+                roster.links.append((user, setup_links.issue(
                     user, "new account", admin, client_addr)))
             db.session.flush()
             savepoint.commit()
         except district.AccountError as refusal:
             savepoint.rollback()
-            row.problem = str(refusal)[0].upper() + str(refusal)[1:] + "."
+            row.problem = rules.sentence(str(refusal))

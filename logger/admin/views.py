@@ -293,12 +293,11 @@ def roster_import():
     if not imported.ok:
         return render_template("admin/roster.html", roster=imported, content=""), 422
     links = []
-    for username, token in imported.links:
+    for user, token in imported.links:
         link = url_for("auth.setup", token=token, _external=True)
-        user = db.session.scalar(select(User).filter_by(username=username))
-        links.append((username, link, setup_links.mail(user, link)))
+        links.append((user.username, link, setup_links.mail(user, link)))
     return render_template("admin/roster_done.html", roster=imported, links=links,
-                           valid_hours=int(setup_links.VALID_FOR.total_seconds() // 3600))
+                           valid_hours=setup_links.VALID_HOURS)
 
 
 def _account_form(problem: str | None = None):
@@ -320,4 +319,4 @@ def _link_shown_once(user: User, token: str):
     link = url_for("auth.setup", token=token, _external=True)
     return render_template("admin/setup_link.html", user=user, link=link,
                            mailed=setup_links.mail(user, link),
-                           valid_hours=int(setup_links.VALID_FOR.total_seconds() // 3600))
+                           valid_hours=setup_links.VALID_HOURS)

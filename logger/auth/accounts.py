@@ -48,7 +48,7 @@ UNREADABLE_NAME = "(unreadable)"  # counted for any typed name that is not clean
 def password_refusal(username: str, password: str) -> str | None:
     """Why a password is too weak, as a sentence for a page, or None."""
     problem = password_problem(username, password)
-    return problem and problem[0].upper() + problem[1:].rstrip(".") + "."
+    return problem and rules.sentence(problem)
 
 
 def password_problem(username: str, password: str) -> str | None:

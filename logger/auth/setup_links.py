@@ -20,10 +20,10 @@ from logger.core import mail as mail_server
 from logger.core.models import SetupLink, User
 from logger.extensions import db
 
-VALID_FOR = timedelta(hours=72)
-PURPOSES = ("new account", "reset")
+VALID_HOURS = 72
+VALID_FOR = timedelta(hours=VALID_HOURS)
 UNUSABLE = ("This setup link does not work: it was already used, a newer one replaced it, or it "
-            "is older than 72 hours. Ask your admin for a new one.")
+            f"is older than {VALID_HOURS} hours. Ask your admin for a new one.")
 
 
 class SetupRefused(ValueError):
@@ -91,11 +91,10 @@ def mail(user: User, link: str) -> str | None:
     Returns what happened, for the admin to read, or None when nothing was tried."""
     if not (user.email and mail_server.configured()):
         return None
-    hours = int(VALID_FOR.total_seconds() // 3600)
     try:
         mail_server.send(user.email, "Choose your SRO Field Log password",
                          f"Hello {user.username},\n\nChoose your password for SRO Field Log "
-                         f"here (the link works once, for {hours} hours):\n\n{link}\n\n"
+                         f"here (the link works once, for {VALID_HOURS} hours):\n\n{link}\n\n"
                          "If you did not expect this, tell your admin.\n")
     except mail_server.MailFailed as failure:
         return f"The e-mail to {user.email} was not sent: {failure}. Pass the link on yourself."

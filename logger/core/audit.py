@@ -9,6 +9,11 @@ from logger.core.models import AuditEvent, User
 from logger.extensions import db
 
 
+def changes(before: dict, after: dict) -> dict[str, list]:
+    """What an edit changed, for an event's detail: {name: [before, after]} where they differ."""
+    return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+
+
 def record(action: str, *, actor: User | None, client_addr: str | None,
            contact_id: uuid.UUID | None = None, revision: int | None = None,
            detail: dict | None = None, at: datetime | None = None) -> AuditEvent:

@@ -32,8 +32,7 @@ class SettingsRefused(ValueError):
 def current() -> dict:
     """The settings in force: the environment's, else the app's, else the defaults."""
     if "district_settings" not in g:
-        stored = db.session.get(Setting, SETTING)
-        values = {**DEFAULTS, **(stored.value if stored else {})}
+        values = _saved()
         for name, variable in OVERRIDES.items():
             if current_app.config.get(variable) is not None:
                 values[name] = current_app.config[variable]
@@ -58,8 +57,7 @@ def save(form, *, admin: User, client_addr: str | None) -> None:
     """Store the settings the form sets (not those the environment fixes), checked and on the
     record; the caller commits."""
     fixed = overridden()
-    stored = db.session.get(Setting, SETTING) or Setting(name=SETTING)
-    before = {**DEFAULTS, **(stored.value or {})}
+    before = _saved()
     values = dict(before)
     if "name" not in fixed:
         values["name"] = _name(form.get("name", ""))
@@ -67,12 +65,19 @@ def save(form, *, admin: User, client_addr: str | None) -> None:
         values["timezone"] = _zone(form.get("timezone", ""))
     if "school_year_start_month" not in fixed:
         values["school_year_start_month"] = _month(form.get("school_year_start_month", ""))
+    stored = db.session.get(Setting, SETTING) or Setting(name=SETTING)
     stored.value, stored.changed_at, stored.changed_by_id = values, clock.utcnow(), admin.id
     db.session.add(stored)
-    changed = {key: [before[key], value] for key, value in values.items() if before[key] != value}
+    changed = audit.changes(before, values)
     if changed:
         audit.record("district.settings", actor=admin, client_addr=client_addr, detail=changed)
     g.pop("district_settings", None)
+
+
+def _saved() -> dict:
+    """What the app has saved, over the defaults (the environment not considered)."""
+    stored = db.session.get(Setting, SETTING)
+    return {**DEFAULTS, **(stored.value if stored else {})}
 
 
 def _name(text: str) -> str:

@@ -74,6 +74,7 @@ from .text import (
     is_valid_unicode,
     join_words,
     parse_datetime,
+    sentence,
     text_problem,
     whole_number,
 )
@@ -89,7 +90,7 @@ __all__ = [
     "value_at",
     # text
     "TEXT_CONTROL", "TEXT_MESSAGES", "is_clean_text", "is_valid_unicode", "join_words",
-    "parse_datetime", "text_problem", "whole_number",
+    "parse_datetime", "sentence", "text_problem", "whole_number",
     # checks
     "Verdict", "check", "check_amendment", "missing",
     # pii

@@ -50,6 +50,11 @@ def is_clean_text(value: object, *, multiline: bool = False) -> bool:
     return isinstance(value, str) and text_problem(value, "", multiline=multiline) is None
 
 
+def sentence(problem: str) -> str:
+    """A message as a sentence on a page: a capital first letter and one full stop."""
+    return problem[:1].upper() + problem[1:].rstrip(".") + "."
+
+
 def join_words(words: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     if len(words) <= 1:

@@ -104,6 +104,7 @@ def query_without(key: str) -> dict[str, str]:
 def register(app) -> None:
     """Add the filters and globals the templates use."""
     app.add_template_filter(rules.label, "label")
+    app.add_template_filter(rules.sentence, "sentence")
     app.add_template_filter(local_time, "local_time")
     app.add_template_global(rules.FLAGS, "FLAGS")
     # Every choice list and limit a template shows, from the module that owns it: never a copy.
