@@ -113,6 +113,7 @@ def _entry_json(contact) -> dict:
     revision = contact.current
     last = contact.decisions[-1] if contact.decisions else None
     return {"id": str(contact.id), "revision": revision.number, "status": revision.status,
+            "dictionary_version": revision.dictionary_version,
             "received_at": revision.received_at.isoformat(), "flags": revision.flags,
             "contact": revision.content,
             "review": None if last is None else {

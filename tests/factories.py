@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from werkzeug.security import generate_password_hash
 
+from logger import rules
 from logger.core.models import Assignment, School, Supervision, User
 from logger.extensions import db
 from logger.officer import entries
@@ -50,7 +51,8 @@ def mentoring_entry(school_id: int, **changes) -> dict:
     """A valid mentoring entry, as the sync API would send it."""
     entry = {
         "occurred_at": (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(),
-        "school_id": school_id, "location": "hallway", "initiated_by": "student",
+        "school_id": school_id, "location": "hallway", "setting": "school_grounds",
+        "initiated_by": "student",
         "classification": "mentoring", "mentoring_type": "informal_counseling",
         "students_involved": 1, "actions": ["none"], "narrative": "",
     }
@@ -59,9 +61,11 @@ def mentoring_entry(school_id: int, **changes) -> dict:
 
 
 def arrest_entry(school_id: int, **changes) -> dict:
-    """A valid criminal entry with an arrest and its full justification."""
+    """A valid criminal entry with an arrest, its full justification and its v2 facts."""
     entry = mentoring_entry(school_id, classification="criminal", offense_category="weapons",
-                            actions=["arrest"], initiated_by="school_staff")
+                            actions=["arrest"], initiated_by="school_staff", duration_minutes=30,
+                            outcome_referrals=["juvenile_court"], parent_notified=True,
+                            principal_notified=True)
     del entry["mentoring_type"]
     entry["justification"] = {
         "basis": "Staff found a knife in the student's backpack during a fight report.",
@@ -74,10 +78,12 @@ def arrest_entry(school_id: int, **changes) -> dict:
     return entry
 
 
-def make_contact(officer: User, entry: dict, *, received_at: datetime | None = None):
-    """Store an entry for an officer through the domain, as the app would."""
+def make_contact(officer: User, entry: dict, *, received_at: datetime | None = None,
+                 version: int = rules.CURRENT_VERSION):
+    """Store an entry for an officer through the domain, as the app would (under an older
+    data dictionary version for an entry stored before an upgrade)."""
     received_at = received_at or datetime.now(timezone.utc)
-    verdict = entries.check(officer, entry, now=received_at)
+    verdict = entries.check(officer, entry, now=received_at, version=version)
     assert verdict.ok, verdict.errors
     saved = entries.save(officer, uuid.uuid4(), verdict, received_at=received_at,
                          client_addr="127.0.0.1")

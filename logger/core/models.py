@@ -195,6 +195,9 @@ class ContactRevision(db.Model):
     amendment_explanation: Mapped[str | None] = mapped_column(sa.Text)
     concern: Mapped[int] = mapped_column(default=len(rules.CONCERN_ORDER),
                                          server_default=str(len(rules.CONCERN_ORDER)))
+    # The data dictionary this revision was checked under: v1 entries stay valid under v1.
+    dictionary_version: Mapped[int] = mapped_column(default=rules.CURRENT_VERSION,
+                                                    server_default="1")
 
     contact: Mapped[Contact] = relationship(back_populates="revisions")
     school: Mapped[School] = relationship()

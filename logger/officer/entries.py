@@ -27,13 +27,15 @@ def parse_entry_id(value: object) -> uuid.UUID | None:
     return parsed if parsed.version == 4 else None
 
 
-def check(officer: User, entry: dict, *, now: datetime) -> rules.Verdict:
+def check(officer: User, entry: dict, *, now: datetime,
+          version: int = rules.CURRENT_VERSION) -> rules.Verdict:
     """The rules' verdict on an entry from this officer: at a school they were assigned to on
-    the contact's day (the district's day; today when the time cannot be read)."""
+    the contact's day (the district's day; today when the time cannot be read). Every write
+    is checked under the current dictionary; the demo writes its past years under v1."""
     day = _contact_day(entry, now)
     assigned = {assignment.school_id for assignment in officer.assignments
                 if assignment.covers(day)}
-    verdict = rules.check(entry, assigned_school_ids=assigned, now=now)
+    verdict = rules.check(entry, assigned_school_ids=assigned, now=now, version=version)
     if verdict.school_not_assigned:
         _say_when_assigned(officer, entry, day, verdict)
     return verdict
@@ -113,7 +115,7 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
     if contact is None:
         contact = Contact(id=entry_id, officer=officer, current_revision=0, created_at=received_at)
         db.session.add(contact)
-        return _add_revision(contact, verdict.entry, "contact.submitted", received_at, client_addr)
+        return _add_revision(contact, verdict, "contact.submitted", received_at, client_addr)
     if contact.officer_id != officer.id:
         return Saved("forbidden")
     current = base_revision == contact.current_revision
@@ -124,21 +126,21 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
     if not current:
         return Saved("conflict", contact)
     if contact.current.status in EDITABLE_STATUSES:
-        return _add_revision(contact, verdict.entry, "contact.revised", received_at, client_addr)
+        return _add_revision(contact, verdict, "contact.revised", received_at, client_addr)
     if amendment_explanation is None:
         return Saved("conflict", contact)
     errors = rules.check_amendment(amendment_explanation)
     if errors:
         return Saved("invalid", contact, errors)
-    return _add_revision(contact, verdict.entry, "contact.amended", received_at, client_addr,
+    return _add_revision(contact, verdict, "contact.amended", received_at, client_addr,
                          amendment_explanation=amendment_explanation.strip())
 
 
-def _add_revision(contact: Contact, entry: dict, action: str, received_at: datetime,
+def _add_revision(contact: Contact, verdict: rules.Verdict, action: str, received_at: datetime,
                   client_addr: str | None, amendment_explanation: str | None = None) -> Saved:
     contact.current_revision += 1
     contact.updated_at = clock.utcnow()
-    revision = _revision(contact.current_revision, entry, received_at, contact.created_at)
+    revision = _revision(contact.current_revision, verdict, received_at, contact.created_at)
     revision.amendment_explanation = amendment_explanation
     contact.revisions.append(revision)
     if inspect(contact).persistent:
@@ -148,13 +150,15 @@ def _add_revision(contact: Contact, entry: dict, action: str, received_at: datet
     return Saved("accepted", contact)
 
 
-def _revision(number: int, entry: dict, received_at: datetime,
+def _revision(number: int, verdict: rules.Verdict, received_at: datetime,
               first_received_at: datetime) -> ContactRevision:
-    """A revision of an entry; 'late' is judged by when the entry first arrived."""
+    """A revision of an entry, with the dictionary version it was checked under; 'late' is
+    judged by when the entry first arrived."""
+    entry = verdict.entry
     revision = ContactRevision(
         number=number, content=entry, classification=entry["classification"],
         occurred_at=rules.parse_datetime(entry["occurred_at"]), school_id=entry["school_id"],
-        status="submitted", received_at=received_at)
+        status="submitted", received_at=received_at, dictionary_version=verdict.version)
     flags = rules.flags(entry, received_at=first_received_at)
     revision.flag_rows = [RevisionFlag(flag=name) for name in flags]
     revision.concern = rules.concern(flags)

@@ -1,4 +1,4 @@
-"""The rules of a contact entry (data dictionary v1), written once.
+"""The rules of a contact entry (data dictionary v1 and v2), written once.
 
 Pure Python, no Flask: the HTML form, the sync API and the review queue call
 `check()` and `flags()`; offline clients receive `describe()` as JSON and
@@ -7,7 +7,8 @@ interpret the same field specs, so no rule is ever written twice.
 Where each rule lives (callers use `from logger import rules; rules.X`):
 - fields: the field specs (FIELDS, STUDENT_FIELDS, AMENDMENT), choices, labels, limits
 - text: what text may be stored (`text_problem()`), reading numbers and moments, joining words
-- checks: `check()` of an entry and its Verdict, `missing()`, `check_amendment()`
+- checks: `check()` of an entry under a dictionary version and its Verdict, `missing()`,
+  `check_amendment()`
 - pii: possible student identifiers in free text (a warning)
 - flagging: the flags of an entry (`flags()`) and the review queue's order (`concern()`)
 - decisions: a supervisor's decision (`check_decision()`, `approval_needs_comment()`)
@@ -17,7 +18,7 @@ Where each rule lives (callers use `from logger import rules; rules.X`):
 """
 
 from .assignments import MANY_SCHOOLS, period, unassigned_day
-from .checks import Verdict, check, check_amendment, missing
+from .checks import UNKNOWN_VERSION, VERSION_FIELD, Verdict, check, check_amendment, missing
 from .crdc import CRDC_COLUMNS, crdc
 from .decisions import (
     COMMENT_REQUIRED_TO_APPROVE,
@@ -30,7 +31,11 @@ from .fields import (
     ACTIONS,
     ALTERNATIVES,
     AMENDMENT,
+    CITATION_OR_ARREST,
     CLASSIFICATIONS,
+    CURRENT_VERSION,
+    DETENTION,
+    DICTIONARY_VERSIONS,
     DISCIPLINARY,
     EARLIEST_CONTACT,
     ENFORCEMENT,
@@ -52,15 +57,28 @@ from .fields import (
     MAX_FUTURE_MINUTES,
     MAX_TEXT,
     MENTORING_TYPES,
+    MINUTES_MAX,
+    MINUTES_MIN,
+    NOT_MENTORING,
     OFFENSE_CATEGORIES,
+    OUTCOME_REFERRALS,
+    QUICK_MINUTES,
     RACES,
+    RESTRAINT,
+    RESTRAINT_TYPES,
     SCHOOL_RULES,
+    SEARCH,
+    SEARCH_BASES,
+    SEARCH_FINDINGS,
+    SETTING_FROM_LOCATION,
+    SETTINGS,
     STUDENT_FIELDS,
     STUDENTS_MAX,
     STUDENTS_MIN,
     TEXT_TOO_LONG,
     Field,
     condition_holds,
+    fields_for,
     label,
     value_at,
 )
@@ -87,12 +105,15 @@ __all__ = [
     "LABELS", "LAST_RESORT", "LAST_RESORT_ACTIONS", "LOCATIONS", "MAX_FUTURE_MINUTES", "MAX_TEXT",
     "MENTORING_TYPES", "OFFENSE_CATEGORIES", "RACES", "SCHOOL_RULES", "STUDENT_FIELDS",
     "STUDENTS_MAX", "STUDENTS_MIN", "TEXT_TOO_LONG", "Field", "condition_holds", "label",
-    "value_at",
+    "value_at", "CITATION_OR_ARREST", "CURRENT_VERSION", "DETENTION", "DICTIONARY_VERSIONS",
+    "MINUTES_MAX", "MINUTES_MIN", "NOT_MENTORING", "OUTCOME_REFERRALS", "QUICK_MINUTES",
+    "RESTRAINT", "RESTRAINT_TYPES", "SEARCH", "SEARCH_BASES", "SEARCH_FINDINGS", "SETTINGS",
+    "SETTING_FROM_LOCATION", "fields_for",
     # text
     "TEXT_CONTROL", "TEXT_MESSAGES", "is_clean_text", "is_valid_unicode", "join_words",
     "parse_datetime", "sentence", "text_problem", "whole_number",
     # checks
-    "Verdict", "check", "check_amendment", "missing",
+    "UNKNOWN_VERSION", "VERSION_FIELD", "Verdict", "check", "check_amendment", "missing",
     # pii
     "PII_NOT_NAMES", "PII_PATTERNS", "PII_WARNING", "possible_pii", "texts_with_possible_pii",
     # flagging

@@ -2,6 +2,8 @@
 
 Also `missing()` (what a stored entry lacks by today's rules) and
 `check_amendment()`. Fields that do not apply are dropped from the cleaned entry.
+An entry is checked under one data dictionary version (the current one for
+every write); the version a client says it wrote under is checked, not stored.
 """
 
 from __future__ import annotations
@@ -9,7 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .fields import AMENDMENT, FIELDS, STUDENT_FIELDS, Field, condition_holds, label, value_at
+from .fields import (
+    AMENDMENT,
+    CURRENT_VERSION,
+    DICTIONARY_VERSIONS,
+    STUDENT_FIELDS,
+    Field,
+    condition_holds,
+    fields_for,
+    label,
+    value_at,
+)
 from .pii import PII_WARNING, texts_with_possible_pii
 from .text import join_words, parse_datetime, text_problem, whole_number
 
@@ -22,6 +34,7 @@ class Verdict:
     errors: dict[str, list[str]] = field(default_factory=dict)
     warnings: dict[str, list[str]] = field(default_factory=dict)
     school_not_assigned: bool = False  # the officer may not log at this school (principle 11)
+    version: int = CURRENT_VERSION  # the data dictionary version the entry was checked under
 
     @property
     def ok(self) -> bool:
@@ -31,17 +44,27 @@ class Verdict:
         self.errors.setdefault(name, []).append(message)
 
 
-def check(entry: object, *, assigned_school_ids, now: datetime) -> Verdict:
-    """Check an entry as sent (JSON-like) against every rule; never raises on bad input."""
-    verdict = Verdict(entry={})
+VERSION_FIELD = "dictionary_version"  # sent beside the fields: the rules the client checked with
+UNKNOWN_VERSION = ("This entry names a data dictionary version this server does not know "
+                   "(it knows {versions}). Open the app with a connection to get the current "
+                   "rules, then check the entry.")
+
+
+def check(entry: object, *, assigned_school_ids, now: datetime,
+          version: int = CURRENT_VERSION) -> Verdict:
+    """Check an entry as sent (JSON-like) against every rule of a dictionary version; never
+    raises on bad input."""
+    verdict = Verdict(entry={}, version=version)
     if not isinstance(entry, dict):
         verdict.add_error("entry", "An entry must be an object of fields.")
         return verdict
-    for spec in FIELDS:
+    _check_version(entry.get(VERSION_FIELD), verdict)
+    fields = fields_for(version)
+    for spec in fields:
         if not condition_holds(spec.applies_when, entry):
             continue
         _check_field(spec, value_at(entry, spec.name), entry, verdict, spec.name)
-    for spec in FIELDS:
+    for spec in fields:
         if spec.must_be_assigned:
             _check_assigned(spec, verdict, assigned_school_ids)
         if spec.max_future_minutes is not None:
@@ -52,13 +75,22 @@ def check(entry: object, *, assigned_school_ids, now: datetime) -> Verdict:
     return verdict
 
 
-def missing(entry: dict, prefix: str = "") -> list[str]:
+def _check_version(sent: object, verdict: Verdict) -> None:
+    """A client's dictionary version must be one this server knows (absent: nothing said)."""
+    if sent is None or (type(sent) is int and sent in DICTIONARY_VERSIONS):
+        return
+    verdict.add_error(VERSION_FIELD, UNKNOWN_VERSION.format(
+        versions=join_words([str(v) for v in DICTIONARY_VERSIONS])))
+
+
+def missing(entry: dict, prefix: str = "", version: int = CURRENT_VERSION) -> list[str]:
     """The fields (under `prefix`) that apply to a stored entry but are blank.
 
-    For an entry stored under older rules, e.g. `missing(entry, "justification.")`
-    tells whether its justification is complete by today's rules.
+    For an entry stored under older rules, `missing(entry)` names what today's
+    rules newly require, and `missing(entry, "justification.")` tells whether
+    its justification is complete.
     """
-    return [spec.name for spec in FIELDS
+    return [spec.name for spec in fields_for(version)
             if spec.name.startswith(prefix) and condition_holds(spec.applies_when, entry)
             and (spec.required is True or (isinstance(spec.required, dict)
                                            and condition_holds(spec.required, entry)))
@@ -180,7 +212,7 @@ def _clean_students(spec, value, entry, verdict, path):
             verdict.add_error(f"{path}.{index}", _message(spec, "invalid", entry))
             continue
         described = Verdict(entry={})
-        for student_spec in STUDENT_FIELDS:
+        for student_spec in fields_for(verdict.version, STUDENT_FIELDS):
             _check_field(student_spec, student.get(student_spec.name), entry, described,
                          f"{path}.{index}.{student_spec.name}")
         verdict.errors.update(described.errors)

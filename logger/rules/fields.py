@@ -1,9 +1,16 @@
-"""The data dictionary (v1): each field of an entry as a spec, its choices, labels and limits.
+"""The data dictionary (v1 and v2): each field of an entry as a spec, its choices, labels, limits.
 
 A field spec is data: its type, when it applies (`applies_when`), when it is
-required (`required`: True, False or a condition), its limits and its
-messages. A condition is `{"field": name, "equals": value}` or
+required (`required`: True, False or a condition), its limits, its messages and
+the dictionary version that introduced it (`since`). A condition is
+`{"field": name, "equals": value}`, `{"field": name, "in": [values]}` or
 `{"field": name, "has_any": [values]}`; `condition_holds()` reads one.
+
+Versions: v1 is the original dictionary; v2 (DESIGN.md, "Data dictionary v2")
+adds the facts the Civil Rights Data Collection and state SRO laws ask for.
+New writes are checked under CURRENT_VERSION; a stored revision keeps the
+version it was checked under, and `fields_for(version)` gives that version's
+fields.
 """
 
 from __future__ import annotations
@@ -35,11 +42,32 @@ GRADE_BANDS = ("elementary", "middle", "high")
 RACES = ("asian", "black", "hispanic_latino", "middle_eastern_south_asian", "native_american",
          "pacific_islander", "white")
 GENDERS = ("male", "female", "transgender_man", "transgender_woman", "nonconforming")
+# Data dictionary v2
+SETTINGS = ("school_grounds", "school_transportation", "school_activity_off_campus",
+            "off_campus_not_school_related")
+RESTRAINT_TYPES = ("physical", "mechanical_handcuffs", "mechanical_other", "seclusion")
+SEARCH_BASES = ("consent", "reasonable_suspicion", "probable_cause", "incident_to_arrest",
+                "school_policy")
+SEARCH_FINDINGS = ("nothing", "weapon", "drugs", "alcohol", "stolen_property",
+                   "other_contraband")
+OUTCOME_REFERRALS = ("juvenile_court", "adult_court", "diversion_program",
+                     "mental_health_evaluation", "none")
+# Where a location says the setting without doubt; the form pre-fills it, the officer may change it.
+SETTING_FROM_LOCATION = {
+    **dict.fromkeys(("classroom", "hallway", "cafeteria", "office", "grounds", "parking_lot"),
+                    "school_grounds"),
+    "bus_area": "school_transportation",
+}
+
+DICTIONARY_VERSIONS = (1, 2)
+CURRENT_VERSION = DICTIONARY_VERSIONS[-1]
 
 MAX_TEXT = 4000
 MAX_FUTURE_MINUTES = 5
 EARLIEST_CONTACT = "2000-01-01T00:00:00+00:00"  # before any program this system serves
 STUDENTS_MIN, STUDENTS_MAX = 1, 50
+MINUTES_MIN, MINUTES_MAX = 1, 720  # a duration: a minute to twelve hours
+QUICK_MINUTES = (5, 15, 30, 60)  # one-tap durations; any other is typed
 
 # Labels a person reads; any value not listed is its words with the first capitalised.
 LABELS = {
@@ -65,6 +93,17 @@ LABELS = {
     "native_american": "Native American", "pacific_islander": "Pacific Islander",
     "transgender_man": "Transgender man", "transgender_woman": "Transgender woman",
     "nonconforming": "Gender nonconforming",
+    "school_grounds": "On school grounds", "school_transportation": "School transportation",
+    "school_activity_off_campus": "School activity off campus",
+    "off_campus_not_school_related": "Off campus, not school-related",
+    "mechanical_handcuffs": "Handcuffs", "mechanical_other": "Other mechanical device",
+    "seclusion": "Seclusion (alone in a room or area)",
+    "reasonable_suspicion": "Reasonable suspicion", "probable_cause": "Probable cause",
+    "incident_to_arrest": "Incident to arrest", "school_policy": "School policy",
+    "nothing": "Nothing found", "stolen_property": "Stolen property",
+    "other_contraband": "Other contraband", "juvenile_court": "Juvenile court",
+    "adult_court": "Adult court", "diversion_program": "Diversion program",
+    "mental_health_evaluation": "Mental health evaluation",
 }
 
 
@@ -75,6 +114,10 @@ def label(value: str) -> str:
 
 def _is(field_name: str, value: str) -> dict:
     return {"field": field_name, "equals": value}
+
+
+def _in(field_name: str, values: tuple[str, ...]) -> dict:
+    return {"field": field_name, "in": list(values)}
 
 
 def _has_any(field_name: str, values: tuple[str, ...]) -> dict:
@@ -105,6 +148,11 @@ class Field:
     earliest: str | None = None  # datetime: nothing before this moment
     must_be_assigned: bool = False  # school: one of the officer's assigned schools
     count_field: str | None = None  # students: one description per student counted here
+    quick_choices: tuple[int, ...] = ()  # integer: values offered as one tap
+    unit: str | None = None  # integer: what it counts, shown beside it ("min")
+    prefill: dict | None = None  # {"from": field, "values": {its value: this field's}}
+    hint: str | None = None  # a line under the label, for a person
+    since: int = 1  # the dictionary version that introduced the field
     messages: dict = field(default_factory=dict)
     choice_labels: dict = field(default_factory=dict)  # where a value reads differently here
 
@@ -122,9 +170,13 @@ class Field:
         if self.choices:
             data["choices"] = [{"value": c, "label": self.choice_label(c)} for c in self.choices]
         for key in ("exclusive", "min_length", "max_length", "min", "max", "max_future_minutes",
-                    "earliest", "count_field"):
+                    "earliest", "count_field", "prefill", "hint", "unit"):
             if getattr(self, key) is not None:
                 data[key] = getattr(self, key)
+        if self.quick_choices:
+            data["quick_choices"] = list(self.quick_choices)
+        if self.since > 1:
+            data["since"] = self.since
         return data
 
 
@@ -133,6 +185,32 @@ ENFORCEMENT = _has_any("actions", ENFORCEMENT_ACTIONS)
 LAST_RESORT = _has_any("actions", LAST_RESORT_ACTIONS)
 INJURY_POSSIBLE = _has_any("actions", INJURY_ACTIONS)
 FORCE = _has_any("actions", ("use_of_force",))
+NOT_MENTORING = _in("classification", ("disciplinary", "criminal"))
+DETENTION = _has_any("actions", ("detention",))
+RESTRAINT = _has_any("actions", ("restraint",))
+SEARCH = _has_any("actions", ("search",))
+CITATION_OR_ARREST = _has_any("actions", ("citation", "arrest"))
+
+
+def _minutes(name: str, label: str, what: str, **kwargs) -> Field:
+    """A duration in whole minutes, with one-tap choices."""
+    message = f"Enter how many minutes {what}, from {{min}} to {{max}}."
+    return Field(name, "integer", label, min=MINUTES_MIN, max=MINUTES_MAX,
+                 quick_choices=QUICK_MINUTES, unit="min", since=2,
+                 hint="Minutes: tap one or type a number.",
+                 messages={"required": message,
+                           "invalid": f"Enter how many minutes {what} as a whole number "
+                                      f"from {{min}} to {{max}}."}, **kwargs)
+
+
+def _notified(who: str) -> Field:
+    name = f"{who}_notified"
+    person, label = {"parent": ("a parent or guardian", "Parent or guardian told"),
+                     "principal": ("the principal", "Principal told")}[who]
+    message = f"Say whether {person} was told of the {{actions}}."
+    return Field(name, "boolean", label,
+                 applies_when=ENFORCEMENT, since=2,
+                 messages={"required": message, "invalid": message})
 
 TEXT_TOO_LONG = "Shorten this to {max} characters or fewer (it has {count})."
 
@@ -152,6 +230,12 @@ FIELDS: tuple[Field, ...] = (
         "required": "Choose where the contact happened.",
         "invalid": "Choose where the contact happened from the list.",
     }),
+    Field("setting", "choice", "Setting", choices=SETTINGS, since=2,
+          prefill={"from": "location", "values": SETTING_FROM_LOCATION}, messages={
+              "required": "Choose the setting: on school grounds, school transportation, a "
+                          "school activity off campus, or off campus and not school-related.",
+              "invalid": "Choose the setting from the list.",
+          }),
     Field("initiated_by", "choice", "Who started the contact", choices=INITIATORS, messages={
         "required": "Choose who started the contact.",
         "invalid": "Choose who started the contact from the list.",
@@ -182,6 +266,8 @@ FIELDS: tuple[Field, ...] = (
               "required": "Choose the kind of mentoring contact.",
               "invalid": "Choose the kind of mentoring contact from the list.",
           }),
+    _minutes("duration_minutes", "How long the contact lasted", "the contact lasted",
+             required=NOT_MENTORING),
     Field("students_involved", "integer", "Students involved", min=STUDENTS_MIN,
           max=STUDENTS_MAX, messages={
               "required": "Enter how many students were involved, from {min} to {max}.",
@@ -197,6 +283,41 @@ FIELDS: tuple[Field, ...] = (
               "required": "Choose each type of force used.",
               "invalid": "Choose the types of force from the list.",
           }),
+    _minutes("detention_minutes", "How long the student was detained",
+             "the student was detained", applies_when=DETENTION),
+    Field("restraint_types", "choices", "Kind of restraint", choices=RESTRAINT_TYPES,
+          applies_when=RESTRAINT, since=2, messages={
+              "required": "Choose each kind of restraint used.",
+              "invalid": "Choose the kinds of restraint from the list.",
+          }),
+    _minutes("restraint_minutes", "How long the restraint lasted", "the restraint lasted",
+             applies_when=RESTRAINT),
+    Field("restraint_prone", "boolean", "Held face down (prone)", applies_when=RESTRAINT,
+          since=2, messages={
+              "required": "Say whether the student was held face down (prone).",
+              "invalid": "Say whether the student was held face down (prone).",
+          }),
+    Field("search_basis", "choice", "Legal basis for the search", choices=SEARCH_BASES,
+          applies_when=SEARCH, since=2, messages={
+              "required": "Choose the legal basis for the search.",
+              "invalid": "Choose the legal basis for the search from the list.",
+          }),
+    Field("search_found", "choices", "What the search found", choices=SEARCH_FINDINGS,
+          exclusive="nothing", applies_when=SEARCH, since=2, messages={
+              "required": "Choose what the search found, or “Nothing found”.",
+              "invalid": "Choose what the search found from the list.",
+              "exclusive": "“Nothing found” cannot be combined with something found.",
+          }),
+    Field("outcome_referrals", "choices", "Referred to", choices=OUTCOME_REFERRALS,
+          exclusive="none", applies_when=CITATION_OR_ARREST, since=2,
+          choice_labels={"none": "No referral"}, messages={
+              "required": "Choose where the student was referred after the {actions}, "
+                          "or “No referral”.",
+              "invalid": "Choose the referrals from the list.",
+              "exclusive": "“No referral” cannot be combined with a referral.",
+          }),
+    _notified("parent"),
+    _notified("principal"),
     Field("justification.basis", "text", "Facts that made it necessary",
           applies_when=ENFORCEMENT, min_length=30, max_length=MAX_TEXT, messages={
               "required": "Give the specific facts that made the {actions} necessary "
@@ -256,6 +377,8 @@ STUDENT_FIELDS: tuple[Field, ...] = (
         "required": "Say whether you perceived a disability.",
         "invalid": "Say whether you perceived a disability.",
     }),
+    Field("perceived_limited_english", "boolean", "Perceived limited English", required=False,
+          since=2, messages={"invalid": "Say whether you perceived limited English."}),
 )
 
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
@@ -269,6 +392,11 @@ AMENDMENT = Field("amendment_explanation", "text", "Why you are amending an appr
                   })
 
 
+def fields_for(version: int = CURRENT_VERSION, fields=FIELDS) -> tuple[Field, ...]:
+    """The fields (of the entry, or of a student) of one dictionary version."""
+    return tuple(spec for spec in fields if spec.since <= version)
+
+
 def condition_holds(condition: dict | None, entry: dict) -> bool:
     """Whether a spec condition holds for an entry (None always holds)."""
     if condition is None:
@@ -276,6 +404,8 @@ def condition_holds(condition: dict | None, entry: dict) -> bool:
     value = entry.get(condition["field"])
     if "equals" in condition:
         return value == condition["equals"]
+    if "in" in condition:
+        return isinstance(value, str) and value in condition["in"]
     if isinstance(value, (list, tuple)):
         return any(v in condition["has_any"] for v in value if isinstance(v, str))
     return False

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from .fields import AMENDMENT, FIELDS, STUDENT_FIELDS
+from .checks import UNKNOWN_VERSION, VERSION_FIELD
+from .fields import AMENDMENT, CURRENT_VERSION, DICTIONARY_VERSIONS, STUDENT_FIELDS, fields_for
 from .flagging import FLAGS, LATE_AFTER_HOURS
 from .pii import PII_NOT_NAMES, PII_PATTERNS, PII_WARNING
 from .text import TEXT_CONTROL, TEXT_MESSAGES
 
-SPEC_VERSION = 1
+SPEC_VERSION = 1  # the shape of this description, not the dictionary's version
 
 
-def describe() -> dict:
-    """The rules as data (JSON-serialisable): served to offline clients as the schema."""
+def describe(version: int = CURRENT_VERSION) -> dict:
+    """The rules of a dictionary version as data (JSON-serialisable): served to offline
+    clients as the schema; they send `dictionary.version` with each entry they check."""
     return {
         "version": SPEC_VERSION,
-        "fields": [spec.to_json() for spec in FIELDS],
-        "student_fields": [spec.to_json() for spec in STUDENT_FIELDS],
+        "dictionary": {"version": version, "field": VERSION_FIELD,
+                       "known": list(DICTIONARY_VERSIONS), "unknown": UNKNOWN_VERSION},
+        "fields": [spec.to_json() for spec in fields_for(version)],
+        "student_fields": [spec.to_json() for spec in fields_for(version, STUDENT_FIELDS)],
         "amendment": AMENDMENT.to_json(),
         "flags": {name: {"label": text, "principle": principle}
                   for name, (text, principle) in FLAGS.items()},

@@ -29,7 +29,7 @@ def readable(spec: rules.Field, value) -> str:
         return "Yes" if value else "No"
     if spec.type == "datetime":
         return local_time(rules.parse_datetime(value))
-    return str(value)
+    return f"{value} {spec.unit}" if spec.unit else str(value)
 
 
 def entry_rows(content: dict, school_name: str, part: str = "all") -> list[tuple[str, str]]:
