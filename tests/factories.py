@@ -60,12 +60,27 @@ def mentoring_entry(school_id: int, **changes) -> dict:
     return entry
 
 
+def v2_facts(actions) -> dict:
+    """The data dictionary v2 facts these actions call for, each valid."""
+    facts = {}
+    if "detention" in actions:
+        facts["detention_minutes"] = 30
+    if "restraint" in actions:
+        facts.update(restraint_types=["physical"], restraint_minutes=5, restraint_prone=False)
+    if "search" in actions:
+        facts.update(search_basis="reasonable_suspicion", search_found=["nothing"])
+    if {"citation", "arrest"} & set(actions):
+        facts["outcome_referrals"] = ["juvenile_court"]
+    if set(actions) & set(rules.ENFORCEMENT_ACTIONS):
+        facts.update(parent_notified=True, principal_notified=True)
+    return facts
+
+
 def arrest_entry(school_id: int, **changes) -> dict:
-    """A valid criminal entry with an arrest, its full justification and its v2 facts."""
+    """A valid criminal entry with an arrest, its full justification and the v2 facts its
+    actions (arrest, unless changed) call for."""
     entry = mentoring_entry(school_id, classification="criminal", offense_category="weapons",
-                            actions=["arrest"], initiated_by="school_staff", duration_minutes=30,
-                            outcome_referrals=["juvenile_court"], parent_notified=True,
-                            principal_notified=True)
+                            actions=["arrest"], initiated_by="school_staff", duration_minutes=30)
     del entry["mentoring_type"]
     entry["justification"] = {
         "basis": "Staff found a knife in the student's backpack during a fight report.",
@@ -75,7 +90,7 @@ def arrest_entry(school_id: int, **changes) -> dict:
     entry["students"] = [{"grade_band": "high", "perceived_race": ["white"],
                           "perceived_gender": "male", "perceived_disability": False}]
     entry.update(changes)
-    return entry
+    return {**v2_facts(entry["actions"]), **entry}
 
 
 def make_contact(officer: User, entry: dict, *, received_at: datetime | None = None,

@@ -27,7 +27,7 @@ def ruiz(auth, district):
 
 def mentoring_form(school_id, **changes):
     data = {"occurred_at": local(), "school_id": str(school_id), "location": "cafeteria",
-            "initiated_by": "student", "classification": "mentoring",
+            "setting": "school_grounds", "initiated_by": "student", "classification": "mentoring",
             "mentoring_type": "informal_counseling", "students_involved": "1",
             "actions": ["none"], "narrative": ""}
     data.update(changes)
@@ -36,7 +36,9 @@ def mentoring_form(school_id, **changes):
 
 def arrest_form(school_id, **changes):
     data = mentoring_form(school_id, classification="criminal", offense_category="weapons",
-                          actions=["arrest"], initiated_by="school_staff")
+                          actions=["arrest"], initiated_by="school_staff", duration_minutes="30",
+                          outcome_referrals=["juvenile_court"], parent_notified="yes",
+                          principal_notified="no")
     data.update({
         "justification-basis": "Staff reported a knife; the student showed it when asked.",
         "justification-alternatives_tried": ["verbal_deescalation", "school_staff_involved"],

@@ -97,7 +97,8 @@ def test_the_response_keeps_the_entry_shape_and_adds_the_cursor(app, client, aut
             db.select(User.id).filter_by(username="ofc.ruiz"))  # a shared phone checks whose
     assert re.fullmatch(r"[0-9]+-[0-9a-f]{32}", body["cursor"])
     [entry] = body["entries"]
-    assert set(entry) == {"id", "revision", "status", "received_at", "flags", "contact", "review"}
+    assert set(entry) == {"id", "revision", "status", "dictionary_version", "received_at",
+                          "flags", "contact", "review"}
     assert (entry["id"], entry["revision"], entry["status"]) == (entry_id, 1, "submitted")
 
 

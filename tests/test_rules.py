@@ -21,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from logger import rules
+from tests.factories import v2_facts
 
 NOW = datetime(2026, 11, 28, 15, 0, tzinfo=timezone.utc)
 SCHOOL_ID = 7
@@ -61,11 +62,14 @@ def base_entry(classification: str = "mentoring", **changes) -> dict:
         "occurred_at": (NOW - timedelta(hours=1)).isoformat(),
         "school_id": SCHOOL_ID,
         "location": "hallway",
+        "setting": "school_grounds",
         "initiated_by": "student",
         "classification": classification,
         "students_involved": 1,
         "actions": ["verbal_warning"],
     }
+    if classification != "mentoring":
+        entry["duration_minutes"] = 15
     entry.update({
         "disciplinary": {"school_rule": "disruption", "involvement_reason": REASON},
         "criminal": {"offense_category": "weapons"},
@@ -95,6 +99,7 @@ def enforcement_entry(*actions: str, classification: str = "criminal", **changes
         justification["supervisor_notified"] = True
         entry["force_types"] = ["physical_control"]
     entry["justification"] = justification
+    entry.update(v2_facts(actions))
     entry.update(changes)
     return entry
 
@@ -175,9 +180,11 @@ def test_cleaned_entry_keeps_what_the_officer_entered():
     assert verdict.ok, verdict.errors
     assert verdict.entry == {
         "occurred_at": (NOW - timedelta(hours=1)).isoformat(),
-        "school_id": SCHOOL_ID, "location": "hallway", "initiated_by": "student",
-        "classification": "criminal", "offense_category": "weapons", "students_involved": 1,
+        "school_id": SCHOOL_ID, "location": "hallway", "setting": "school_grounds",
+        "initiated_by": "student", "classification": "criminal", "offense_category": "weapons",
+        "duration_minutes": 15, "students_involved": 1,
         "actions": ["use_of_force"], "force_types": ["physical_control"],
+        "parent_notified": True, "principal_notified": True,
         "justification": {"basis": BASIS, "alternatives_tried": ["verbal_deescalation"],
                           "why_last_resort": WHY, "injuries": "none",
                           "supervisor_notified": True},
@@ -202,6 +209,7 @@ def test_fields_not_in_the_dictionary_are_not_kept():
 ENUM_FIELDS = [
     ("location", base_entry(), "cafeteria",
      "Choose where the contact happened from the list."),
+    ("setting", base_entry(), "school_transportation", "Choose the setting from the list."),
     ("initiated_by", base_entry(), "parent_guardian",
      "Choose who started the contact from the list."),
     ("classification", base_entry("criminal"), "criminal",
@@ -220,6 +228,14 @@ ENUM_FIELDS = [
      ["time_and_distance", "counselor_involved"], "Choose alternatives from the list."),
     ("justification.injuries", enforcement_entry("restraint"), "student_minor",
      "Choose the injuries from the list."),
+    ("restraint_types", enforcement_entry("restraint"), ["mechanical_handcuffs", "seclusion"],
+     "Choose the kinds of restraint from the list."),
+    ("search_basis", enforcement_entry("search"), "probable_cause",
+     "Choose the legal basis for the search from the list."),
+    ("search_found", enforcement_entry("search"), ["weapon", "drugs"],
+     "Choose what the search found from the list."),
+    ("outcome_referrals", enforcement_entry("arrest"), ["juvenile_court", "diversion_program"],
+     "Choose the referrals from the list."),
     ("students.0.grade_band", enforcement_entry("citation"), "elementary",
      "Choose the student's grade band from the list."),
     ("students.0.perceived_race", enforcement_entry("citation"),
@@ -429,14 +445,18 @@ def test_a_justification_without_enforcement_is_dropped_whole():
 # Which conditional fields each action calls for, straight from the data dictionary.
 JUSTIFIED = {"justification.basis", "justification.alternatives_tried", "students"}
 LAST_RESORT = JUSTIFIED | {"justification.why_last_resort"}
+TOLD = {"parent_notified", "principal_notified"}  # v2: asked of every enforcement action
 NEEDS_BY_ACTION = {
     "none": set(), "verbal_warning": set(), "referral_school_admin": set(),
     "referral_counselor": set(), "parent_contacted": set(),
-    "citation": JUSTIFIED, "search": JUSTIFIED,
-    "detention": LAST_RESORT, "arrest": LAST_RESORT,
-    "restraint": LAST_RESORT | {"justification.injuries"},
-    "use_of_force": LAST_RESORT | {"justification.injuries", "justification.supervisor_notified",
-                                   "force_types"},
+    "citation": JUSTIFIED | TOLD | {"outcome_referrals"},
+    "search": JUSTIFIED | TOLD | {"search_basis", "search_found"},
+    "detention": LAST_RESORT | TOLD | {"detention_minutes"},
+    "arrest": LAST_RESORT | TOLD | {"outcome_referrals"},
+    "restraint": LAST_RESORT | TOLD | {"justification.injuries", "restraint_types",
+                                       "restraint_minutes", "restraint_prone"},
+    "use_of_force": LAST_RESORT | TOLD | {"justification.injuries",
+                                          "justification.supervisor_notified", "force_types"},
 }
 
 
@@ -880,7 +900,8 @@ def test_describe_gives_every_field_its_rules(described):
 def test_describe_lists_the_fields_in_order(described):
     assert [f["name"] for f in described["fields"]] == [spec.name for spec in rules.FIELDS]
     assert [f["name"] for f in described["student_fields"]] == [
-        "grade_band", "perceived_race", "perceived_gender", "perceived_disability"]
+        "grade_band", "perceived_race", "perceived_gender", "perceived_disability",
+        "perceived_limited_english"]
 
 
 DICTIONARY_CONDITIONS = {
@@ -896,6 +917,15 @@ DICTIONARY_CONDITIONS = {
         "detention", "restraint", "arrest", "use_of_force"]},
     "justification.injuries": {"field": "actions", "has_any": ["restraint", "use_of_force"]},
     "justification.supervisor_notified": {"field": "actions", "has_any": ["use_of_force"]},
+    "detention_minutes": {"field": "actions", "has_any": ["detention"]},
+    "restraint_types": {"field": "actions", "has_any": ["restraint"]},
+    "restraint_minutes": {"field": "actions", "has_any": ["restraint"]},
+    "restraint_prone": {"field": "actions", "has_any": ["restraint"]},
+    "search_basis": {"field": "actions", "has_any": ["search"]},
+    "search_found": {"field": "actions", "has_any": ["search"]},
+    "outcome_referrals": {"field": "actions", "has_any": ["citation", "arrest"]},
+    "parent_notified": {"field": "actions", "has_any": list(rules.ENFORCEMENT_ACTIONS)},
+    "principal_notified": {"field": "actions", "has_any": list(rules.ENFORCEMENT_ACTIONS)},
 }
 
 

@@ -73,22 +73,40 @@ class SafeFieldList(FieldList):
                     yield int(index)
 
 
+def _minutes(name: str) -> StringField:
+    spec = _spec(name)
+    return StringField(spec.label, render_kw={"type": "number", "inputmode": "numeric",
+                                              "min": spec.min, "max": spec.max})
+
+
+def _yes_or_no(name: str) -> RadioField:
+    return RadioField(_spec(name).label, choices=YES_NO, validate_choice=False)
+
+
+def _put(entry: dict, dotted: str, value) -> None:
+    *parents, leaf = dotted.split(".")
+    for part in parents:
+        entry = entry.setdefault(part, {})
+    entry[leaf] = value
+
+
 class StudentForm(Form):
     """One student as the officer perceived them; never a name or number."""
 
     grade_band = _one_of("grade_band", rules.STUDENT_FIELDS)
     perceived_race = _many_of("perceived_race", rules.STUDENT_FIELDS)
     perceived_gender = _one_of("perceived_gender", rules.STUDENT_FIELDS)
-    perceived_disability = BooleanField("Perceived disability")
+    perceived_disability = BooleanField(_spec("perceived_disability", rules.STUDENT_FIELDS).label)
+    perceived_limited_english = BooleanField(
+        _spec("perceived_limited_english", rules.STUDENT_FIELDS).label)
 
     def is_empty(self) -> bool:
-        return not (self.grade_band.data or self.perceived_race.data
-                    or self.perceived_gender.data or self.perceived_disability.data)
+        return not any(self[spec.name].data for spec in rules.STUDENT_FIELDS)
 
     def to_entry(self) -> dict:
-        return {"grade_band": self.grade_band.data, "perceived_race": self.perceived_race.data,
-                "perceived_gender": self.perceived_gender.data,
-                "perceived_disability": self.perceived_disability.data}
+        """The student as the rules read it; an optional box left unticked is not recorded."""
+        return {spec.name: self[spec.name].data if spec.required or self[spec.name].data else None
+                for spec in rules.STUDENT_FIELDS}
 
 
 class JustificationForm(Form):
@@ -98,23 +116,19 @@ class JustificationForm(Form):
     alternatives_tried = _many_of("justification.alternatives_tried")
     why_last_resort = _text("justification.why_last_resort")
     injuries = _one_of("justification.injuries")
-    supervisor_notified = RadioField(_spec("justification.supervisor_notified").label,
-                                     choices=YES_NO, validate_choice=False)
-
-    def to_entry(self) -> dict:
-        return {"basis": self.basis.data, "alternatives_tried": self.alternatives_tried.data,
-                "why_last_resort": self.why_last_resort.data, "injuries": self.injuries.data,
-                "supervisor_notified": _yes_no(self.supervisor_notified.data)}
+    supervisor_notified = _yes_or_no("justification.supervisor_notified")
 
 
 class ContactForm(FlaskForm):
-    """The New contact form. `to_entry()` gives the entry as the sync API would send it."""
+    """The New contact form, one control per field of the rules (a field's name is its path
+    in the entry). `to_entry()` gives the entry as the sync API would send it."""
 
     entry_id = HiddenField()
     occurred_at = StringField(_spec("occurred_at").label,
                               render_kw={"type": "datetime-local"})
     school_id = SelectField(_spec("school_id").label, choices=[], validate_choice=False)
     location = _one_of("location")
+    setting = _one_of("setting")
     initiated_by = _one_of("initiated_by")
     classification = _one_of("classification")
     school_rule = SelectField(_spec("school_rule").label,
@@ -125,38 +139,41 @@ class ContactForm(FlaskForm):
                                    choices=[PLEASE_CHOOSE] + _choices(_spec("offense_category")),
                                    validate_choice=False)
     mentoring_type = _one_of("mentoring_type")
+    duration_minutes = _minutes("duration_minutes")
     students_involved = StringField(_spec("students_involved").label, default="1",
                                     render_kw={"type": "number", "inputmode": "numeric",
                                                "min": rules.STUDENTS_MIN,
                                                "max": rules.STUDENTS_MAX})
     actions = _many_of("actions")
     force_types = _many_of("force_types")
+    detention_minutes = _minutes("detention_minutes")
+    restraint_types = _many_of("restraint_types")
+    restraint_minutes = _minutes("restraint_minutes")
+    restraint_prone = _yes_or_no("restraint_prone")
+    search_basis = _one_of("search_basis")
+    search_found = _many_of("search_found")
+    outcome_referrals = _many_of("outcome_referrals")
+    parent_notified = _yes_or_no("parent_notified")
+    principal_notified = _yes_or_no("principal_notified")
     justification = FormField(JustificationForm)
     students = SafeFieldList(FormField(StudentForm), min_entries=1, max_entries=rules.STUDENTS_MAX)
     narrative = _text("narrative")
     save_anyway = SubmitField("Save anyway")
 
     def to_entry(self) -> dict:
-        """The entry as data for the rules; nothing is judged here."""
-        students = [s.form.to_entry() for s in self.students if not s.form.is_empty()]
-        return {
-            "occurred_at": from_local_input(self.occurred_at.data or ""),
-            "school_id": self.school_id.data,
-            "location": self.location.data,
-            "initiated_by": self.initiated_by.data,
-            "classification": self.classification.data,
-            "school_rule": self.school_rule.data,
-            "involvement_reason": self.involvement_reason.data,
-            "offense_category": self.offense_category.data,
-            "mentoring_type": self.mentoring_type.data,
-            "students_involved": self.students_involved.data,
-            "actions": self.actions.data,
-            "force_types": self.force_types.data,
-            "justification": self.justification.form.to_entry(),
-            "students": students,
-            "narrative": self.narrative.data,
-        }
-
+        """The entry as data for the rules, field by field of the rules; nothing is judged."""
+        entry: dict = {}
+        for spec in rules.FIELDS:
+            if spec.type == "students":
+                value = [s.form.to_entry() for s in self.students if not s.form.is_empty()]
+            else:
+                value = self._field(spec.name, []).data
+                if spec.type == "boolean":
+                    value = _yes_no(value)
+                elif spec.type == "datetime":
+                    value = from_local_input(value or "")
+            _put(entry, spec.name, value)
+        return entry
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.problems: list[tuple[str, str]] = []  # (field id, message), in page order
@@ -193,35 +210,28 @@ class ContactForm(FlaskForm):
     @staticmethod
     def data_from_entry(entry: dict) -> dict:
         """Form data showing a stored entry: to_entry() in reverse (the time in the district)."""
-        moment = rules.parse_datetime(entry.get("occurred_at"))
-        justification = entry.get("justification") or {}
-        return {
-            "occurred_at": local_input_value(moment) if moment else entry.get("occurred_at"),
-            "school_id": str(entry.get("school_id", "")),
-            "location": entry.get("location"),
-            "initiated_by": entry.get("initiated_by"),
-            "classification": entry.get("classification"),
-            "school_rule": entry.get("school_rule"),
-            "involvement_reason": entry.get("involvement_reason"),
-            "offense_category": entry.get("offense_category"),
-            "mentoring_type": entry.get("mentoring_type"),
-            "students_involved": str(entry.get("students_involved", "")),
-            "actions": entry.get("actions") or [],
-            "force_types": entry.get("force_types") or [],
-            "justification": {
-                "basis": justification.get("basis"),
-                "alternatives_tried": justification.get("alternatives_tried") or [],
-                "why_last_resort": justification.get("why_last_resort"),
-                "injuries": justification.get("injuries"),
-                "supervisor_notified": _yes_no_choice(justification.get("supervisor_notified")),
-            },
-            "students": [{"grade_band": student.get("grade_band"),
-                          "perceived_race": student.get("perceived_race") or [],
-                          "perceived_gender": student.get("perceived_gender"),
-                          "perceived_disability": bool(student.get("perceived_disability"))}
-                         for student in entry.get("students") or []],
-            "narrative": entry.get("narrative"),
-        }
+        data: dict = {}
+        for spec in rules.FIELDS:
+            value = rules.value_at(entry, spec.name)
+            if spec.type == "students":
+                value = [{field.name: _shown(field, student.get(field.name), checkbox=True)
+                          for field in rules.STUDENT_FIELDS} for student in value or []]
+            _put(data, spec.name, value if spec.type == "students" else _shown(spec, value))
+        return data
+
+
+def _shown(spec: rules.Field, value, checkbox: bool = False):
+    """A stored value as its control holds it (a yes-or-no as one checkbox, or two radios)."""
+    if spec.type == "datetime":
+        moment = rules.parse_datetime(value)
+        return local_input_value(moment) if moment else value
+    if spec.type == "boolean":
+        return bool(value) if checkbox else _yes_no_choice(value)
+    if spec.type == "choices":
+        return value or []
+    if spec.type in ("integer", "school"):
+        return "" if value is None else str(value)
+    return value
 
 
 class EntryEditForm(ContactForm):

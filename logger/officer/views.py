@@ -195,7 +195,9 @@ def render_edit_form(form: EntryEditForm, contact: Contact, status: int = 200,
     return render_template("officer/edit.html", form=form, contact=contact, current=current,
                            heading=EDIT_HEADINGS[current.status],
                            review=review if current.status == "returned" else None,
-                           amendment=rules.AMENDMENT, notice=notice), status
+                           amendment=rules.AMENDMENT, notice=notice,
+                           newly_required=rules.newly_required(current.content,
+                                                               current.dictionary_version)), status
 
 
 def _save_edit(form: EntryEditForm, contact: Contact, verdict, now, explanation: str | None):

@@ -18,7 +18,15 @@ Where each rule lives (callers use `from logger import rules; rules.X`):
 """
 
 from .assignments import MANY_SCHOOLS, period, unassigned_day
-from .checks import UNKNOWN_VERSION, VERSION_FIELD, Verdict, check, check_amendment, missing
+from .checks import (
+    UNKNOWN_VERSION,
+    VERSION_FIELD,
+    Verdict,
+    check,
+    check_amendment,
+    missing,
+    newly_required,
+)
 from .crdc import CRDC_COLUMNS, crdc
 from .decisions import (
     COMMENT_REQUIRED_TO_APPROVE,
@@ -114,6 +122,7 @@ __all__ = [
     "parse_datetime", "sentence", "text_problem", "whole_number",
     # checks
     "UNKNOWN_VERSION", "VERSION_FIELD", "Verdict", "check", "check_amendment", "missing",
+    "newly_required",
     # pii
     "PII_NOT_NAMES", "PII_PATTERNS", "PII_WARNING", "possible_pii", "texts_with_possible_pii",
     # flagging

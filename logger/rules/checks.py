@@ -15,6 +15,7 @@ from .fields import (
     AMENDMENT,
     CURRENT_VERSION,
     DICTIONARY_VERSIONS,
+    FIELDS_BY_NAME,
     STUDENT_FIELDS,
     Field,
     condition_holds,
@@ -95,6 +96,13 @@ def missing(entry: dict, prefix: str = "", version: int = CURRENT_VERSION) -> li
             and (spec.required is True or (isinstance(spec.required, dict)
                                            and condition_holds(spec.required, entry)))
             and _is_blank(value_at(entry, spec.name))]
+
+
+def newly_required(entry: dict, version: int) -> list[Field]:
+    """What today's rules require of an entry stored under an older version, and it lacks: what
+    a correction or an amendment of it must add."""
+    return [FIELDS_BY_NAME[name] for name in missing(entry)
+            if FIELDS_BY_NAME[name].since > version]
 
 
 def _put(entry: dict, dotted: str, value) -> None:

@@ -1,6 +1,7 @@
 // New contact form, enhanced. Without this script every part shows, the form posts to the
 // server, and the server checks everything. With it:
 // - each part shows only when the rules' own conditions (data-applies-when) say it applies;
+// - usual minutes take one tap, and the setting follows the location where that is certain;
 // - every change is kept as a draft on the phone, so a reload or a closed tab loses nothing;
 // - Save checks the entry with the cached rules (rules.js), gives it its id and puts it in
 //   the outbox, from where it is sent, online or not; entries that need attention reopen here.
@@ -13,6 +14,7 @@ import { studentsIn } from "./contact-form/entry.js";
 import { refuseToSave } from "./contact-form/messages.js";
 import { newId, saveToOutbox } from "./contact-form/saving.js";
 import { showWhatApplies } from "./contact-form/sections.js";
+import { shortcuts } from "./contact-form/shortcuts.js";
 import { studentBlocks } from "./contact-form/students.js";
 
 const form = document.getElementById("contact-form");
@@ -21,6 +23,7 @@ if (form) enhance(form);
 function enhance(form) {
   const editing = new URLSearchParams(location.search).get("edit");
   const students = studentBlocks(form, refresh);
+  const catchUp = shortcuts(form);
   /** What the parts share: the form, the rules once they are known, and the entry being written. */
   const view = {
     form: form,
@@ -30,7 +33,10 @@ function enhance(form) {
     restore: restore
   };
 
-  function refresh() { showWhatApplies(form, students); }
+  function refresh() {
+    catchUp();
+    showWhatApplies(form, students);
+  }
 
   /** Show these [name, value] pairs (a draft, or an entry), with a block for each student in them. */
   function restore(pairs) {

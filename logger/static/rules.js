@@ -25,6 +25,7 @@ var SRORules = (function () {
     if (!condition) return true;
     var value = entry[condition.field];
     if ("equals" in condition) return value === condition.equals;
+    if ("in" in condition) return typeof value === "string" && condition.in.indexOf(value) !== -1;
     if (Array.isArray(value)) {
       return value.some(function (v) { return typeof v === "string" && condition.has_any.indexOf(v) !== -1; });
     }
@@ -201,6 +202,14 @@ var SRORules = (function () {
     });
   };
 
+  /** A client's dictionary version must be one the server knows (absent: nothing said). */
+  Checker.prototype.checkVersion = function (sent, verdict) {
+    var dictionary = this.schema.dictionary;
+    if (sent === undefined || sent === null || (isInt(sent) && dictionary.known.indexOf(sent) !== -1)) return;
+    this.addError(verdict, dictionary.field, dictionary.unknown.replace("{versions}",
+      joinWords(dictionary.known.map(String))));
+  };
+
   /** One description per counted student when required; never more than were counted. */
   Checker.prototype.checkCount = function (spec, verdict, entry) {
     var described = verdict.entry[spec.name], counted = verdict.entry[spec.count_field];
@@ -220,6 +229,7 @@ var SRORules = (function () {
       this.addError(verdict, "entry", "An entry must be an object of fields.");
       return verdict;
     }
+    this.checkVersion(entry[this.schema.dictionary.field], verdict);
     var fields = this.schema.fields;
     fields.forEach(function (spec) {
       if (conditionHolds(spec.applies_when, entry)) self.field(spec, get(entry, spec.name), entry, verdict, spec.name);

@@ -49,8 +49,24 @@ function reopenItem(view, item) {
   }
 }
 
+/**
+ * Name what the current data dictionary asks of an entry recorded under an older one: the
+ * fields the rules find missing that came in a later version (the same list as the server's).
+ */
+function sayWhatIsNewlyAsked(view, entry) {
+  const schema = view.schema, version = entry.dictionary_version || schema.dictionary.version;
+  if (version >= schema.dictionary.version) return;
+  const errors = SRORules.check(schema, entry.contact, [entry.contact.school_id], Date.now()).errors;
+  const labels = schema.fields.filter((spec) => (spec.since || 1) > version && spec.name in errors)
+    .map((spec) => spec.label);
+  if (!labels.length) return;
+  noteAbove(view.form, "flash flash-info", "This entry was recorded under version " + version +
+    " of the data dictionary. To save a change, also record: " + labels.join(", ") + ".").id = "newly-required";
+}
+
 function reopenServerEntry(view, entry) {
   view.entry.base_revision = entry.revision;
+  sayWhatIsNewlyAsked(view, entry);
   view.restore(entryToPairs(entry.contact, view.schema, zone));
   if (entry.status === "approved") askWhyAmended(view);
   const review = entry.review;

@@ -30,18 +30,24 @@ function asShown(spec, value, zone) {
   return spec.type === "datetime" ? isoToLocal(value, zone) : value;
 }
 
+/** A student as the rules read it; an optional box left unticked is not recorded (null). */
 function readStudent(form, fields, index, zone) {
   const student = {};
-  fields.forEach((spec) => { student[spec.name] = read(form, spec, studentPrefix(index) + spec.name, zone); });
+  fields.forEach((spec) => {
+    const value = read(form, spec, studentPrefix(index) + spec.name, zone);
+    student[spec.name] = spec.required === false && value === false ? null : value;
+  });
   return student;
 }
 
 /**
- * The entry as the sync API carries it. studentIndexes: the student blocks to send (those
+ * The entry as the sync API carries it, saying which dictionary version it was checked under
+ * (the server refuses a version it does not know). studentIndexes: the student blocks to send (those
  * described), by the number in their controls' names.
  */
 export function formToEntry(form, schema, zone, studentIndexes) {
   const entry = {};
+  entry[schema.dictionary.field] = schema.dictionary.version;  // the rules it was checked with
   schema.fields.forEach((spec) => {
     const value = spec.type === "students"
       ? studentIndexes.map((index) => readStudent(form, schema.student_fields, index, zone))
