@@ -47,6 +47,7 @@ from logger.evaluation.data_dictionary import (
     ACTION_COLUMNS,
     CSV_NOTE,
     ENTRY_COLUMNS,
+    INTEGER_COLUMNS,
     REVIEW_COLUMNS,
     STUDENT_COLUMNS,
     flat,
@@ -62,6 +63,8 @@ STATUS_NAMES = {"approved": "Approved (the record)", "submitted": "Waiting for r
 FORMATS = tuple(FORMAT_NAMES)
 STATUSES = tuple(STATUS_NAMES)
 BATCH = 1000
+# The entry's fields that data dictionary v2 added: null for entries under v1, never guessed.
+V2_FIELDS = tuple(spec.name for spec in rules.FIELDS if spec.since > 1)
 
 @dataclass
 class Choice(RecordFilter):
@@ -98,6 +101,7 @@ def _query(choice: Choice):
     revision = RECORD_REVISION if choice.status == "approved" else CURRENT_REVISION
     query = (select(Contact.id.label("entry_id"), Contact.officer_id, ContactRevision.number,
                     ContactRevision.status, ContactRevision.content, ContactRevision.received_at,
+                    ContactRevision.dictionary_version,
                     PENDING_REVISION.label("pending_revision"), approval.decided_at, School.code,
                     flags.label("flags"))
              .select_from(Contact)
@@ -124,7 +128,9 @@ def rows(choice: Choice) -> Iterator[dict]:
         if row.officer_id not in officers:
             officers[row.officer_id] = pseudonym(db.session.get(User, row.officer_id),
                                                  choice.names)
-        entry = {key: value for key, value in row.content.items()
+        unknown = () if row.dictionary_version > 1 else V2_FIELDS
+        content = {key: value for key, value in row.content.items() if key not in unknown}
+        entry = {key: value for key, value in content.items()
                  if key not in ("school_id", "narrative")}
         if choice.narratives and row.content.get("narrative"):
             entry["narrative"] = row.content["narrative"]
@@ -135,7 +141,8 @@ def rows(choice: Choice) -> Iterator[dict]:
                "officer": officers[row.officer_id], "school": row.code,
                "received_at": row.received_at.isoformat(),
                "flags": [name for name in rules.FLAGS if name in raised],
-               **entry, **rules.crdc(row.content)}
+               "dictionary_version": row.dictionary_version, **dict.fromkeys(V2_FIELDS),
+               **entry, **rules.crdc(content)}
 
 
 class ExportFailed(Exception):
@@ -251,7 +258,9 @@ def save(choice: Choice, targets: list[tuple[str, str]]) -> None:
 
 
 def write_sqlite(choice: Choice, path: str) -> None:
-    """A SQLite database for Datasette: entries, actions, students, reviews, data_dictionary."""
+    """A SQLite database for Datasette: entries, actions, students, reviews, data_dictionary.
+
+    A value not there (a field that did not apply, or that v1 never recorded) is NULL."""
     out = sqlite_utils.Database(path, recreate=True)
     try:
         _create_tables(out)
@@ -262,15 +271,12 @@ def write_sqlite(choice: Choice, path: str) -> None:
 
 
 def _create_tables(out) -> None:
-    entry_types = {name: (int if name in ("revision", "pending_revision", "students_involved")
-                          else str)
-                   for name, _ in ENTRY_COLUMNS}
+    entry_types = {name: int if name in INTEGER_COLUMNS else str for name, _ in ENTRY_COLUMNS}
     out["entries"].create(entry_types, pk="entry_id")
     out["actions"].create({"entry_id": str, "action": str},
                           foreign_keys=[("entry_id", "entries", "entry_id")])
-    out["students"].create({"entry_id": str, "student_number": int, "grade_band": str,
-                            "perceived_race": str, "perceived_gender": str,
-                            "perceived_disability": str},
+    out["students"].create({name: int if name == "student_number" else str
+                            for name, _ in STUDENT_COLUMNS},
                            pk=("entry_id", "student_number"),
                            foreign_keys=[("entry_id", "entries", "entry_id")])
     out["reviews"].create({"entry_id": str, "revision": int, "decision": str, "reviewer": str,
@@ -297,10 +303,10 @@ def _write_entries(out, choice: Choice) -> None:
     exported: list[str] = []
     for row in rows(choice):
         try:
-            out["entries"].insert(flat(row))
+            out["entries"].insert(flat(row, blank=None))
             out["actions"].insert_all({"entry_id": row["entry_id"], "action": action}
                                       for action in row.get("actions") or [])
-            out["students"].insert_all(student_rows(row))
+            out["students"].insert_all(student_rows(row, blank=None))
         except UnicodeEncodeError:
             raise ExportFailed(row["entry_id"]) from None
         exported.append(row["entry_id"])
