@@ -10,7 +10,7 @@ import sqlite_utils
 from sqlalchemy import event, select
 
 from logger import rules
-from logger.core.models import AuditEvent, ContactRevision, School, User
+from logger.core.models import AuditEvent, School, User
 from logger.evaluation import data_dictionary, exports
 from logger.extensions import db
 from logger.review import workflow
