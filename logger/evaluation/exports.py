@@ -22,6 +22,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import BinaryIO
 
 import sqlite_utils
@@ -31,6 +32,7 @@ from sqlalchemy.orm import aliased
 
 from logger import rules
 from logger.core import audit
+from logger.core.clock import SchoolYear
 from logger.core.models import (
     CURRENT_REVISION,
     PENDING_REVISION,
@@ -43,6 +45,7 @@ from logger.core.models import (
     User,
 )
 from logger.core.record import RecordFilter
+from logger.evaluation import crdc_worksheet
 from logger.evaluation.data_dictionary import (
     ACTION_COLUMNS,
     CSV_NOTE,
@@ -57,7 +60,8 @@ from logger.evaluation.data_dictionary import (
 from logger.extensions import db
 
 FORMAT_NAMES = {"csv": "Entries (CSV)", "students.csv": "Students (CSV)", "jsonl": "JSON Lines",
-                "sqlite": "SQLite database (for Datasette)"}
+                "sqlite": "SQLite database (for Datasette)",
+                "crdc": "CRDC worksheet (CSV, per school; approved entries of a school year)"}
 STATUS_NAMES = {"approved": "Approved (the record)", "submitted": "Waiting for review",
                 "returned": "Returned for correction", "all": "All"}
 FORMATS = tuple(FORMAT_NAMES)
@@ -73,10 +77,25 @@ class Choice(RecordFilter):
     status: str = "approved"
     narratives: bool = False
     names: bool = False  # admins only, on purpose
+    school_year: SchoolYear | None = None  # the CRDC worksheet's, when it covers one
+
+    @classmethod
+    def worksheet(cls, first_year: int | None, *, date_from: date | None = None,
+                  date_to: date | None = None, school_id: int | None = None) -> Choice:
+        """What a CRDC worksheet counts: the record of the school year starting in
+        `first_year`, or of days; with neither, of the school year today falls in."""
+        school_year = None
+        if first_year is not None or (date_from is None and date_to is None):
+            school_year = crdc_worksheet.school_year(first_year)
+            date_from, date_to = school_year.first_day, school_year.last_day
+        return cls(date_from=date_from, date_to=date_to, school_id=school_id,
+                   school_year=school_year)
 
     def audit_detail(self, export_format: str) -> dict:
         options = {name: True for name in ("narratives", "names") if getattr(self, name)}
-        return {"format": export_format, "status": self.status, **self.chosen(), **options}
+        year = {"school_year": self.school_year.first} if self.school_year else {}
+        return {"format": export_format, "status": self.status, **self.chosen(), **year,
+                **options}
 
 
 def pseudonym(user: User, names: bool) -> str:
@@ -179,7 +198,11 @@ class _CsvLines:
 
 
 def _text_lines(choice: Choice, export_format: str) -> Iterator[tuple[str | None, str]]:
-    """(entry id, its text) for each entry of a CSV or JSON Lines export; None for the header."""
+    """(entry id, its text) for each entry of a CSV or JSON Lines export; None for the header
+    (and for the CRDC worksheet, which is all counts)."""
+    if export_format == "crdc":
+        yield None, crdc_worksheet.csv_text(choice, choice.school_year)
+        return
     if export_format == "jsonl":
         for row in rows(choice):
             yield row["entry_id"], json.dumps(row, ensure_ascii=False) + "\n"
