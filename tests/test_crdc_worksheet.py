@@ -269,6 +269,12 @@ def test_one_school_and_the_default_year(app, runner, district, tmp_path):
     assert LABEL in first
     assert list(rows) == ["LHS", crdc_worksheet.TOTAL] and rows["LHS"]["period"].startswith(
         "school year ")
+    result = runner.invoke(args=["export", "--format", "crdc", "--from", "2001-01-01", "--to",
+                                 "2001-12-31", "-o", str(tmp_path / "2001.csv")])
+    assert result.exit_code == 0, result.output
+    first, rows = read((tmp_path / "2001.csv").read_text())
+    assert "contacts from 2001-01-01 to 2001-12-31" in first
+    assert rows[crdc_worksheet.TOTAL]["v2_entries_counted"] == "0"  # days, not the school year
 
 
 @pytest.mark.parametrize("args, message", [
