@@ -15,7 +15,7 @@ from logger.core import clock, data_check
 from logger.core.clock import parse_day
 from logger.core.database import writing
 from logger.core.models import ROLES, SCHOOL_LEVELS, School, User
-from logger.evaluation import exports
+from logger.evaluation import crdc_worksheet, exports
 from logger.extensions import db
 from logger.public import summary
 
@@ -90,9 +90,19 @@ def _day(ctx, param, value):
         raise click.BadParameter("write dates like 2026-11-28, from 2000 to 2100") from None
 
 
+def _school_year(ctx, param, value):
+    try:
+        return crdc_worksheet.parse_school_year(value or "")
+    except ValueError as problem:
+        raise click.BadParameter(str(problem)) from None
+
+
 @click.command("export")
 @with_appcontext
-@click.option("--format", "export_format", required=True, type=click.Choice(("csv", "jsonl", "sqlite")))
+@click.option("--format", "export_format", required=True,
+              type=click.Choice(("csv", "jsonl", "sqlite", "crdc")))
+@click.option("--school-year", callback=_school_year, metavar="YYYY",
+              help="crdc: the school year starting in YYYY (default: the current one).")
 @click.option("--from", "date_from", callback=_day, metavar="DATE", help="Contacts from this day.")
 @click.option("--to", "date_to", callback=_day, metavar="DATE", help="Contacts up to this day.")
 @click.option("--status", default="approved", type=click.Choice(exports.STATUSES), show_default=True)
@@ -103,11 +113,21 @@ def _day(ctx, param, value):
 @click.option("--names", is_flag=True, help="Officers by user name instead of pseudonym.")
 @click.option("-o", "output", required=True, type=click.Path(dir_okay=False, writable=True),
               help="The file to write; for csv, students go to FILE-students.csv beside it.")
-def export(export_format, date_from, date_to, status, school, officer, classification,
-           narratives, names, output) -> None:
-    """Export entries for evaluation (approved ones unless --status says otherwise)."""
-    choice = exports.Choice(status=status, date_from=date_from, date_to=date_to,
-                            classification=classification, narratives=narratives, names=names)
+def export(export_format, school_year, date_from, date_to, status, school, officer,
+           classification, narratives, names, output) -> None:
+    """Export entries for evaluation (approved ones unless --status says otherwise), or the
+    CRDC worksheet of a school year (officer-perceived counts per school)."""
+    if export_format == "crdc":
+        _worksheet_options(school_year, date_from, date_to, status, officer, classification,
+                           narratives, names)
+        choice = exports.Choice.worksheet(school_year, date_from=date_from, date_to=date_to)
+    elif school_year is not None:
+        raise click.BadParameter("only the crdc worksheet covers a school year; use --from "
+                                 "and --to", param_hint="--school-year")
+    else:
+        choice = exports.Choice(status=status, date_from=date_from, date_to=date_to,
+                                classification=classification, narratives=narratives,
+                                names=names)
     if school:
         if rules.is_clean_text(school):
             choice.school_id = db.session.scalar(
@@ -132,6 +152,22 @@ def export(export_format, date_from, date_to, status, school, officer, classific
     db.session.commit()
     for _, path in targets:
         click.echo(f"Wrote {path}.")
+
+
+def _worksheet_options(school_year, date_from, date_to, status, officer, classification,
+                       narratives, names) -> None:
+    """The CRDC worksheet counts the whole record of a period: refuse options that narrow it."""
+    if school_year is not None and (date_from or date_to):
+        raise click.BadParameter("choose a school year or days (--from, --to), not both",
+                                 param_hint="--school-year")
+    narrowing = [option for option, used in (
+        ("--status", status != "approved"), ("--officer", officer),
+        ("--classification", classification), ("--narratives", narratives),
+        ("--names", names)) if used]
+    if narrowing:
+        raise click.UsageError(f"{', '.join(narrowing)}: the crdc worksheet counts every "
+                               "officer's approved entries (the record), without narratives "
+                               "or names")
 
 
 @click.command("check-data")

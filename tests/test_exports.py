@@ -10,7 +10,7 @@ import sqlite_utils
 from sqlalchemy import event, select
 
 from logger import rules
-from logger.core.models import AuditEvent, ContactRevision, School, User
+from logger.core.models import AuditEvent, School, User
 from logger.evaluation import data_dictionary, exports
 from logger.extensions import db
 from logger.review import workflow
@@ -216,20 +216,46 @@ def test_exports_stream_in_batches_without_losing_rows(client, auth, record, mon
     assert sorted(r["entry_id"] for r in rows) == sorted([*record["approved"], record["waiting"]])
 
 
-def test_crdc_columns_are_derived_from_the_facts_and_empty_under_v1(app, client, auth, record):
-    def arrest_row() -> dict:
-        rows = csv.DictReader(io.StringIO(download(client, auth, "eval.ode", format="csv")
-                                          .get_data(as_text=True)))
-        auth.logout()
-        return next(row for row in rows if row["actions"] == "arrest")
-
-    assert {arrest_row()[name] for name in rules.CRDC_COLUMNS} == {""}  # v1: cannot say
-    with app.app_context():  # the same arrest as a v2 entry records it: at school, staff called
-        revision = db.session.scalar(select(ContactRevision).where(
-            ContactRevision.classification == "criminal"))
-        revision.content = {**revision.content, "setting": "school_grounds",
-                            "initiated_by": "school_staff"}
+def test_crdc_columns_are_derived_from_the_facts_and_empty_under_v1(app, client, auth, record,
+                                                                    tmp_path):
+    with app.app_context():  # the same arrest, logged before the upgrade to v2
+        old = make_contact(db.session.get(User, record["ruiz"]), arrest_entry(record["lincoln"]),
+                           version=1)
+        workflow.decide(db.session.scalar(select(User).filter_by(username="sgt.park")), old.id,
+                        1, "approve", "Justified.", decided_at=datetime.now(timezone.utc),
+                        client_addr=None)
         db.session.commit()
-    row = arrest_row()
-    assert [row[name] for name in rules.CRDC_COLUMNS] == ["true", "true", "false", "false",
-                                                         "false"]
+        old_id = str(old.id)
+    unknown = (*rules.CRDC_COLUMNS, *exports.V2_FIELDS)
+    rows = {row["entry_id"]: row for row in csv.DictReader(io.StringIO(
+        download(client, auth, "eval.ode", format="csv").get_data(as_text=True)))}
+    v1 = rows.pop(old_id)
+    assert v1["dictionary_version"] == "1" and v1["actions"] == "arrest"
+    assert {v1[name] for name in unknown} == {""}  # v1 cannot say: nothing guessed
+    [v2] = [row for row in rows.values() if row["actions"] == "arrest"]
+    assert v2["dictionary_version"] == "2"
+    assert [v2[name] for name in rules.CRDC_COLUMNS] == ["true", "true", "false", "false",
+                                                         "false"]  # at school, staff called
+    assert [v2[name] for name in exports.V2_FIELDS] == [
+        "school_grounds", "30", "", "", "", "", "", "", "juvenile_court", "true", "true"]
+    as_jsonl = {json.loads(line)["entry_id"]: json.loads(line) for line in download(
+        client, auth, "eval.ode", format="jsonl").get_data(as_text=True).splitlines()}
+    assert {as_jsonl[old_id][name] for name in unknown} == {None}
+    (tmp_path / "x.db").write_bytes(download(client, auth, "eval.ode", format="sqlite").data)
+    entries = sqlite_utils.Database(tmp_path / "x.db")["entries"]
+    assert {entries.get(old_id)[name] for name in unknown} == {None}
+    assert entries.get(v2["entry_id"])["duration_minutes"] == 30
+
+
+def test_students_carry_perceived_limited_english_where_recorded(app, client, auth, record):
+    with app.app_context():
+        ruiz = db.session.get(User, record["ruiz"])
+        students = [{"grade_band": "middle", "perceived_race": ["asian"],
+                     "perceived_gender": "female", "perceived_disability": True,
+                     "perceived_limited_english": True}]
+        make_contact(ruiz, arrest_entry(record["lincoln"], students=students), version=1)
+        make_contact(ruiz, arrest_entry(record["lincoln"], students=students))
+    rows = list(csv.DictReader(io.StringIO(download(
+        client, auth, "eval.ode", format="students.csv", status="all").get_data(as_text=True))))
+    assert sorted((r["grade_band"], r["perceived_limited_english"]) for r in rows) == [
+        ("high", ""), ("middle", ""), ("middle", "true")]  # not recorded, v1, recorded

@@ -52,6 +52,28 @@ ENTRY_COLUMNS = (
     ("crdc_mechanical_restraint", "Derived: a CRDC mechanical restraint (true/false; empty under "
                                   "v1)."),
     ("crdc_seclusion", "Derived: CRDC seclusion (true/false; empty under v1)."),
+    ("dictionary_version", "The data dictionary version the revision was checked under: 1 or "
+                           "2. Entries under v1 leave every v2 column below empty: they never "
+                           "recorded those facts, and no value is guessed for them."),
+    ("setting", "v2: the setting, as the CRDC distinguishes it: "
+                + ", ".join(rules.SETTINGS) + "."),
+    ("duration_minutes", "v2: how long the contact lasted, in minutes (may be empty for "
+                         "mentoring)."),
+    ("detention_minutes", "v2: for detentions, how long the student was detained, in minutes."),
+    ("restraint_types", "v2: for restraints, the kinds used, joined with ';': "
+                        + ", ".join(rules.RESTRAINT_TYPES) + "."),
+    ("restraint_minutes", "v2: for restraints, how long the restraint lasted, in minutes."),
+    ("restraint_prone", "v2: for restraints, whether the student was held face down "
+                        "(true/false)."),
+    ("search_basis", "v2: for searches, the legal basis: " + ", ".join(rules.SEARCH_BASES) + "."),
+    ("search_found", "v2: for searches, what was found, joined with ';': "
+                     + ", ".join(rules.SEARCH_FINDINGS) + "."),
+    ("outcome_referrals", "v2: for citations and arrests, where the student was referred, "
+                          "joined with ';': " + ", ".join(rules.OUTCOME_REFERRALS) + "."),
+    ("parent_notified", "v2: for enforcement actions, whether a parent or guardian was told "
+                        "(true/false)."),
+    ("principal_notified", "v2: for enforcement actions, whether the principal was told "
+                           "(true/false)."),
     ("narrative", "The officer's narrative; only in exports made with narratives."),
 )
 STUDENT_COLUMNS = (
@@ -61,6 +83,8 @@ STUDENT_COLUMNS = (
     ("perceived_race", "As the officer perceived it, joined with ';'."),
     ("perceived_gender", "As the officer perceived it."),
     ("perceived_disability", "Whether the officer perceived a disability (true/false)."),
+    ("perceived_limited_english", "v2, optional: whether the officer perceived limited English "
+                                  "(true/false); empty when not recorded or under v1."),
 )
 ACTION_COLUMNS = (("entry_id", "The entry."), ("action", "One action taken."))
 REVIEW_COLUMNS = (
@@ -68,31 +92,36 @@ REVIEW_COLUMNS = (
     ("decision", "approve or return."), ("reviewer", "The supervisor: a pseudonym."),
     ("decided_at", "When (UTC)."), ("comment", "The supervisor's comment, if any."),
 )
-MULTI = {"actions", "force_types", "justification_alternatives_tried", "flags", "perceived_race"}
+MULTI = {"actions", "force_types", "justification_alternatives_tried", "flags", "perceived_race",
+         "restraint_types", "search_found", "outcome_referrals"}
+# Columns SQLite stores as integers; every other column is text.
+INTEGER_COLUMNS = {"revision", "pending_revision", "students_involved", "dictionary_version",
+                   "duration_minutes", "detention_minutes", "restraint_minutes"}
 
 
-def flat(row: dict) -> dict:
-    """One entry as a CSV row: justification fields prefixed, lists joined with ';'."""
+def flat(row: dict, blank="") -> dict:
+    """One entry as a CSV row: justification fields prefixed, lists joined with ';'; a value
+    not there is `blank` (empty text in CSV, NULL in SQLite)."""
     out = {}
     for name, _ in ENTRY_COLUMNS:
         if name.startswith("justification_"):
             value = (row.get("justification") or {}).get(name.removeprefix("justification_"))
         else:
             value = row.get(name)
-        out[name] = _cell(name, value)
+        out[name] = _cell(name, value, blank)
     return out
 
 
-def student_rows(row: dict) -> Iterator[dict]:
+def student_rows(row: dict, blank="") -> Iterator[dict]:
     """One CSV row per student described in an entry."""
     for number, student in enumerate(row.get("students") or [], start=1):
         yield {"entry_id": row["entry_id"], "student_number": number,
-               **{name: _cell(name, student.get(name)) for name, _ in STUDENT_COLUMNS[2:]}}
+               **{name: _cell(name, student.get(name), blank) for name, _ in STUDENT_COLUMNS[2:]}}
 
 
-def _cell(name: str, value):
+def _cell(name: str, value, blank=""):
     if value is None:
-        return ""
+        return blank
     if name in MULTI:
         return ";".join(value)
     if isinstance(value, bool):

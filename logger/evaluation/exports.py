@@ -22,6 +22,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import BinaryIO
 
 import sqlite_utils
@@ -31,6 +32,7 @@ from sqlalchemy.orm import aliased
 
 from logger import rules
 from logger.core import audit
+from logger.core.clock import SchoolYear
 from logger.core.models import (
     CURRENT_REVISION,
     PENDING_REVISION,
@@ -43,10 +45,12 @@ from logger.core.models import (
     User,
 )
 from logger.core.record import RecordFilter
+from logger.evaluation import crdc_worksheet
 from logger.evaluation.data_dictionary import (
     ACTION_COLUMNS,
     CSV_NOTE,
     ENTRY_COLUMNS,
+    INTEGER_COLUMNS,
     REVIEW_COLUMNS,
     STUDENT_COLUMNS,
     flat,
@@ -56,12 +60,15 @@ from logger.evaluation.data_dictionary import (
 from logger.extensions import db
 
 FORMAT_NAMES = {"csv": "Entries (CSV)", "students.csv": "Students (CSV)", "jsonl": "JSON Lines",
-                "sqlite": "SQLite database (for Datasette)"}
+                "sqlite": "SQLite database (for Datasette)",
+                "crdc": "CRDC worksheet (CSV, per school; approved entries of a school year)"}
 STATUS_NAMES = {"approved": "Approved (the record)", "submitted": "Waiting for review",
                 "returned": "Returned for correction", "all": "All"}
 FORMATS = tuple(FORMAT_NAMES)
 STATUSES = tuple(STATUS_NAMES)
 BATCH = 1000
+# The entry's fields that data dictionary v2 added: null for entries under v1, never guessed.
+V2_FIELDS = tuple(spec.name for spec in rules.FIELDS if spec.since > 1)
 
 @dataclass
 class Choice(RecordFilter):
@@ -70,10 +77,25 @@ class Choice(RecordFilter):
     status: str = "approved"
     narratives: bool = False
     names: bool = False  # admins only, on purpose
+    school_year: SchoolYear | None = None  # the CRDC worksheet's, when it covers one
+
+    @classmethod
+    def worksheet(cls, first_year: int | None, *, date_from: date | None = None,
+                  date_to: date | None = None, school_id: int | None = None) -> Choice:
+        """What a CRDC worksheet counts: the record of the school year starting in
+        `first_year`, or of days; with neither, of the school year today falls in."""
+        school_year = None
+        if first_year is not None or (date_from is None and date_to is None):
+            school_year = crdc_worksheet.school_year(first_year)
+            date_from, date_to = school_year.first_day, school_year.last_day
+        return cls(date_from=date_from, date_to=date_to, school_id=school_id,
+                   school_year=school_year)
 
     def audit_detail(self, export_format: str) -> dict:
         options = {name: True for name in ("narratives", "names") if getattr(self, name)}
-        return {"format": export_format, "status": self.status, **self.chosen(), **options}
+        year = {"school_year": self.school_year.first} if self.school_year else {}
+        return {"format": export_format, "status": self.status, **self.chosen(), **year,
+                **options}
 
 
 def pseudonym(user: User, names: bool) -> str:
@@ -98,6 +120,7 @@ def _query(choice: Choice):
     revision = RECORD_REVISION if choice.status == "approved" else CURRENT_REVISION
     query = (select(Contact.id.label("entry_id"), Contact.officer_id, ContactRevision.number,
                     ContactRevision.status, ContactRevision.content, ContactRevision.received_at,
+                    ContactRevision.dictionary_version,
                     PENDING_REVISION.label("pending_revision"), approval.decided_at, School.code,
                     flags.label("flags"))
              .select_from(Contact)
@@ -124,7 +147,9 @@ def rows(choice: Choice) -> Iterator[dict]:
         if row.officer_id not in officers:
             officers[row.officer_id] = pseudonym(db.session.get(User, row.officer_id),
                                                  choice.names)
-        entry = {key: value for key, value in row.content.items()
+        unknown = () if row.dictionary_version > 1 else V2_FIELDS
+        content = {key: value for key, value in row.content.items() if key not in unknown}
+        entry = {key: value for key, value in content.items()
                  if key not in ("school_id", "narrative")}
         if choice.narratives and row.content.get("narrative"):
             entry["narrative"] = row.content["narrative"]
@@ -135,7 +160,8 @@ def rows(choice: Choice) -> Iterator[dict]:
                "officer": officers[row.officer_id], "school": row.code,
                "received_at": row.received_at.isoformat(),
                "flags": [name for name in rules.FLAGS if name in raised],
-               **entry, **rules.crdc(row.content)}
+               "dictionary_version": row.dictionary_version, **dict.fromkeys(V2_FIELDS),
+               **entry, **rules.crdc(content)}
 
 
 class ExportFailed(Exception):
@@ -172,7 +198,11 @@ class _CsvLines:
 
 
 def _text_lines(choice: Choice, export_format: str) -> Iterator[tuple[str | None, str]]:
-    """(entry id, its text) for each entry of a CSV or JSON Lines export; None for the header."""
+    """(entry id, its text) for each entry of a CSV or JSON Lines export; None for the header
+    (and for the CRDC worksheet, which is all counts)."""
+    if export_format == "crdc":
+        yield None, crdc_worksheet.csv_text(choice, choice.school_year)
+        return
     if export_format == "jsonl":
         for row in rows(choice):
             yield row["entry_id"], json.dumps(row, ensure_ascii=False) + "\n"
@@ -251,7 +281,9 @@ def save(choice: Choice, targets: list[tuple[str, str]]) -> None:
 
 
 def write_sqlite(choice: Choice, path: str) -> None:
-    """A SQLite database for Datasette: entries, actions, students, reviews, data_dictionary."""
+    """A SQLite database for Datasette: entries, actions, students, reviews, data_dictionary.
+
+    A value not there (a field that did not apply, or that v1 never recorded) is NULL."""
     out = sqlite_utils.Database(path, recreate=True)
     try:
         _create_tables(out)
@@ -262,15 +294,12 @@ def write_sqlite(choice: Choice, path: str) -> None:
 
 
 def _create_tables(out) -> None:
-    entry_types = {name: (int if name in ("revision", "pending_revision", "students_involved")
-                          else str)
-                   for name, _ in ENTRY_COLUMNS}
+    entry_types = {name: int if name in INTEGER_COLUMNS else str for name, _ in ENTRY_COLUMNS}
     out["entries"].create(entry_types, pk="entry_id")
     out["actions"].create({"entry_id": str, "action": str},
                           foreign_keys=[("entry_id", "entries", "entry_id")])
-    out["students"].create({"entry_id": str, "student_number": int, "grade_band": str,
-                            "perceived_race": str, "perceived_gender": str,
-                            "perceived_disability": str},
+    out["students"].create({name: int if name == "student_number" else str
+                            for name, _ in STUDENT_COLUMNS},
                            pk=("entry_id", "student_number"),
                            foreign_keys=[("entry_id", "entries", "entry_id")])
     out["reviews"].create({"entry_id": str, "revision": int, "decision": str, "reviewer": str,
@@ -297,10 +326,10 @@ def _write_entries(out, choice: Choice) -> None:
     exported: list[str] = []
     for row in rows(choice):
         try:
-            out["entries"].insert(flat(row))
+            out["entries"].insert(flat(row, blank=None))
             out["actions"].insert_all({"entry_id": row["entry_id"], "action": action}
                                       for action in row.get("actions") or [])
-            out["students"].insert_all(student_rows(row))
+            out["students"].insert_all(student_rows(row, blank=None))
         except UnicodeEncodeError:
             raise ExportFailed(row["entry_id"]) from None
         exported.append(row["entry_id"])

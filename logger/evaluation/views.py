@@ -12,14 +12,14 @@ from logger.core.clock import DAY_HELP, parse_day
 from logger.core.database import writing
 from logger.core.models import School
 from logger.core.record import record_id, schools_by_name
-from logger.evaluation import assessment, charts, exports
+from logger.evaluation import assessment, charts, crdc_worksheet, exports
 from logger.web.responses import error_response
 
 exports_bp = Blueprint("exports", __name__, url_prefix="/export")
 assessment_bp = Blueprint("assessment", __name__, url_prefix="/assessment")
 
 MEDIA = {"csv": "text/csv", "students.csv": "text/csv", "jsonl": "application/x-ndjson",
-         "sqlite": "application/vnd.sqlite3"}
+         "sqlite": "application/vnd.sqlite3", "crdc": "text/csv"}
 
 
 @exports_bp.route("", methods=["GET", "POST"])
@@ -29,12 +29,10 @@ def export():
     schools = schools_by_name()
     officers = exports.officer_choices(names=current_user.role == "admin")
     if request.method == "GET":
-        return render_template("evaluation/export.html", schools=schools, officers=officers,
-                               problems=[], form={})
+        return _page(schools, officers, [], {})
     choice, export_format, problems = _read(request.form, schools, officers)
     if problems:
-        return render_template("evaluation/export.html", schools=schools, officers=officers,
-                               problems=problems, form=request.form), 422
+        return _page(schools, officers, problems, request.form), 422
     try:
         download = exports.build(choice, export_format)
     except exports.ExportFailed as failure:
@@ -42,9 +40,20 @@ def export():
         return error_response(409, str(failure))  # the stored record needs fixing first
     with writing():
         exports.record(current_user, choice, export_format, client_addr())
-    name = f"sro-field-log-{choice.status}.{'db' if export_format == 'sqlite' else export_format}"
     return send_file(download, mimetype=MEDIA[export_format], as_attachment=True,
-                     download_name=name)
+                     download_name=_download_name(choice, export_format))
+
+
+def _page(schools, officers, problems: list[str], form):
+    return render_template("evaluation/export.html", schools=schools, officers=officers,
+                           problems=problems, form=form, worksheet_label=crdc_worksheet.LABEL)
+
+
+def _download_name(choice: exports.Choice, export_format: str) -> str:
+    if export_format == "crdc":
+        year = choice.school_year
+        return f"sro-field-log-crdc-{year.first if year else 'worksheet'}.csv"
+    return f"sro-field-log-{choice.status}.{'db' if export_format == 'sqlite' else export_format}"
 
 
 def _read(form, schools: list[School], officers: list[tuple[int, str]]
@@ -53,22 +62,27 @@ def _read(form, schools: list[School], officers: list[tuple[int, str]]
     problems = []
     export_format = form.get("format", "")
     if export_format not in exports.FORMATS:
-        problems.append("Choose a format: CSV, students CSV, JSON Lines or SQLite.")
-    choice = exports.Choice(status=form.get("status", "approved"),
-                            narratives=form.get("narratives") == "yes",
-                            names=form.get("names") == "yes" and current_user.role == "admin")
-    if choice.status not in exports.STATUSES:
-        problems.append("Choose which entries: approved, submitted, returned or all.")
+        problems.append("Choose a format: CSV, students CSV, JSON Lines, SQLite or the CRDC "
+                        "worksheet.")
+    date_from = date_to = school_id = None
     try:
-        choice.date_from = parse_day(form.get("date_from", ""))
-        choice.date_to = parse_day(form.get("date_to", ""))
+        date_from = parse_day(form.get("date_from", ""))
+        date_to = parse_day(form.get("date_to", ""))
     except ValueError:
         problems.append(DAY_HELP)
     school = form.get("school_id", "")
     if school:
-        choice.school_id = record_id(school)
-        if choice.school_id not in {school.id for school in schools}:
+        school_id = record_id(school)
+        if school_id not in {school.id for school in schools}:
             problems.append("Choose a school from the list.")
+    if export_format == "crdc":
+        return _read_worksheet(form, date_from, date_to, school_id, problems), "crdc", problems
+    choice = exports.Choice(status=form.get("status", "approved"), date_from=date_from,
+                            date_to=date_to, school_id=school_id,
+                            narratives=form.get("narratives") == "yes",
+                            names=form.get("names") == "yes" and current_user.role == "admin")
+    if choice.status not in exports.STATUSES:
+        problems.append("Choose which entries: approved, submitted, returned or all.")
     officer = form.get("officer_id", "")
     if officer:
         choice.officer_id = record_id(officer)
@@ -81,6 +95,23 @@ def _read(form, schools: list[School], officers: list[tuple[int, str]]
         choice.classification = classification
     return choice, export_format, problems
 
+
+def _read_worksheet(form, date_from, date_to, school_id, problems: list[str]) -> exports.Choice:
+    """The CRDC worksheet asked for: a school year (or days) and perhaps one school."""
+    year = None
+    try:
+        year = crdc_worksheet.parse_school_year(form.get("school_year", ""))
+    except ValueError as problem:
+        problems.append(str(problem))
+    if year is not None and (date_from or date_to):
+        problems.append("Choose a school year or dates for the CRDC worksheet, not both.")
+    if (form.get("status", "approved") != "approved" or form.get("officer_id")
+            or form.get("classification")):
+        problems.append("The CRDC worksheet counts the record (approved entries) of every "
+                        "officer and classification: choose Approved, All officers and All "
+                        "classifications.")
+    return exports.Choice.worksheet(year, date_from=date_from, date_to=date_to,
+                                    school_id=school_id)
 
 
 @assessment_bp.route("")
