@@ -31,7 +31,8 @@ COUNTED = ("disciplinary", "criminal", "mentoring", "citation", "search", "deten
 def _disciplinary(school_id: int, **changes) -> dict:
     return mentoring_entry(school_id, classification="disciplinary", mentoring_type=None,
                            school_rule="defiance", actions=["verbal_warning"],
-                           involvement_reason="The assistant principal asked for help.", **changes)
+                           involvement_reason="The assistant principal asked for help.",
+                           duration_minutes=10, **changes)
 
 
 def _citation(school_id: int, **changes) -> dict:
