@@ -1,8 +1,9 @@
 """The annual program assessment: every figure against a hand-made school year.
 
 The district below is small enough to count on paper. School year 2025–26
-(August to July, America/Chicago) holds eight approved contacts; around them
-sit entries the assessment must leave out (waiting, returned, other years).
+(August to July, America/Chicago) holds eight approved contacts, logged before
+data dictionary v2 came in and so stored under v1; around them sit entries the
+assessment must leave out (waiting, returned, other years).
 The expected figures are worked out in the comments beside each entry.
 """
 
@@ -15,10 +16,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from logger import config
+from logger import config, rules
 from logger.core.clock import SchoolYear
 from logger.core.models import Assignment, ContactRevision, User
-from logger.evaluation import assessment, charts
+from logger.evaluation import assessment, charts, trend
+from logger.evaluation.crdc_figures import CrdcFigures
 from logger.evaluation.exports import pseudonym
 from logger.extensions import db
 from logger.officer import entries
@@ -55,14 +57,16 @@ def _justified(entry: dict, alternatives: list[str], **extra) -> dict:
 
 
 class Log:
-    """Logs an entry received an hour after the contact, and decides on it hours later."""
+    """Logs an entry received an hour after the contact, and decides on it hours later; entries
+    are checked under the data dictionary version in use when they were logged."""
 
-    def __init__(self, supervisor: User):
-        self.supervisor = supervisor
+    def __init__(self, supervisor: User, version: int = rules.CURRENT_VERSION):
+        self.supervisor, self.version = supervisor, version
 
     def entry(self, officer: User, occurred: datetime, entry: dict):
         entry["occurred_at"] = occurred.isoformat()
-        return make_contact(officer, entry, received_at=occurred + timedelta(hours=1))
+        return make_contact(officer, entry, received_at=occurred + timedelta(hours=1),
+                            version=self.version)
 
     def decide(self, contact, decision: str, after_hours: float, revision: int = 1):
         received = contact.revisions[revision - 1].received_at
@@ -74,7 +78,8 @@ class Log:
         current = contact.current
         fixed = dict(current.content, narrative="Added what the supervisor asked for.")
         received = current.received_at + timedelta(hours=after_hours)
-        verdict = entries.check(contact.officer, fixed, now=received)
+        verdict = entries.check(contact.officer, fixed, now=received,
+                                version=current.dictionary_version)
         entries.save(contact.officer, contact.id, verdict, received_at=received,
                      client_addr=None, base_revision=current.number)
         db.session.commit()
@@ -92,7 +97,7 @@ def year_of_entries(ctx):
     gone = make_user("ofc.gone", schools=[lincoln, adams, cedar, dale], active=False)
     for assignment in gone.assignments:  # left before the school year under assessment
         assignment.ends_on = date(2025, 6, 30)
-    log = Log(park)
+    log = Log(park, version=1)  # logged before data dictionary v2 came in
     L, A = lincoln.id, adams.id
 
     # 1. Lincoln, Oct: mentoring, 3 students, none described. Approved after 10 h.
@@ -256,7 +261,8 @@ def test_principle_11_measures_assigned_schools_and_officers_spread_thin(year_of
 
 def test_the_trend_sets_each_key_figure_beside_the_previous_year(year_of_entries):
     rows = {row.label: (row.this, row.previous)
-            for row in assessment.trend(assessment.assess(YEAR), assessment.assess(YEAR.previous))}
+            for row in trend.key_figures(assessment.assess(YEAR),
+                                           assessment.assess(YEAR.previous))}
 
     assert rows["Contacts"] == (8, 5)
     assert rows["Mentoring share"] == (37.5, 100.0)
@@ -476,3 +482,164 @@ def test_bars_are_drawn_in_proportion_to_their_values():
 def test_the_app_refuses_a_school_year_that_starts_in_no_month(month):
     with pytest.raises(RuntimeError, match="SRO_SCHOOL_YEAR_START_MONTH"):
         config.check_school_year_start(month)
+
+
+V2_YEAR = SchoolYear(2026, 8)  # data dictionary v2 came in during this school year
+
+
+def _enforcement(school_id: int, actions: list[str], **facts) -> dict:
+    """A criminal entry with these actions, fully justified, with the v2 facts given."""
+    entry = arrest_entry(school_id, actions=actions, **{"initiated_by": "student", **facts})
+    injuries = {"injuries": "none"} if "restraint" in actions else {}
+    return _justified(entry, ["verbal_deescalation"], **injuries)
+
+
+@pytest.fixture
+def v2_year(ctx):
+    """School year 2026–27: two entries logged under v1 before the upgrade, then thirteen
+    approved under v2, with the figures each gives worked out beside it."""
+    lincoln, adams = make_school("LHS", "Lincoln High School"), make_school("AMS", "Adams Middle",
+                                                                           "middle")
+    park = make_user("sgt.park", role="supervisor")
+    ruiz = make_user("ofc.ruiz", schools=[lincoln], supervisor=park)
+    chen = make_user("ofc.chen", schools=[adams], supervisor=park)
+    L, A = lincoln.id, adams.id
+    before, log = Log(park, version=1), Log(park)
+    # Under v1, before the upgrade: an arrest and a mentoring contact, neither in the v2 figures.
+    before.decide(before.entry(ruiz, _at(2026, 8, 20), arrest_entry(L)), "approve", 1)
+    before.decide(before.entry(chen, _at(2026, 9, 2), mentoring_entry(A)), "approve", 1)
+    # And one in 2025–26, so the trend has a previous year, which knows no v2 figure.
+    before.decide(before.entry(ruiz, _at(2025, 9, 2), mentoring_entry(L)), "approve", 1)
+    lincoln_entries = [
+        # Staff-started arrest at school: a referral and a school-related arrest; both told.
+        arrest_entry(L),
+        # An arrest off campus, not school-related, the officer's own: neither; nobody told.
+        arrest_entry(L, location="off_campus", setting="off_campus_not_school_related",
+                     initiated_by="officer", parent_notified=False, principal_notified=False),
+        # A search on reasonable suspicion that found drugs, and a 20-minute detention;
+        # the parent was told, not the principal.
+        _enforcement(L, ["search", "detention"], search_basis="reasonable_suspicion",
+                     search_found=["drugs"], detention_minutes=20, principal_notified=False),
+        *[mentoring_entry(L) for _ in range(5)],
+    ]
+    adams_entries = [
+        # Staff-started, in school: referrals. Handcuffs and physical hold, prone, 45 min held.
+        _enforcement(A, ["restraint", "detention"], initiated_by="school_staff",
+                     restraint_types=["physical", "mechanical_handcuffs"], restraint_minutes=10,
+                     restraint_prone=True, detention_minutes=45),
+        _enforcement(A, ["restraint"], initiated_by="school_staff", restraint_types=["seclusion"],
+                     restraint_minutes=15, restraint_prone=False, parent_notified=False),
+        # Searches that found nothing: by consent; on reasonable suspicion, with a detention.
+        _enforcement(A, ["search"], search_basis="consent", search_found=["nothing"],
+                     principal_notified=False),
+        _enforcement(A, ["search", "detention"], search_basis="reasonable_suspicion",
+                     search_found=["nothing"], detention_minutes=30, parent_notified=False,
+                     principal_notified=False),
+        # A disciplinary matter school staff reported to the officer: a referral (CRDC).
+        mentoring_entry(A, classification="disciplinary", mentoring_type=None,
+                        school_rule="disruption", initiated_by="school_staff",
+                        involvement_reason="The dean asked the officer to step in at once.",
+                        actions=["verbal_warning"], duration_minutes=10),
+    ]
+    for officer, logged in ((ruiz, lincoln_entries), (chen, adams_entries)):
+        for day, entry in enumerate(logged):
+            log.decide(log.entry(officer, _at(2026, 10, 5 + day), entry), "approve", 2)
+    # Not counted: an arrest under v2 that waits for review.
+    log.entry(ruiz, _at(2026, 11, 2), arrest_entry(L))
+    return {"lincoln": L, "adams": A}
+
+
+def test_v2_figures_count_only_the_entries_recorded_under_v2(v2_year):
+    crdc = assessment.assess(V2_YEAR).crdc
+
+    assert crdc.v1_entries == 2
+    assert crdc.contacts == 13
+    by_school = {s.name: (s.contacts, s.referrals, s.arrests) for s in crdc.schools.values()}
+    assert by_school == {"Adams Middle": (5, 3, 0), "Lincoln High School": (8, 1, 1)}
+    assert (crdc.referrals, crdc.arrests) == (4, 1)
+    assert crdc.restraints == 2 and crdc.prone == 1
+    assert dict(crdc.restraint_types) == {"physical": 1, "mechanical_handcuffs": 1,
+                                          "seclusion": 1}
+    assert sorted(crdc.detention_minutes) == [20, 30, 45] and crdc.median_detention == 30
+    assert dict(crdc.searches) == {"reasonable_suspicion": 2, "consent": 1}
+    assert dict(crdc.hits) == {"reasonable_suspicion": 1, "consent": 0}
+    assert (crdc.enforcement, crdc.parent_told, crdc.principal_told) == (7, 4, 3)
+
+
+def test_a_year_logged_under_v1_has_no_v2_figures_and_says_how_many_entries(year_of_entries):
+    crdc = assessment.assess(YEAR).crdc
+    assert (crdc.v1_entries, crdc.contacts, crdc.schools) == (8, 0, {})
+    assert crdc.median_detention is None
+
+
+def test_two_school_related_arrests_in_400_contacts_are_5_per_1000():
+    crdc = CrdcFigures()
+    for number in range(400):
+        entry = arrest_entry(1) if number < 2 else mentoring_entry(1)
+        crdc.add(entry, 2, 1, "Lincoln High School")
+    crdc.add(arrest_entry(1), 1, 1, "Lincoln High School")  # under v1: not asked
+
+    assert (crdc.arrests, crdc.contacts, crdc.v1_entries) == (2, 400, 1)
+    assert assessment.rate(crdc.arrests, crdc.contacts, 1000) == 5.0
+
+
+def test_the_trend_sets_the_v2_figures_beside_a_year_that_had_none(v2_year):
+    rows = {row.label: (row.this, row.previous)
+            for row in trend.key_figures(assessment.assess(V2_YEAR),
+                                         assessment.assess(V2_YEAR.previous))}
+
+    assert rows["School-related arrests per 1,000 contacts (v2)"] == \
+        (pytest.approx(1000 / 13), None)
+    assert rows["Referrals to law enforcement per 1,000 contacts (v2)"] == \
+        (pytest.approx(4000 / 13), None)
+    assert rows["Restraints holding a student face down (v2)"] == (1, None)
+    assert rows["Median detention, minutes (v2)"] == (30, None)
+    assert rows["Share of searches that found something (v2)"] == (pytest.approx(100 / 3), None)
+    assert rows["Enforcement contacts where a parent was told (v2)"] == \
+        (pytest.approx(400 / 7), None)
+    assert rows["Enforcement contacts where the principal was told (v2)"] == \
+        (pytest.approx(300 / 7), None)
+
+
+def test_the_page_prints_the_v2_figures_in_tables(v2_year, client, auth):
+    make_user("eval.ode", role="evaluator")
+    html = _page(client, auth, "?year=2026")
+    tables = tables_in(html)
+
+    assert tables["crdc-by-school"][1:] == [
+        ["Adams Middle", "5", "3", "600.0", "0", "0.0"],
+        ["Lincoln High School", "8", "1", "125.0", "1", "125.0"],
+        ["All schools", "13", "4", "307.7", "1", "76.9"]]
+    assert tables["restraints"][1:] == [
+        ["Physical", "1", "50.0%"], ["Handcuffs", "1", "50.0%"],
+        ["Other mechanical device", "0", "0.0%"],
+        ["Seclusion (alone in a room or area)", "1", "50.0%"],
+        ["Held face down (prone)", "1", "50.0%"]]
+    assert tables["searches"][1:] == [
+        ["Consent", "1", "0", "0.0%"], ["Reasonable suspicion", "2", "1", "50.0%"],
+        ["Probable cause", "0", "0", "—"], ["Incident to arrest", "0", "0", "—"],
+        ["School policy", "0", "0", "—"], ["All searches", "3", "1", "33.3%"]]
+    assert tables["notified"][1:] == [
+        ["A parent or guardian", "4", "57.1%"], ["The principal", "3", "42.9%"],
+        ["Contacts with enforcement", "7", "100.0%"]]
+    assert ["School-related arrests per 1,000 contacts (v2)", "76.9", "—", "—"] in \
+        tables["trend-table"]
+    assert ["Median detention, minutes (v2)", "30.0", "—", "—"] in tables["trend-table"]
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "These figures count the 13 approved entries of the year recorded under v2. 2 " \
+        "entries of the year were recorded under data dictionary v1: these facts were not " \
+        "asked, so they are not in these figures." in text
+    assert "Half of the 3 detentions recorded under v2 lasted 30.0 minutes or less (the " \
+        "median); the longest lasted 45 minutes." in text
+    assert "3 searches; 1 found something (a hit rate of 33.3%)." in text
+
+
+def test_a_year_without_v2_entries_says_so_and_shows_no_v2_tables(year_of_entries, client,
+                                                                   auth):
+    make_user("eval.ode", role="evaluator")
+    html = _page(client, auth)
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "These figures count the 0 approved entries of the year recorded under v2. 8 " \
+        "entries of the year were recorded under data dictionary v1: these facts were not " \
+        "asked" in text
+    assert "crdc-by-school" not in tables_in(html)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from logger.core import clock
 from logger.core.models import AuditEvent, School, Setting, User
+from logger.evaluation import crdc_figures
 from logger.extensions import db
 from logger.public import summary
 from logger.public.summary import Quarter
@@ -25,13 +26,16 @@ from tests.html_tables import tables_in
 ZONE = ZoneInfo("America/Chicago")
 CLASSES = ("disciplinary", "criminal", "mentoring")
 COUNTED = ("disciplinary", "criminal", "mentoring", "citation", "search", "detention",
-           "restraint", "arrest", "use_of_force")
+           "restraint", "arrest", "use_of_force", *summary.FACTS)
+SUBSETS = {crdc_figures.ARREST: "arrest", crdc_figures.PRONE: "restraint",
+           crdc_figures.FOUND: "search"}  # a contact counted here is counted there too
 
 
 def _disciplinary(school_id: int, **changes) -> dict:
     return mentoring_entry(school_id, classification="disciplinary", mentoring_type=None,
                            school_rule="defiance", actions=["verbal_warning"],
-                           involvement_reason="The assistant principal asked for help.", **changes)
+                           involvement_reason="The assistant principal asked for help.",
+                           duration_minutes=10, **changes)
 
 
 def _citation(school_id: int, **changes) -> dict:
@@ -162,11 +166,18 @@ def test_counts_from_1_to_9_appear_nowhere_public(quarter, client, auth):
     page = client.get("/public-summary").get_data(as_text=True)
     rows = _published_rows(client)
 
-    cells = [cell for table in tables_in(page).values() for row in table[1:] for cell in row[1:]]
+    rate_label = summary.measure_label(summary.HIT_RATE)
+    cells, rates = [], [row[summary.HIT_RATE] for row in rows]
+    for table in tables_in(page).values():
+        for row in table[1:]:
+            for heading, cell in zip(table[0][1:], row[1:], strict=True):
+                (rates if heading == rate_label else cells).append(cell)
     cells += [row[measure] for row in rows for measure in (*COUNTED, "all_contacts")]
-    assert cells
+    assert cells and rates
     for cell in cells:
         assert re.fullmatch(r"0|[1-9]\d+|<10|(0|[1-9]\d+)\+", cell), cell
+    for cell in rates:  # a share of two exact counts, or none
+        assert re.fullmatch(r"—|\d+\.\d%", cell), cell
 
 
 def test_cells_show_the_counts_and_suppress_the_small_ones(quarter, client, auth):
@@ -305,8 +316,9 @@ def _attack(rows: list[dict], action_bounds: bool = True) -> dict[tuple[str, str
     """Every value each '<10' cell could hold, given everything published beside it.
 
     What an outsider knows: each hidden count is 1 to 9; each exact total is the sum of
-    its cells; "10+" is at least 10; and no school counts more contacts with an action
-    than it has contacts. Cells linked by these are solved together by trying every
+    its cells; "10+" is at least 10; no school counts more contacts with an action
+    than it has contacts, nor more of a CRDC count than of what it is part of (SUBSETS). Cells
+    linked by these are solved together by trying every
     value from 1 to 9 for each hidden one.
     """
     schools, district = rows[:-1], rows[-1]
@@ -322,6 +334,8 @@ def _attack(rows: list[dict], action_bounds: bool = True) -> dict[tuple[str, str
     # An action count is at most the school's contacts ("10+" counts as 10 here).
     bounds = [((r["school"], action), [(r["school"], m) for m in CLASSES])
               for r in schools for action in COUNTED if action not in CLASSES and action_bounds]
+    bounds += [((r["school"], part), [(r["school"], whole)])
+               for r in schools for part, whole in SUBSETS.items() if action_bounds]
     links = [cells for cells, _ in equations] + [[cell, *contacts] for cell, contacts in bounds]
     groups = {cell: {cell} for cell in hidden}
     for cells in links:
@@ -366,7 +380,9 @@ def test_no_suppressed_count_can_be_recovered_from_the_totals(quarter, client, a
 
     possible = _attack(rows)
 
-    assert len(possible) == 8  # the hidden cells of the quarter
+    # The hidden cells of the quarter: 8 classifications and actions, and 5 CRDC counts
+    # (referrals and school-related arrests at Adams and Cedar, arrests at Lincoln).
+    assert len(possible) == 13
     assert all(values == set(range(1, 10)) for values in possible.values()), possible
     # Subtraction alone, from exact totals, pins the hidden counts down: it is a real attack.
     naive = _attack(_naive(rows, {"mentoring": 26, "disciplinary": 3, "criminal": 13,
@@ -431,3 +447,86 @@ def test_quarters_turn_at_midnight_in_the_district(ctx):
     assert {quarter: by_school[school.id]["mentoring"] for quarter, by_school in counted.items()} \
         == {Quarter(2026, 1): 1, Quarter(2026, 2): 1}
     assert summary.counts(date(2026, 4, 1), date(2026, 7, 1)).keys() == {Quarter(2026, 2)}
+
+
+REFERRAL, ARREST, PRONE, FOUND = (crdc_figures.REFERRAL, crdc_figures.ARREST, crdc_figures.PRONE,
+                                  crdc_figures.FOUND)
+
+
+def test_crdc_counts_are_published_and_suppressed_like_the_others(quarter, client, auth):
+    _publish(client, auth)
+    by_school = {row["school"]: row for row in _first_quarter(_published_rows(client))}
+
+    # Lincoln: 9 arrests and a citation, all started by staff at school: 10 referrals, 9
+    # school-related arrests. Adams and Cedar: one and two arrests, each both.
+    assert {k: by_school["Lincoln High School"][k] for k in (REFERRAL, ARREST, PRONE, FOUND)} \
+        == {REFERRAL: "10", ARREST: "<10", PRONE: "0", FOUND: "0"}
+    assert {by_school[school][measure] for school in ("Adams Middle", "Cedar Elementary")
+            for measure in (REFERRAL, ARREST)} == {"<10"}
+    district = by_school["All schools"]
+    assert (district[REFERRAL], district[ARREST], district[PRONE]) == ("10+", "0+", "0")
+    assert {row[summary.HIT_RATE] for row in by_school.values()} == {"—"}  # no searches
+
+
+def test_a_hit_rate_is_shown_only_where_both_its_counts_are():
+    rows = {row["school"]: row for row in _published({
+        "A": {"mentoring": 30, "criminal": 20, "search": 20, FOUND: 12, "arrest": 15,
+              ARREST: 12, REFERRAL: 18},
+        "B": {"criminal": 9, "disciplinary": 9, "search": 18, FOUND: 11, ARREST: 10},
+        "C": {"mentoring": 40, summary.UNDER_V1: 3, "search": 12, FOUND: 5},
+        "D": {"criminal": 10, "search": 10, FOUND: 3}})}
+
+    assert {k: rows["A"][k] for k in ("search", FOUND, ARREST, REFERRAL, summary.HIT_RATE)} \
+        == {"search": "20", FOUND: "12", ARREST: "12", REFERRAL: "18", summary.HIT_RATE: "60.0%"}
+    # Hidden contacts: 18 found would say 9 and 9.
+    assert {k: rows["B"][k] for k in ("search", FOUND, ARREST, summary.HIT_RATE)} \
+        == {"search": "10+", FOUND: "10+", ARREST: "10+", summary.HIT_RATE: "—"}
+    # Entries recorded under v1 were never asked: the school's quarter has no v2 counts.
+    assert {rows["C"][k] for k in (*summary.FACTS, summary.HIT_RATE)} == {"not recorded", "—"}
+    assert rows["C"]["search"] == "12"
+    # 30.0% of 10 searches would give the hidden 3 away.
+    assert (rows["D"][FOUND], rows["D"][summary.HIT_RATE]) == ("<10", "—")
+    district = rows[summary.ALL_SCHOOLS]
+    assert (district["search"], district[FOUND], district[summary.HIT_RATE]) == \
+        ("52+", "22+", "—")
+    assert district[REFERRAL] == "18+"  # C's is not recorded
+
+
+def test_a_school_quarter_with_entries_from_v1_has_its_v2_counts_not_recorded(ctx):
+    school = make_school()
+    park = make_user("sgt.park", role="supervisor")
+    officer = make_user("ofc.ruiz", schools=[school], supervisor=park)
+    moment = datetime(2026, 2, 2, 10, tzinfo=ZONE)
+    for version in (1, 2):
+        contact = make_contact(officer, arrest_entry(school.id, occurred_at=moment.isoformat()),
+                               received_at=moment, version=version)
+        workflow.decide(park, contact.id, 1, "approve", "Checked.", decided_at=moment,
+                        client_addr=None)
+    db.session.commit()
+
+    cell = summary.counts(None, date(2026, 4, 1))[Quarter(2026, 1)][school.id]
+
+    assert (cell["arrest"], cell[ARREST], cell[summary.UNDER_V1]) == (2, 1, 1)
+    assert summary.school_row(cell)[ARREST] == "not recorded"
+
+
+def test_a_quarter_counted_before_the_v2_counts_still_shows(app, client):
+    """Stored quarters keep what they held; measures added since are "not recorded"."""
+    with app.app_context():
+        db.session.add(Setting(name=summary.SETTING, value={"published": True}))
+        old_row = {**dict.fromkeys(summary.MEASURES, 0), "mentoring": 12, "all_contacts": 12}
+        db.session.add(Setting(name=summary.QUARTERS, value={
+            "format": summary.FORMAT,
+            "counted_before": summary.settled_before(clock.today()).first_day.isoformat(),
+            "quarters": {"2025-Q3": {"quarter": [2025, 3], "rows": [
+                ["Lincoln High School", old_row], [summary.ALL_SCHOOLS, old_row]]}}}))
+        db.session.commit()
+
+    page = client.get("/public-summary")
+    assert page.status_code == 200
+    tables = tables_in(page.get_data(as_text=True))
+    assert tables["quarter-2025-3"][1][:4] == ["Lincoln High School", "0", "0", "12"]
+    assert tables["quarter-2025-3-v2"][1] == ["Lincoln High School", *["not recorded"] * 5]
+    [lincoln, _] = _published_rows(client)
+    assert (lincoln["mentoring"], lincoln[ARREST], lincoln[summary.HIT_RATE]) == \
+        ("12", "not recorded", "not recorded")

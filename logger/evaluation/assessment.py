@@ -5,7 +5,9 @@ for review, or returned, does not displace it), for contacts that happened
 in the school year — the same entries an approved export for those dates
 holds. One pass over them
 fills every count; review figures come from the decisions on the year's
-entries. The previous school year is read the same way for the trend.
+entries; the facts of data dictionary v2 are counted from the entries recorded
+under it (crdc_figures.py). The previous school year is read the same way for
+the trend.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from logger.core.models import (
     User,
 )
 from logger.core.record import approved, schools_by_name
+from logger.evaluation.crdc_figures import CrdcFigures
 from logger.evaluation.exports import pseudonym
 from logger.extensions import db
 
@@ -144,6 +147,7 @@ class YearFigures:
     officers_assigned: int = 0  # officers assigned to a school at some time in the year
     spread_assigned: list[str] = field(default_factory=list)  # at some time, > MANY_SCHOOLS at once
     moved_officers: int = 0  # officers with an assignment that ended during the year
+    crdc: CrdcFigures = field(default_factory=CrdcFigures)  # the facts of data dictionary v2
 
     def share(self, part: float) -> float | None:
         """part as a percentage of the year's contacts."""
@@ -200,13 +204,18 @@ def assess(year: SchoolYear) -> YearFigures:
     assigned = _assignments(year)
     start, end = year.bounds()
     for row in approved(ContactRevision.content, ContactRevision.school_id,
-                        ContactRevision.occurred_at, Contact.officer_id, start=start, end=end):
+                        ContactRevision.occurred_at, ContactRevision.dictionary_version,
+                        Contact.officer_id, start=start, end=end):
         occurred = to_local(row.occurred_at)
         _count(figures, row.content, row.school_id, occurred,
                any(school_id == row.school_id and assignment.covers(occurred.date())
                    for school_id, assignment in assigned[row.officer_id]))
+        figures.crdc.add(row.content, row.dictionary_version, row.school_id,
+                         figures.schools[row.school_id].name)
         figures.schools_logged[row.officer_id].add(row.school_id)
     figures.schools = {key: school for key, school in figures.schools.items() if school.contacts}
+    figures.crdc.schools = {key: figures.crdc.schools[key] for key in figures.schools
+                            if key in figures.crdc.schools}  # by name, as every table
     figures.review = _review(year)
     _officers(figures, assigned)
     return figures
@@ -331,40 +340,6 @@ def _officers(figures: YearFigures, assigned: dict[int, list[tuple[int, Assignme
     figures.moved_officers = sum(
         any(a.ends_on is not None and a.ends_on <= year.last_day for _, a in held)
         for held in assigned.values())
-
-
-@dataclass(frozen=True)
-class Trend:
-    """One key figure this year beside the previous year."""
-
-    label: str
-    this: float | None
-    previous: float | None
-    unit: str  # "count", "percent", "per100" or "hours"
-
-
-def trend(now: YearFigures, before: YearFigures) -> list[Trend]:
-    """The key figures of two years side by side."""
-    def pick(figures: YearFigures):
-        return (
-            ("Contacts", figures.contacts, "count"),
-            ("Mentoring share", figures.share(figures.by_classification["mentoring"]), "percent"),
-            ("Disciplinary share", figures.share(figures.disciplinary), "percent"),
-            ("Disciplinary contacts ending in enforcement", figures.discipline_enforcement,
-             "count"),
-            ("Contacts with enforcement, per 100", figures.share(figures.enforcement), "per100"),
-            ("Arrests per 100 contacts", figures.share(figures.actions["arrest"]), "per100"),
-            ("Uses of force per 100 contacts", figures.share(figures.actions["use_of_force"]),
-             "per100"),
-            ("Contacts where someone was hurt", figures.injured, "count"),
-            ("Median review turnaround", figures.review.median_hours, "hours"),
-            ("Share of decisions that returned an entry",
-             rate(figures.review.returns, figures.review.decisions), "percent"),
-            ("Officers who logged contacts at more than three schools",
-             len(figures.spread_officers), "count"),
-        )
-    return [Trend(label, this, previous, unit)
-            for (label, this, unit), (_, previous, _) in zip(pick(now), pick(before), strict=True)]
 
 
 def start_month() -> int:

@@ -12,7 +12,7 @@ from logger.core.clock import DAY_HELP, parse_day
 from logger.core.database import writing
 from logger.core.models import School
 from logger.core.record import record_id, schools_by_name
-from logger.evaluation import assessment, charts, crdc_worksheet, exports
+from logger.evaluation import assessment, charts, crdc_worksheet, exports, trend
 from logger.web.responses import error_response
 
 exports_bp = Blueprint("exports", __name__, url_prefix="/export")
@@ -136,5 +136,5 @@ def report():
         "evaluation/assessment.html", years=years, year=year, figures=figures, previous=previous,
         charts=charts.for_year(figures), today=clock.today(),
         dimensions=assessment.EQUITY_DIMENSIONS,
-        trend=assessment.trend(figures, previous) if previous else [],
+        trend=trend.key_figures(figures, previous) if previous else [],
         rules=rules, rate=assessment.rate)

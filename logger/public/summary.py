@@ -1,14 +1,20 @@
 """The public transparency summary (COPS principle 7): counts anyone may read, small ones hidden.
 
 Approved contacts by school and calendar quarter — each classification, and
-each enforcement action. No officer, no narrative, no student descriptor
-appears. Every number published is worked out from the others shown, never
-from a hidden one:
+each enforcement action; then, from data dictionary v2, the contacts that were
+CRDC referrals to law enforcement or school-related arrests, restraints that
+held a student face down, searches that found something and the searches' hit
+rate. No officer, no narrative, no student descriptor appears. Every number
+published is worked out from the others shown, never from a hidden one:
 
 - a count from 1 to 9 is shown as "<10";
 - in a school and quarter where a classification count is hidden, an
-  enforcement count of 10 or more is shown as "10+" (an action happens in a
-  contact, so an exact 18 arrests would say the hidden contacts were 9 and 9);
+  enforcement count (or a v2 count) of 10 or more is shown as "10+" (an action
+  happens in a contact, so an exact 18 arrests would say the hidden contacts
+  were 9 and 9);
+- a v2 count is "not recorded" in a school and quarter with any entry recorded
+  under v1, which was never asked these facts; a hit rate is shown only where
+  both its counts are exact;
 - a total (a school's "All contacts", any "All schools") is exact only when
   everything it adds up is shown exactly; otherwise it adds up what is shown
   ("10+" as 10) and is marked "+", e.g. "44+".
@@ -33,19 +39,36 @@ from logger.core import audit, clock
 from logger.core.clock import day_start, to_local
 from logger.core.models import ContactRevision, Setting, User
 from logger.core.record import approved, schools_by_name
+from logger.evaluation import crdc_figures
 from logger.evaluation.data_dictionary import spreadsheet_safe
 from logger.extensions import db
 
 SETTING = "public_summary"
 QUARTERS = "public_summary_quarters"  # each quarter's table, as first published
-FORMAT = 1  # of the stored tables; a change of what is published starts them again
+# Of the stored tables; a change of their form starts them again. A measure added later is
+# "not recorded" in the quarters counted before it (a recount could reveal a hidden count).
+FORMAT = 1
 SETTLE_DAYS = 30
 SMALLEST_SHOWN = 10
 SUPPRESSED = "<10"
 AT_LEAST = "10+"
+NOT_RECORDED = "not recorded"
+NO_RATE = "—"
 ALL_CONTACTS = "all_contacts"
 MEASURES = (*rules.CLASSIFICATIONS, ALL_CONTACTS, *rules.ENFORCEMENT_ACTIONS)
-MEASURE_LABELS = {ALL_CONTACTS: "All contacts"}
+FACTS = crdc_figures.CONTACT_FACTS  # counted in entries recorded under data dictionary v2
+HIT_RATE = "search_hit_rate"
+V2_MEASURES = (*FACTS, HIT_RATE)
+COLUMNS = (*MEASURES, *V2_MEASURES)  # the CSV's, after the quarter and the school
+UNDER_V1 = "recorded_under_v1"  # counted, never published: the facts are then not recorded
+MEASURE_LABELS = {
+    ALL_CONTACTS: "All contacts",
+    crdc_figures.REFERRAL: "Referrals to law enforcement (CRDC)",
+    crdc_figures.ARREST: "School-related arrests (CRDC)",
+    crdc_figures.PRONE: "Restraints holding a student face down",
+    crdc_figures.FOUND: "Searches that found something",
+    HIT_RATE: "Share of searches that found something",
+}
 ALL_SCHOOLS = "All schools"
 
 
@@ -110,44 +133,66 @@ def shown(count: int) -> int | str:
 
 
 def adjusted(values: list[int | str]) -> int | str:
-    """The total of published values: exact when all are exact, else what is shown, and '+'."""
+    """The total of published values: exact when all are exact, else what is shown, and '+'
+    ("not recorded" when nothing was)."""
     if all(isinstance(value, int) for value in values):
         return sum(values)
-    visible = sum(value if isinstance(value, int) else SMALLEST_SHOWN
-                  for value in values if value != SUPPRESSED)
+    if all(value == NOT_RECORDED for value in values):
+        return NOT_RECORDED
+    visible = sum(value if isinstance(value, int) else SMALLEST_SHOWN if value == AT_LEAST
+                  else 0 for value in values)
     return f"{visible}+"
+
+
+def hit_rate(row: dict[str, int | str]) -> str:
+    """The share of searches that found something, where both counts are shown exactly."""
+    searches, found = row["search"], row[crdc_figures.FOUND]
+    if isinstance(searches, int) and isinstance(found, int) and searches:
+        return f"{found * 100 / searches:.1f}%"
+    return NO_RATE
 
 
 def school_row(counts: Counter) -> dict[str, int | str]:
     """One school's quarter as published."""
     row = {kind: shown(counts[kind]) for kind in rules.CLASSIFICATIONS}
     contacts_hidden = SUPPRESSED in row.values()
-    for action in rules.ENFORCEMENT_ACTIONS:
-        row[action] = (AT_LEAST if contacts_hidden and counts[action] >= SMALLEST_SHOWN
-                       else shown(counts[action]))
+    for measure in (*rules.ENFORCEMENT_ACTIONS, *FACTS):
+        row[measure] = (AT_LEAST if contacts_hidden and counts[measure] >= SMALLEST_SHOWN
+                        else shown(counts[measure]))
+    if counts[UNDER_V1]:
+        row.update(dict.fromkeys(FACTS, NOT_RECORDED))
     row[ALL_CONTACTS] = adjusted([row[kind] for kind in rules.CLASSIFICATIONS])
+    row[HIT_RATE] = hit_rate(row)
     return row
 
 
 def quarter_table(quarter: Quarter, schools: list[tuple[str, Counter]]) -> QuarterTable:
     """A quarter's published rows: each school's, then the totals of all schools."""
     rows = [(name, school_row(counts)) for name, counts in schools]
-    district = {measure: adjusted([row[measure] for _, row in rows]) for measure in MEASURES
-                if measure != ALL_CONTACTS}
+    district = {measure: adjusted([row[measure] for _, row in rows])
+                for measure in (*MEASURES, *FACTS) if measure != ALL_CONTACTS}
     district[ALL_CONTACTS] = adjusted([row[kind] for _, row in rows
                                        for kind in rules.CLASSIFICATIONS])
+    district[HIT_RATE] = hit_rate(district)
     return QuarterTable(quarter, [*rows, (ALL_SCHOOLS, district)])
 
 
 def counts(start: date | None, end: date) -> dict[Quarter, dict[int, Counter]]:
-    """Approved contacts per quarter and school, of each classification and action, in [start, end)."""
+    """Approved contacts per quarter and school, of each classification, action and v2 fact (and
+    how many were recorded under v1), in [start, end)."""
     table: dict[Quarter, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for school_id, occurred_at, content in approved(
+    for school_id, occurred_at, content, version in approved(
             ContactRevision.school_id, ContactRevision.occurred_at, ContactRevision.content,
+            ContactRevision.dictionary_version,
             start=day_start(start) if start else None, end=day_start(end)):
         cell = table[Quarter.containing(to_local(occurred_at).date())][school_id]
         cell[content["classification"]] += 1
         cell.update(a for a in rules.ENFORCEMENT_ACTIONS if a in content.get("actions", ()))
+        if version < 2:
+            cell[UNDER_V1] += 1
+        else:
+            cell.update(fact for fact, holds in crdc_figures.contact_facts(content).items()
+                        if holds)
     return table
 
 
@@ -201,7 +246,9 @@ def _kept() -> tuple[list[QuarterTable], date | None]:
     """The quarters counted so far, and the day the count reached (None before the first)."""
     stored = db.session.get(Setting, QUARTERS)
     kept = stored.value if stored and stored.value.get("format") == FORMAT else {}
-    tables = [QuarterTable(Quarter(*value["quarter"]), [tuple(row) for row in value["rows"]])
+    tables = [QuarterTable(Quarter(*value["quarter"]),
+                           [(school, {**dict.fromkeys(V2_MEASURES, NOT_RECORDED), **row})
+                            for school, row in value["rows"]])
               for value in kept.get("quarters", {}).values()]
     return tables, date.fromisoformat(kept["counted_before"]) if kept else None
 
@@ -229,9 +276,9 @@ def csv_text(tables: list[QuarterTable]) -> str:
     """The summary as CSV: one row per quarter and school, then all schools."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["quarter", "school", *MEASURES])
+    writer.writerow(["quarter", "school", *COLUMNS])
     for table in tables:
         for school, row in table.rows:
             writer.writerow([spreadsheet_safe(cell) for cell in (
-                table.quarter.key, school, *(row[measure] for measure in MEASURES))])
+                table.quarter.key, school, *(row[measure] for measure in COLUMNS))])
     return buffer.getvalue()

@@ -82,5 +82,6 @@ def count_quarters():
 
 
 def _vocabulary() -> dict:
-    return {"measures": summary.MEASURES, "measure_label": summary.measure_label,
+    return {"measures": summary.MEASURES, "v2_measures": summary.V2_MEASURES,
+            "measure_label": summary.measure_label,
             "settle_days": summary.SETTLE_DAYS}
