@@ -77,11 +77,13 @@ def student_rows(student: dict) -> list[tuple[str, str]]:
 
 
 def figure(value: float | None, unit: str = "count") -> str:
-    """A figure as a report prints it: '1,204', '12.5%', '3.2' (per 100), '18.0 h'; '—' for none."""
+    """A figure as a report prints it: '1,204', '12.5%', '3.2' (per 100 or per 1,000), '18.0 h',
+    '22.5' (minutes); '—' for none."""
     if value is None:
         return "—"
     return {"count": f"{value:,.0f}", "percent": f"{value:.1f}%", "per100": f"{value:.1f}",
-            "hours": f"{value:,.1f} h"}[unit]
+            "per1000": f"{value:.1f}", "hours": f"{value:,.1f} h",
+            "minutes": f"{value:,.1f}"}[unit]
 
 
 def change(this: float | None, previous: float | None, unit: str) -> str:

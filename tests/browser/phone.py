@@ -15,6 +15,12 @@ def choose(scope, group: str, option: str) -> None:
     scope.get_by_role("group", name=group).get_by_label(option, exact=True).check()
 
 
+def tap_minutes(page: Page, field: str, minutes: int) -> None:
+    """One tap on a usual number of minutes beside a minutes field (by its name)."""
+    page.locator(f'.quick-picks[data-for="{field}"]').get_by_role(
+        "button", name=f"{minutes} min").click()
+
+
 def sign_in(page: Page, username: str) -> None:
     """Sign in through the real form and land on My entries."""
     page.goto("/login")
@@ -83,13 +89,18 @@ def log_mentoring(page: Page, narrative: str = "") -> None:
 
 
 def log_arrest(page: Page) -> None:
-    """New contact → an arrest with its full justification → Save."""
+    """New contact → an arrest with its full justification and its v2 facts → Save (the
+    setting follows the hallway)."""
     page.goto("/entries/new")
     choose(page, "Where", "Hallway")
     choose(page, "Who started the contact", "School staff")
     choose(page, "Classification", "Criminal")
     page.get_by_label("Offense").select_option("weapons")
+    tap_minutes(page, "duration_minutes", 30)
     choose(page, "Actions taken", "Arrest")
+    choose(page, "Referred to", "Juvenile court")
+    choose(page, "Parent or guardian told", "Yes")
+    choose(page, "Principal told", "Yes")
     page.get_by_label("Facts that made it necessary").fill(ARREST_BASIS)
     choose(page, "Alternatives tried first", "Verbal de-escalation")
     page.get_by_label("Why it was a last resort").fill(ARREST_WHY)

@@ -30,6 +30,27 @@ def use_of_force_entry() -> dict:
     return entry
 
 
+def search_and_detention_entry() -> dict:
+    """Every other v2 fact: a search that found something, a detention, a citation."""
+    return arrest_entry(2, occurred_at="2026-11-28T08:00:00-06:00", setting="school_transportation",
+                        location="bus_area", actions=["search", "detention", "citation"],
+                        search_basis="probable_cause", search_found=["weapon", "drugs"],
+                        detention_minutes=45, outcome_referrals=["diversion_program"],
+                        parent_notified=False, principal_notified=True)
+
+
+V2_VALUES = {  # each v2 field's boundaries and mistakes, beside the odd values every field gets
+    "duration_minutes": [1, 720, 721, -5, "ten", "15", " 60 "],
+    "detention_minutes": [0, 1, 720, 721, "30"],
+    "restraint_minutes": [0, 5, 721],
+    "search_found": [["nothing"], ["nothing", "weapon"], ["weapon", "weapon"]],
+    "outcome_referrals": [["none"], ["none", "adult_court"], ["adult_court", "juvenile_court"]],
+    "restraint_types": [["seclusion", "physical"], ["zip_ties"]],
+    "setting": ["off_campus_not_school_related", "bus"],
+    "dictionary_version": [1, 2, 3, "2", True, [], None],
+}
+
+
 def corpus() -> list[dict]:
     bases = [mentoring_entry(1, occurred_at="2026-11-28T08:00:00-06:00"),
              arrest_entry(1, occurred_at="2026-11-28T08:00:00-06:00"),
@@ -37,13 +58,16 @@ def corpus() -> list[dict]:
              {**mentoring_entry(2, occurred_at="2026-11-28T08:00:00-06:00"),
               "classification": "disciplinary", "school_rule": "defiance",
               "involvement_reason": "The assistant principal asked for help.",
-              "actions": ["verbal_warning", "detention"]}]
+              "actions": ["verbal_warning", "detention"]},
+             search_and_detention_entry()]
     entries: list = ["not an object", [], None]
     for base in bases:
         entries.append(base)
         for spec in rules.FIELDS:
             for value in ODD_VALUES:
                 entries.append(_with(base, spec.name, value))
+        for name, values in V2_VALUES.items():
+            entries.extend(_with(base, name, value) for value in values)
         for index in range(len(base.get("students", []))):
             for student_spec in rules.STUDENT_FIELDS:
                 for value in ODD_VALUES[:10]:
