@@ -20,14 +20,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from logger import rules
 from logger.admin import district
 from logger.core import settings
 from logger.core.clock import SchoolYear, district_zone, utcnow
 from logger.core.models import Contact, School, User
+from logger.demo import review
 from logger.extensions import db
 from logger.officer import entries
-from logger.review import workflow
 
 DEMO_PASSWORD = "fieldlog-demo-2026"  # printed by the CLI; demo accounts only, never production
 
@@ -679,28 +678,6 @@ SCENARIOS = MENTORING + DISCIPLINE + CRIME_REPORTS + CITATIONS_AND_SEARCHES + DE
 
 YEARS_BEFORE = 2  # full school years before the one under way
 BEFORE_REFORM_DISCIPLINE = 2  # the earliest year: disciplinary contacts twice as common
-WAITING_DAYS, WAITING_SHARE = 14, 0.7  # recent entries mostly still wait for review
-DECISION_DELAY_HOURS = (2, 72)
-RETURN_SHARE, FIXED_SHARE = 0.06, 0.7
-RETURN_COMMENTS = (
-    "Say what the student was doing right before you stepped in.",
-    "Which school staff member asked you to respond? Add their role.",
-    "The narrative and the actions do not match: which came first?",
-    "Add what you tried before the referral.",
-    "Was a parent contacted? The narrative says so but the actions do not.",
-)
-APPROVAL_COMMENTS = (
-    "Justified: alternatives were tried first and documented.",
-    "Reviewed with the officer; the justification is specific and sufficient.",
-    "Approved. Discussed de-escalation options for next time.",
-    "Approved; the basis and the last-resort reasons are clear.",
-)
-FIXES = (
-    "Added: the assistant principal asked me to respond.",
-    "Added: I asked the student twice to stop before stepping in.",
-    "Added: a parent was called from the office afterwards.",
-    "Corrected: the referral came after the verbal warning.",
-)
 
 
 def database_is_empty() -> bool:
@@ -733,45 +710,8 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
             officer, school = _post_for(scenario, posts, rng)
             _log_contact(officer, scenario, school, rng.choice(days), cutoff, zone, rng)
     db.session.flush()
-    _review_the_year(cutoff, rng)
+    review.review_the_year(cutoff, rng)
     return [(user.username, user.role, DEMO_PASSWORD) for user in users]
-
-
-def _review_the_year(cutoff: datetime, rng: random.Random) -> None:
-    """Supervisors decide as a real team would: most entries approved within days, a few
-    returned (most of those fixed and approved), the last two weeks' entries mostly waiting."""
-    for contact in db.session.scalars(select(Contact).order_by(Contact.created_at)).all():
-        received = contact.created_at
-        if received > cutoff - timedelta(days=WAITING_DAYS) and rng.random() < WAITING_SHARE:
-            continue
-        supervisor = contact.officer.supervisor
-        decided = min(received + timedelta(hours=rng.uniform(*DECISION_DELAY_HOURS)),
-                      cutoff - timedelta(minutes=1))
-        if rng.random() < RETURN_SHARE:
-            workflow.decide(supervisor, contact.id, 1, "return", rng.choice(RETURN_COMMENTS),
-                            decided_at=decided, client_addr=None)
-            if decided < cutoff - timedelta(days=3) and rng.random() < FIXED_SHARE:
-                _fix_and_approve(contact, decided, rng)
-            continue
-        needs_comment = rules.approval_needs_comment(contact.current.flags)
-        workflow.decide(supervisor, contact.id, 1, "approve",
-                        rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
-                        decided_at=decided, client_addr=None)
-
-
-def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random) -> None:
-    """The officer adds what the supervisor asked for; the supervisor approves revision 2."""
-    fixed = dict(contact.current.content)
-    fixed["narrative"] = f"{fixed.get('narrative', '')} {rng.choice(FIXES)}".strip()
-    resent = returned_at + timedelta(hours=rng.uniform(2, 30))
-    verdict = entries.check(contact.officer, fixed, now=resent)
-    entries.save(contact.officer, contact.id, verdict, received_at=resent, client_addr=None,
-                 base_revision=1)
-    approved = resent + timedelta(hours=rng.uniform(1, 24))
-    needs_comment = rules.approval_needs_comment(contact.current.flags)
-    workflow.decide(contact.officer.supervisor, contact.id, 2, "approve",
-                    rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
-                    decided_at=approved, client_addr=None)
 
 
 def _deck(share: float, before_reform: bool, rng: random.Random) -> list[Scenario]:
