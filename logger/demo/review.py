@@ -61,11 +61,13 @@ def review_the_year(cutoff: datetime, rng: random.Random) -> None:
 
 
 def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random) -> None:
-    """The officer adds what the supervisor asked for; the supervisor approves revision 2."""
+    """The officer adds what the supervisor asked for, under the rules the entry was written
+    under; the supervisor approves revision 2."""
     fixed = dict(contact.current.content)
     fixed["narrative"] = f"{fixed.get('narrative', '')} {rng.choice(FIXES)}".strip()
     resent = returned_at + timedelta(hours=rng.uniform(2, 30))
-    verdict = entries.check(contact.officer, fixed, now=resent)
+    verdict = entries.check(contact.officer, fixed, now=resent,
+                            version=contact.current.dictionary_version)
     entries.save(contact.officer, contact.id, verdict, received_at=resent, client_addr=None,
                  base_revision=1)
     approved = resent + timedelta(hours=rng.uniform(1, 24))
