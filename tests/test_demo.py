@@ -20,6 +20,14 @@ from logger.extensions import db
 
 ROLE_COUNTS = {"admin": 1, "evaluator": 1, "supervisor": 2, "officer": 5}
 EXPECTED_FLAGS = {"arrest", "use_of_force", "detention", "discipline_enforcement", "late_entry"}
+V2_FIELDS = {spec.name for spec in rules.FIELDS if spec.since == 2}
+V2_STUDENT_FIELDS = {spec.name for spec in rules.STUDENT_FIELDS if spec.since == 2}
+SETTINGS_AT = {  # location: the settings a demo entry there may have
+    **{location: {setting} for location, setting in rules.SETTING_FROM_LOCATION.items()},
+    "athletic_event": {"school_grounds", "school_activity_off_campus"},
+    "off_campus": {"off_campus_not_school_related", "school_activity_off_campus"},
+    "other": {"school_grounds"},  # the demo's restrooms
+}
 
 
 def _read_back() -> SimpleNamespace:
@@ -41,7 +49,8 @@ def _read_back() -> SimpleNamespace:
                    "classification": revision.classification,
                    "occurred_at": revision.occurred_at, "received_at": revision.received_at,
                    "flags": revision.flags, "status": revision.status,
-                   "revision": revision.number,
+                   "revision": revision.number, "version": revision.dictionary_version,
+                   "school_id": revision.school_id,
                    "content": {**revision.content, "school_id": revision.school.code}}
                   for revision in revisions],
         contact_count=db.session.scalar(select(func.count()).select_from(Contact)),
@@ -233,3 +242,55 @@ def test_demo_leaves_a_realistic_review_state(district):
                for contact in district.contacts)  # returned, fixed, approved
     assert district.audit_actions["review.return"] >= statuses["returned"]
     assert all(comment for decision, comment, _ in district.decisions if decision == "return")
+
+
+def _checked(contact: dict, version: int) -> rules.Verdict:
+    """The rules' verdict on a stored entry, under one dictionary version, as when it arrived."""
+    content = {**contact["content"], "school_id": contact["school_id"]}
+    return rules.check(content, assigned_school_ids={contact["school_id"]},
+                       now=contact["received_at"], version=version)
+
+
+def test_the_year_under_way_is_v2_and_earlier_years_stay_v1(app, district):
+    for contact in _in_school_year(app, district.contacts, 0):
+        assert contact["version"] == 2, contact
+        verdict = _checked(contact, 2)
+        assert verdict.ok and not verdict.warnings, (verdict.errors, contact)
+        assert verdict.entry == {**contact["content"], "school_id": contact["school_id"]}
+    for years_back in (1, 2):
+        for contact in _in_school_year(app, district.contacts, years_back):
+            assert contact["version"] == 1, contact
+            assert _checked(contact, 1).ok, contact
+            assert not V2_FIELDS & set(contact["content"]), contact
+            assert not any(V2_STUDENT_FIELDS & set(student)
+                           for student in contact["content"].get("students", [])), contact
+
+
+def test_the_year_under_way_has_something_in_every_crdc_column(app, district):
+    under_way = _in_school_year(app, district.contacts, 0)
+    if not under_way:
+        pytest.skip("the school year under way has no school days yet")
+    counts = Counter(column for contact in under_way
+                     for column, counted in rules.crdc(contact["content"]).items() if counted)
+    assert set(counts) == set(rules.CRDC_COLUMNS), counts
+    earlier = _in_school_year(app, district.contacts, 1)
+    assert all(set(rules.crdc(contact["content"]).values()) == {None} for contact in earlier)
+
+
+def test_every_v2_condition_holds_in_the_stored_demo_data(district):
+    written = [contact["content"] for contact in district.contacts if contact["version"] == 2]
+    if not written:
+        pytest.skip("the school year under way has no school days yet")
+    for content in written:
+        assert rules.missing(content, version=2) == [], content  # each one that applies is there
+        for spec in rules.fields_for(2):
+            value = rules.value_at(content, spec.name)
+            if not rules.condition_holds(spec.applies_when, content):
+                assert value is None, (spec.name, content)  # and none that does not apply
+            elif spec.exclusive and value and spec.exclusive in value:
+                assert value == [spec.exclusive], (spec.name, content)  # `nothing`, `none` alone
+        assert content["setting"] in SETTINGS_AT[content["location"]], content
+        held = max(content.get("detention_minutes", 0), content.get("restraint_minutes", 0))
+        assert content.get("duration_minutes", held) >= held, content
+    actions = Counter(action for content in written for action in content["actions"])
+    assert actions["restraint"] and actions["arrest"]  # the CRDC's rarest columns are shown

@@ -4,10 +4,13 @@ Everything here is invented. Contacts are drawn from the scenario tables below
 (each says how many times a year it happens), placed on school days of the two
 school years before the one under way and of that one up to `today`, and
 stored through the same rules and the same `entries.save()` as an officer's
-entries. In the earliest year, before the program took the COPS principles to
-heart, officers were drawn into school discipline twice as often, so the
-annual assessment has a trend to show. An entry the rules refuse or warn about
-is a bug in this module, so it raises.
+entries. The year under way is written under data dictionary v2, with the facts
+the CRDC counts come from (logger/demo/facts.py); the earlier years were written
+under v1 and stay as v1 stored them, so both are there to see. In the earliest
+year, before the program took the COPS principles to heart, officers were drawn
+into school discipline twice as often, so the annual assessment has a trend to
+show. An entry the rules refuse or warn about is a bug in this module, so it
+raises.
 """
 
 from __future__ import annotations
@@ -25,9 +28,19 @@ from logger.admin import district
 from logger.core import settings
 from logger.core.clock import SchoolYear, district_zone, utcnow
 from logger.core.models import Contact, School, User
+from logger.demo import review
+from logger.demo.facts import (
+    COURT,
+    COURT_AND_EVALUATION,
+    COURT_OR_DIVERSION,
+    HANDCUFFS,
+    HELD_AND_CUFFED,
+    Facts,
+    add_v2_facts,
+    weighted,
+)
 from logger.extensions import db
 from logger.officer import entries
-from logger.review import workflow
 
 DEMO_PASSWORD = "fieldlog-demo-2026"  # printed by the CLI; demo accounts only, never production
 
@@ -172,6 +185,7 @@ class Scenario:
     force_types: tuple[str, ...] = ()
     justification: Justification | None = None
     involvement_reasons: tuple[str, ...] = INVOLVEMENT_REASONS
+    facts: Facts = Facts()  # its data dictionary v2 facts, where the story tells them
 
 
 MENTORING = (
@@ -207,7 +221,7 @@ MENTORING = (
     ), ("office", "parking_lot"), initiated_by=("parent_guardian", "school_staff", "officer"),
         actions=(("none",), ("none",), ("referral_counselor",))),
     Scenario(35, "mentoring", "extracurricular", (
-        ("Worked the home {sport} game; talked with students in the stands and walked the lot "
+        ("Worked the {sport} game; talked with students in the stands and walked the lot "
          "after."),
         "Attended the {sport} game; no incidents, chatted with students at the concession stand.",
         "Stood with the student section at the {sport} game and helped with dismissal after.",
@@ -283,7 +297,9 @@ DISCIPLINE = (
             "makes possession of a vape by a minor a citable offense.",
             ("school_staff_involved", "parent_contacted")),
         involvement_reasons=(("The assistant principal asked for a citation because school "
-                              "consequences had not changed the behavior."),)),
+                              "consequences had not changed the behavior."),),
+        facts=Facts(outcome_referrals=(("diversion_program",), ("diversion_program",),
+                                       ("juvenile_court",), ("none",)))),
     Scenario(1, "disciplinary", "fighting_no_injury", (
         ("Two students kept going after each other after being separated in the {place}; held "
          "them in separate offices until the assistant principal arrived."),
@@ -315,7 +331,9 @@ DISCIPLINE = (
             "{restroom}, and the student said it was in the backpack.",
             ("school_staff_involved",)),
         involvement_reasons=(("The assistant principal asked the officer to do the bag check "
-                              "instead of school staff."),)),
+                              "instead of school staff."),),
+        facts=Facts(search_basis=("school_policy", "reasonable_suspicion"),
+                    search_found=("other_contraband",))),
 )
 
 CRIME_REPORTS = (
@@ -397,7 +415,8 @@ CITATIONS_AND_SEARCHES = (
         justification=Justification(
             "Camera footage showed the student taking the {item} from a classmate's backpack, "
             "and the victim's family asked to press charges.",
-            ("school_staff_involved", "parent_contacted"))),
+            ("school_staff_involved", "parent_contacted")),
+        facts=Facts(outcome_referrals=COURT_OR_DIVERSION)),
     Scenario(2, "criminal", "vandalism", (
         ("A student spray-painted the back wall of the gym; caught on camera and admitted it. "
          "Cited for criminal mischief."),
@@ -405,7 +424,8 @@ CITATIONS_AND_SEARCHES = (
         justification=Justification(
             "The student was seen on camera spray-painting the gym wall, admitted it, and the "
             "repair will cost the school several hundred dollars.",
-            ("school_staff_involved", "parent_contacted"))),
+            ("school_staff_involved", "parent_contacted")),
+        facts=Facts(outcome_referrals=COURT_OR_DIVERSION)),
     Scenario(2, "criminal", "alcohol", (
         ("A student came back from lunch smelling of alcohol; a bottle was found in the "
          "backpack. Cited for minor in possession and released to a parent."),
@@ -414,7 +434,9 @@ CITATIONS_AND_SEARCHES = (
         justification=Justification(
             "The student smelled strongly of alcohol, was unsteady, and told the nurse there "
             "was more in the backpack.",
-            ("school_staff_involved", "parent_contacted"))),
+            ("school_staff_involved", "parent_contacted")),
+        facts=Facts(search_found=("alcohol",),
+                    outcome_referrals=(("diversion_program",), ("juvenile_court",)))),
     Scenario(3, "criminal", "drugs", (
         ("A teacher smelled marijuana on a student, who handed over a small bag. Cited and "
          "referred to the juvenile diversion program."),
@@ -423,7 +445,9 @@ CITATIONS_AND_SEARCHES = (
         justification=Justification(
             "A teacher smelled marijuana on the student, who admitted having some and handed a "
             "small bag over from a jacket pocket; the jacket was then checked for more.",
-            ("school_staff_involved",))),
+            ("school_staff_involved",)),
+        facts=Facts(search_basis=("consent", "reasonable_suspicion"), search_found=("drugs",),
+                    outcome_referrals=(("diversion_program",),))),
     Scenario(2, "criminal", "trespass", (
         ("A student under long-term suspension came onto campus again despite a written "
          "trespass warning. Cited for trespass."),
@@ -431,7 +455,8 @@ CITATIONS_AND_SEARCHES = (
         justification=Justification(
             "The student had a written trespass warning for the suspension and came back onto "
             "campus twice this week despite it.",
-            ("verbal_deescalation", "parent_contacted"))),
+            ("verbal_deescalation", "parent_contacted")),
+        facts=Facts(outcome_referrals=(("juvenile_court",), ("none",)))),
     Scenario(2, "criminal", "assault", (
         ("Fight in the {place}: one student punched another, who had a bloody nose. Cited for "
          "assault at the victim's family's request."),
@@ -440,7 +465,8 @@ CITATIONS_AND_SEARCHES = (
         justification=Justification(
             "The student threw several punches at a classmate who was backing away, leaving the "
             "classmate with a bloody nose; the victim's family asked for a citation.",
-            ("school_staff_involved", "parent_contacted"))),
+            ("school_staff_involved", "parent_contacted")),
+        facts=Facts(outcome_referrals=COURT_OR_DIVERSION)),
     Scenario(3, "criminal", "weapons", (
         ("Students reported a classmate showing a knife in the {place}. Searched the backpack "
          "with an administrator and found a small pocketknife."),
@@ -449,7 +475,8 @@ CITATIONS_AND_SEARCHES = (
         justification=Justification(
             "Two students separately reported seeing a knife in the student's backpack in the "
             "{place} minutes earlier.",
-            ("school_staff_involved",))),
+            ("school_staff_involved",)),
+        facts=Facts(search_found=("weapon",))),
     Scenario(2, "criminal", "drugs", (
         ("A tip said a student had pills to sell. Searched the locker with the assistant "
          "principal present and found nothing."),
@@ -459,6 +486,38 @@ CITATIONS_AND_SEARCHES = (
             "A tip through the school's reporting app named the student and the locker and "
             "described pills packaged for sale.",
             ("school_staff_involved",))),
+    Scenario(4, "criminal", "drugs", (
+        ("A teacher smelled marijuana on {who} coming back from {period}. Checked the backpack "
+         "and jacket with the assistant principal present and found nothing."),
+    ), ("office",), levels=OLDER, initiated_by=("school_staff",),
+        actions=(("search", "referral_counselor"),
+                 ("search", "referral_counselor", "parent_contacted")),
+        justification=Justification(
+            "A teacher smelled marijuana on the student coming back from {period}, and the "
+            "student's eyes were red and glassy.",
+            ("school_staff_involved",)),
+        facts=Facts(search_basis=("reasonable_suspicion", "consent"))),
+    Scenario(3, "criminal", "weapons", (
+        ("A post on social media said {who} had a knife at school. Checked the backpack and "
+         "locker with an administrator and found nothing; the post was a joke between friends."),
+    ), ("office", "hallway"), levels=OLDER,
+        initiated_by=("school_staff", "student", "parent_guardian"),
+        actions=(("search", "referral_school_admin"), ("search", "parent_contacted")),
+        justification=Justification(
+            "A screenshot of a post saying the student had a knife in the {place} was shown to "
+            "the assistant principal that morning.",
+            ("school_staff_involved",))),
+    Scenario(3, "criminal", "theft", (
+        ("A classmate said {who} took their {item} during {period}. With the dean present the "
+         "student agreed to open the backpack; nothing was found, and the {item} turned up in "
+         "the lost and found."),
+    ), ("classroom", "hallway"), levels=OLDER, initiated_by=("student", "school_staff"),
+        actions=(("search", "referral_school_admin"),),
+        justification=Justification(
+            "A classmate said they saw the student pick up the {item} from a desk during "
+            "{period} and put it in a bag.",
+            ("school_staff_involved",)),
+        facts=Facts(search_basis=("consent",))),
 )
 
 DETENTIONS = (
@@ -509,7 +568,8 @@ DETENTIONS = (
             ("school_staff_involved", "parent_contacted"),
             why_last_resort="The student needed medical watching and could not be let go "
                             "alone; staying with the nurse was the least restrictive safe "
-                            "option.")),
+                            "option."),
+        facts=Facts(search_found=("drugs",))),
     Scenario(1, "criminal", "theft", (
         ("A student's phone tracked to a classmate's bag, and the classmate tried to leave the "
          "building. Held briefly at the door; the phone was in the bag and was returned."),
@@ -520,7 +580,26 @@ DETENTIONS = (
             "for the exit when staff asked about it.",
             ("verbal_deescalation", "school_staff_involved"),
             why_last_resort="The student was leaving campus with the phone and did not stop "
-                            "when staff asked; a short hold was the only way to recover it.")),
+                            "when staff asked; a short hold was the only way to recover it."),
+        facts=Facts(search_basis=("probable_cause",), search_found=("stolen_property",))),
+    Scenario(1, "criminal", "assault", (
+        ("A student in crisis hit and kicked an aide and kept going after staff in the hallway. "
+         "The officer held the student's arms until the kicking stopped; the student then stayed "
+         "alone in the calm-down room, watched through the window, until the crisis counselor "
+         "and a parent arrived."),
+    ), ("classroom", "hallway"), levels=("elementary", "middle"), initiated_by=("school_staff",),
+        actions=(("restraint", "use_of_force", "referral_counselor", "parent_contacted"),),
+        force_types=("physical_control",),
+        justification=Justification(
+            "The student hit and kicked an aide, then ran at staff and classmates in the hallway "
+            "after the class had been moved out of the room.",
+            ("verbal_deescalation", "school_staff_involved"),
+            why_last_resort="Holding the student's arms stopped the kicking only while the "
+                            "officer held on, the crisis counselor was twenty minutes away, and "
+                            "in the calm-down room the student could not reach anyone.",
+            injuries="none", supervisor_notified=True),
+        facts=Facts(restraint_types=(("physical", "seclusion"),), restraint_minutes=(10, 30),
+                    every_year=True)),
 )
 
 ARRESTS = (
@@ -536,7 +615,10 @@ ARRESTS = (
             ("none_feasible",),
             why_last_resort="A loaded gun on campus is a felony and an immediate danger; the "
                             "student was taken into custody and the gun secured at once.",
-            injuries="none")),
+            injuries="none"),
+        facts=Facts(search_basis=("probable_cause",), search_found=("weapon",),
+                    restraint_types=HANDCUFFS, restraint_minutes=(5, 25),
+                    outcome_referrals=(("juvenile_court",), ("adult_court",)))),
     Scenario(1, "criminal", "weapons", (
         ("A student pulled a folding knife during an argument in a crowded hallway and would not "
          "drop it. After commands and space did not work, the officer controlled the student's "
@@ -549,7 +631,9 @@ ARRESTS = (
             ("verbal_deescalation", "time_and_distance"),
             why_last_resort="Commands and distance did not work and other students were within "
                             "reach of the blade; waiting risked someone being cut.",
-            injuries="none", supervisor_notified=True)),
+            injuries="none", supervisor_notified=True),
+        facts=Facts(restraint_types=HELD_AND_CUFFED, restraint_minutes=(3, 15),
+                    outcome_referrals=COURT, every_year=True)),
     Scenario(1, "criminal", "assault", (
         ("A student kept punching a classmate who was down on the cafeteria floor. The officer "
          "pulled the student off and took them to the ground when they swung at staff. The "
@@ -563,7 +647,9 @@ ARRESTS = (
             ("verbal_deescalation", "school_staff_involved"),
             why_last_resort="The attack on a defenseless student did not stop for commands or "
                             "staff, and the student then turned on the staff.",
-            injuries="student_minor", supervisor_notified=True)),
+            injuries="student_minor", supervisor_notified=True),
+        facts=Facts(restraint_types=HELD_AND_CUFFED, restraint_minutes=(3, 15), prone_share=0.3,
+                    outcome_referrals=COURT)),
     Scenario(1, "criminal", "assault", (
         ("Fight in the stands at the {sport} game. A student hit a visiting fan with a water "
          "bottle and then fought the officer who separated them; the student and the officer "
@@ -577,7 +663,9 @@ ARRESTS = (
             ("verbal_deescalation",),
             why_last_resort="The student attacked the officer when separated and the crowd was "
                             "closing in; control and arrest were needed to end the fight.",
-            injuries="multiple", supervisor_notified=True)),
+            injuries="multiple", supervisor_notified=True),
+        facts=Facts(restraint_types=HELD_AND_CUFFED, restraint_minutes=(3, 15), prone_share=0.3,
+                    outcome_referrals=COURT_OR_DIVERSION)),
     Scenario(1, "criminal", "drugs", (
         ("Tip about pills being sold in the parking lot. Found a bag of pills believed to be "
          "counterfeit and laced with fentanyl, and cash, in the student's car; arrested."),
@@ -589,7 +677,10 @@ ARRESTS = (
             ("school_staff_involved",),
             why_last_resort="Pills believed to hold fentanyl had already hurt a student; selling "
                             "them is a felony that school discipline cannot address.",
-            injuries="none")),
+            injuries="none"),
+        facts=Facts(search_basis=("probable_cause",), search_found=("drugs",),
+                    restraint_types=HANDCUFFS, restraint_minutes=(5, 25),
+                    outcome_referrals=(("juvenile_court",), ("adult_court",)))),
     Scenario(1, "criminal", "drugs", (
         ("A student was selling THC vape cartridges from a backpack in the {restroom}. The bag "
          "was searched with the assistant principal; the student was arrested and released to a "
@@ -601,7 +692,8 @@ ARRESTS = (
             "held a dozen more cartridges.",
             ("school_staff_involved", "parent_contacted"),
             why_last_resort="The student kept selling to younger students after a warning and "
-                            "an offer of diversion, and the amount is a distribution charge.")),
+                            "an offer of diversion, and the amount is a distribution charge."),
+        facts=Facts(search_found=("drugs",), outcome_referrals=COURT_OR_DIVERSION)),
     Scenario(1, "criminal", "threat", (
         ("A student posted a picture of a rifle with a message naming the school. Checked the "
          "locker and met with the family; the student was arrested and the family secured the "
@@ -613,7 +705,8 @@ ARRESTS = (
             "next morning's assembly, and told a classmate it was not a joke.",
             ("counselor_involved", "parent_contacted"),
             why_last_resort="The threat named a time and place and the student could reach the "
-                            "rifle at home; nothing short of custody made the school safe.")),
+                            "rifle at home; nothing short of custody made the school safe."),
+        facts=Facts(outcome_referrals=COURT_AND_EVALUATION)),
     Scenario(1, "criminal", "threat", (
         ("A student wrote a list of classmates to hurt with a drawing of a gun and showed it "
          "around. Threat team met; the student was arrested at the request of juvenile intake."),
@@ -624,7 +717,8 @@ ARRESTS = (
             "two of them they were next.",
             ("counselor_involved", "parent_contacted", "school_staff_involved"),
             why_last_resort="The threat team found the threat credible, the family could not "
-                            "assure supervision, and juvenile intake asked for custody.")),
+                            "assure supervision, and juvenile intake asked for custody."),
+        facts=Facts(outcome_referrals=COURT_AND_EVALUATION)),
     Scenario(1, "criminal", "theft", (
         ("A car in the student lot came back as reported stolen overnight. The student who "
          "drove it was arrested at lunch while getting into it."),
@@ -635,7 +729,8 @@ ARRESTS = (
             ("none_feasible",),
             why_last_resort="The student was getting into a stolen car and about to leave; the "
                             "arrest was made before the car could leave the lot.",
-            injuries="none")),
+            injuries="none"),
+        facts=Facts(restraint_types=HANDCUFFS, restraint_minutes=(5, 25), outcome_referrals=COURT)),
     Scenario(1, "criminal", "assault", (
         ("A student threw a chair that hit a teacher, then kicked and punched staff. The officer "
          "held the student's arms until the student calmed down; the officer's hand was "
@@ -649,7 +744,10 @@ ARRESTS = (
             ("verbal_deescalation", "time_and_distance", "counselor_involved"),
             why_last_resort="The student kept attacking staff after the room was cleared and a "
                             "counselor tried to talk them down; the teacher needed medical care.",
-            injuries="officer", supervisor_notified=True)),
+            injuries="officer", supervisor_notified=True),
+        facts=Facts(restraint_minutes=(2, 10), outcome_referrals=(
+            ("juvenile_court", "mental_health_evaluation"),
+            ("diversion_program", "mental_health_evaluation")))),
     Scenario(1, "criminal", "vandalism", (
         ("A fire set in the paper towel dispenser of the {restroom} emptied the building. The "
          "student admitted it and was arrested at the fire marshal's request."),
@@ -660,7 +758,8 @@ ARRESTS = (
             "admitted lighting the paper towel dispenser.",
             ("school_staff_involved", "parent_contacted"),
             why_last_resort="Setting a fire in an occupied building is arson and the fire "
-                            "marshal asked for the arrest; released to a parent after booking.")),
+                            "marshal asked for the arrest; released to a parent after booking."),
+        facts=Facts(outcome_referrals=COURT)),
     Scenario(1, "criminal", "weapons", (
         ("Students reported a gun in a backpack. The search found a realistic airsoft pistol "
          "with the orange tip removed; the student had pointed it at a classmate on the bus."),
@@ -671,7 +770,8 @@ ARRESTS = (
             "student had pointed it at a classmate on the bus that morning.",
             ("school_staff_involved",),
             why_last_resort="Pointing a realistic replica gun at a classmate is a crime under "
-                            "state law and frightened a whole bus of children.")),
+                            "state law and frightened a whole bus of children."),
+        facts=Facts(search_found=("weapon",), outcome_referrals=COURT)),
 )
 
 SCENARIOS = MENTORING + DISCIPLINE + CRIME_REPORTS + CITATIONS_AND_SEARCHES + DETENTIONS + ARRESTS
@@ -679,28 +779,7 @@ SCENARIOS = MENTORING + DISCIPLINE + CRIME_REPORTS + CITATIONS_AND_SEARCHES + DE
 
 YEARS_BEFORE = 2  # full school years before the one under way
 BEFORE_REFORM_DISCIPLINE = 2  # the earliest year: disciplinary contacts twice as common
-WAITING_DAYS, WAITING_SHARE = 14, 0.7  # recent entries mostly still wait for review
-DECISION_DELAY_HOURS = (2, 72)
-RETURN_SHARE, FIXED_SHARE = 0.06, 0.7
-RETURN_COMMENTS = (
-    "Say what the student was doing right before you stepped in.",
-    "Which school staff member asked you to respond? Add their role.",
-    "The narrative and the actions do not match: which came first?",
-    "Add what you tried before the referral.",
-    "Was a parent contacted? The narrative says so but the actions do not.",
-)
-APPROVAL_COMMENTS = (
-    "Justified: alternatives were tried first and documented.",
-    "Reviewed with the officer; the justification is specific and sufficient.",
-    "Approved. Discussed de-escalation options for next time.",
-    "Approved; the basis and the last-resort reasons are clear.",
-)
-FIXES = (
-    "Added: the assistant principal asked me to respond.",
-    "Added: I asked the student twice to stop before stepping in.",
-    "Added: a parent was called from the office afterwards.",
-    "Corrected: the referral came after the verbal warning.",
-)
+EARLIER_YEARS_VERSION = rules.DICTIONARY_VERSIONS[0]  # before the district moved to v2
 
 
 def database_is_empty() -> bool:
@@ -729,62 +808,31 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
         year = SchoolYear(under_way.first - back, under_way.start_month)
         whole_year = _school_days(year.first_day, year.following.first_day)
         days = _school_days(year.first_day, min(year.following.first_day, today))
-        for scenario in _deck(len(days) / len(whole_year), back == YEARS_BEFORE, rng):
+        version = rules.CURRENT_VERSION if back == 0 else EARLIER_YEARS_VERSION
+        for scenario in _deck(len(days) / len(whole_year), back == YEARS_BEFORE, back == 0, rng):
             officer, school = _post_for(scenario, posts, rng)
-            _log_contact(officer, scenario, school, rng.choice(days), cutoff, zone, rng)
+            _log_contact(officer, scenario, school, rng.choice(days), cutoff, zone, version, rng)
     db.session.flush()
-    _review_the_year(cutoff, rng)
+    review.review_the_year(cutoff, rng)
     return [(user.username, user.role, DEMO_PASSWORD) for user in users]
 
 
-def _review_the_year(cutoff: datetime, rng: random.Random) -> None:
-    """Supervisors decide as a real team would: most entries approved within days, a few
-    returned (most of those fixed and approved), the last two weeks' entries mostly waiting."""
-    for contact in db.session.scalars(select(Contact).order_by(Contact.created_at)).all():
-        received = contact.created_at
-        if received > cutoff - timedelta(days=WAITING_DAYS) and rng.random() < WAITING_SHARE:
-            continue
-        supervisor = contact.officer.supervisor
-        decided = min(received + timedelta(hours=rng.uniform(*DECISION_DELAY_HOURS)),
-                      cutoff - timedelta(minutes=1))
-        if rng.random() < RETURN_SHARE:
-            workflow.decide(supervisor, contact.id, 1, "return", rng.choice(RETURN_COMMENTS),
-                            decided_at=decided, client_addr=None)
-            if decided < cutoff - timedelta(days=3) and rng.random() < FIXED_SHARE:
-                _fix_and_approve(contact, decided, rng)
-            continue
-        needs_comment = rules.approval_needs_comment(contact.current.flags)
-        workflow.decide(supervisor, contact.id, 1, "approve",
-                        rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
-                        decided_at=decided, client_addr=None)
-
-
-def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random) -> None:
-    """The officer adds what the supervisor asked for; the supervisor approves revision 2."""
-    fixed = dict(contact.current.content)
-    fixed["narrative"] = f"{fixed.get('narrative', '')} {rng.choice(FIXES)}".strip()
-    resent = returned_at + timedelta(hours=rng.uniform(2, 30))
-    verdict = entries.check(contact.officer, fixed, now=resent)
-    entries.save(contact.officer, contact.id, verdict, received_at=resent, client_addr=None,
-                 base_revision=1)
-    approved = resent + timedelta(hours=rng.uniform(1, 24))
-    needs_comment = rules.approval_needs_comment(contact.current.flags)
-    workflow.decide(contact.officer.supervisor, contact.id, 2, "approve",
-                    rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
-                    decided_at=approved, client_addr=None)
-
-
-def _deck(share: float, before_reform: bool, rng: random.Random) -> list[Scenario]:
+def _deck(share: float, before_reform: bool, under_way: bool,
+          rng: random.Random) -> list[Scenario]:
     """A year's contacts in random order: `share` of a whole year's, more discipline before reform.
 
-    Fractional counts round up with that probability, so rare contacts still happen.
+    Fractional counts round up with that probability, so rare contacts still happen; in the
+    year under way, once it has school days, those marked `every_year` happen at least once.
     """
     deck = []
     for scenario in SCENARIOS:
         expected = scenario.count * share * (
             BEFORE_REFORM_DISCIPLINE if before_reform and scenario.classification == "disciplinary"
             else 1)
-        deck += [scenario] * (int(expected) + (rng.random() < expected % 1))
+        count = int(expected) + (rng.random() < expected % 1)
+        if under_way and share and scenario.facts.every_year:
+            count = max(count, 1)
+        deck += [scenario] * count
     rng.shuffle(deck)
     return deck
 
@@ -820,13 +868,16 @@ def _post_for(scenario: Scenario, posts: list[tuple[User, School]], rng: random.
 
 
 def _log_contact(officer: User, scenario: Scenario, school: School, day: date,
-                 cutoff: datetime, zone: ZoneInfo, rng: random.Random) -> None:
-    """Build one entry, check it with the rules and save it as received from the phone."""
+                 cutoff: datetime, zone: ZoneInfo, version: int, rng: random.Random) -> None:
+    """Build one entry, check it with the rules of a dictionary version and save it as
+    received from the phone."""
     entry = _entry(scenario, school, day, zone, rng)
+    if version >= 2:
+        add_v2_facts(entry, scenario.facts, rng)
     occurred_at = datetime.fromisoformat(entry["occurred_at"])
     late_fits = occurred_at + timedelta(hours=LATE_DELAY_HOURS[1]) < cutoff
     received_at = _received_at(occurred_at, late_fits and rng.random() < LATE_SHARE, cutoff, rng)
-    verdict = entries.check(officer, entry, now=received_at)
+    verdict = entries.check(officer, entry, now=received_at, version=version)
     if not verdict.ok or verdict.warnings:
         raise RuntimeError(f"the demo made an entry the rules refuse or warn about: "
                            f"{verdict.errors or verdict.warnings} in {entry}")
@@ -907,15 +958,10 @@ def _justification(justification: Justification, words: dict[str, str]) -> dict:
 
 def _student(level: str, rng: random.Random) -> dict:
     """How the officer perceived one student; never a name, birth date or number."""
-    races = [_weighted(RACE_WEIGHTS, rng)]
+    races = [weighted(RACE_WEIGHTS, rng)]
     if rng.random() < SECOND_RACE_SHARE:
-        races.append(_weighted({race: weight for race, weight in RACE_WEIGHTS.items()
-                                if race != races[0]}, rng))
+        races.append(weighted({race: weight for race, weight in RACE_WEIGHTS.items()
+                               if race != races[0]}, rng))
     return {"grade_band": level, "perceived_race": races,
-            "perceived_gender": _weighted(GENDER_WEIGHTS, rng),
+            "perceived_gender": weighted(GENDER_WEIGHTS, rng),
             "perceived_disability": rng.random() < DISABILITY_SHARE}
-
-
-def _weighted(weights: dict[str, int], rng: random.Random) -> str:
-    """One key, drawn in proportion to its weight."""
-    return rng.choices(list(weights), list(weights.values()))[0]
