@@ -161,12 +161,14 @@ def test_bad_choices_are_explained(client, auth, record, form, message):
     assert response.status_code == 422 and message in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("export_format", ["csv", "crdc"])
 @pytest.mark.parametrize("username", ["ofc.ruiz", "sgt.park"])
-def test_officers_and_supervisors_cannot_export(client, auth, record, username):
+def test_officers_and_supervisors_cannot_export(client, auth, record, username, export_format):
     auth.login(username)
     assert client.get("/export").status_code == 403
     token = client.get("/api/v1/session").get_json()["csrf_token"]
-    assert client.post("/export", data={"csrf_token": token, "format": "csv"}).status_code == 403
+    assert client.post("/export", data={"csrf_token": token,
+                                        "format": export_format}).status_code == 403
 
 
 def test_every_export_is_an_audit_event_with_its_filters(app, client, auth, record):

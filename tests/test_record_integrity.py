@@ -302,7 +302,8 @@ def test_the_public_summary_counts_an_amended_entry_once_as_its_record(app, team
     with app.app_context():
         [(quarter, by_school)] = summary.counts(None, datetime(2026, 6, 1).date()).items()
     assert quarter.key.startswith("2026")
-    assert by_school[team["lincoln"]] == {"criminal": 1, "use_of_force": 1}
+    assert by_school[team["lincoln"]] == {"criminal": 1, "use_of_force": 1,
+                                          "crdc_referral_to_law_enforcement": 1}
 
 
 # ---- 3. exports are safe in a spreadsheet -----------------------------------------------

@@ -184,12 +184,18 @@ def csv_text(chosen: RecordFilter, school_year: SchoolYear | None) -> str:
     table = rows(chosen, school_year)
     out = io.StringIO()
     writer = csv.writer(out)
-    v1 = table[-1]["v1_entries_not_counted"]
     writer.writerow([f"SRO Field Log CRDC worksheet, {table[-1]['period']}: {LABEL}. "
-                     f"{v1} record {'entry' if v1 == 1 else 'entries'} of this period "
-                     "recorded under data dictionary v1 could not be counted."])
+                     f"{_v1_note(table[-1]['v1_entries_not_counted'])}"])
     writer.writerow(COLUMNS)
     for row in table:
         writer.writerow([spreadsheet_safe(row[column]) for column in COLUMNS])
     return out.getvalue()
 
+
+
+def _v1_note(v1: int) -> str:
+    """What the worksheet could not count, in words."""
+    if not v1:
+        return "Every record entry of this period was recorded under data dictionary v2."
+    return (f"{v1:,} record {'entry' if v1 == 1 else 'entries'} of this period recorded under "
+            "data dictionary v1 could not be counted.")

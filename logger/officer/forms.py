@@ -124,6 +124,7 @@ class ContactForm(FlaskForm):
     in the entry). `to_entry()` gives the entry as the sync API would send it."""
 
     entry_id = HiddenField()
+    dictionary_version = HiddenField(default=str(rules.CURRENT_VERSION))  # the rules it shows
     occurred_at = StringField(_spec("occurred_at").label,
                               render_kw={"type": "datetime-local"})
     school_id = SelectField(_spec("school_id").label, choices=[], validate_choice=False)
@@ -173,6 +174,8 @@ class ContactForm(FlaskForm):
                 elif spec.type == "datetime":
                     value = from_local_input(value or "")
             _put(entry, spec.name, value)
+        version = self.dictionary_version.data or None
+        entry[rules.VERSION_FIELD] = rules.whole_number(version or "") or version
         return entry
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

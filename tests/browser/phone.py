@@ -18,7 +18,7 @@ def choose(scope, group: str, option: str) -> None:
 def tap_minutes(page: Page, field: str, minutes: int) -> None:
     """One tap on a usual number of minutes beside a minutes field (by its name)."""
     page.locator(f'.quick-picks[data-for="{field}"]').get_by_role(
-        "button", name=f"{minutes} min").click()
+        "button", name=f"{minutes} min", exact=True).click()
 
 
 def sign_in(page: Page, username: str) -> None:
@@ -96,20 +96,37 @@ def log_arrest(page: Page) -> None:
     choose(page, "Who started the contact", "School staff")
     choose(page, "Classification", "Criminal")
     page.get_by_label("Offense").select_option("weapons")
-    tap_minutes(page, "duration_minutes", 30)
     choose(page, "Actions taken", "Arrest")
+    complete_arrest(page)
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.get_by_role("heading", name="My entries")).to_be_visible()
+
+
+def complete_arrest(page: Page) -> None:
+    """Everything an arrest asks once it is ticked: how long, the referral, who was told, the
+    justification and the student."""
+    tap_minutes(page, "duration_minutes", 30)
     choose(page, "Referred to", "Juvenile court")
     choose(page, "Parent or guardian told", "Yes")
     choose(page, "Principal told", "Yes")
+    justify_last_resort(page)
+    describe_first_student(page, "White", "Male")
+
+
+def justify_last_resort(page: Page) -> None:
+    """The justification of a last-resort action: the facts, what was tried, why."""
     page.get_by_label("Facts that made it necessary").fill(ARREST_BASIS)
     choose(page, "Alternatives tried first", "Verbal de-escalation")
     page.get_by_label("Why it was a last resort").fill(ARREST_WHY)
+
+
+def describe_first_student(page: Page, race: str, gender: str):
+    """The first student as perceived, in high school; returns the student's block."""
     student = page.locator("fieldset.student").first
     choose(student, "Grade band", "High")
-    choose(student, "Perceived race", "White")
-    choose(student, "Perceived gender", "Male")
-    page.get_by_role("button", name="Save entry").click()
-    expect(page.get_by_role("heading", name="My entries")).to_be_visible()
+    choose(student, "Perceived race", race)
+    choose(student, "Perceived gender", gender)
+    return student
 
 
 def waiting_text(page: Page):

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from logger.core.models import Contact
 from logger.extensions import db
+from tests.browser.phone import choose, complete_arrest
 from tests.factories import PASSWORD, make_school, make_user
 
 pytestmark = pytest.mark.browser
@@ -27,11 +28,6 @@ def phone(browser, playwright, live_server, officer):
     expect(page.get_by_role("heading", name="My entries")).to_be_visible()
     yield page
     context.close()
-
-
-def choose(scope, group: str, option: str) -> None:
-    """Tap one chip of a group of choices, as an officer would."""
-    scope.get_by_role("group", name=group).get_by_label(option, exact=True).check()
 
 
 def stored_count(app) -> int:
@@ -71,21 +67,20 @@ def test_officer_logs_a_mentoring_contact_then_an_arrest_with_its_justification(
     expect(page.locator("#justification-why_last_resort-error")).to_have_text(
         "Explain why arrest was a last resort (at least 30 characters).")
     expect(page.locator("#students-error")).to_contain_text("Describe each student involved")
+    expect(page.locator("#duration_minutes-error")).to_have_text(
+        "Enter how many minutes the contact lasted, from 1 to 720.")
+    expect(page.locator("#outcome_referrals-error")).to_have_text(
+        "Choose where the student was referred after the arrest, or “No referral”.")
+    expect(page.locator("#principal_notified-error")).to_have_text(
+        "Say whether the principal was told of the arrest.")
+    expect(page.get_by_role("radio", name="On school grounds")).to_be_checked()  # from Hallway
     expect(page.get_by_label("Narrative", exact=True)).to_have_value(
         "Knife reported by staff in the gym.")
     expect(page.get_by_role("radio", name="Criminal")).to_be_checked()
     assert stored_count(app) == 1
 
     # Completed, it is saved and shows in My entries with its flag.
-    page.get_by_label("Facts that made it necessary").fill(
-        "Staff saw a knife in the student's waistband during a fight report.")
-    choose(page, "Alternatives tried first", "Verbal de-escalation")
-    page.get_by_label("Why it was a last resort").fill(
-        "The student refused to give up the knife and moved toward another student.")
-    student = page.locator("fieldset.student").first
-    choose(student, "Grade band", "High")
-    choose(student, "Perceived race", "White")
-    choose(student, "Perceived gender", "Male")
+    complete_arrest(page)
     page.get_by_role("button", name="Save entry").click()
     expect(page.get_by_text("Entry saved and sent for review.")).to_be_visible()
     first = page.locator("#server-entries li.entry").first

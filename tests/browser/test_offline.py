@@ -17,7 +17,7 @@ from tests.browser.phone import (
     log_mentoring,
     settle,
     sign_in,
-    wait_for_offline_shell,
+    tap_minutes,
     waiting_text,
 )
 from tests.factories import ASSIGNED_SINCE, make_school, make_user
@@ -33,32 +33,13 @@ def district(app):
         make_user("ofc.chen", schools=[lincoln])
 
 
-@pytest.fixture
-def context(browser, playwright, live_server, district):
-    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def phone(context):
-    """Ruiz signed in, the offline shell installed."""
-    page = context.new_page()
-    sign_in(page, "ofc.ruiz")
-    page.goto("/entries/new")
-    wait_for_offline_shell(page)
-    page.goto("/entries")
-    settle(page)
-    return page
-
-
 def stored(app, username="ofc.ruiz") -> list[Contact]:
     with app.app_context():
         return db.session.scalars(db.select(Contact).join(User).filter(User.username == username)).all()
 
 
-def test_the_app_opens_with_no_network_without_asking_the_server(phone, context, live_server):
-    context.set_offline(True)
+def test_the_app_opens_with_no_network_without_asking_the_server(phone, phone_context, live_server):
+    phone_context.set_offline(True)
     live_server.requests.clear()
     phone.reload()
     expect(phone.get_by_role("heading", name="My entries")).to_be_visible()
@@ -71,9 +52,9 @@ def test_the_app_opens_with_no_network_without_asking_the_server(phone, context,
     assert live_server.requests == []
 
 
-def test_entries_made_offline_arrive_exactly_once_when_the_network_returns(app, phone, context,
+def test_entries_made_offline_arrive_exactly_once_when_the_network_returns(app, phone, phone_context,
                                                                           live_server):
-    context.set_offline(True)
+    phone_context.set_offline(True)
     log_mentoring(phone, "First contact of the day.")
     log_mentoring(phone, "Second contact of the day.")
     log_arrest(phone)
@@ -82,10 +63,10 @@ def test_entries_made_offline_arrive_exactly_once_when_the_network_returns(app, 
     assert not any(path == "/api/v1/sync" for _, path in live_server.requests)
     phone.close()
 
-    reopened = context.new_page()
+    reopened = phone_context.new_page()
     reopened.goto("/entries")
     expect(waiting_text(reopened)).to_have_text("3 entries wait to be sent")
-    context.set_offline(False)
+    phone_context.set_offline(False)
     expect(waiting_text(reopened)).to_have_text("Nothing waiting", timeout=15000)
     expect(reopened.locator("#server-entries li.entry")).to_have_count(3)
     entries = stored(app)
@@ -98,9 +79,9 @@ def test_entries_made_offline_arrive_exactly_once_when_the_network_returns(app, 
 
 def test_a_server_error_then_a_lost_response_still_store_each_entry_once(app, browser, playwright,
                                                                         live_server, district):
-    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True,
+    phone_context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True,
                                   service_workers="block")
-    page = context.new_page()
+    page = phone_context.new_page()
     sign_in(page, "ofc.ruiz")
     attempts = []
 
@@ -121,15 +102,15 @@ def test_a_server_error_then_a_lost_response_still_store_each_entry_once(app, br
     assert len(attempts) >= 3
     assert len(stored(app)) == 2
     assert all(len(a["entries"]) >= 1 for a in attempts)
-    context.close()
+    phone_context.close()
 
 
 def test_an_expired_session_pauses_sending_and_never_sends_under_another_account(
-        app, phone, context):
-    context.set_offline(True)
+        app, phone, phone_context):
+    phone_context.set_offline(True)
     log_mentoring(phone, "Logged just before the session ended.")
-    context.clear_cookies()  # the session is gone
-    context.set_offline(False)
+    phone_context.clear_cookies()  # the session is gone
+    phone_context.set_offline(False)
     phone.get_by_role("button", name="Sync now").click()
     expect(phone.locator("[data-strip=message]")).to_contain_text("sign in again")
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
@@ -152,14 +133,14 @@ def test_an_expired_session_pauses_sending_and_never_sends_under_another_account
             "Logged just before the session ended."
 
 
-def test_an_entry_the_server_refuses_needs_attention_and_can_be_fixed(app, phone, context):
+def test_an_entry_the_server_refuses_needs_attention_and_can_be_fixed(app, phone, phone_context):
     with app.app_context():  # the officer was moved off this school after the form was cached
         ruiz = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
         kept = Assignment(officer=ruiz, school=make_school("AMS", "Adams Middle", "middle"),
                           starts_on=ASSIGNED_SINCE)
         db.session.add(kept)
         db.session.commit()
-    context.set_offline(True)
+    phone_context.set_offline(True)
     phone.goto("/entries/new")
     phone.evaluate("""() => {  // an entry as an older version of the app would have sent it
         const form = document.getElementById('contact-form');
@@ -168,7 +149,7 @@ def test_an_entry_the_server_refuses_needs_attention_and_can_be_fixed(app, phone
     phone.get_by_label("School", exact=True).select_option("999")
     fill_mentoring(phone)
     phone.get_by_role("button", name="Save entry").click()
-    context.set_offline(False)
+    phone_context.set_offline(False)
     expect(phone.locator("[data-strip=attention]")).to_have_text("1 needs attention", timeout=15000)
     problem = phone.locator("#local-entries li").first
     expect(problem).to_contain_text("Needs attention")
@@ -188,14 +169,14 @@ def test_an_entry_the_server_refuses_needs_attention_and_can_be_fixed(app, phone
         assert db.session.get(Contact, contact.id).current.school.name == "Adams Middle"
 
 
-def test_two_tabs_sending_the_same_queue_store_each_entry_once(app, phone, context):
-    context.set_offline(True)
+def test_two_tabs_sending_the_same_queue_store_each_entry_once(app, phone, phone_context):
+    phone_context.set_offline(True)
     for n in range(4):
         log_mentoring(phone, f"Queued entry {n}.")
-    second = context.new_page()
+    second = phone_context.new_page()
     second.goto("/entries")
     expect(waiting_text(second)).to_have_text("4 entries wait to be sent")
-    context.set_offline(False)
+    phone_context.set_offline(False)
     phone.evaluate("SROApp.syncNow()")
     second.evaluate("SROApp.syncNow()")
     expect(waiting_text(phone)).to_have_text("Nothing waiting", timeout=15000)
@@ -203,7 +184,7 @@ def test_two_tabs_sending_the_same_queue_store_each_entry_once(app, phone, conte
     assert len(stored(app)) == 4
 
 
-def test_a_draft_survives_a_reload_and_waiting_entries_can_be_downloaded(phone, context):
+def test_a_draft_survives_a_reload_and_waiting_entries_can_be_downloaded(phone, phone_context):
     phone.goto("/entries/new")
     choose(phone, "Classification", "Criminal")
     phone.get_by_label("Narrative", exact=True).fill("Half-typed when the phone died.")
@@ -213,7 +194,7 @@ def test_a_draft_survives_a_reload_and_waiting_entries_can_be_downloaded(phone, 
     expect(phone.get_by_label("Narrative", exact=True)).to_have_value("Half-typed when the phone died.")
     expect(phone.get_by_role("radio", name="Criminal")).to_be_checked()
 
-    context.set_offline(True)
+    phone_context.set_offline(True)
     log_mentoring(phone, "Stuck in the queue.")
     with phone.expect_download() as download:
         phone.get_by_role("button", name="Download waiting entries").click()
@@ -221,7 +202,7 @@ def test_a_draft_survives_a_reload_and_waiting_entries_can_be_downloaded(phone, 
     assert [e["contact"]["narrative"] for e in saved["entries"]] == ["Stuck in the queue."]
 
 
-def test_a_returned_entry_is_fixed_offline_and_resent_as_a_new_revision(app, phone, context):
+def test_a_returned_entry_is_fixed_offline_and_resent_as_a_new_revision(app, phone, phone_context):
     log_mentoring(phone, "Talked about attendance.")
     expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible()
     [contact] = stored(app)
@@ -231,14 +212,14 @@ def test_a_returned_entry_is_fixed_offline_and_resent_as_a_new_revision(app, pho
     phone.goto("/entries")
     settle(phone)  # the phone now holds the server's copy of its entries
     fix = phone.locator("#server-entries li.entry").first.get_by_role("link", name="Fix and resend")
-    context.set_offline(True)
+    phone_context.set_offline(True)
     fix.click()
     expect(phone.get_by_role("heading", name="Fix entry")).to_be_visible()
     expect(phone.get_by_label("Narrative", exact=True)).to_have_value("Talked about attendance.")
     phone.get_by_label("Narrative", exact=True).fill("Talked about attendance and a tutoring plan.")
     phone.get_by_role("button", name="Save entry").click()
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
-    context.set_offline(False)
+    phone_context.set_offline(False)
     expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible(timeout=15000)
     with app.app_context():
         fixed = db.session.get(Contact, contact.id)
@@ -246,24 +227,25 @@ def test_a_returned_entry_is_fixed_offline_and_resent_as_a_new_revision(app, pho
         assert fixed.current.content["narrative"] == "Talked about attendance and a tutoring plan."
 
 
-def test_an_entry_valid_under_old_rules_is_invalid_on_the_server_and_fixed(app, phone, context):
+def test_an_entry_valid_under_old_rules_is_invalid_on_the_server_and_fixed(app, phone, phone_context):
     """The phone's cached rules are older than the server's: the server's word stands."""
     phone.evaluate("""async () => {
         const schema = await SROOutbox.getMeta('schema');
         schema.fields.find(f => f.name === 'involvement_reason').min_length = 5;
         await SROOutbox.putMeta('schema', schema);
     }""")
-    context.set_offline(True)
+    phone_context.set_offline(True)
     phone.goto("/entries/new")
     choose(phone, "Where", "Hallway")
     choose(phone, "Who started the contact", "School staff")
     choose(phone, "Classification", "Disciplinary")
     phone.get_by_label("School rule involved").select_option("defiance")
     phone.get_by_label("Why an officer, not school staff, handled this").fill("Asked to.")
+    tap_minutes(phone, "duration_minutes", 15)
     choose(phone, "Actions taken", "Verbal warning")
     phone.get_by_role("button", name="Save entry").click()
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
-    context.set_offline(False)
+    phone_context.set_offline(False)
     expect(phone.locator("[data-strip=attention]")).to_have_text("1 needs attention", timeout=15000)
     reason = ("Explain why a sworn officer, not school staff, handled this school-discipline "
               "matter (at least 20 characters).")
@@ -292,21 +274,21 @@ def test_a_new_version_waits_until_the_officer_asks_for_it(app, phone, monkeypat
     eventually(phone, f"async () => !(await caches.keys()).includes('{old}')")
 
 
-def test_a_double_tap_on_save_stores_one_entry(app, phone, context):
-    context.set_offline(True)
+def test_a_double_tap_on_save_stores_one_entry(app, phone, phone_context):
+    phone_context.set_offline(True)
     phone.goto("/entries/new")
     fill_mentoring(phone)
     phone.get_by_role("button", name="Save entry").dblclick()
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
-    context.set_offline(False)
+    phone_context.set_offline(False)
     expect(waiting_text(phone)).to_have_text("Nothing waiting", timeout=15000)
     assert len(stored(app)) == 1
 
 
-def test_the_next_officer_never_gets_the_last_officers_pages(app, phone, context):
+def test_the_next_officer_never_gets_the_last_officers_pages(app, phone, phone_context):
     with app.app_context():
         chen_id = db.session.scalar(db.select(User.id).filter_by(username="ofc.chen"))
-    context.clear_cookies()  # Ruiz's session ends without signing out
+    phone_context.clear_cookies()  # Ruiz's session ends without signing out
     sign_in(phone, "ofc.chen")
     settle(phone)
     owners = phone.evaluate("""async () => {

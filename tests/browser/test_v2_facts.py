@@ -11,14 +11,12 @@ from logger import rules
 from logger.core.models import Contact, User
 from logger.extensions import db
 from tests.browser.phone import (
-    ARREST_BASIS,
-    ARREST_WHY,
     choose,
+    describe_first_student,
     fill_mentoring,
+    justify_last_resort,
     settle,
-    sign_in,
     tap_minutes,
-    wait_for_offline_shell,
     waiting_text,
 )
 from tests.factories import make_school, make_user
@@ -30,26 +28,6 @@ pytestmark = pytest.mark.browser
 def district(app):
     with app.app_context():
         make_user("ofc.ruiz", schools=[make_school("LHS", "Lincoln High School")])
-
-
-@pytest.fixture
-def context(browser, playwright, live_server, district):
-    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url,
-                                  bypass_csp=True)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def phone(context):
-    """Ruiz signed in, the offline shell and the rules kept on the phone."""
-    page = context.new_page()
-    sign_in(page, "ofc.ruiz")
-    page.goto("/entries/new")
-    wait_for_offline_shell(page)
-    page.goto("/entries")
-    settle(page)
-    return page
 
 
 def stored(app) -> list[dict]:
@@ -64,8 +42,8 @@ def setting(page) -> str | None:
     return page.evaluate("() => (document.querySelector('input[name=setting]:checked') || {}).value")
 
 
-def test_a_restraint_and_a_search_logged_offline_arrive_with_their_facts(app, phone, context):
-    context.set_offline(True)
+def test_a_restraint_and_a_search_logged_offline_arrive_with_their_facts(app, phone, phone_context):
+    phone_context.set_offline(True)
     phone.goto("/entries/new")
     choose(phone, "Where", "Bus area")
     expect(phone.get_by_role("radio", name="School transportation")).to_be_checked()
@@ -93,22 +71,17 @@ def test_a_restraint_and_a_search_logged_offline_arrive_with_their_facts(app, ph
     choose(phone, "What the search found", "Drugs")
     choose(phone, "Parent or guardian told", "Yes")
     choose(phone, "Principal told", "No")
-    phone.get_by_label("Facts that made it necessary").fill(ARREST_BASIS)
-    choose(phone, "Alternatives tried first", "Verbal de-escalation")
-    phone.get_by_label("Why it was a last resort").fill(ARREST_WHY)
+    justify_last_resort(phone)
     choose(phone, "Injuries", "None")
-    student = phone.locator("fieldset.student").first
-    choose(student, "Grade band", "High")
-    choose(student, "Perceived race", "Black")
-    choose(student, "Perceived gender", "Female")
+    student = describe_first_student(phone, "Black", "Female")
     student.get_by_label("Perceived limited English").check()
     phone.get_by_role("button", name="Save entry").click()
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
     assert stored(app) == []
 
-    context.set_offline(False)
+    phone_context.set_offline(False)
     settle(phone)
-    expect(waiting_text(phone)).to_be_hidden(timeout=15000)
+    expect(waiting_text(phone)).to_have_text("Nothing waiting", timeout=15000)
     [entry] = stored(app)
     content = entry["content"]
     assert entry["version"] == 2
@@ -140,18 +113,18 @@ def test_the_setting_follows_the_location_until_the_officer_chooses_one(phone):
     assert setting(phone) == "school_activity_off_campus"  # the officer's choice stands
 
 
-def test_an_entry_waiting_across_the_upgrade_comes_back_to_complete(app, phone, context):
+def test_an_entry_waiting_across_the_upgrade_comes_back_to_complete(app, phone, phone_context):
     """The phone still holds the v1 rules when the officer logs offline; the server, on v2,
     answers invalid naming the new fields; the entry opens in the form and is completed."""
     phone.evaluate("(schema) => SROOutbox.putMeta('schema', schema)",
                    json.loads(json.dumps(rules.describe(1))))
-    context.set_offline(True)
+    phone_context.set_offline(True)
     phone.goto("/entries/new")
     fill_mentoring(phone)
     phone.get_by_role("button", name="Save entry").click()
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
 
-    context.set_offline(False)
+    phone_context.set_offline(False)
     phone.reload()  # back online: the page fetches the current rules and sends the outbox
     expect(phone.locator("[data-strip=attention]")).to_have_text("1 needs attention",
                                                                   timeout=15000)
@@ -168,3 +141,29 @@ def test_an_entry_waiting_across_the_upgrade_comes_back_to_complete(app, phone, 
     expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible(timeout=15000)
     [entry] = stored(app)
     assert entry["version"] == 2 and entry["content"]["setting"] == "school_grounds"
+
+
+def test_a_detention_takes_fifteen_taps_and_three_short_texts(app, phone):
+    """Time and school are filled in and the hallway sets the setting; the rest, tap by tap."""
+    phone.goto("/entries/new")
+    choose(phone, "Where", "Hallway")  # 1
+    choose(phone, "Who started the contact", "School staff")  # 2
+    choose(phone, "Classification", "Disciplinary")  # 3
+    phone.get_by_label("School rule involved").select_option("fighting_no_injury")  # 4, 5
+    phone.get_by_label("Why an officer, not school staff, handled this").fill(
+        "The principal called me to separate two students still fighting.")  # text 1
+    tap_minutes(phone, "duration_minutes", 30)  # 6
+    choose(phone, "Actions taken", "Detention")  # 7
+    tap_minutes(phone, "detention_minutes", 15)  # 8
+    choose(phone, "Parent or guardian told", "Yes")  # 9
+    choose(phone, "Principal told", "Yes")  # 10
+    justify_last_resort(phone)  # text 2, tap 11, text 3
+    describe_first_student(phone, "White", "Male")  # 12, 13, 14
+    phone.get_by_role("button", name="Save entry").click()  # 15
+    expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible(timeout=15000)
+    [entry] = stored(app)
+    assert {name: entry["content"][name] for name in (
+        "setting", "duration_minutes", "detention_minutes", "parent_notified",
+        "principal_notified")} == {
+        "setting": "school_grounds", "duration_minutes": 30, "detention_minutes": 15,
+        "parent_notified": True, "principal_notified": True}
