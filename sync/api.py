@@ -14,9 +14,10 @@ from sqlalchemy.exc import OperationalError
 from logger import rules
 from logger.auth.access import client_addr, role_required
 from logger.core import clock
+from logger.core.database import writing
 from logger.core.models import ROLES
 from logger.extensions import db
-from logger.officer import entries
+from logger.officer import entries, entry_templates
 from logger.web.responses import error_response
 
 from . import wire
@@ -55,10 +56,7 @@ def schema():
 @role_required("officer")
 def sync():
     """Store a batch of entries from the officer's outbox, each exactly once."""
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:  # absurdly nested JSON
-        body = None
+    body = _json_body()
     if body is None:
         return error_response(400, "The body must be JSON (Content-Type: application/json).")
     try:
@@ -89,6 +87,45 @@ def changed_entries():
     return jsonify(officer_id=current_user.id,  # whose they are: a shared phone checks
                    entries=[_entry_json(contact) for contact in found.entries],
                    cursor=_cursor(found.next), more=found.more)
+
+
+@bp.route("/templates")
+@role_required("officer")
+def templates():
+    """The templates this officer may use (their own and the district's), kept offline."""
+    return jsonify(templates=[entry_templates.as_json(t)
+                              for t in entry_templates.offered(current_user)])
+
+
+@bp.route("/templates", methods=["POST"])
+@role_required("officer")
+def create_template():
+    """Keep the choices the officer sends ({"name", "fields"}) as one of their templates."""
+    body = _json_body()
+    with writing():
+        kept, errors = entry_templates.create(current_user, body, actor=current_user,
+                                              now=clock.utcnow(), client_addr=client_addr())
+    if errors:
+        return jsonify(error="invalid", errors=errors), 422
+    return jsonify(template=entry_templates.as_json(kept)), 201
+
+
+@bp.route("/templates/<int:template_id>", methods=["DELETE"])
+@role_required("officer")
+def retire_template(template_id: int):
+    """Stop offering one of the officer's own templates (the district's stay)."""
+    with writing():
+        retired = entry_templates.retire(current_user, template_id, actor=current_user,
+                                         now=clock.utcnow(), client_addr=client_addr())
+    return ("", 204) if retired else error_response(404)
+
+
+def _json_body() -> object:
+    """The request's JSON, or None when it is not JSON (or absurdly nested)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 def _cursor(position: entries.Position) -> str:

@@ -349,6 +349,21 @@ PENDING_REVISION = sa.case((Contact.current_revision > ContactRevision.number,
                             Contact.current_revision), else_=None)
 
 
+class EntryTemplate(db.Model):
+    """Choices an officer repeats, kept under a name; with no owner, the district's for everyone."""
+
+    __tablename__ = "entry_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(rules.NAME_MAX))
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    fields: Mapped[dict] = mapped_column(sa.JSON)  # only rules.TEMPLATE_FIELDS, as checked
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # kept, no longer offered
+
+    owner: Mapped[User | None] = relationship()
+
+
 class AuditIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit event."""
 

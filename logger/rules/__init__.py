@@ -14,6 +14,7 @@ Where each rule lives (callers use `from logger import rules; rules.X`):
 - decisions: a supervisor's decision (`check_decision()`, `approval_needs_comment()`)
 - assignments: duty assignments by day (`MANY_SCHOOLS`, `period()`, `unassigned_day()`)
 - crdc: the Civil Rights Data Collection's counts derived from an entry (`crdc()`)
+- entry_templates: what a template may hold (`check_template()`)
 - schema: `describe()`, the rules as data for offline clients
 """
 
@@ -35,6 +36,7 @@ from .decisions import (
     approval_needs_comment,
     check_decision,
 )
+from .entry_templates import NAME_MAX, TEMPLATE_FIELDS, TEMPLATE_MESSAGES, check_template
 from .fields import (
     ACTIONS,
     ALTERNATIVES,
@@ -134,6 +136,8 @@ __all__ = [
     "MANY_SCHOOLS", "period", "unassigned_day",
     # crdc
     "CRDC_COLUMNS", "crdc",
+    # entry_templates
+    "NAME_MAX", "TEMPLATE_FIELDS", "TEMPLATE_MESSAGES", "check_template",
     # schema
     "SPEC_VERSION", "describe",
 ]

@@ -64,7 +64,7 @@ def check(entry: object, *, assigned_school_ids, now: datetime,
     for spec in fields:
         if not condition_holds(spec.applies_when, entry):
             continue
-        _check_field(spec, value_at(entry, spec.name), entry, verdict, spec.name)
+        check_field(spec, value_at(entry, spec.name), entry, verdict, spec.name)
     for spec in fields:
         if spec.must_be_assigned:
             _check_assigned(spec, verdict, assigned_school_ids)
@@ -128,7 +128,8 @@ def _message(spec: Field, key: str, entry: dict, **values) -> str:
     return template.format(**{**words, **values})
 
 
-def _check_field(spec: Field, value, entry: dict, verdict: Verdict, path: str) -> None:
+def check_field(spec: Field, value, entry: dict, verdict: Verdict, path: str) -> None:
+    """Check one field's value (in an entry, or a template) into the verdict at `path`."""
     required = spec.required if isinstance(spec.required, bool) else condition_holds(spec.required, entry)
     if _is_blank(value):
         if spec.count_field and required:
@@ -221,7 +222,7 @@ def _clean_students(spec, value, entry, verdict, path):
             continue
         described = Verdict(entry={})
         for student_spec in fields_for(verdict.version, STUDENT_FIELDS):
-            _check_field(student_spec, student.get(student_spec.name), entry, described,
+            check_field(student_spec, student.get(student_spec.name), entry, described,
                          f"{path}.{index}.{student_spec.name}")
         verdict.errors.update(described.errors)
         students.append(described.entry)
@@ -282,5 +283,5 @@ def _warn_pii(verdict: Verdict) -> None:
 def check_amendment(explanation: object) -> dict[str, list[str]]:
     """Errors in the explanation that must come with an amendment of an approved entry."""
     verdict = Verdict(entry={})
-    _check_field(AMENDMENT, explanation, {}, verdict, AMENDMENT.name)
+    check_field(AMENDMENT, explanation, {}, verdict, AMENDMENT.name)
     return verdict.errors

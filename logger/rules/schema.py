@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .checks import UNKNOWN_VERSION, VERSION_FIELD
+from .entry_templates import NAME_MAX, TEMPLATE_FIELDS
 from .fields import AMENDMENT, CURRENT_VERSION, DICTIONARY_VERSIONS, STUDENT_FIELDS, fields_for
 from .flagging import FLAGS, LATE_AFTER_HOURS
 from .pii import PII_NOT_NAMES, PII_PATTERNS, PII_WARNING
@@ -21,6 +22,7 @@ def describe(version: int = CURRENT_VERSION) -> dict:
         "fields": [spec.to_json() for spec in fields_for(version)],
         "student_fields": [spec.to_json() for spec in fields_for(version, STUDENT_FIELDS)],
         "amendment": AMENDMENT.to_json(),
+        "templates": {"fields": list(TEMPLATE_FIELDS), "name_max": NAME_MAX},
         "flags": {name: {"label": text, "principle": principle}
                   for name, (text, principle) in FLAGS.items()},
         "pii": {"patterns": PII_PATTERNS, "not_names": sorted(PII_NOT_NAMES),

@@ -2,19 +2,21 @@
 // server, and the server checks everything. With it:
 // - each part shows only when the rules' own conditions (data-applies-when) say it applies;
 // - usual minutes take one tap, and the setting follows the location where that is certain;
+// - a template fills the choices an officer repeats with one tap (kept on the phone);
 // - every change is kept as a draft on the phone, so a reload or a closed tab loses nothing;
 // - Save checks the entry with the cached rules (rules.js), gives it its id and puts it in
 //   the outbox, from where it is sent, online or not; entries that need attention reopen here.
 // This module wires the parts, each in contact-form/, to one form and the entry it holds.
-import { loadSchema, officerId } from "./page.js";
+import { loadSchema, officerId, zone } from "./page.js";
 import { fill } from "./contact-form/controls.js";
 import { keepDrafts, offerDraft } from "./contact-form/drafts.js";
 import { openForEditing } from "./contact-form/editing.js";
-import { studentsIn } from "./contact-form/entry.js";
+import { formToEntry, studentsIn } from "./contact-form/entry.js";
 import { refuseToSave } from "./contact-form/messages.js";
 import { newId, saveToOutbox } from "./contact-form/saving.js";
 import { showWhatApplies } from "./contact-form/sections.js";
 import { shortcuts } from "./contact-form/shortcuts.js";
+import { templates } from "./contact-form/templates.js";
 import { studentBlocks } from "./contact-form/students.js";
 
 const form = document.getElementById("contact-form");
@@ -29,9 +31,16 @@ function enhance(form) {
     form: form,
     students: students,
     schema: null,
-    entry: { id: editing, base_revision: 0, amending: null, draftKey: officerId + ":" + (editing || "new") },
-    restore: restore
+    entry: { id: editing, base_revision: 0, amending: null, template: null,
+      draftKey: officerId + ":" + (editing || "new") },
+    restore: restore,
+    whenSaved: []  // each called with the saved item before leaving the page
   };
+
+  /** The entry the form holds now, as the sync API carries it. */
+  function readEntry() {
+    return formToEntry(form, view.schema, zone, students.described().map((b) => b.dataset.index));
+  }
 
   function refresh() {
     catchUp();
@@ -57,6 +66,7 @@ function enhance(form) {
       view.entry.id = editing || newId();
       saveToOutbox(view);
       keepDrafts(view);
+      if (!editing) templates(view, readEntry);
       return SROOutbox.getDraft(view.entry.draftKey).then((draft) => {
         if (draft) return offerDraft(view, draft);
         if (!editing) return;

@@ -1,7 +1,7 @@
 // Officer pages: the service worker, the sync schedule and the status strip.
 // Sync runs from the page (load, back online, page shown, "Sync now", a timer with backoff);
 // Background Sync in the service worker is an extra where the browser has it.
-import { api, freshSchema, officerId, urls, zone } from "./page.js";
+import { api, freshSchema, freshTemplates, officerId, urls, zone } from "./page.js";
 
 var strip = document.getElementById("sync-strip");
 if (officerId && strip && window.indexedDB && window.SROOutbox) officerPages();
@@ -163,5 +163,6 @@ function officerPages() {
   askForPersistentStorage();
   keepPagesPrivateAtSignOut();
   freshSchema();  // kept on the phone for the New contact form, online or not
+  freshTemplates();
   syncNow();
 }

@@ -19,7 +19,8 @@ export const api = {
   schema: data.apiSchema,
   session: data.apiSession,
   sync: data.apiSync,
-  entries: data.apiEntries
+  entries: data.apiEntries,
+  templates: data.apiTemplates
 };
 
 let fetched = null;
@@ -34,6 +35,27 @@ export function freshSchema() {
         .catch(() => null);  // offline after all: the rules kept on the phone serve
   }
   return fetched;
+}
+
+const templatesKey = "templates:" + officerId;
+
+/** Fetch the officer's templates (api.templates) and keep them on the phone; null offline. */
+export function freshTemplates() {
+  if (!navigator.onLine) return Promise.resolve(null);
+  return fetch(api.templates, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((body) => body && SROOutbox.putMeta(templatesKey, body.templates).then(() => body.templates))
+    .catch(() => null);
+}
+
+/** The officer's templates as last kept on this phone (none yet: []). */
+export function keptTemplates() {
+  return SROOutbox.getMeta(templatesKey).then((kept) => kept || []);
+}
+
+/** Keep a template the server just stored beside the others (until the next fresh list). */
+export function keepTemplate(template) {
+  return keptTemplates().then((kept) => SROOutbox.putMeta(templatesKey, kept.concat([template])));
 }
 
 /** The rules to check with now: those kept on an earlier visit, else fresh ones. */

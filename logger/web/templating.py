@@ -114,6 +114,7 @@ def register(app) -> None:
     app.add_template_global(rules.DECISIONS, "DECISIONS")
     app.add_template_global(rules.approval_needs_comment, "approval_needs_comment")
     app.add_template_global(rules.MAX_COMMENT, "MAX_COMMENT")
+    app.add_template_global(rules.NAME_MAX, "TEMPLATE_NAME_MAX")
     app.add_template_global(exports.FORMAT_NAMES, "EXPORT_FORMATS")
     app.add_template_global(exports.STATUS_NAMES, "EXPORT_STATUSES")
     app.add_template_global(rules.FIELDS_BY_NAME.get, "spec")

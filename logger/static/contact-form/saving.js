@@ -77,6 +77,7 @@ export function saveToOutbox(view) {
     if (explanation) item.amendment_explanation = explanation;
     SROOutbox.queue(item)
       .then(() => SROOutbox.deleteDraft(view.entry.draftKey))
+      .then(() => Promise.all(view.whenSaved.map((saved) => saved(item))))
       .then(() => {
         askForBackgroundSync();
         location.href = urls.myEntries + "?queued=" + encodeURIComponent(item.id);

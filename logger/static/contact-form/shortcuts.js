@@ -29,7 +29,7 @@ function quickPicks(form) {
 function prefills(form) {
   const follows = Array.from(form.querySelectorAll("[data-prefill]")).map((target) => {
     const rule = JSON.parse(target.dataset.prefill);
-    let previous = one(form, rule.from);
+    let previous = null;  // a location chosen before this script ran is followed too
     return () => {
       const now = one(form, rule.from);
       if (now === previous) return;

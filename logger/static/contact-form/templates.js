@@ -1,0 +1,100 @@
+// Templates: one tap fills the choices an officer repeats ("Lunch duty check-in"); the rest is
+// written fresh. The officer's templates and the district's are kept on the phone, so they work
+// offline, and offered most used first (counted on this phone). "Save these choices as a
+// template" keeps the form's choices under a name, with a connection.
+import { api, keepTemplate, keptTemplates, officerId, zone } from "../page.js";
+import { snapshot } from "./controls.js";
+import { entryToPairs } from "./entry.js";
+
+const OFFERED = 6;  // buttons shown: the most used
+const usesKey = "template-uses:" + officerId;
+
+/** The form's own pairs, with the template's choices in place of those fields. */
+function withTemplate(view, template) {
+  const fields = view.schema.templates.fields;
+  const kept = snapshot(view.form).filter((pair) => fields.indexOf(pair[0]) === -1);
+  return kept.concat(entryToPairs(template.fields, view.schema, zone));
+}
+
+function button(view, template) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.className = "chip quick";
+  b.textContent = template.name;
+  b.setAttribute("aria-pressed", "false");
+  b.addEventListener("click", () => {
+    view.restore(withTemplate(view, template));
+    view.entry.template = template.id;
+    b.parentNode.querySelectorAll("button").forEach((other) => other.setAttribute("aria-pressed", String(other === b)));
+  });
+  return b;
+}
+
+function offer(view, templates, uses) {
+  const section = document.getElementById("templates");
+  if (!section || !templates.length) return;
+  const row = section.querySelector(".chip-row");
+  row.replaceChildren(...templates
+    .slice().sort((a, b) => (uses[b.id] || 0) - (uses[a.id] || 0) || a.name.localeCompare(b.name))
+    .slice(0, OFFERED).map((template) => button(view, template)));
+  section.hidden = false;
+}
+
+/** Count a template's use on this phone when the entry made from it is saved. */
+function countUse(view) {
+  return () => {
+    if (!view.entry.template) return null;
+    return SROOutbox.getMeta(usesKey).then((uses) => {
+      uses = uses || {};
+      uses[view.entry.template] = (uses[view.entry.template] || 0) + 1;
+      return SROOutbox.putMeta(usesKey, uses);
+    });
+  };
+}
+
+/** The choices on the form now, as a template's fields (blank ones left out). */
+function chosenFields(view, entry) {
+  const fields = {};
+  view.schema.templates.fields.forEach((name) => {
+    const value = entry[name];
+    if (value !== null && value !== undefined && value !== "" && !(Array.isArray(value) && !value.length)) fields[name] = value;
+  });
+  return fields;
+}
+
+function say(status, text, failed) {
+  status.textContent = text;
+  status.className = failed ? "error" : "hint";
+}
+
+/** Wire "Save these choices as a template": posted with a connection, kept for offline use. */
+function offerSaving(view, readEntry) {
+  const box = document.getElementById("save-template");
+  if (!box) return;
+  const name = box.querySelector("input"), status = box.querySelector("[role=status]");
+  box.hidden = false;
+  box.querySelector("button").addEventListener("click", () => {
+    if (!navigator.onLine) return say(status, "Templates are saved with a connection. Your entry is kept here.", true);
+    const body = { name: name.value, fields: chosenFields(view, readEntry()) };
+    fetch(api.session, { credentials: "same-origin" }).then((r) => r.json()).then((session) => fetch(api.templates, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", "X-CSRFToken": session.csrf_token, Accept: "application/json" }
+    })).then((response) => response.json().then((answer) => {
+      if (!response.ok) {
+        const messages = [].concat(...Object.values(answer.errors || { x: [answer.message] }));
+        return say(status, messages.join(" "), true);
+      }
+      name.value = "";
+      say(status, "Saved as “" + answer.template.name + "”. It is offered at the top of New contact.");
+      return keepTemplate(answer.template).then(() => keptTemplates()).then((all) => offer(view, all, {}));
+    })).catch(() => say(status, "The template could not be saved now; try again with a connection.", true));
+  });
+}
+
+/** Offer the kept templates and saving new ones; readEntry gives the form's entry now. */
+export function templates(view, readEntry) {
+  view.whenSaved.push(countUse(view));
+  offerSaving(view, readEntry);
+  return Promise.all([keptTemplates(), SROOutbox.getMeta(usesKey)])
+    .then(([kept, uses]) => offer(view, kept, uses || {}));
+}
