@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from logger import rules
 from logger.core.models import AuditEvent, EntryTemplate
 from logger.extensions import db
+from tests.factories import form_token
 
 LUNCH = {"name": "Lunch duty check-in", "fields": {
     "location": "cafeteria", "setting": "school_grounds", "initiated_by": "officer",
@@ -177,3 +178,72 @@ def test_a_template_post_without_the_csrf_token_is_refused(app, client, auth, di
     assert response.status_code == 400
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(EntryTemplate.id))) == 0
+
+
+# --- the district's templates, published by an admin ----------------------------------------
+
+def publish(client, **form):
+    token = form_token(client.get("/admin/templates").get_data(as_text=True))
+    return client.post("/admin/templates", data={"csrf_token": token, **form})
+
+
+def test_an_admin_publishes_a_district_template_every_officer_is_offered(app, client, auth,
+                                                                        district):
+    auth.login("admin.lee")
+    response = publish(client, name="Arrival duty", location="grounds",
+                       setting="school_grounds", classification="mentoring",
+                       mentoring_type="mentoring", actions=["none"])
+    assert response.status_code == 302
+    page = client.get("/admin/templates").get_data(as_text=True)
+    assert "Arrival duty" in page and "Where: Grounds" in page
+    auth.logout()
+    for officer in ("ofc.ruiz", "ofc.chen"):
+        auth.login(officer)
+        [offered] = client.get("/api/v1/templates").get_json()["templates"]
+        assert offered["district"] is True and offered["fields"]["location"] == "grounds"
+        auth.logout()
+
+
+@pytest.mark.parametrize("form, field, message", [
+    ({"name": "", "location": "grounds"}, "name",
+     "Name the template, like “Lunch duty check-in”."),
+    ({"name": "x" * 200, "location": "grounds"}, "name",
+     "Shorten the name to 60 characters or fewer (it has 200)."),
+    ({"name": "Nothing chosen"}, "actions",
+     "Choose at least one thing for the template to fill in."),
+    ({"name": "Odd", "location": "rooftop"}, "location",
+     "Choose where the contact happened from the list."),
+])
+def test_a_bad_district_template_is_refused_beside_its_field(app, client, auth, district, form,
+                                                             field, message):
+    auth.login("admin.lee")
+    response = publish(client, **form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'<p class="error" id="{field}-error">{message}</p>' in page
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(EntryTemplate.id))) == 0
+
+
+def test_an_admin_retires_a_district_template_and_officers_no_longer_get_it(app, client, auth,
+                                                                           district):
+    auth.login("admin.lee")
+    publish(client, name="Arrival duty", location="grounds")
+    with app.app_context():
+        template_id = db.session.scalar(db.select(EntryTemplate.id))
+    page = client.get("/admin/templates").get_data(as_text=True)
+    response = client.post(f"/admin/templates/{template_id}/retired",
+                           data={"csrf_token": form_token(page)})
+    assert response.status_code == 302
+    assert "Arrival duty" not in client.get("/admin/templates").get_data(as_text=True)
+    assert client.post("/admin/templates/999/retired",
+                       data={"csrf_token": form_token(page)}).status_code == 404
+    auth.logout()
+    auth.login("ofc.ruiz")
+    assert names(client) == []
+
+
+@pytest.mark.parametrize("username", ["ofc.ruiz", "sgt.park", "eval.ode"])
+def test_only_admins_publish_district_templates(client, auth, district, username):
+    auth.login(username)
+    assert client.get("/admin/templates").status_code == 403

@@ -17,6 +17,8 @@ from logger.core.database import writing
 from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, AuditEvent, School, User
 from logger.core.record import record_id, schools_by_name, within_days
 from logger.extensions import db
+from logger.officer import entry_templates
+from logger.officer.forms import EntryTemplateForm
 from logger.web.pagination import paginate
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -24,6 +26,7 @@ accounts_bp = Blueprint("accounts", __name__, url_prefix="/admin/accounts")
 schools_bp = Blueprint("schools", __name__, url_prefix="/admin/schools")
 settings_bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 roster_bp = Blueprint("roster", __name__, url_prefix="/admin/roster")
+templates_bp = Blueprint("district_templates", __name__, url_prefix="/admin/templates")
 
 PAGE_SIZE = 100
 
@@ -298,6 +301,40 @@ def roster_import():
         links.append((user.username, link, setup_links.mail(user, link)))
     return render_template("admin/roster_done.html", roster=imported, links=links,
                            valid_hours=setup_links.VALID_HOURS)
+
+
+@templates_bp.route("", methods=["GET", "POST"])
+@role_required("admin")
+def templates():
+    """The district's templates, offered to every officer, and a form to publish one."""
+    form = EntryTemplateForm()
+    status = 200
+    if form.validate_on_submit():
+        with writing():
+            kept, errors = entry_templates.create(None, form.to_template(), actor=current_user,
+                                                  now=clock.utcnow(), client_addr=client_addr())
+        if kept is not None:
+            flash(f"Published “{kept.name}” to every officer.", "success")
+            return redirect(url_for(".templates"))
+        for path, messages in errors.items():
+            field = form[path.removeprefix("fields.")] if path != "fields" else form.actions
+            field.errors = list(messages)
+        status = 422
+    return render_template("admin/templates.html", form=form,
+                           templates=entry_templates.offered_by_district()), status
+
+
+@templates_bp.route("/<int:template_id>/retired", methods=["POST"])
+@role_required("admin")
+def retire_template(template_id: int):
+    """Stop offering a district template (it is kept, never deleted)."""
+    with writing():
+        retired = entry_templates.retire(None, template_id, actor=current_user,
+                                         now=clock.utcnow(), client_addr=client_addr())
+    if not retired:
+        abort(404)
+    flash("The template is no longer offered.", "success")
+    return redirect(url_for(".templates"))
 
 
 def _account_form(problem: str | None = None):

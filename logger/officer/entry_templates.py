@@ -27,6 +27,14 @@ def offered(officer: User) -> list[EntryTemplate]:
         .order_by(EntryTemplate.name, EntryTemplate.id)).all()
 
 
+def offered_by_district() -> list[EntryTemplate]:
+    """The district's templates in service, by name."""
+    return db.session.scalars(
+        select(EntryTemplate)
+        .where(EntryTemplate.deleted_at.is_(None), EntryTemplate.owner_id.is_(None))
+        .order_by(EntryTemplate.name, EntryTemplate.id)).all()
+
+
 def create(owner: User | None, sent: object, *, actor: User, now: datetime,
            client_addr: str | None) -> tuple[EntryTemplate | None, dict[str, list[str]]]:
     """Keep a template for an officer (owner) or the district (None); or say what is wrong."""

@@ -119,7 +119,37 @@ class JustificationForm(Form):
     supervisor_notified = _yes_or_no("justification.supervisor_notified")
 
 
-class ContactForm(FlaskForm):
+class EntryChoicesForm(FlaskForm):
+    """The choices an officer repeats from entry to entry: what a template holds
+    (rules.TEMPLATE_FIELDS)."""
+
+    location = _one_of("location")
+    setting = _one_of("setting")
+    initiated_by = _one_of("initiated_by")
+    classification = _one_of("classification")
+    school_rule = SelectField(_spec("school_rule").label,
+                              choices=[PLEASE_CHOOSE] + _choices(_spec("school_rule")),
+                              validate_choice=False)
+    offense_category = SelectField(_spec("offense_category").label,
+                                   choices=[PLEASE_CHOOSE] + _choices(_spec("offense_category")),
+                                   validate_choice=False)
+    mentoring_type = _one_of("mentoring_type")
+    actions = _many_of("actions")
+
+
+class EntryTemplateForm(EntryChoicesForm):
+    """A district template, as an admin writes it: a name and the choices it fills in."""
+
+    name = StringField("Template name", render_kw={"maxlength": rules.NAME_MAX})
+
+    def to_template(self) -> dict:
+        """The template as data for the rules (choices left blank are not part of it)."""
+        return {"name": self.name.data,
+                "fields": {name: self[name].data for name in rules.TEMPLATE_FIELDS
+                           if self[name].data}}
+
+
+class ContactForm(EntryChoicesForm):
     """The New contact form, one control per field of the rules (a field's name is its path
     in the entry). `to_entry()` gives the entry as the sync API would send it."""
 
@@ -128,24 +158,12 @@ class ContactForm(FlaskForm):
     occurred_at = StringField(_spec("occurred_at").label,
                               render_kw={"type": "datetime-local"})
     school_id = SelectField(_spec("school_id").label, choices=[], validate_choice=False)
-    location = _one_of("location")
-    setting = _one_of("setting")
-    initiated_by = _one_of("initiated_by")
-    classification = _one_of("classification")
-    school_rule = SelectField(_spec("school_rule").label,
-                              choices=[PLEASE_CHOOSE] + _choices(_spec("school_rule")),
-                              validate_choice=False)
     involvement_reason = _text("involvement_reason")
-    offense_category = SelectField(_spec("offense_category").label,
-                                   choices=[PLEASE_CHOOSE] + _choices(_spec("offense_category")),
-                                   validate_choice=False)
-    mentoring_type = _one_of("mentoring_type")
     duration_minutes = _minutes("duration_minutes")
     students_involved = StringField(_spec("students_involved").label, default="1",
                                     render_kw={"type": "number", "inputmode": "numeric",
                                                "min": rules.STUDENTS_MIN,
                                                "max": rules.STUDENTS_MAX})
-    actions = _many_of("actions")
     force_types = _many_of("force_types")
     detention_minutes = _minutes("detention_minutes")
     restraint_types = _many_of("restraint_types")
