@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from logger.core.models import Contact, EntryTemplate, User
 from logger.extensions import db
-from tests.browser.phone import eventually, fill_mentoring, settle, waiting_text
+from tests.browser.phone import eventually, fill_mentoring, log_mentoring, settle, waiting_text
 from tests.factories import make_school, make_user
 
 pytestmark = pytest.mark.browser
@@ -95,3 +95,14 @@ def test_templates_work_offline_even_once_retired_elsewhere(app, phone, phone_co
     expect(waiting_text(phone)).to_have_text("Nothing waiting", timeout=15000)
     [content] = stored(app)
     assert content["location"] == "cafeteria" and content["mentoring_type"] == "informal_counseling"
+
+
+def test_same_as_last_fills_the_school_setting_location_and_classification(app, phone):
+    log_mentoring(phone, "Lunch table check-in.")
+    phone.get_by_role("link", name="New contact").first.click()
+    phone.locator("#templates").get_by_role("button", name="Same as last").click()
+    expect(phone.get_by_role("radio", name="Hallway")).to_be_checked()
+    expect(phone.get_by_role("radio", name="On school grounds")).to_be_checked()
+    expect(phone.get_by_role("radio", name="Mentoring", exact=True)).to_be_checked()
+    expect(phone.get_by_role("radio", name="Informal counseling")).not_to_be_checked()
+    expect(phone.get_by_label("Narrative", exact=True)).to_have_value("")  # never repeated

@@ -1,42 +1,64 @@
-// Templates: one tap fills the choices an officer repeats ("Lunch duty check-in"); the rest is
-// written fresh. The officer's templates and the district's are kept on the phone, so they work
-// offline, and offered most used first (counted on this phone). "Save these choices as a
-// template" keeps the form's choices under a name, with a connection.
+// Starting points, one tap each: "Same as last" (the school, setting, location and
+// classification of the officer's previous entry), and templates, which fill the choices an
+// officer repeats ("Lunch duty check-in"); the rest is written fresh. The officer's templates
+// and the district's are kept on the phone, so they work offline, and offered most used first
+// (counted on this phone). "Save these choices as a template" keeps the form's choices under a
+// name, with a connection.
 import { api, keepTemplate, keptTemplates, officerId, zone } from "../page.js";
 import { snapshot } from "./controls.js";
 import { entryToPairs } from "./entry.js";
 
-const OFFERED = 6;  // buttons shown: the most used
+const OFFERED = 6;  // template buttons shown: the most used
 const usesKey = "template-uses:" + officerId;
+const SAME_AS_LAST = ["school_id", "setting", "location", "classification"];
 
-/** The form's own pairs, with the template's choices in place of those fields. */
-function withTemplate(view, template) {
-  const fields = view.schema.templates.fields;
-  const kept = snapshot(view.form).filter((pair) => fields.indexOf(pair[0]) === -1);
-  return kept.concat(entryToPairs(template.fields, view.schema, zone));
+/** The form's own pairs, with these fields as in `entry` (a template's, or the last entry's). */
+function withFields(view, names, entry) {
+  const kept = snapshot(view.form).filter((pair) => names.indexOf(pair[0]) === -1);
+  const chosen = {};
+  names.forEach((name) => { if (name in entry) chosen[name] = entry[name]; });
+  return kept.concat(entryToPairs(chosen, view.schema, zone));
 }
 
-function button(view, template) {
+function button(view, text, fill) {
   const b = document.createElement("button");
   b.type = "button";
   b.className = "chip quick";
-  b.textContent = template.name;
+  b.textContent = text;
   b.setAttribute("aria-pressed", "false");
   b.addEventListener("click", () => {
-    view.restore(withTemplate(view, template));
-    view.entry.template = template.id;
+    fill();
     b.parentNode.querySelectorAll("button").forEach((other) => other.setAttribute("aria-pressed", String(other === b)));
   });
   return b;
 }
 
-function offer(view, templates, uses) {
+/** The officer's previous entry on this phone: the last one waiting, else the last received. */
+function lastEntry() {
+  return Promise.all([SROOutbox.items(officerId), SROOutbox.serverEntries(officerId)])
+    .then(([waiting, stored]) => {
+      if (waiting.length) return waiting[waiting.length - 1].contact;
+      const latest = stored.reduce((a, b) => (!a || b.received_at > a.received_at ? b : a), null);
+      return latest && latest.contact;
+    });
+}
+
+function offer(view, templates, uses, last) {
   const section = document.getElementById("templates");
-  if (!section || !templates.length) return;
-  const row = section.querySelector(".chip-row");
-  row.replaceChildren(...templates
-    .slice().sort((a, b) => (uses[b.id] || 0) - (uses[a.id] || 0) || a.name.localeCompare(b.name))
-    .slice(0, OFFERED).map((template) => button(view, template)));
+  if (!section || (!templates.length && !last)) return;
+  const buttons = templates.slice()
+    .sort((a, b) => (uses[b.id] || 0) - (uses[a.id] || 0) || a.name.localeCompare(b.name))
+    .slice(0, OFFERED).map((template) => button(view, template.name, () => {
+      view.restore(withFields(view, view.schema.templates.fields, template.fields));
+      view.entry.template = template.id;
+    }));
+  if (last) {
+    buttons.unshift(button(view, "Same as last", () => {
+      view.restore(withFields(view, SAME_AS_LAST, last));
+      view.entry.template = null;
+    }));
+  }
+  section.querySelector(".chip-row").replaceChildren(...buttons);
   section.hidden = false;
 }
 
@@ -86,15 +108,20 @@ function offerSaving(view, readEntry) {
       }
       name.value = "";
       say(status, "Saved as “" + answer.template.name + "”. It is offered at the top of New contact.");
-      return keepTemplate(answer.template).then(() => keptTemplates()).then((all) => offer(view, all, {}));
+      return keepTemplate(answer.template).then(() => templates(view, null));
     })).catch(() => say(status, "The template could not be saved now; try again with a connection.", true));
   });
 }
 
-/** Offer the kept templates and saving new ones; readEntry gives the form's entry now. */
+/**
+ * Offer "Same as last", the kept templates and saving new ones; readEntry gives the form's
+ * entry now (null: only offer them again, after a template was saved).
+ */
 export function templates(view, readEntry) {
-  view.whenSaved.push(countUse(view));
-  offerSaving(view, readEntry);
-  return Promise.all([keptTemplates(), SROOutbox.getMeta(usesKey)])
-    .then(([kept, uses]) => offer(view, kept, uses || {}));
+  if (readEntry) {
+    view.whenSaved.push(countUse(view));
+    offerSaving(view, readEntry);
+  }
+  return Promise.all([keptTemplates(), SROOutbox.getMeta(usesKey), lastEntry()])
+    .then(([kept, uses, last]) => offer(view, kept, uses || {}, last));
 }
