@@ -142,3 +142,30 @@ def test_students_can_be_described_when_it_is_optional(phone):
     choose(page.locator("fieldset.student").nth(1), "Grade band", "Middle")
     choose(page, "Actions taken", "Verbal warning")  # unticked: nothing typed is hidden
     expect(page.locator("fieldset.student").nth(1)).to_be_visible()
+
+
+def test_copy_student_keeps_the_grade_band_resets_the_rest_and_the_count_follows(app, phone):
+    page = phone
+    page.get_by_role("link", name="New contact").first.click()
+    choose(page, "Where", "Hallway")
+    choose(page, "Who started the contact", "School staff")
+    choose(page, "Classification", "Criminal")
+    page.get_by_label("Offense").select_option("assault")
+    choose(page, "Actions taken", "Arrest")
+    complete_arrest(page)  # the first student: high school, white, male
+    page.get_by_role("button", name="Copy student (same grade band)").click()
+    expect(page.get_by_label("Students involved")).to_have_value("2")
+    second = page.locator("fieldset.student").nth(1)
+    expect(second.get_by_role("radio", name="High")).to_be_checked()
+    expect(second.get_by_role("checkbox", name="White")).not_to_be_checked()
+    choose(second, "Perceived race", "Black")
+    choose(second, "Perceived gender", "Female")
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.get_by_text("Entry saved and sent for review.")).to_be_visible()
+    with app.app_context():
+        [contact] = db.session.scalars(db.select(Contact)).all()
+        content = contact.current.content
+    assert content["students_involved"] == 2
+    assert [(s["grade_band"], s["perceived_race"], s["perceived_gender"])
+            for s in content["students"]] == [("high", ["white"], "male"),
+                                               ("high", ["black"], "female")]

@@ -26,6 +26,16 @@ function addBlock(blocks) {
   blocks.appendChild(copy);
 }
 
+/** A new block for the next student: the last one's grade band, every perception left to choose. */
+function copyLast(blocks) {
+  const band = blocks.lastElementChild.querySelector("input[name$='-grade_band']:checked");
+  addBlock(blocks);
+  if (band) {
+    blocks.lastElementChild.querySelectorAll("input[name$='-grade_band']")
+      .forEach((el) => { el.checked = el.value === band.value; });
+  }
+}
+
 /**
  * The students section of the form. Descriptions are optional without enforcement: offered
  * behind a button (onDescribe is called when it is pressed), never hidden away once begun.
@@ -43,6 +53,21 @@ export function studentBlocks(form, onDescribe) {
   button.textContent = "Describe the students (optional)";
   button.addEventListener("click", () => { describing = true; onDescribe(); });
   if (blocks) blocks.parentNode.insertBefore(button, blocks);
+
+  // "Copy student": the next student in one tap, and the count follows the list.
+  const copy = document.createElement("button");
+  copy.type = "button";
+  copy.className = "button secondary";
+  copy.textContent = "Copy student (same grade band)";
+  copy.hidden = true;
+  copy.addEventListener("click", () => {
+    if (blocks.children.length >= max) return;
+    copyLast(blocks);
+    count.value = String(blocks.children.length);
+    count.dispatchEvent(new Event("input", { bubbles: true }));
+    blocks.lastElementChild.querySelector("input").focus();
+  });
+  if (blocks) blocks.after(copy);
 
   /** As many blocks as wanted (by default as counted), keeping every block already described. */
   function fit(wanted) {
@@ -67,6 +92,7 @@ export function studentBlocks(form, onDescribe) {
       blocks.hidden = !shown;
       button.hidden = shown;
       if (shown) fit();
+      copy.hidden = !shown || blocks.children.length >= max;
     }
   };
 }
