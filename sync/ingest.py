@@ -6,7 +6,7 @@ from datetime import datetime
 
 from logger.core.database import writing
 from logger.core.models import User
-from logger.officer import entries
+from logger.officer import entries, entry_times
 
 from .wire import Envelope
 
@@ -34,4 +34,9 @@ def _apply(officer: User, envelope: Envelope, received_at: datetime,
     saved = entries.store(officer, envelope.id, verdict, received_at=received_at,
                           client_addr=client_addr, base_revision=envelope.base_revision,
                           amendment_explanation=envelope.amendment_explanation)
-    return envelope.result(saved.status, saved.revision, saved.errors)
+    result = envelope.result(saved.status, saved.revision, saved.errors)
+    if saved.status == "accepted" and envelope.base_revision == 0:  # a new entry
+        ignored = entry_times.record(saved.contact, envelope.timing, saved_at=received_at)
+        if ignored:
+            result["timing_ignored"] = ignored
+    return result

@@ -33,6 +33,7 @@ class Envelope:
     contact: object
     amendment_explanation: object = None
     problems: dict[str, list[str]] = field(default_factory=dict)
+    timing: object = None  # how long the new entry took on the phone (rules.check_timing)
 
     def result(self, status: str, revision: int | None = None,
                errors: dict[str, list[str]] | None = None) -> dict:
@@ -71,5 +72,6 @@ def parse_envelope(item: object) -> Envelope:
     if not isinstance(contact, dict):
         problems["contact"] = [BAD_CONTACT]
     raw_id = item.get("id") if isinstance(item.get("id"), (str, int)) else None
-    return Envelope(raw_id, entry_id, base, contact, item.get("amendment_explanation"), problems)
+    return Envelope(raw_id, entry_id, base, contact, item.get("amendment_explanation"), problems,
+                    timing=item.get("timing"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,8 +18,9 @@ from logger.core.clock import DAY_HELP, parse_day
 from logger.core.database import writing
 from logger.core.models import ROLES, SCHOOL_LEVELS, Assignment, AuditEvent, School, User
 from logger.core.record import record_id, schools_by_name, within_days
+from logger.evaluation.exports import pseudonym
 from logger.extensions import db
-from logger.officer import entry_templates
+from logger.officer import entry_templates, entry_times
 from logger.officer.forms import EntryTemplateForm
 from logger.web.pagination import paginate
 
@@ -27,6 +30,7 @@ schools_bp = Blueprint("schools", __name__, url_prefix="/admin/schools")
 settings_bp = Blueprint("settings", __name__, url_prefix="/admin/settings")
 roster_bp = Blueprint("roster", __name__, url_prefix="/admin/roster")
 templates_bp = Blueprint("district_templates", __name__, url_prefix="/admin/templates")
+entry_times_bp = Blueprint("entry_times", __name__, url_prefix="/admin/entry-times")
 
 PAGE_SIZE = 100
 
@@ -335,6 +339,17 @@ def retire_template(template_id: int):
         abort(404)
     flash("The template is no longer offered.", "success")
     return redirect(url_for(".templates"))
+
+
+@entry_times_bp.route("")
+@role_required("admin")
+def seconds_per_entry():
+    """How long new entries take on the phone: the median by week, and by officer's pseudonym."""
+    now = clock.utcnow()
+    recent = entry_times.between(now - timedelta(weeks=entry_times.WEEKS_SHOWN), now)
+    return render_template("admin/entry_times.html", weeks=entry_times.by_week(now),
+                           officers=entry_times.by_officer(recent, lambda u: pseudonym(u, False)),
+                           weeks_shown=entry_times.WEEKS_SHOWN)
 
 
 def _account_form(problem: str | None = None):

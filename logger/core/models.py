@@ -364,6 +364,18 @@ class EntryTemplate(db.Model):
     owner: Mapped[User | None] = relationship()
 
 
+class EntryTiming(db.Model):
+    """How long a new entry took on the phone, and whether a template was used: no content."""
+
+    __tablename__ = "entry_timings"
+
+    contact_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("contacts.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    seconds: Mapped[int]
+    template_used: Mapped[bool]
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # the server's clock
+
+
 class AuditIsAppendOnly(Exception):
     """Raised when code tries to change or delete an audit event."""
 

@@ -13,6 +13,7 @@ from logger.core.database import writing
 from logger.core.models import School
 from logger.core.record import record_id, schools_by_name
 from logger.evaluation import assessment, charts, crdc_worksheet, exports, trend
+from logger.officer import entry_times
 from logger.web.responses import error_response
 
 exports_bp = Blueprint("exports", __name__, url_prefix="/export")
@@ -137,4 +138,5 @@ def report():
         charts=charts.for_year(figures), today=clock.today(),
         dimensions=assessment.EQUITY_DIMENSIONS,
         trend=trend.key_figures(figures, previous) if previous else [],
-        rules=rules, rate=assessment.rate)
+        rules=rules, rate=assessment.rate,
+        entry_time=entry_times.times(year.label, entry_times.between(*year.bounds())))

@@ -15,6 +15,7 @@ Where each rule lives (callers use `from logger import rules; rules.X`):
 - assignments: duty assignments by day (`MANY_SCHOOLS`, `period()`, `unassigned_day()`)
 - crdc: the Civil Rights Data Collection's counts derived from an entry (`crdc()`)
 - entry_templates: what a template may hold (`check_template()`)
+- telemetry: what an entry's timing may be (`check_timing()`)
 - schema: `describe()`, the rules as data for offline clients
 """
 
@@ -95,6 +96,7 @@ from .fields import (
 from .flagging import CONCERN_ORDER, FLAGS, LATE_AFTER_HOURS, concern, flags
 from .pii import PII_NOT_NAMES, PII_PATTERNS, PII_WARNING, possible_pii, texts_with_possible_pii
 from .schema import SPEC_VERSION, describe
+from .telemetry import MAX_SECONDS, MIN_SECONDS, TIMING_IGNORED, check_timing
 from .text import (
     TEXT_CONTROL,
     TEXT_MESSAGES,
@@ -138,6 +140,8 @@ __all__ = [
     "CRDC_COLUMNS", "crdc",
     # entry_templates
     "NAME_MAX", "TEMPLATE_FIELDS", "TEMPLATE_MESSAGES", "check_template",
+    # telemetry
+    "MAX_SECONDS", "MIN_SECONDS", "TIMING_IGNORED", "check_timing",
     # schema
     "SPEC_VERSION", "describe",
 ]

@@ -32,6 +32,7 @@ function enhance(form) {
     students: students,
     schema: null,
     entry: { id: editing, base_revision: 0, amending: null, template: null,
+      openedAt: editing ? null : Date.now(),  // timed from opening the form (durations only)
       draftKey: officerId + ":" + (editing || "new") },
     restore: restore,
     whenSaved: []  // each called with the saved item before leaving the page

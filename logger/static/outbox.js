@@ -98,6 +98,7 @@ var SROOutbox = (function () {
   function envelope(item) {
     var sent = { id: item.id, base_revision: item.base_revision || 0, contact: item.contact };
     if (item.amendment_explanation) sent.amendment_explanation = item.amendment_explanation;
+    if (item.timing) sent.timing = item.timing;  // seconds to write a new entry: no content
     return sent;
   }
 

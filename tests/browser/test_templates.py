@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 import pytest
 from playwright.sync_api import expect
 
-from logger.core.models import Contact, EntryTemplate, User
+from logger.core.models import Contact, EntryTemplate, EntryTiming, User
 from logger.extensions import db
 from tests.browser.phone import eventually, fill_mentoring, log_mentoring, settle, waiting_text
 from tests.factories import make_school, make_user
@@ -66,6 +66,9 @@ def test_a_template_saved_from_the_form_makes_mentoring_three_taps(app, phone):
     assert {name: content[name] for name in LUNCH} == {
         **LUNCH, "location": "hallway"}
     assert "narrative" not in content or content["narrative"] == ""
+    with app.app_context():  # timed on the phone: how long, and that a template was used
+        [timing] = db.session.scalars(db.select(EntryTiming)).all()
+        assert timing.template_used and 1 <= timing.seconds < 600
 
 
 def test_a_template_never_takes_what_is_written_fresh(app, phone):

@@ -73,6 +73,10 @@ export function saveToOutbox(view) {
     saving = true;
     const item = { id: view.entry.id, officer_id: officerId, base_revision: view.entry.base_revision,
       contact: entry, school_name: schoolName(form, entry.school_id) };
+    if (view.entry.openedAt) {  // a new entry: how long it took, and whether from a template
+      item.timing = { seconds: Math.max(1, Math.round((Date.now() - view.entry.openedAt) / 1000)),
+        template_used: Boolean(view.entry.template) };
+    }
     const explanation = view.entry.amending && view.entry.amending.value;
     if (explanation) item.amendment_explanation = explanation;
     SROOutbox.queue(item)
