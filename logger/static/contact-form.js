@@ -2,7 +2,8 @@
 // server, and the server checks everything. With it:
 // - each part shows only when the rules' own conditions (data-applies-when) say it applies;
 // - usual minutes take one tap, and the setting follows the location where that is certain;
-// - a template fills the choices an officer repeats with one tap (kept on the phone);
+// - a template fills the choices an officer repeats with one tap (kept on the phone), and the
+//   officer's most used choices come first;
 // - every change is kept as a draft on the phone, so a reload or a closed tab loses nothing;
 // - Save checks the entry with the cached rules (rules.js), gives it its id and puts it in
 //   the outbox, from where it is sent, online or not; entries that need attention reopen here.
@@ -10,6 +11,7 @@
 import { loadSchema, officerId, zone } from "./page.js";
 import { fill } from "./contact-form/controls.js";
 import { keepDrafts, offerDraft } from "./contact-form/drafts.js";
+import { orderByUse } from "./contact-form/favourites.js";
 import { openForEditing } from "./contact-form/editing.js";
 import { formToEntry, studentsIn } from "./contact-form/entry.js";
 import { refuseToSave } from "./contact-form/messages.js";
@@ -67,7 +69,10 @@ function enhance(form) {
       view.entry.id = editing || newId();
       saveToOutbox(view);
       keepDrafts(view);
-      if (!editing) templates(view, readEntry);
+      if (!editing) {
+        templates(view, readEntry);
+        orderByUse(form);
+      }
       return SROOutbox.getDraft(view.entry.draftKey).then((draft) => {
         if (draft) return offerDraft(view, draft);
         if (!editing) return;

@@ -109,3 +109,31 @@ def test_same_as_last_fills_the_school_setting_location_and_classification(app, 
     expect(phone.get_by_role("radio", name="Mentoring", exact=True)).to_be_checked()
     expect(phone.get_by_role("radio", name="Informal counseling")).not_to_be_checked()
     expect(phone.get_by_label("Narrative", exact=True)).to_have_value("")  # never repeated
+
+
+def test_the_officer_s_most_used_choices_come_first_offline_too(app, phone, phone_context):
+    def first_chip(field: str) -> str:
+        return phone.locator(f"#{field} label.chip").first.text_content().strip()
+
+    phone.goto("/entries/new")
+    assert first_chip("location") == "Classroom"  # the rules' order, before any entry
+    phone_context.set_offline(True)
+    for _ in range(2):
+        phone.goto("/entries/new")
+        phone.get_by_role("group", name="Where").get_by_label("Cafeteria", exact=True).check()
+        fill_rest = phone.get_by_role("group", name="Who started the contact")
+        fill_rest.get_by_label("Parent or guardian", exact=True).check()
+        phone.get_by_role("group", name="Classification").get_by_label(
+            "Mentoring", exact=True).check()
+        phone.get_by_role("group", name="Kind of mentoring").get_by_label(
+            "Family engagement", exact=True).check()
+        phone.get_by_role("group", name="Actions taken").get_by_label(
+            "Parent contacted", exact=True).check()
+        phone.get_by_role("button", name="Save entry").click()
+        expect(waiting_text(phone)).to_contain_text("wait")
+    phone.goto("/entries/new")
+    expect(phone.get_by_role("group", name="Where").locator("label.chip").first).to_have_text(
+        "Cafeteria")
+    assert first_chip("initiated_by") == "Parent or guardian"
+    assert first_chip("mentoring_type") == "Family engagement"
+    assert first_chip("actions") == "Parent contacted"
