@@ -100,13 +100,13 @@ def test_every_page_but_sign_in_requires_signing_in(app, client):
             continue
         url = re.sub(r"<int:\w+>", "1", rule.rule.replace(
             "<uuid:entry_id>", "00000000-0000-4000-8000-000000000000"))
-        method = "GET" if "GET" in rule.methods else "POST"
+        method = next(m for m in ("GET", "POST", "DELETE") if m in rule.methods)
         response = client.open(url, method=method)
         if rule.rule.startswith("/api/"):
             assert response.status_code == 401, rule.rule
         elif method == "GET":
             assert response.status_code == 302 and "/login" in response.location, rule.rule
-        else:  # a POST without a session has no valid CSRF token either
+        else:  # a POST or DELETE without a session has no valid CSRF token either
             assert response.status_code == 400, rule.rule
 
 
