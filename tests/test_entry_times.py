@@ -82,10 +82,12 @@ def test_the_admin_reads_medians_by_week_and_by_pseudonym_never_names(app, clien
 
 def test_older_timings_fall_out_of_the_window(app, client, auth, district):
     with app.app_context():
-        contact = Contact(id=uuid.uuid4(), officer_id=1, current_revision=0,
+        ruiz = db.session.scalar(db.select(User.id).filter_by(username="ofc.ruiz"))
+        contact = Contact(id=uuid.uuid4(), officer_id=ruiz, current_revision=0,
                           created_at=datetime.now(timezone.utc))
         db.session.add(contact)
-        db.session.add(EntryTiming(contact_id=contact.id, officer_id=1, seconds=77,
+        db.session.flush()
+        db.session.add(EntryTiming(contact_id=contact.id, officer_id=ruiz, seconds=77,
                                    template_used=False,
                                    saved_at=datetime.now(timezone.utc) - timedelta(weeks=20)))
         db.session.commit()
