@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from logger import config
 from logger.core.database import tune_sqlite
-from logger.extensions import csrf, db, login_manager, migrate
+from logger.extensions import COMPRESSION, compress, csrf, db, login_manager, migrate
 from logger.web import body_limit
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -48,6 +48,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    for key, value in COMPRESSION.items():
+        app.config.setdefault(key, value)
+    compress.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
 
