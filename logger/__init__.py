@@ -10,17 +10,23 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from logger import config
 from logger.core.database import tune_sqlite
-from logger.extensions import csrf, db, login_manager, migrate
+from logger.extensions import COMPRESSION, compress, csrf, db, login_manager, migrate
 from logger.web import body_limit
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
 class SessionOverHTTPS(SecureCookieSessionInterface):
-    """Marks the session cookie Secure whenever the request came over HTTPS."""
+    """Marks the session cookie Secure whenever the request came over HTTPS; static files never
+    touch it."""
 
     def get_cookie_secure(self, app):
         return super().get_cookie_secure(app) or request.is_secure
+
+    def save_session(self, app, session, response):
+        # A static file never changes the session; without Vary: Cookie a browser keeps one copy.
+        if request.endpoint != "static":
+            super().save_session(app, session, response)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -48,6 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    for key, value in COMPRESSION.items():
+        app.config.setdefault(key, value)
+    compress.init_app(app)
     with app.app_context():
         tune_sqlite(db.engine)
 
@@ -59,7 +68,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from logger.officer import views as officer
     from logger.public import views as public
     from logger.review import views as review
-    from logger.web import errors, headers, templating
+    from logger.web import errors, headers, static_files, templating
     from logger.web import views as web
     from sync import api
     for blueprint in (auth.bp, web.bp, officer.bp, review.bp, admin.bp, admin.accounts_bp,
@@ -69,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     errors.register(app)
     headers.register(app)
+    static_files.register(app)
     templating.register(app)
     cli.register(app)
     return app

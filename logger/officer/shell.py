@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import posixpath
+import re
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 
 bp = Blueprint("shell", __name__)
 
@@ -14,6 +16,8 @@ bp = Blueprint("shell", __name__)
 # script, with each module a script imports: see shell_files).
 SHELL_PAGES = ("entries.new_contact", "entries.my_entries")
 SHELL_FILES = ("app.css", "icon-192.png", "icon-512.png")
+# `import ... from "./x.js"` (or `import "./x.js"`) in a module, over one or more lines.
+RELATIVE_IMPORT = re.compile(r'^\s*import\b[^;"]*"(\.\.?/[^"]+)"', re.MULTILINE)
 
 
 @functools.cache
@@ -21,6 +25,26 @@ def shell_files(static_folder: str) -> tuple[str, ...]:
     """SHELL_FILES and every script under the static folder, so a new module is never left out."""
     root = Path(static_folder)
     return SHELL_FILES + tuple(sorted(p.relative_to(root).as_posix() for p in root.rglob("*.js")))
+
+
+@functools.cache
+def imported_modules(static_folder: str) -> frozenset[str]:
+    """The scripts that other modules import by a relative URL, which carries no version."""
+    root = Path(static_folder)
+    imported = set()
+    for path in root.rglob("*.js"):
+        base = posixpath.dirname(path.relative_to(root).as_posix())
+        for target in RELATIVE_IMPORT.findall(path.read_text(encoding="utf-8")):
+            imported.add(posixpath.normpath(posixpath.join(base, target)))
+    return frozenset(imported)
+
+
+def shell_urls(static_folder: str) -> list[str]:
+    """The shell's files by the URLs the pages ask for: each imported module by its plain URL
+    (a relative import), every other file by url_for's versioned one (as the templates)."""
+    imported = imported_modules(static_folder)
+    return [url_for("static", filename=name, **({"v": None} if name in imported else {}))
+            for name in shell_files(static_folder)]
 
 
 @functools.cache
@@ -40,11 +64,11 @@ def service_worker():
     response = current_app.response_class(
         render_template("officer/sw.js", version=shell_version(current_app.static_folder),
                         pages=[url_for(page) for page in SHELL_PAGES],
-                        files=[url_for("static", filename=name)
-                               for name in shell_files(current_app.static_folder)]),
+                        files=shell_urls(current_app.static_folder)),
         mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.add_etag()  # the browser's update check then costs a 304 when nothing changed
+    return response.make_conditional(request)
 
 
 @bp.route("/manifest.webmanifest")

@@ -11,7 +11,10 @@ const API = {
 
 const SHELL_CACHE = "sro-shell-{{ version }}";
 const PAGES_CACHE = "sro-pages";
+// Each file by the URL the pages ask for: "?v=" and a hash of its bytes where url_for built it,
+// plain where a module imports it by a relative URL (logger/officer/shell.py).
 const SHELL_FILES = {{ files | tojson }};
+const SHELL_PATHS = SHELL_FILES.map((url) => new URL(url, self.location.origin).pathname);
 const SHELL_PAGES = {{ pages | tojson }};
 const SIGN_IN_PAGE = {{ url_for('auth.login') | tojson }};
 const MANIFEST = {{ url_for('shell.manifest') | tojson }};
@@ -20,7 +23,11 @@ const NETWORK_WAIT_MS = 4000;
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const shell = await caches.open(SHELL_CACHE);
-    await shell.addAll(SHELL_FILES.map((url) => new Request(url, { cache: "reload" })));
+    // A versioned URL names its bytes, so the copy the page just loaded will do; a plain one is
+    // checked with the server first (a 304 when the browser's copy is current).
+    await shell.addAll(SHELL_FILES.map((url) => new Request(url, {
+      cache: new URL(url, self.location.origin).searchParams.has("v") ? "default" : "no-cache",
+    })));
     const pages = await caches.open(PAGES_CACHE);
     await Promise.all(SHELL_PAGES.map(async (url) => {
       try {
@@ -55,7 +62,7 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.mode === "navigate" && isShellPage(url)) {
     event.respondWith(networkFirst(request, url));
-  } else if (SHELL_FILES.includes(url.pathname) || url.pathname === MANIFEST) {
+  } else if (SHELL_PATHS.includes(url.pathname) || url.pathname === MANIFEST) {
     event.respondWith(cacheFirst(request));
   }
 });
