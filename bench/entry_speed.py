@@ -12,13 +12,11 @@ choose); a typed field is one text written. The time and the school are filled i
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tempfile
 import time
 
 from playwright.sync_api import expect, sync_playwright
-from sync_ingest import PASSWORD, ROOT, flask, free_port, wait_until_up
+from sync_ingest import PASSWORD, served
 
 FACTS = "Staff saw a knife in the student's waistband during a fight report."
 WHY = "The student refused to give up the knife and moved toward another student."
@@ -143,42 +141,26 @@ def keep_template(page) -> None:
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-               "SECRET_KEY": "bench-only-secret-key-not-for-production",
-               "SRO_LOGGER_PASSWORD": PASSWORD}
-        flask(env, "db", "upgrade")
-        flask(env, "create-school", "LHS", "Lincoln High School", "--level", "high")
-        flask(env, "create-user", "ofc.bench", "--role", "officer", "--school", "LHS")
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-             "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            wait_until_up(base, server)
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=os.environ.get(
-                    "CHROMIUM_PATH", "/usr/bin/chromium"), args=["--disable-gpu"])
-                page = browser.new_context(**p.devices["Pixel 7"], base_url=base).new_page()
-                page.goto("/login")
-                page.get_by_label("User name").fill("ofc.bench")
-                page.get_by_label("Password").fill(PASSWORD)
-                page.get_by_role("button", name="Sign in").click()
-                expect(page.get_by_role("heading", name="My entries")).to_be_visible()
-                keep_template(page)
-                print(f"{'entry':28} {'taps':>5} {'typed':>6} {'seconds (automated)':>20}")
-                for name, perform in SCENARIOS:
-                    page.goto("/entries")
-                    officer = Officer(page)
-                    start = time.perf_counter()
-                    perform(officer)
-                    print(f"{name:28} {officer.taps:>5} {officer.typed:>6} "
-                          f"{time.perf_counter() - start:>20.1f}")
-                browser.close()
-        finally:
-            server.terminate()
-            server.wait()
+    with tempfile.TemporaryDirectory() as folder, served(folder) as base, \
+            sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=os.environ.get(
+            "CHROMIUM_PATH", "/usr/bin/chromium"), args=["--disable-gpu"])
+        page = browser.new_context(**p.devices["Pixel 7"], base_url=base).new_page()
+        page.goto("/login")
+        page.get_by_label("User name").fill("ofc.bench")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="My entries")).to_be_visible()
+        keep_template(page)
+        print(f"{'entry':28} {'taps':>5} {'typed':>6} {'seconds (automated)':>20}")
+        for name, perform in SCENARIOS:
+            page.goto("/entries")
+            officer = Officer(page)
+            start = time.perf_counter()
+            perform(officer)
+            print(f"{name:28} {officer.taps:>5} {officer.typed:>6} "
+                  f"{time.perf_counter() - start:>20.1f}")
+        browser.close()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ gzip-compressed as a TLS proxy would send them.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import http.cookiejar
 import json
@@ -27,6 +28,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -125,6 +127,29 @@ def shell_size(officer: Officer) -> tuple[int, int, int]:
     return len(paths), sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
 
 
+@contextlib.contextmanager
+def served(folder: str) -> Iterator[str]:
+    """The app under gunicorn (one worker) on loopback with a fresh SQLite database in folder,
+    one school and the officer ofc.bench; yields its address."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
+           "SECRET_KEY": "bench-only-secret-key-not-for-production",
+           "SRO_LOGGER_PASSWORD": PASSWORD}
+    flask(env, "db", "upgrade")
+    flask(env, "create-school", "LHS", "Lincoln High School", "--level", "high")
+    flask(env, "create-user", "ofc.bench", "--role", "officer", "--school", "LHS")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+         "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(base, server)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
@@ -132,20 +157,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-               "SECRET_KEY": "bench-only-secret-key-not-for-production",
-               "SRO_LOGGER_PASSWORD": PASSWORD}
-        flask(env, "db", "upgrade")
-        flask(env, "create-school", "LHS", "Lincoln High School", "--level", "high")
-        flask(env, "create-user", "ofc.bench", "--role", "officer", "--school", "LHS")
-
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-             "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            wait_until_up(base, server)
+        with served(folder) as base:
             officer = Officer(base)
             officer.sign_in("ofc.bench")
             session = json.loads(officer.get("/api/v1/session"))
@@ -160,9 +172,6 @@ def main() -> None:
             officer.sync(rows[:args.batch], session["csrf_token"])
             resend_seconds = time.perf_counter() - resend_start
             files, raw_bytes, gz_bytes = shell_size(officer)
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
         raw_rate = raw_sqlite_rate(rows, folder)
 
     api_rate = len(rows) / api_seconds
