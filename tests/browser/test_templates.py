@@ -92,6 +92,7 @@ def test_templates_work_offline_even_once_retired_elsewhere(app, phone, phone_co
     phone.goto("/entries/new")
     phone.locator("#templates").get_by_role("button", name="Lunch duty check-in").click()
     phone.get_by_role("button", name="Save entry").click()
+    expect(phone.get_by_role("heading", name="My entries")).to_be_visible()
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
     phone_context.set_offline(False)
     settle(phone)
@@ -118,7 +119,7 @@ def test_the_officer_s_most_used_choices_come_first_offline_too(app, phone, phon
     phone.goto("/entries/new")
     assert first_chip("location") == "Classroom"  # the rules' order, before any entry
     phone_context.set_offline(True)
-    for _ in range(2):
+    for waiting in ("1 entry waits to be sent", "2 entries wait to be sent"):
         phone.goto("/entries/new")
         phone.get_by_role("group", name="Where").get_by_label("Cafeteria", exact=True).check()
         fill_rest = phone.get_by_role("group", name="Who started the contact")
@@ -130,7 +131,8 @@ def test_the_officer_s_most_used_choices_come_first_offline_too(app, phone, phon
         phone.get_by_role("group", name="Actions taken").get_by_label(
             "Parent contacted", exact=True).check()
         phone.get_by_role("button", name="Save entry").click()
-        expect(waiting_text(phone)).to_contain_text("wait")
+        expect(phone.get_by_role("heading", name="My entries")).to_be_visible()
+        expect(waiting_text(phone)).to_have_text(waiting)
     phone.goto("/entries/new")
     expect(phone.get_by_role("group", name="Where").locator("label.chip").first).to_have_text(
         "Cafeteria")

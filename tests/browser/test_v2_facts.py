@@ -76,6 +76,7 @@ def test_a_restraint_and_a_search_logged_offline_arrive_with_their_facts(app, ph
     student = describe_first_student(phone, "Black", "Female")
     student.get_by_label("Perceived limited English").check()
     phone.get_by_role("button", name="Save entry").click()
+    expect(phone.get_by_role("heading", name="My entries")).to_be_visible()
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
     assert stored(app) == []
 
@@ -122,6 +123,7 @@ def test_an_entry_waiting_across_the_upgrade_comes_back_to_complete(app, phone, 
     phone.goto("/entries/new")
     fill_mentoring(phone)
     phone.get_by_role("button", name="Save entry").click()
+    expect(phone.get_by_role("heading", name="My entries")).to_be_visible()
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
 
     phone_context.set_offline(False)
