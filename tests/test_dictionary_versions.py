@@ -5,14 +5,12 @@ asked; every bad v2 input gets its message in the form and `invalid` from the sy
 import csv
 import io
 import uuid
-from datetime import datetime, timezone
 
 import pytest
 
 from logger import rules
 from logger.core.models import Contact
 from logger.extensions import db
-from logger.review import workflow
 from tests.factories import (
     Api,
     arrest_entry,
@@ -21,7 +19,7 @@ from tests.factories import (
     make_contact,
 )
 from tests.test_entries import arrest_form, errors_on, mentoring_form, post_contact
-from tests.test_fix_without_script import open_and_post, page_form, revisions, user
+from tests.test_fix_without_script import decide, open_and_post, page_form, revisions, user
 
 V2_ONLY = ("setting", "duration_minutes", "outcome_referrals", "parent_notified",
            "principal_notified")
@@ -46,15 +44,6 @@ def v1_arrest(app, team) -> str:
     with app.app_context():
         entry = as_before_the_upgrade(arrest_entry(team["lincoln"], narrative="Before v2."))
         return str(make_contact(user("ofc.ruiz"), entry, version=1).id)
-
-
-def approve(app, entry_id: str) -> None:
-    with app.app_context():
-        contact = db.session.get(Contact, uuid.UUID(entry_id))
-        workflow.decide(user("sgt.park"), contact.id, contact.current_revision, "approve",
-                        "Justified by the facts.", decided_at=datetime.now(timezone.utc),
-                        client_addr=None)
-        db.session.commit()
 
 
 def test_a_v1_entry_is_stored_as_v1_and_a_new_one_as_v2(app, team, v1_arrest):
@@ -118,7 +107,7 @@ def test_correcting_a_v1_entry_names_what_v2_asks_and_saves_it_as_v2(app, client
 
 def test_an_amendment_of_an_approved_v1_entry_is_checked_under_v2(app, client, auth,
                                                                   v1_arrest):
-    approve(app, v1_arrest)
+    decide(app, v1_arrest, "approve", "Justified by the facts.")
     auth.login("ofc.ruiz")
     data = page_form(client.get(f"/entries/{v1_arrest}/edit").get_data(as_text=True))
     data["amendment_explanation"] = "The arrest happened in the gym, not the hallway."
