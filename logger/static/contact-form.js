@@ -83,7 +83,7 @@ function enhance(form) {
           }
         });
       });
-    });
+    }).finally(() => { form.dataset.ready = "true"; });  // a draft or the entry is in: tests wait on it
   }
 
   // Back to a page the browser kept in memory: start fresh, so a new save gets a new id.

@@ -69,6 +69,17 @@ def settle(page: Page) -> None:
     page.evaluate("SROApp.syncNow()")
 
 
+def open_new_contact(page: Page, fresh: bool = False) -> None:
+    """Open New contact and wait until its script has put any kept draft in the form; fresh:
+    discard such a draft, as the officer would, and start over."""
+    page.goto("/entries/new")
+    expect(page.locator("#contact-form[data-ready]")).to_be_attached()
+    if fresh and page.locator("#draft-note").is_visible():
+        page.get_by_role("button", name="Discard it and start over").click()
+        expect(page.locator("#draft-note")).to_have_count(0)
+        expect(page.locator("#contact-form[data-ready]")).to_be_attached()
+
+
 def fill_mentoring(page: Page) -> None:
     """The five taps of a mentoring contact on an open New contact form."""
     choose(page, "Where", "Hallway")

@@ -10,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.pages import ROLES, make_district, phone_page, sign_in, walk
-from tests.browser.phone import choose
+from tests.browser.phone import choose, open_new_contact
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +64,11 @@ def test_new_contact_open_and_with_errors(browser, live_server, district):
     for classification in ("Disciplinary", "Criminal"):
         open_every_section(page, classification)
         found += violations(page, f"New contact, {classification.lower()}, every section open")
-    page.goto("/entries/new")
+    open_new_contact(page, fresh=True)
     page.get_by_role("button", name="Save entry").click()
     expect(page.locator("#error-summary")).to_be_visible()
     found += violations(page, "New contact saved empty")
-    page.goto("/entries/new")
+    open_new_contact(page, fresh=True)
     choose(page, "Actions taken", "Arrest")
     page.get_by_role("button", name="Save entry").click()
     expect(page.locator("#error-summary")).to_be_visible()
