@@ -5,9 +5,11 @@ import { api, freshSchema, freshTemplates, officerId, urls, zone } from "./page.
 
 var strip = document.getElementById("sync-strip");
 if (officerId && strip && window.indexedDB && window.SROOutbox) officerPages();
+else if (strip) strip.hidden = true;  // nothing to show without the phone's store
 
 function officerPages() {
   var MAX_DELAY_MS = 5 * 60 * 1000;
+  var DISMISSED = "sro-dismissed-message";
   var state = { running: null, failures: 0, paused: null, timer: null, persisted: true, update: null };
 
   function part(name) { return strip.querySelector("[data-strip='" + name + "']"); }
@@ -37,12 +39,22 @@ function officerPages() {
       part("attention").textContent = c.attention + (c.attention === 1 ? " needs" : " need") + " attention";
       part("last").textContent = last ? "Last sync " + clock(last) : "Not synced yet on this phone";
       strip.querySelector("[data-action='download']").hidden = c.items.length === 0;
-      part("message").textContent = message(c);
-      part("message").hidden = !part("message").textContent;
-      strip.hidden = false;
+      showMessage(message(c));
+      strip.classList.remove("pending");
       document.dispatchEvent(new CustomEvent("sro:outbox", { detail: c }));
       return c;
     });
+  }
+
+  /** A message the officer has not yet dismissed (by its text, for this tab) floats at the foot. */
+  function showMessage(text) {
+    part("message").textContent = text;
+    strip.querySelector(".strip-message").hidden = !text || text === sessionStorage.getItem(DISMISSED);
+  }
+
+  function dismissMessage() {
+    sessionStorage.setItem(DISMISSED, part("message").textContent);
+    strip.querySelector(".strip-message").hidden = true;
   }
 
   function message(c) {
@@ -137,6 +149,7 @@ function officerPages() {
 
   strip.querySelector("[data-action='sync']").addEventListener("click", syncNow);
   strip.querySelector("[data-action='download']").addEventListener("click", downloadWaiting);
+  strip.querySelector("[data-action='dismiss']").addEventListener("click", dismissMessage);
   window.addEventListener("online", syncNow);
   window.addEventListener("offline", refreshStrip);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) syncNow(); });

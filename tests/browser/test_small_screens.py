@@ -1,10 +1,14 @@
 """Every page of every role at home on a small phone (issue 12): nothing scrolls sideways at
 360 px, and a supervisor opens, reads and decides an entry one-handed."""
 
+import re
+import time
+
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import ROLES, WIDTH, make_district, phone_page, sign_in, walk
+from tests.browser.phone import log_mentoring, waiting_text
 
 pytestmark = pytest.mark.browser
 
@@ -70,3 +74,48 @@ def test_a_supervisor_decides_an_entry_one_handed(app, browser, live_server, dis
     record.tap()
     expect(page.get_by_text("Approved.")).to_be_visible()
     page.context.close()
+
+
+# Every layout shift since the page began that no tap or key caused, as Lighthouse counts them.
+SHIFTS = """() => new Promise((done) => new PerformanceObserver((list, observer) => {
+    observer.disconnect();
+    done(list.getEntries().filter((e) => !e.hadRecentInput).reduce((s, e) => s + e.value, 0));
+}).observe({type: 'layout-shift', buffered: true}))"""
+
+
+def shift_after_sync(page, path: str) -> float:
+    """Open an officer's page, wait for the status strip and one sync, and measure the shift."""
+    page.goto(path)
+    expect(page.locator("#sync-strip:not(.pending) [data-strip=last]")).to_contain_text(
+        "Last sync")
+    page.evaluate("SROApp.syncNow()")
+    page.evaluate("document.body.offsetHeight")  # a layout, so every shift has been reported
+    return page.evaluate(f"Promise.race([({SHIFTS})(), "
+                         "new Promise((r) => setTimeout(() => r(0), 1000))])")
+
+
+def test_the_status_strip_moves_nothing_as_it_arrives(browser, live_server, district):
+    page = phone_page(browser, live_server.url)
+    sign_in(page, "officer")
+    # The strip's script arrives after the page is drawn, as on a slow phone.
+    page.route(re.compile(r"/officer\.js"), lambda route: (time.sleep(0.5), route.continue_()))
+    for path in ("/entries/new", "/entries"):
+        assert shift_after_sync(page, path) < 0.01, f"{path} moved as its strip arrived"
+    page.context.close()
+
+
+def test_the_strip_message_floats_at_the_foot_until_dismissed(phone, phone_context):
+    main_top = phone.locator("#main").bounding_box()["y"]
+    phone_context.set_offline(True)
+    log_mentoring(phone, "Logged with no signal.")
+    message = phone.locator("[data-strip=message]")
+    expect(message).to_contain_text("Offline: entries stay on this phone")
+    height = phone.viewport_size["height"]
+    box = phone.locator(".strip-message").bounding_box()
+    assert height / 2 < box["y"] and box["y"] + box["height"] <= height, "not at the foot"
+    assert phone.locator("#main").bounding_box()["y"] == main_top
+    phone.locator(".strip-message").get_by_role("button", name="OK").tap()
+    expect(message).to_be_hidden()
+    phone.reload()
+    expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
+    expect(message).to_be_hidden()  # dismissed for this tab, as long as it says the same
