@@ -122,6 +122,23 @@ def test_an_officer_keeps_lists_and_retires_their_templates(app, client, auth, d
         assert actions == ["template.created", "template.retired"]
 
 
+def start_from_shown(client) -> bool:
+    """Whether New contact keeps room for its "Start from" buttons from the first paint."""
+    page = client.get("/entries/new").get_data(as_text=True)
+    section = page[page.index('<section id="templates"'):]
+    return "hidden" not in section[:section.index(">")]
+
+
+def test_new_contact_keeps_room_for_start_buttons_once_there_is_a_start(client, auth, district):
+    auth.login("ofc.ruiz")
+    assert not start_from_shown(client)  # no template, no previous entry: nothing to offer
+    assert post(client, LUNCH).status_code == 201
+    assert start_from_shown(client)
+    auth.logout()
+    auth.login("ofc.chen")
+    assert not start_from_shown(client)  # Ruiz's own template is not Chen's
+
+
 def test_a_bad_template_is_422_with_each_message_and_nothing_is_kept(app, client, auth,
                                                                        district):
     auth.login("ofc.ruiz")

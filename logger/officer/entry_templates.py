@@ -12,7 +12,7 @@ from sqlalchemy import or_, select
 
 from logger import rules
 from logger.core import audit
-from logger.core.models import EntryTemplate, User
+from logger.core.models import Contact, EntryTemplate, User
 from logger.extensions import db
 
 DUPLICATE_NAME = "You already have a template named “{name}”: choose another name."
@@ -25,6 +25,16 @@ def offered(officer: User) -> list[EntryTemplate]:
         .where(EntryTemplate.deleted_at.is_(None),
                or_(EntryTemplate.owner_id == officer.id, EntryTemplate.owner_id.is_(None)))
         .order_by(EntryTemplate.name, EntryTemplate.id)).all()
+
+
+def has_starting_points(officer: User) -> bool:
+    """Whether New contact will offer the officer a one-tap start: a template, or their
+    previous entry ("Same as last"), so the page keeps room for the buttons from the start."""
+    in_service = select(EntryTemplate.id).where(
+        EntryTemplate.deleted_at.is_(None),
+        or_(EntryTemplate.owner_id == officer.id, EntryTemplate.owner_id.is_(None)))
+    previous = select(Contact.id).where(Contact.officer_id == officer.id)
+    return db.session.scalar(select(in_service.exists() | previous.exists()))
 
 
 def offered_by_district() -> list[EntryTemplate]:

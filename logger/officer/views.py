@@ -16,7 +16,7 @@ from logger.core import clock
 from logger.core.clock import local_input_value
 from logger.core.database import writing
 from logger.core.models import Contact, School
-from logger.officer import entries
+from logger.officer import entries, entry_templates
 from logger.officer.forms import ContactForm, EntryEditForm
 from logger.web import kept_forms
 from logger.web.pagination import paginate
@@ -74,7 +74,9 @@ def _school_choices(also: School | None = None) -> list[SelectChoice]:
 
 def render_contact_form(form: ContactForm, status: int = 200, notice: str | None = None):
     """The New contact page, showing whatever the officer typed."""
-    return render_template("officer/new.html", form=form, notice=notice), status
+    return render_template("officer/new.html", form=form, notice=notice,
+                           starting_points=entry_templates.has_starting_points(current_user)
+                           ), status
 
 
 def typed_form_again(notice: str):

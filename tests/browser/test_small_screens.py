@@ -94,13 +94,16 @@ def shift_after_sync(page, path: str) -> float:
                          "new Promise((r) => setTimeout(() => r(0), 1000))])")
 
 
-def test_the_status_strip_moves_nothing_as_it_arrives(browser, live_server, district):
+def test_the_status_strip_and_the_start_buttons_move_nothing_as_they_arrive(browser, live_server,
+                                                                            district):
     page = phone_page(browser, live_server.url)
     sign_in(page, "officer")
-    # The strip's script arrives after the page is drawn, as on a slow phone.
-    page.route(re.compile(r"/officer\.js"), lambda route: (time.sleep(0.5), route.continue_()))
-    for path in ("/entries/new", "/entries"):
-        assert shift_after_sync(page, path) < 0.01, f"{path} moved as its strip arrived"
+    # The scripts (the strip's, the templates') arrive after the page is drawn, as on a slow
+    # phone.
+    page.route(re.compile(r"\.js(\?|$)"), lambda route: (time.sleep(0.3), route.continue_()))
+    assert shift_after_sync(page, "/entries/new") < 0.01, "New contact moved as it was filled in"
+    expect(page.get_by_role("button", name="Same as last")).to_be_visible()
+    assert shift_after_sync(page, "/entries") < 0.01, "My entries moved as its strip arrived"
     page.context.close()
 
 

@@ -45,7 +45,9 @@ function lastEntry() {
 
 function offer(view, templates, uses, last) {
   const section = document.getElementById("templates");
-  if (!section || (!templates.length && !last)) return;
+  if (!section) return;
+  section.hidden = !templates.length && !last;
+  if (section.hidden) return;
   const buttons = templates.slice()
     .sort((a, b) => (uses[b.id] || 0) - (uses[a.id] || 0) || a.name.localeCompare(b.name))
     .slice(0, OFFERED).map((template) => button(view, template.name, () => {
@@ -59,7 +61,7 @@ function offer(view, templates, uses, last) {
     }));
   }
   section.querySelector(".chip-row").replaceChildren(...buttons);
-  section.hidden = false;
+  section.classList.remove("pending");
 }
 
 /** Count a template's use on this phone when the entry made from it is saved. */
