@@ -43,11 +43,19 @@ function lastEntry() {
     });
 }
 
-function offer(view, templates, uses, last) {
+/**
+ * Show the start buttons. With none on the phone yet where the server kept room for some (a
+ * first visit: the officer's entries and templates are still on their way), ask again once,
+ * after the page's sync; only then give the room back.
+ */
+function offer(view, templates, uses, last, again) {
   const section = document.getElementById("templates");
   if (!section) return;
-  section.hidden = !templates.length && !last;
-  if (section.hidden) return;
+  if (!templates.length && !last) {
+    if (!section.hidden && again) document.addEventListener("sro:synced", again, { once: true });
+    else section.hidden = true;
+    return;
+  }
   const buttons = templates.slice()
     .sort((a, b) => (uses[b.id] || 0) - (uses[a.id] || 0) || a.name.localeCompare(b.name))
     .slice(0, OFFERED).map((template) => button(view, template.name, () => {
@@ -62,6 +70,7 @@ function offer(view, templates, uses, last) {
   }
   section.querySelector(".chip-row").replaceChildren(...buttons);
   section.classList.remove("pending");
+  section.hidden = false;  // the page may be one kept offline from before there was a start
 }
 
 /** Count a template's use on this phone when the entry made from it is saved. */
@@ -117,13 +126,14 @@ function offerSaving(view, readEntry) {
 
 /**
  * Offer "Same as last", the kept templates and saving new ones; readEntry gives the form's
- * entry now (null: only offer them again, after a template was saved).
+ * entry now (null: only offer them again, after a template was saved or the page's sync);
+ * again: whether to ask once more after the sync if the phone has nothing to offer yet.
  */
-export function templates(view, readEntry) {
+export function templates(view, readEntry, again = true) {
   if (readEntry) {
     view.whenSaved.push(countUse(view));
     offerSaving(view, readEntry);
   }
   return Promise.all([keptTemplates(), SROOutbox.getMeta(usesKey), lastEntry()])
-    .then(([kept, uses, last]) => offer(view, kept, uses || {}, last));
+    .then(([kept, uses, last]) => offer(view, kept, uses || {}, last, again && (() => templates(view, null, false))));
 }
