@@ -1,5 +1,6 @@
-"""program records: community input, MOUs, selection, training, outreach, community of practice
-(issue 13; COPS principles 1, 2, 5, 8, 9 and 12)
+"""program records (issue 13): community input, MOUs, selection, training, outreach, practice
+
+The evidence of COPS principles 1, 2, 5, 8, 9 and 12, which are not single contacts.
 
 Revision ID: 0018
 Revises: 0017
