@@ -294,6 +294,12 @@ def remove(kind: RecordType, record, *, admin: User, client_addr: str | None) ->
     db.session.delete(record)
 
 
+def record_download(kind: RecordType, *, reader: User, client_addr: str | None) -> None:
+    """The audit event a CSV download of a kind of record leaves, like every export."""
+    audit.record("export", actor=reader, client_addr=client_addr,
+                 detail={"format": "csv", "program_records": kind.table})
+
+
 def by_name(user: User) -> str:
     """An officer as an admin names them: their user name."""
     return user.username

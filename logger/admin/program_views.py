@@ -40,8 +40,11 @@ def records(kind: RecordType):
 
 
 def records_csv(kind: RecordType):
-    """The same list as a CSV file."""
-    return Response(exports.program_csv(kind, _rows(kind)), mimetype="text/csv",
+    """The same list as a CSV file (an export, on the audit trail)."""
+    text = exports.program_csv(kind, _rows(kind))
+    with writing():
+        program_records.record_download(kind, reader=current_user, client_addr=client_addr())
+    return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition":
                              f"attachment; filename=sro-field-log-{kind.table}.csv"})
 
