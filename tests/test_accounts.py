@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from logger.core import clock
-from logger.core.models import AuditEvent, Contact, ReviewDecision, User
+from logger.core.models import AuditEvent, Contact, Mou, ReviewDecision, User
 from logger.extensions import db
 from logger.review import workflow
 from tests.factories import Auth, form_token, make_contact, make_school, make_user, mentoring_entry
@@ -333,6 +333,10 @@ def test_a_district_in_order_needs_nothing(app):
         lincoln = make_school("LHS", "Lincoln High School")
         make_user("admin.lee", role="admin")
         make_user("ofc.ruiz", schools=[lincoln], supervisor=make_user("sgt.park", "supervisor"))
+        today = clock.today()  # and an MOU in force for a while yet (issue 13)
+        db.session.add(Mou(parties="District\nPolice", signed_on=today, effective_on=today,
+                           expires_on=today + timedelta(days=365)))
+        db.session.commit()
     assert "Needs attention Nothing: every active officer has a supervisor and a school" in \
         home_text(signed_in(app, "admin.lee"))
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from logger import rules
+from logger.admin import program_records
 from logger.auth.accounts import USERNAME_PATTERN, locked_accounts, password_problem
 from logger.core import audit, clock
 from logger.core.models import (
@@ -259,6 +260,7 @@ class Attention:
     unused_links: list[SetupLink]
     locked: list[tuple[str, int]]
     longest_waiting: list[ContactRevision]
+    mou: program_records.MouNotice | None  # none in force, or the one in force ends soon
 
     @property
     def anything(self) -> bool:
@@ -287,7 +289,8 @@ def attention() -> Attention:
             select(ContactRevision).join(Contact, CURRENT_REVISION)
             .where(ContactRevision.status == "submitted")
             .options(joinedload(ContactRevision.contact).joinedload(Contact.officer))
-            .order_by(ContactRevision.received_at).limit(WAITING_SHOWN)).all())
+            .order_by(ContactRevision.received_at).limit(WAITING_SHOWN)).all(),
+        mou=program_records.mou_notice(clock.today()))
 
 
 def schools_in_service() -> list[School]:

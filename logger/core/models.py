@@ -391,3 +391,123 @@ def _refuse_audit_changes(session, flush_context, instances):
 def _refuse_audit_bulk_changes(state):
     if (state.is_update or state.is_delete) and state.statement.table.name == "audit_events":
         raise AuditIsAppendOnly("audit events are never changed or deleted")
+
+
+# Program records (principles 1, 2, 5, 8, 9, 12): the program's evidence beside the contacts.
+TRAINING_TOPICS = ("adolescent_development", "de_escalation", "implicit_bias",
+                   "disabilities_special_education", "trauma_informed_practice",
+                   "student_privacy_search_law", "restorative_practices")
+PRACTICE_KINDS = ("peer_network_meeting", "conference", "mentoring", "other")
+HOURS = sa.Numeric(6, 2, asdecimal=False)  # hours to the hundredth, read back as a float
+
+
+class CommunityInputSession(db.Model):
+    """A session where the community had its say on the program (principle 1)."""
+
+    __tablename__ = "community_input_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    audience: Mapped[str] = mapped_column(sa.String(200))
+    attended: Mapped[int]
+    summary: Mapped[str] = mapped_column(sa.Text)
+
+
+class Mou(db.Model):
+    """A memorandum of understanding between the district and the law enforcement agency
+    (principle 2): in force from its effective day to its expiry day, both included."""
+
+    __tablename__ = "mous"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parties: Mapped[str] = mapped_column(sa.Text)  # one party a line
+    signed_on: Mapped[date] = mapped_column(sa.Date)
+    effective_on: Mapped[date] = mapped_column(sa.Date)
+    expires_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    review_on: Mapped[date | None] = mapped_column(sa.Date)
+    reference: Mapped[str | None] = mapped_column(sa.String(500))  # a link or a file's name
+
+    def covers(self, day: date) -> bool:
+        """Whether the MOU is in force on this day."""
+        return self.effective_on <= day <= self.expires_on
+
+
+class OfficerSelection(db.Model):
+    """How an officer was selected for the program (principle 5): one record an officer."""
+
+    __tablename__ = "officer_selections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), unique=True)
+    selected_on: Mapped[date] = mapped_column(sa.Date)
+    staff_on_panel: Mapped[bool]
+    community_on_panel: Mapped[bool]
+    qualifications: Mapped[str] = mapped_column(sa.Text)
+
+    officer: Mapped[User] = relationship()
+
+
+class OfficerTraining(db.Model):
+    """A course an officer completed, on one of the required topics (principle 8)."""
+
+    __tablename__ = "officer_trainings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    completed_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    course: Mapped[str] = mapped_column(sa.String(200))
+    hours: Mapped[float] = mapped_column(HOURS)
+    topic: Mapped[str] = mapped_column(_enum(TRAINING_TOPICS, "training_topic"))
+
+    officer: Mapped[User] = relationship()
+
+
+class StaffTraining(db.Model):
+    """School staff trained on the SRO program (principle 8)."""
+
+    __tablename__ = "staff_trainings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"))
+    staff_trained: Mapped[int]
+    summary: Mapped[str] = mapped_column(sa.Text)
+
+    school: Mapped[School | None] = relationship()
+
+
+class OutreachEvent(db.Model):
+    """An event for students and families (principle 9)."""
+
+    __tablename__ = "outreach_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"))
+    audience: Mapped[str] = mapped_column(sa.String(200))
+    attended: Mapped[int]
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+
+    school: Mapped[School | None] = relationship()
+
+
+practice_participants = sa.Table(
+    "practice_participants", db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("practice_activities.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("officer_id", sa.ForeignKey("users.id"), primary_key=True, index=True))
+
+
+class PracticeActivity(db.Model):
+    """A peer-network meeting, conference or mentoring between officers (principle 12)."""
+
+    __tablename__ = "practice_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    held_on: Mapped[date] = mapped_column(sa.Date, index=True)
+    kind: Mapped[str] = mapped_column(_enum(PRACTICE_KINDS, "practice_kind"))
+    hours: Mapped[float | None] = mapped_column(HOURS)
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+
+    officers: Mapped[list[User]] = relationship(secondary=practice_participants,
+                                                order_by="User.username")

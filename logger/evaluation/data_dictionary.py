@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from logger import rules
+from logger.admin.program_records import RECORD_TYPES, RecordType
 
 # name, description: the columns of one entry, in the data dictionary's words.
 ENTRY_COLUMNS = (
@@ -127,6 +128,31 @@ def _cell(name: str, value, blank=""):
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
+
+
+# Program records (issue 13): a table each in the SQLite export, a CSV each from its list page.
+PROGRAM_TYPES = {"count": int, "hours": float}  # SQLite column types; every other is text
+
+
+def program_columns(kind: RecordType) -> tuple[tuple[str, str], ...]:
+    """A program record's columns and what each means (principle and all)."""
+    return (("id", f"The record's number: {kind.title.lower()}, COPS principle "
+                   f"{kind.principle}. Program records are exported whole, whatever the "
+                   "dates or filters chosen."),
+            *((spec.name, spec.description) for spec in kind.fields))
+
+
+def program_column_types(kind: RecordType) -> dict[str, type]:
+    """Each column's SQLite type."""
+    return {"id": int, **{spec.name: PROGRAM_TYPES.get(spec.kind, str) for spec in kind.fields}}
+
+
+def program_cells(record_id: int, values: dict, blank="") -> dict:
+    """One program record as a row (values as program_records.shown() writes them)."""
+    return {"id": record_id, **{name: _cell(name, value, blank) for name, value in values.items()}}
+
+
+PROGRAM_COLUMNS = tuple((kind.table, program_columns(kind)) for kind in RECORD_TYPES)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).

@@ -31,6 +31,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from logger import rules
+from logger.admin import program_records
 from logger.core import audit
 from logger.core.clock import SchoolYear
 from logger.core.models import (
@@ -51,9 +52,13 @@ from logger.evaluation.data_dictionary import (
     CSV_NOTE,
     ENTRY_COLUMNS,
     INTEGER_COLUMNS,
+    PROGRAM_COLUMNS,
     REVIEW_COLUMNS,
     STUDENT_COLUMNS,
     flat,
+    program_cells,
+    program_column_types,
+    program_columns,
     spreadsheet_safe,
     student_rows,
 )
@@ -280,14 +285,23 @@ def save(choice: Choice, targets: list[tuple[str, str]]) -> None:
             shutil.rmtree(folder)
 
 
+def program_csv(kind: program_records.RecordType, rows: list[tuple[int, dict]]) -> str:
+    """A kind of program record as CSV text, from (id, shown values) pairs."""
+    table = _CsvLines(program_columns(kind))
+    return table.header() + "".join(table.line(program_cells(record_id, values))
+                                    for record_id, values in rows)
+
+
 def write_sqlite(choice: Choice, path: str) -> None:
-    """A SQLite database for Datasette: entries, actions, students, reviews, data_dictionary.
+    """A SQLite database for Datasette: entries, actions, students, reviews, the program
+    records (a table each), data_dictionary.
 
     A value not there (a field that did not apply, or that v1 never recorded) is NULL."""
     out = sqlite_utils.Database(path, recreate=True)
     try:
         _create_tables(out)
         _write_entries(out, choice)
+        _write_program_records(out, choice.names)
         _index_and_describe(out)
     finally:
         out.close()
@@ -317,8 +331,22 @@ def _index_and_describe(out) -> None:
         {"table_name": table, "column_name": name, "description": description}
         for table, columns in (("entries", ENTRY_COLUMNS), ("students", STUDENT_COLUMNS),
                                ("actions", ACTION_COLUMNS), ("reviews", REVIEW_COLUMNS),
+                               *PROGRAM_COLUMNS,
                                ("(CSV exports)", (("(every text cell)", CSV_NOTE),)))
         for name, description in columns)
+
+
+def _write_program_records(out, names: bool) -> None:
+    """Every program record, officers named as the export names them (pseudonyms unless
+    names were asked for)."""
+    def name_of(user: User) -> str:
+        return pseudonym(user, names)
+
+    for kind in program_records.RECORD_TYPES:
+        out[kind.table].create(program_column_types(kind), pk="id")
+        out[kind.table].insert_all(
+            program_cells(record.id, program_records.shown(kind, record, name_of), blank=None)
+            for record in program_records.listed(kind))
 
 
 def _write_entries(out, choice: Choice) -> None:

@@ -15,9 +15,19 @@ from datetime import datetime, timedelta
 from flask import url_for
 from playwright.sync_api import Browser, Page
 
+from logger.admin.program_records import RECORD_TYPES
 from logger.auth import setup_links
 from logger.core import clock
-from logger.core.models import User
+from logger.core.models import (
+    CommunityInputSession,
+    Mou,
+    OfficerSelection,
+    OfficerTraining,
+    OutreachEvent,
+    PracticeActivity,
+    StaffTraining,
+    User,
+)
 from logger.extensions import db
 from logger.officer import entries
 from logger.public import summary
@@ -38,7 +48,8 @@ ROLES = {"officer": "ofc.ruiz", "supervisor": "sgt.park", "evaluator": "eval.ode
 
 # Not pages: the sync API, the service worker and manifest, static files, downloads.
 SKIPPED_PREFIXES = ("api.", "shell.", "static")
-SKIPPED = {"transparency.summary_csv"}
+SKIPPED = {"transparency.summary_csv",
+           *(f"program.{kind.key}_csv" for kind in RECORD_TYPES)}  # program records' CSV
 
 # For each route with path parameters, which of the district's things to open (keys of the
 # dict make_district returns), once each.
@@ -49,6 +60,7 @@ INSTANCES = {
     "accounts.account": [{"user_id": "officer"}],
     "schools.school": [{"school_id": "school"}],
     "auth.setup": [{"token": "setup_token"}],
+    **{f"program.{kind.key}_edit": [{"record_id": kind.key}] for kind in RECORD_TYPES},
 }
 
 LONG_WORD = "Hallway-check-in-after-lunch-with-the-whole-eighth-grade-and-both-counselors"
@@ -105,7 +117,33 @@ def make_district(app) -> dict:
         summary.count_settled(clock.today(), admin, None)
         db.session.commit()
         return {"returned": returned.id, "waiting": waiting.id, "officer": ruiz.id,
-                "school": franklin.id, "setup_token": token}
+                "school": franklin.id, "setup_token": token,
+                **_program_records(ruiz, franklin)}
+
+
+def _program_records(officer: User, school) -> dict:
+    """One program record of each kind (issue 13), its id by kind; long words where they
+    might stretch a page."""
+    day = clock.today() - timedelta(days=3)
+    records = {
+        "community_input": CommunityInputSession(held_on=day, audience=LONG_WORD, attended=12,
+                                                 summary=LONG_WORD),
+        "mou": Mou(parties=f"{school.name}\nCity Police Department", signed_on=day,
+                   effective_on=day, expires_on=day + timedelta(days=700),
+                   reference=f"https://district.example/{LONG_WORD}.pdf"),
+        "selection": OfficerSelection(officer=officer, selected_on=day, staff_on_panel=True,
+                                      community_on_panel=False, qualifications=LONG_WORD),
+        "training": OfficerTraining(officer=officer, completed_on=day, course=LONG_WORD,
+                                    hours=7.5, topic="disabilities_special_education"),
+        "staff_training": StaffTraining(held_on=day, school=school, staff_trained=30,
+                                        summary=LONG_WORD),
+        "outreach": OutreachEvent(held_on=day, school=school, audience=LONG_WORD, attended=80),
+        "practice": PracticeActivity(held_on=day, kind="peer_network_meeting", hours=2,
+                                     officers=[officer], summary=LONG_WORD),
+    }
+    db.session.add_all(records.values())
+    db.session.commit()
+    return {key: record.id for key, record in records.items()}
 
 
 def _allowed(view, role: str | None) -> bool:
