@@ -23,6 +23,7 @@ from logger.core.models import (
     Assignment,
     Contact,
     ContactRevision,
+    Feedback,
     School,
     SetupLink,
     Supervision,
@@ -259,6 +260,7 @@ class Attention:
     unused_links: list[SetupLink]
     locked: list[tuple[str, int]]
     longest_waiting: list[ContactRevision]
+    feedback_waiting: int  # public feedback not answered yet (principle 9)
 
     @property
     def anything(self) -> bool:
@@ -287,7 +289,9 @@ def attention() -> Attention:
             select(ContactRevision).join(Contact, CURRENT_REVISION)
             .where(ContactRevision.status == "submitted")
             .options(joinedload(ContactRevision.contact).joinedload(Contact.officer))
-            .order_by(ContactRevision.received_at).limit(WAITING_SHOWN)).all())
+            .order_by(ContactRevision.received_at).limit(WAITING_SHOWN)).all(),
+        feedback_waiting=db.session.scalar(
+            select(func.count(Feedback.id)).where(Feedback.status == "new")))
 
 
 def schools_in_service() -> list[School]:
