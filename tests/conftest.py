@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from logger import config, create_app
 from logger.extensions import db
 from tests.factories import Auth, make_school, make_user
+from tests.smtp_sink import SmtpSink
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -156,3 +157,15 @@ def admin(app, client):
     auth = Auth(client)
     auth.login("admin.lee")
     return auth
+
+
+@pytest.fixture
+def mail_server(app, monkeypatch):
+    """A mail server the app sends to, for this test: its messages are in `.messages`."""
+    sink = SmtpSink()
+    for name, value in (("SRO_SMTP_HOST", "127.0.0.1"), ("SRO_SMTP_PORT", sink.port),
+                        ("SRO_SMTP_STARTTLS", False), ("SRO_SMTP_FROM", "sro@district.org")):
+        monkeypatch.setitem(app.config, name, value)
+    yield sink
+    sink.shutdown()
+    sink.server_close()

@@ -16,7 +16,6 @@ from logger.core.models import AuditEvent, Contact, Mou, ReviewDecision, User
 from logger.extensions import db
 from logger.review import workflow
 from tests.factories import Auth, form_token, make_contact, make_school, make_user, mentoring_entry
-from tests.smtp_sink import SmtpSink
 
 NEW_PASSWORD = "maple lantern orbit 42"
 
@@ -339,17 +338,6 @@ def test_a_district_in_order_needs_nothing(app):
         db.session.commit()
     assert "Needs attention Nothing: every active officer has a supervisor and a school" in \
         home_text(signed_in(app, "admin.lee"))
-
-
-@pytest.fixture
-def mail_server(app, monkeypatch):
-    sink = SmtpSink()
-    for name, value in (("SRO_SMTP_HOST", "127.0.0.1"), ("SRO_SMTP_PORT", sink.port),
-                        ("SRO_SMTP_STARTTLS", False), ("SRO_SMTP_FROM", "sro@district.org")):
-        monkeypatch.setitem(app.config, name, value)
-    yield sink
-    sink.shutdown()
-    sink.server_close()
 
 
 def test_the_setup_link_is_mailed_when_the_server_sends_mail(app, office, mail_server):

@@ -24,6 +24,7 @@ from logger.core.models import (
     Assignment,
     Contact,
     ContactRevision,
+    Feedback,
     School,
     SetupLink,
     Supervision,
@@ -261,6 +262,7 @@ class Attention:
     locked: list[tuple[str, int]]
     longest_waiting: list[ContactRevision]
     mou: program_records.MouNotice | None  # none in force, or the one in force ends soon
+    feedback_waiting: int  # public feedback not answered yet (principle 9)
 
     @property
     def anything(self) -> bool:
@@ -290,7 +292,9 @@ def attention() -> Attention:
             .where(ContactRevision.status == "submitted")
             .options(joinedload(ContactRevision.contact).joinedload(Contact.officer))
             .order_by(ContactRevision.received_at).limit(WAITING_SHOWN)).all(),
-        mou=program_records.mou_notice(clock.today()))
+        mou=program_records.mou_notice(clock.today()),
+        feedback_waiting=db.session.scalar(
+            select(func.count(Feedback.id)).where(Feedback.status == "new")))
 
 
 def schools_in_service() -> list[School]:

@@ -511,3 +511,67 @@ class PracticeActivity(db.Model):
 
     officers: Mapped[list[User]] = relationship(secondary=practice_participants,
                                                 order_by="User.username")
+
+
+# Public feedback (principle 9)
+
+FEEDBACK_CATEGORIES = ("praise", "concern", "interaction_complaint", "suggestion")
+FEEDBACK_STATUSES = ("new", "answered", "resolved")
+# How an answer reached the person: e-mailed from here, by the admin another way, or not sent.
+ANSWER_WAYS = ("mailed_here", "email", "phone", "letter", "in_person", "not_sent")
+
+
+class Feedback(db.Model):
+    """Feedback or a concern about the SRO program from anyone, sent without signing in.
+
+    Who sent it is not kept: only the way to reply they chose to give, which only admins see.
+    """
+
+    __tablename__ = "feedback"
+    __table_args__ = (sa.Index("ix_feedback_status_received_at", "status", "received_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow, index=True)
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("schools.id"))  # None: no one
+    category: Mapped[str] = mapped_column(_enum(FEEDBACK_CATEGORIES, "feedback_category"))
+    text: Mapped[str] = mapped_column(sa.Text)
+    reply_to: Mapped[str | None] = mapped_column(sa.String(254))  # an e-mail address or phone
+    possible_name: Mapped[bool] = mapped_column(default=False)  # sent on after the warning
+    status: Mapped[str] = mapped_column(_enum(FEEDBACK_STATUSES, "feedback_status"),
+                                        default="new")
+    first_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    school: Mapped[School | None] = relationship()
+    resolved_by: Mapped[User | None] = relationship()
+    answers: Mapped[list[FeedbackAnswer]] = relationship(
+        back_populates="feedback", order_by="FeedbackAnswer.answered_at, FeedbackAnswer.id")
+
+
+class FeedbackAnswer(db.Model):
+    """An admin's answer to feedback, and how it reached the person."""
+
+    __tablename__ = "feedback_answers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feedback_id: Mapped[int] = mapped_column(sa.ForeignKey("feedback.id"), index=True)
+    text: Mapped[str] = mapped_column(sa.Text)
+    way: Mapped[str] = mapped_column(_enum(ANSWER_WAYS, "answer_way"))
+    answered_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+    feedback: Mapped[Feedback] = relationship(back_populates="answers")
+    answered_by: Mapped[User] = relationship()
+
+
+class FeedbackPost(db.Model):
+    """One feedback sent from an address, for the rate limit: a keyed hash of the address,
+    never the address; kept a day."""
+
+    __tablename__ = "feedback_posts"
+    __table_args__ = (sa.Index("ix_feedback_posts_address_key_at", "address_key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_key: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)

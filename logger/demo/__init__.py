@@ -28,7 +28,7 @@ from logger.admin import district
 from logger.core import settings
 from logger.core.clock import SchoolYear, district_zone, utcnow
 from logger.core.models import Contact, School, User
-from logger.demo import program, review
+from logger.demo import feedback, program, review
 from logger.demo.facts import (
     COURT,
     COURT_AND_EVALUATION,
@@ -815,6 +815,7 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
     db.session.flush()
     review.review_the_year(cutoff, rng)
     program.fill(users, under_way, YEARS_BEFORE, today)  # program records (issue 13)
+    feedback.receive_the_years(under_way, YEARS_BEFORE, cutoff, rng)
     return [(user.username, user.role, DEMO_PASSWORD) for user in users]
 
 

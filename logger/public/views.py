@@ -1,4 +1,5 @@
-"""The public summary, open to anyone once an admin publishes it, and the admin's switch."""
+"""The public summary, open to anyone once an admin publishes it, and the admin's switch;
+public feedback, open to anyone, and the admin's queue of it."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from logger.admin import district
 from logger.auth.access import client_addr, role_required
 from logger.core import clock
 from logger.core.database import writing
-from logger.public import summary
+from logger.public import feedback, summary
+from logger.web.pagination import paginate
 from logger.web.responses import error_response
 
 bp = Blueprint("transparency", __name__)
+feedback_bp = Blueprint("feedback", __name__)
 
 NOT_PUBLISHED = "The district has not published a public summary of its SRO program."
 
@@ -85,3 +89,94 @@ def _vocabulary() -> dict:
     return {"measures": summary.MEASURES, "v2_measures": summary.V2_MEASURES,
             "measure_label": summary.measure_label,
             "settle_days": summary.SETTLE_DAYS}
+
+
+@feedback_bp.route("/feedback", methods=["GET", "POST"])
+def give():
+    """Feedback or a concern about the SRO program, from anyone, without signing in."""
+    now = clock.utcnow()
+    if request.method == "GET":
+        return _feedback_form(feedback.blank_form(now))
+    checked = feedback.check(request.form, now)
+    if not checked.ok:
+        return _feedback_form(checked), 422
+    try:
+        with writing():
+            feedback.receive(checked, client_addr(), now)
+    except feedback.TooMany as limit:
+        checked.refusal = str(limit)
+        return _feedback_form(checked), 429, {"Retry-After": str(limit.wait_seconds)}
+    return redirect(url_for(".thanks"))
+
+
+@feedback_bp.route("/feedback/thanks")
+def thanks():
+    """Where feedback lands once it is kept."""
+    return render_template("public/feedback_thanks.html")
+
+
+@feedback_bp.route("/admin/feedback")
+@role_required("admin")
+def queue():
+    """The feedback received, newest first, by status and kind."""
+    status, category = request.args.get("status"), request.args.get("category")
+    return render_template("admin/feedback_queue.html",
+                           page=paginate(feedback.queue(status, category)), now=clock.utcnow(),
+                           **_feedback_vocabulary())
+
+
+@feedback_bp.route("/admin/feedback/<int:feedback_id>")
+@role_required("admin")
+def item(feedback_id: int):
+    """One item of feedback: read it, answer it, mark it resolved."""
+    return _feedback_item(feedback.item_with_answers(feedback_id) or abort(404))
+
+
+@feedback_bp.route("/admin/feedback/<int:feedback_id>/answers", methods=["POST"])
+@role_required("admin")
+def answer(feedback_id: int):
+    """Record an answer and how it reached the person (e-mailing it first, if so chosen)."""
+    found = feedback.item_with_answers(feedback_id) or abort(404)
+    way = request.form.get("way", "")
+    try:
+        reply = feedback.prepare_answer(found, request.form.get("answer", ""), way)
+    except feedback.Refused as refusal:
+        return _feedback_item(found, str(refusal)), 422
+    with writing():
+        feedback.record_answer(found, reply, way, admin=current_user, client_addr=client_addr(),
+                               now=clock.utcnow())
+    flash("Your answer is recorded.", "success")
+    return redirect(url_for(".item", feedback_id=feedback_id))
+
+
+@feedback_bp.route("/admin/feedback/<int:feedback_id>/resolved", methods=["POST"])
+@role_required("admin")
+def resolve(feedback_id: int):
+    """Mark an item resolved."""
+    found = feedback.item_with_answers(feedback_id) or abort(404)
+    try:
+        with writing():
+            feedback.resolve(found, admin=current_user, client_addr=client_addr(),
+                             now=clock.utcnow())
+    except feedback.Refused as refusal:
+        return _feedback_item(found, str(refusal)), 409
+    flash("The feedback is marked resolved.", "success")
+    return redirect(url_for(".item", feedback_id=feedback_id))
+
+
+def _feedback_form(checked: feedback.Checked):
+    return render_template("public/feedback.html", form=checked,
+                           schools=district.schools_in_service(), **_feedback_vocabulary())
+
+
+def _feedback_item(found, problem: str | None = None):
+    return render_template("admin/feedback_item.html", item=found, problem=problem,
+                           ways=feedback.ways_for(found), now=clock.utcnow(),
+                           **_feedback_vocabulary())
+
+
+def _feedback_vocabulary() -> dict:
+    return {"categories": feedback.CATEGORY_LABELS, "statuses": feedback.STATUS_LABELS,
+            "way_labels": feedback.WAY_LABELS,
+            "not_about_one_school": feedback.NOT_ABOUT_ONE_SCHOOL, "honeypot": feedback.HONEYPOT,
+            "max_text": feedback.MAX_TEXT, "max_answer": feedback.MAX_ANSWER}

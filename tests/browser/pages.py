@@ -30,7 +30,7 @@ from logger.core.models import (
 )
 from logger.extensions import db
 from logger.officer import entries
-from logger.public import summary
+from logger.public import feedback, summary
 from logger.review import workflow
 from tests.factories import (
     PASSWORD,
@@ -61,6 +61,7 @@ INSTANCES = {
     "schools.school": [{"school_id": "school"}],
     "auth.setup": [{"token": "setup_token"}],
     **{f"program.{kind.key}_edit": [{"record_id": kind.key}] for kind in RECORD_TYPES},
+    "feedback.item": [{"feedback_id": "feedback"}],
 }
 
 LONG_WORD = "Hallway-check-in-after-lunch-with-the-whole-eighth-grade-and-both-counselors"
@@ -75,7 +76,8 @@ def _approve(supervisor: User, contact, comment: str | None, at: datetime) -> No
 def make_district(app) -> dict:
     """Two schools (one with a long name); officer Ruiz, supervised by Park, with entries
     approved, returned, and waiting (one in its second revision, one with a long word); an
-    evaluator, an admin, an unused setup link and a published public summary."""
+    evaluator, an admin, an unused setup link, a published public summary and an answered piece
+    of public feedback."""
     with app.app_context():
         lincoln = make_school("LHS", "Lincoln High School")
         franklin = make_school("BFSTM", "Benjamin Franklin Science and Technology Magnet "
@@ -115,9 +117,14 @@ def make_district(app) -> dict:
         token = setup_links.issue(newcomer, "setup", admin, None)
         summary.set_published(admin, True, None)
         summary.count_settled(clock.today(), admin, None)
+        concern = feedback.receive(feedback.Checked(  # public feedback, answered once
+            values={"category": "concern", "text": LONG_WORD, "reply_to": "a@example.org"},
+            stamp="", school=franklin), None, now)
+        feedback.record_answer(concern, LONG_WORD, "email", admin=admin, client_addr=None,
+                               now=now)
         db.session.commit()
         return {"returned": returned.id, "waiting": waiting.id, "officer": ruiz.id,
-                "school": franklin.id, "setup_token": token,
+                "school": franklin.id, "setup_token": token, "feedback": concern.id,
                 **_program_records(ruiz, franklin)}
 
 
