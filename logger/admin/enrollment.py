@@ -172,8 +172,8 @@ def _count(values: dict[str, str], schools: dict[str, School]) -> Count:
     if first is None:
         raise ValueError(SCHOOL_YEAR_HELP)
     if group.lower() not in GROUPS:
-        raise ValueError(f"unknown group {_quoted(group)}: use total or one of the groups listed on "
-                         "the upload page, like race:black or gender:female")
+        raise ValueError(f"unknown group {_quoted(group)}: use total or one of the groups "
+                         "listed on the upload page, like race:black or gender:female")
     if students.startswith("-") and WHOLE_NUMBER.fullmatch(students[1:]):
         raise ValueError("students cannot be a negative number")
     if not WHOLE_NUMBER.fullmatch(students):
