@@ -61,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         tune_sqlite(db.engine)
 
     from logger import cli
+    from logger.admin import enrollment_views
     from logger.admin import views as admin
     from logger.auth import views as auth
     from logger.evaluation import views as evaluation
@@ -74,7 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in (auth.bp, web.bp, officer.bp, review.bp, admin.bp, admin.accounts_bp,
                       admin.schools_bp, admin.settings_bp, admin.roster_bp, admin.templates_bp,
                       admin.entry_times_bp, evaluation.exports_bp, evaluation.assessment_bp,
-                      public.bp, shell.bp, api.bp):
+                      public.bp, shell.bp, api.bp, enrollment_views.bp):
         app.register_blueprint(blueprint)
     errors.register(app)
     headers.register(app)
