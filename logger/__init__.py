@@ -61,7 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         tune_sqlite(db.engine)
 
     from logger import cli
-    from logger.admin import program_views
+    from logger.admin import enrollment_views, program_views
     from logger.admin import views as admin
     from logger.auth import views as auth
     from logger.evaluation import views as evaluation
@@ -76,7 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                       admin.schools_bp, admin.settings_bp, admin.roster_bp, admin.templates_bp,
                       admin.entry_times_bp, evaluation.exports_bp, evaluation.assessment_bp,
                       public.bp, public.feedback_bp, shell.bp, api.bp,
-                      program_views.bp):  # program records (issue 13)
+                      program_views.bp, enrollment_views.bp):  # issue 13
         app.register_blueprint(blueprint)
     errors.register(app)
     headers.register(app)

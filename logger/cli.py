@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import click
@@ -10,7 +11,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from logger import demo, rules
-from logger.admin import district, roster
+from logger.admin import district, enrollment, roster
 from logger.core import clock, data_check
 from logger.core.clock import parse_day
 from logger.core.database import writing
@@ -26,7 +27,8 @@ COMMAND_LINE = "command line"  # where the audit trail says a command's change c
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
     for command in (create_school, create_user, load_demo, export, check_data,
-                    count_public_summary, import_schools, import_users, deactivate_user):
+                    count_public_summary, import_schools, import_users, import_enrollment,
+                    deactivate_user):
         app.cli.add_command(command)
 
 
@@ -196,13 +198,14 @@ def count_public_summary() -> None:
                + (f", the latest {counted[0]}." if counted else "."))
 
 
-def _import(kind: str, path: str) -> roster.Roster:
-    """Import a roster file whole, or name each bad row and exit 1 having changed nothing."""
+def _import(path: str, import_file) -> roster.CsvFile:
+    """Import a CSV file whole with `import_file(data, admin=, client_addr=)`, or name each bad
+    row and exit 1 having changed nothing."""
     try:
         data = open(path, "rb").read(roster.MAX_BYTES + 1)
     except OSError as error:
         raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
-    result = roster.import_file(kind, data, admin=None, client_addr=COMMAND_LINE)
+    result = import_file(data, admin=None, client_addr=COMMAND_LINE)
     if not result.ok:
         db.session.rollback()
         lines = [result.problem] if result.problem else [
@@ -217,7 +220,7 @@ def _import(kind: str, path: str) -> roster.Roster:
 @click.argument("path", metavar="FILE")
 def import_schools(path: str) -> None:
     """Add the schools of a CSV file (code,name,level): all of them, or none."""
-    result = _import("schools", path)
+    result = _import(path, functools.partial(roster.import_file, "schools"))
     click.echo(f"Imported {len(result.rows)} {'school' if len(result.rows) == 1 else 'schools'}.")
 
 
@@ -227,11 +230,24 @@ def import_schools(path: str) -> None:
 def import_users(path: str) -> None:
     """Add the accounts of a CSV file (username,role,schools,supervisor): all, or none.
     Prints each new account's setup link path: put the site's address before it."""
-    result = _import("users", path)
+    result = _import(path, functools.partial(roster.import_file, "users"))
     click.echo(f"Imported {len(result.rows)} {'account' if len(result.rows) == 1 else 'accounts'}. "
                "Setup links (valid 72 hours, shown only now):")
     for user, token in result.links:
         click.echo(f"  {user.username:<24} /setup/{token}")
+
+
+@click.command("import-enrollment")
+@with_appcontext
+@click.argument("path", metavar="FILE")
+def import_enrollment(path: str) -> None:
+    """Import enrollment from a CSV file (school,school_year,group,students): all rows, or none.
+    Each school's year in the file replaces what was stored for it."""
+    result = _import(path, enrollment.import_file)
+    rows, years = len(result.counts), len(result.school_years)
+    click.echo(f"Imported {rows:,} enrollment {'row' if rows == 1 else 'rows'} ({years} "
+               f"{'school and year' if years == 1 else 'schools and years'})"
+               + (f", replacing {result.replaced:,} stored rows." if result.replaced else "."))
 
 
 @click.command("deactivate-user")

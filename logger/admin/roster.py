@@ -37,13 +37,11 @@ class Row:
 
 
 @dataclass
-class Roster:
-    """A roster file read and tried: each row, or one problem with the whole file."""
+class CsvFile:
+    """A CSV file read and checked: each row, or one problem with the whole file."""
 
-    kind: str
     rows: list[Row] = field(default_factory=list)
     problem: str | None = None
-    links: list[tuple[User, str]] = field(default_factory=list)  # (new account, setup token)
 
     @property
     def ok(self) -> bool:
@@ -52,6 +50,14 @@ class Roster:
     @property
     def bad_rows(self) -> list[Row]:
         return [row for row in self.rows if row.problem]
+
+
+@dataclass
+class Roster(CsvFile):
+    """A roster file read and tried."""
+
+    kind: str = ""
+    links: list[tuple[User, str]] = field(default_factory=list)  # (new account, setup token)
 
 
 def preview(kind: str, data: bytes, *, admin: User | None, client_addr: str | None) -> Roster:
@@ -80,42 +86,49 @@ def _tried(kind: str, data: bytes, admin: User | None, client_addr: str | None, 
 
 
 def _read(kind: str, data: bytes) -> Roster:
-    roster = Roster(kind)
+    roster = Roster(kind=kind)
     if kind not in KINDS:
         roster.problem = "Choose what the file holds: schools or users."
         return roster
+    return read_csv(roster, data, KINDS[kind], REQUIRED[kind])
+
+
+def read_csv(found: CsvFile, data: bytes, columns: tuple[str, ...], required: int) -> CsvFile:
+    """Fill `found` with the rows of a UTF-8 CSV file whose first line names its columns (the
+    first `required` of `columns` must be there; others are ignored), each with its line, or
+    with one problem with the whole file."""
     if len(data) > MAX_BYTES:
-        roster.problem = f"A roster file is at most {MAX_BYTES // 1024} KB: split this one."
-        return roster
+        found.problem = f"A file to import is at most {MAX_BYTES // 1024} KB: split this one."
+        return found
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        roster.problem = (f"The file is not UTF-8 text (byte {error.start + 1} cannot be read): "
-                          "save it from your spreadsheet as “CSV UTF-8”.")
-        return roster
+        found.problem = (f"The file is not UTF-8 text (byte {error.start + 1} cannot be read): "
+                         "save it from your spreadsheet as “CSV UTF-8”.")
+        return found
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader, [])]
-        missing = [name for name in KINDS[kind][:REQUIRED[kind]] if name not in header]
+        missing = [name for name in columns[:required] if name not in header]
         if missing:
-            roster.problem = (f"The first line must name the columns: {', '.join(KINDS[kind])}. "
-                              f"Missing: {', '.join(missing)}.")
-            return roster
+            found.problem = (f"The first line must name the columns: {', '.join(columns)}. "
+                             f"Missing: {', '.join(missing)}.")
+            return found
         for cells in reader:
             if reader.line_num - 1 > MAX_ROWS:
-                roster.problem = f"A roster file holds at most {MAX_ROWS:,} rows: split this one."
-                return roster
+                found.problem = f"A file to import holds at most {MAX_ROWS:,} rows: split this one."
+                return found
             if not any(cell.strip() for cell in cells):
                 continue
             values = {name: (cells[i].strip() if i < len(cells) else "")
-                      for i, name in enumerate(header) if name in KINDS[kind]}
-            roster.rows.append(Row(reader.line_num, values))
+                      for i, name in enumerate(header) if name in columns}
+            found.rows.append(Row(reader.line_num, values))
     except csv.Error as error:
-        roster.problem = f"Line {reader.line_num} is not readable CSV: {error}."
-        return roster
-    if not roster.rows:
-        roster.problem = "The file has no rows after its first line."
-    return roster
+        found.problem = f"Line {reader.line_num} is not readable CSV: {error}."
+        return found
+    if not found.rows:
+        found.problem = "The file has no rows after its first line."
+    return found
 
 
 def _apply(roster: Roster, admin: User | None, client_addr: str | None) -> None:

@@ -575,3 +575,28 @@ class FeedbackPost(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     address_key: Mapped[str] = mapped_column(sa.String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+
+
+# Enrollment (denominators for the assessment)
+
+
+class Enrollment(db.Model):
+    """How many students a school had in a school year, in all (`total`) or in one group of
+    students (admin/enrollment.py names the groups). Imported from the district's student
+    records; importing a school's year again replaces all of that year's rows for the school."""
+
+    __tablename__ = "enrollment"
+    __table_args__ = (
+        sa.UniqueConstraint("school_id", "school_year", "student_group"),
+        sa.CheckConstraint("students >= 0", name="students_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"))
+    school_year: Mapped[int]  # the calendar year it starts in: 2025 for 2025–26
+    student_group: Mapped[str] = mapped_column(sa.String(40))  # "total", "race:black", ...
+    students: Mapped[int]
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    school: Mapped[School] = relationship()

@@ -28,6 +28,7 @@ from logger.admin import district
 from logger.core import settings
 from logger.core.clock import SchoolYear, district_zone, utcnow
 from logger.core.models import Contact, School, User
+from logger.demo import enrollment as demo_enrollment
 from logger.demo import feedback, program, review
 from logger.demo.facts import (
     COURT,
@@ -797,6 +798,7 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
     first_day = SchoolYear(under_way.first - YEARS_BEFORE, under_way.start_month).first_day
     for code, name, level in SCHOOLS:
         district.create_school(code, name, level)
+    demo_enrollment.add(SCHOOLS, range(under_way.first - YEARS_BEFORE, under_way.first + 1))
     users = [district.create_user(username, DEMO_PASSWORD, role, school_codes=schools,
                                   supervisor_name=supervisor, starts_on=first_day)
              for username, role, schools, supervisor in ACCOUNTS]

@@ -1,0 +1,171 @@
+"""Rates for the annual assessment with enrollment as their denominator (admin/enrollment.py).
+
+Counts come from the record read as the assessment reads it: each contact's latest approved
+revision, for contacts that happened in the school year (`core.record.approved`). A contact
+is an enforcement contact when it holds any of the enforcement actions (rules), as in the
+assessment's tables.
+
+- `school_rates`: per school, contacts and enforcement contacts per 1,000 students enrolled.
+- `group_rates`: per student group, enforcement per 1,000 students of the group enrolled,
+  beside the same rate for all other students, and their ratio (the relative rate). An
+  *event* is a student described in an enforcement contact — the assessment's equity count
+  ("in enforcement"): the log holds no identities, so a student in two such contacts counts
+  twice, and the rate is of events per 1,000 enrolled, not of distinct students. A student is
+  put in groups as the assessment puts them (two or more perceived races: `two_or_more`).
+  Only schools whose enrollment for the year gives the dimension count, for both the
+  enrollment and the events; students whose officer did not record the dimension (limited
+  English is optional) are in neither the group nor the others, and counted apart.
+
+The groups of the events are the officer's perception; enrollment is the district's records.
+A rate on fewer than SMALLEST (10) enrolled students or events, on either side of the
+comparison, is suppressed (the public summary's threshold): its rates are None, its counts
+stay for the evaluator.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from logger import rules
+from logger.admin import enrollment
+from logger.core.clock import SchoolYear
+from logger.core.models import ContactRevision
+from logger.core.record import approved, schools_by_name
+from logger.evaluation.assessment import _groups as assessment_groups
+from logger.evaluation.assessment import rate
+from logger.public.summary import SMALLEST_SHOWN as SMALLEST
+
+PER = 1000
+DIMENSION_OF_FIELD = {field: dimension
+                      for dimension, (_, field, _) in enrollment.DIMENSIONS.items()}
+
+
+def per_thousand(count: int, students: int | None) -> float | None:
+    """count per 1,000 students; None without students."""
+    return rate(count, students or 0, PER)
+
+
+@dataclass(frozen=True)
+class SchoolRate:
+    """One school's contacts and enforcement contacts in a year, per 1,000 students."""
+
+    school_id: int
+    code: str
+    name: str
+    students: int | None  # total enrollment; None: none imported for the year
+    contacts: int
+    enforcement: int  # contacts with an enforcement action
+    contacts_per_1000: float | None
+    enforcement_per_1000: float | None
+
+    @property
+    def enrolled(self) -> bool:
+        """Whether the school's enrollment for the year was imported."""
+        return self.students is not None
+
+
+@dataclass(frozen=True)
+class GroupRate:
+    """One student group's enforcement per 1,000 enrolled, beside all other students'."""
+
+    group: str  # as in the enrollment file: "race:black"
+    dimension: str  # "race"
+    label: str  # "Race: Black"
+    schools: int  # schools whose enrollment gives this dimension: the figures are theirs
+    enrolled: int
+    events: int  # students of the group described in enforcement contacts
+    others_enrolled: int
+    others_events: int
+    unrecorded: int  # students in enforcement contacts whose dimension was not recorded
+    rate: float | None  # events per 1,000 enrolled
+    others_rate: float | None
+    relative_rate: float | None  # rate / others_rate
+    suppressed: bool  # fewer than SMALLEST enrolled or events, on either side: no rates
+
+
+def school_rates(year: SchoolYear) -> list[SchoolRate]:
+    """Each school with contacts or enrollment in the year, by name."""
+    enrolled = enrollment.by_school(year.first)
+    contacts, enforcement = Counter(), Counter()
+    for school_id, entry in _record(year):
+        contacts[school_id] += 1
+        enforcement[school_id] += _is_enforcement(entry)
+    return [school_rate(school.id, school.code, school.name,
+                        enrolled.get(school.id, {}).get(enrollment.TOTAL),
+                        contacts[school.id], enforcement[school.id])
+            for school in schools_by_name() if school.id in enrolled or contacts[school.id]]
+
+
+def school_rate(school_id: int, code: str, name: str, students: int | None, contacts: int,
+                enforcement: int) -> SchoolRate:
+    """A school's row, its rates worked out from its counts."""
+    return SchoolRate(school_id, code, name, students, contacts, enforcement,
+                      per_thousand(contacts, students), per_thousand(enforcement, students))
+
+
+def group_rates(year: SchoolYear) -> list[GroupRate]:
+    """Each group of each dimension that some school's enrollment for the year gives, in the
+    enrollment file's order."""
+    enrolled = enrollment.by_school(year.first)
+    events: dict[int, Counter] = defaultdict(Counter)  # school id: events by group
+    recorded: dict[int, Counter] = defaultdict(Counter)  # school id: events by dimension
+    described: Counter = Counter()  # school id: students described in enforcement contacts
+    for school_id, entry in _record(year):
+        if not _is_enforcement(entry) or school_id not in enrolled:
+            continue
+        for student in entry.get("students") or ():
+            described[school_id] += 1
+            for group in student_groups(student):
+                events[school_id][group] += 1
+                recorded[school_id][group.partition(":")[0]] += 1
+    found = []
+    for dimension, (_, _, values) in enrollment.DIMENSIONS.items():
+        covering = [school_id for school_id, counts in enrolled.items()
+                    if any(group.startswith(f"{dimension}:") for group in counts)]
+        if not covering:
+            continue
+        total = sum(enrolled[school_id][enrollment.TOTAL] for school_id in covering)
+        in_dimension = sum(recorded[school_id][dimension] for school_id in covering)
+        unrecorded = sum(described[school_id] for school_id in covering) - in_dimension
+        for value in values:
+            group = f"{dimension}:{value}"
+            students = sum(enrolled[school_id].get(group, 0) for school_id in covering)
+            count = sum(events[school_id][group] for school_id in covering)
+            found.append(group_rate(group, len(covering), students, count, total - students,
+                                    in_dimension - count, unrecorded))
+    return found
+
+
+def group_rate(group: str, schools: int, enrolled: int, events: int, others_enrolled: int,
+               others_events: int, unrecorded: int = 0) -> GroupRate:
+    """A group's row, its rates worked out from its counts (None where suppressed)."""
+    suppressed = min(enrolled, events, others_enrolled, others_events) < SMALLEST
+    mine, theirs = per_thousand(events, enrolled), per_thousand(others_events, others_enrolled)
+    relative = mine / theirs if mine is not None and theirs else None
+    if suppressed:
+        mine = theirs = relative = None
+    return GroupRate(group, group.partition(":")[0], enrollment.group_label(group), schools,
+                     enrolled, events, others_enrolled, others_events, unrecorded, mine, theirs,
+                     relative, suppressed)
+
+
+def student_groups(student: dict) -> list[str]:
+    """The enrollment groups a described student counts in, one per dimension recorded."""
+    found = [f"{DIMENSION_OF_FIELD[field]}:{group}" for field, group in assessment_groups(student)]
+    english = student.get("perceived_limited_english")
+    if isinstance(english, bool):
+        found.append(f"limited_english:{'yes' if english else 'no'}")
+    return found
+
+
+def _record(year: SchoolYear):
+    """(school id, entry) for each contact of the year in the record."""
+    start, end = year.bounds()
+    for school_id, content in approved(ContactRevision.school_id, ContactRevision.content,
+                                       start=start, end=end):
+        yield school_id, content
+
+
+def _is_enforcement(entry: dict) -> bool:
+    return any(action in rules.ENFORCEMENT_ACTIONS for action in entry.get("actions") or ())
