@@ -19,7 +19,7 @@ from sqlalchemy import select
 from logger import config, rules
 from logger.core.clock import SchoolYear
 from logger.core.models import Assignment, ContactRevision, User
-from logger.evaluation import assessment, charts, trend
+from logger.evaluation import assessment, charts, principles, trend
 from logger.evaluation.crdc_figures import CrdcFigures
 from logger.evaluation.exports import pseudonym
 from logger.extensions import db
@@ -259,10 +259,15 @@ def test_principle_11_measures_assigned_schools_and_officers_spread_thin(year_of
     assert before.spread_officers == [wide]
 
 
+def trend_of(year):
+    """The trend table of a year against the one before it, as the page builds it."""
+    return trend.key_figures(assessment.assess(year), assessment.assess(year.previous),
+                             principles.gather(year), principles.gather(year.previous))
+
+
 def test_the_trend_sets_each_key_figure_beside_the_previous_year(year_of_entries):
     rows = {row.label: (row.this, row.previous)
-            for row in trend.key_figures(assessment.assess(YEAR),
-                                           assessment.assess(YEAR.previous))}
+            for row in trend_of(YEAR)}
 
     assert rows["Contacts"] == (8, 5)
     assert rows["Mentoring share"] == (37.5, 100.0)
@@ -585,8 +590,7 @@ def test_two_school_related_arrests_in_400_contacts_are_5_per_1000():
 
 def test_the_trend_sets_the_v2_figures_beside_a_year_that_had_none(v2_year):
     rows = {row.label: (row.this, row.previous)
-            for row in trend.key_figures(assessment.assess(V2_YEAR),
-                                         assessment.assess(V2_YEAR.previous))}
+            for row in trend_of(V2_YEAR)}
 
     assert rows["School-related arrests per 1,000 contacts (v2)"] == \
         (pytest.approx(1000 / 13), None)

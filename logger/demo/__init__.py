@@ -42,6 +42,7 @@ from logger.demo.facts import (
 )
 from logger.extensions import db
 from logger.officer import entries
+from logger.public import summary
 
 DEMO_PASSWORD = "fieldlog-demo-2026"  # printed by the CLI; demo accounts only, never production
 
@@ -818,7 +819,14 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
     review.review_the_year(cutoff, rng)
     program.fill(users, under_way, YEARS_BEFORE, today)  # program records (issue 13)
     feedback.receive_the_years(under_way, YEARS_BEFORE, cutoff, rng)
+    _publish_the_summary(next(user for user in users if user.role == "admin"), today)
     return [(user.username, user.role, DEMO_PASSWORD) for user in users]
+
+
+def _publish_the_summary(admin: User, today: date) -> None:
+    """The district publishes its public summary (principle 7), its settled quarters counted."""
+    summary.set_published(admin, True, None)
+    summary.count_settled(today, admin, None)
 
 
 def _deck(share: float, before_reform: bool, under_way: bool,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from logger.evaluation.assessment import YearFigures, rate
 from logger.evaluation.crdc_figures import CrdcFigures
+from logger.evaluation.principles import Evidence
 
 
 @dataclass(frozen=True)
@@ -18,9 +19,11 @@ class Trend:
     unit: str  # "count", "percent", "per100" (any rate to one decimal) or "hours"
 
 
-def key_figures(now: YearFigures, before: YearFigures) -> list[Trend]:
-    """The key figures of two years side by side."""
-    def pick(figures: YearFigures):
+def key_figures(now: YearFigures, before: YearFigures, now_evidence: Evidence,
+                before_evidence: Evidence) -> list[Trend]:
+    """The key figures of two years side by side: the contact record's, then the rest of the
+    program's."""
+    def pick(figures: YearFigures, evidence: Evidence):
         return (
             ("Contacts", figures.contacts, "count"),
             ("Mentoring share", figures.share(figures.by_classification["mentoring"]), "percent"),
@@ -38,9 +41,29 @@ def key_figures(now: YearFigures, before: YearFigures) -> list[Trend]:
             ("Officers who logged contacts at more than three schools",
              len(figures.spread_officers), "count"),
             *_v2_trend(figures.crdc),
+            *_program_trend(evidence),
         )
     return [Trend(label, this, previous, unit)
-            for (label, this, unit), (_, previous, _) in zip(pick(now), pick(before), strict=True)]
+            for (label, this, unit), (_, previous, _) in zip(
+                pick(now, now_evidence), pick(before, before_evidence), strict=True)]
+
+
+def _program_trend(evidence: Evidence) -> tuple:
+    """The key figures of the records beside the contacts (principles 1, 5, 8, 9, 12) and of
+    the enrollment denominators (None: nothing recorded)."""
+    program, feedback = evidence.program, evidence.feedback
+    return (
+        ("Contacts with enforcement per 1,000 students", evidence.enforcement_per_thousand,
+         "per100"),
+        ("Community input sessions", program.input_sessions, "count"),
+        ("Officers with a selection record", len(program.selected), "count"),
+        ("Training hours per officer", evidence.hours_per_officer, "hours"),
+        ("Required training topics covered (of 7)", evidence.topics_covered, "count"),
+        ("Outreach events", program.outreach_events, "count"),
+        ("Public feedback received", feedback["received"], "count"),
+        ("Median time to answer feedback", feedback["median_hours_to_first_response"], "hours"),
+        ("Community-of-practice activities", program.practice_activities, "count"),
+    )
 
 
 def _v2_trend(crdc: CrdcFigures) -> tuple:

@@ -6,13 +6,14 @@ from flask import Blueprint, current_app, render_template, request, send_file
 from flask_login import current_user
 
 from logger import rules
+from logger.admin import program_records
 from logger.auth.access import client_addr, role_required
 from logger.core import clock
 from logger.core.clock import DAY_HELP, parse_day
 from logger.core.database import writing
 from logger.core.models import School
 from logger.core.record import record_id, schools_by_name
-from logger.evaluation import assessment, charts, crdc_worksheet, exports, trend
+from logger.evaluation import assessment, charts, crdc_worksheet, exports, principles, trend
 from logger.officer import entry_times
 from logger.web.responses import error_response
 
@@ -131,12 +132,16 @@ def report():
         year = assessment.default_year(years, clock.today())
     if year is None:
         return render_template("evaluation/assessment.html", years=years, year=None)
-    figures = assessment.assess(year)
+    figures, evidence = assessment.assess(year), principles.gather(year)
     previous = assessment.assess(year.previous) if year.previous in years else None
+    previous_evidence = principles.gather(year.previous) if previous else None
     return render_template(
         "evaluation/assessment.html", years=years, year=year, figures=figures, previous=previous,
         charts=charts.for_year(figures), today=clock.today(),
         dimensions=assessment.EQUITY_DIMENSIONS,
-        trend=trend.key_figures(figures, previous) if previous else [],
+        trend=trend.key_figures(figures, previous, evidence, previous_evidence)
+        if previous else [],
+        evidence=evidence, principles=principles.principles(evidence, figures),
+        program_label=program_records.label, topics=program_records.TRAINING_TOPICS,
         rules=rules, rate=assessment.rate,
         entry_time=entry_times.times(year.label, entry_times.between(*year.bounds())))
