@@ -12,6 +12,7 @@ import pytest
 
 from logger.core.clock import SchoolYear
 from logger.core.models import (
+    AuditEvent,
     CommunityInputSession,
     Enrollment,
     Feedback,
@@ -21,6 +22,7 @@ from logger.core.models import (
     OutreachEvent,
     PracticeActivity,
     StaffTraining,
+    User,
 )
 from logger.evaluation import assessment, principles, trend
 from logger.extensions import db
@@ -145,9 +147,10 @@ def test_the_page_has_a_section_for_each_principle_in_order(program_year, client
         "schools; 2 of the 7 required topics")
     assert "30 school staff were trained" in _text(html, "training")
     assert _text(html, "outreach").startswith("1 outreach event for students and families")
-    assert _text(html, "feedback-figures").startswith(
-        "The public sent 2 feedback messages this year; 2 were answered and 1 resolved. "
-        "Half of the answers came within 20.0 h")
+    assert _text(html, "feedback-figures") == (
+        "The public sent 2 feedback messages this year; 2 were answered (half of them within "
+        "20.0 h of the message: the median time to first answer), 0 never answered, and 1 was "
+        "marked resolved.")
     assert "4.0 contacts with enforcement per 1,000 students" in _text(html, "per-1000-students")
     assert _text(html, "practice").startswith(
         "1 of the 2 officers assigned this year took part in 1 community-of-practice activity")
@@ -156,8 +159,8 @@ def test_the_page_has_a_section_for_each_principle_in_order(program_year, client
 def test_enforcement_per_1000_enrolled_is_suppressed_under_ten(program_year, client, auth):
     html = _page(client, auth)
     table = _text(html, "equity-per-1000")
-    # Male: 2 students in enforcement of 300 enrolled: under 10 events, so no rate is shown.
-    assert re.search(r"Gender: Male 300 2 — 200 0 — fewer than 10", table), table
+    # Male: 2 students in enforcement of 300 enrolled: 1 to 9 events, so no rate is shown.
+    assert re.search(r"Gender: Male 300 2 — 200 0 — too few", table), table
 
 
 def test_a_year_without_records_says_not_recorded_and_an_admin_gets_the_way_to_record(
@@ -191,3 +194,29 @@ def test_the_trend_grows_with_the_program_s_figures(program_year):
     assert rows["Public feedback received"] == (2, 0)
     assert rows["Median time to answer feedback"] == (20.0, None)
     assert rows["Community-of-practice activities"] == (1, 0)
+
+
+def test_principle_7_reads_whether_the_summary_was_open_during_that_year(program_year):
+    admin = make_user("admin.lee", role="admin")
+    for action, day in (("public_summary.published", datetime(2025, 9, 1, tzinfo=ZONE)),
+                        ("public_summary.withdrawn", datetime(2026, 9, 1, tzinfo=ZONE))):
+        db.session.add(AuditEvent(action=action, actor=admin, at=day))
+    db.session.commit()
+    assert not principles.gather(YEAR.previous).summary_published  # before it was published
+    assert principles.gather(YEAR).summary_published  # published during it
+    assert principles.gather(YEAR.following).summary_published  # open until 1 September
+    assert not principles.gather(SchoolYear(2027, 8)).summary_published  # withdrawn before
+
+
+def test_a_year_with_no_approved_contact_still_has_all_twelve_sections(program_year, client,
+                                                                        auth):
+    officer = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
+    entry = mentoring_entry(officer.assignments[0].school_id)
+    entry["occurred_at"] = datetime(2026, 9, 8, 12, tzinfo=ZONE).isoformat()
+    make_contact(officer, entry, received_at=datetime(2026, 9, 8, 13, tzinfo=ZONE))
+    db.session.commit()
+    html = _page(client, auth, year=YEAR.following)
+    assert [int(n) for n in re.findall(r'<h2 id="principle-(\d+)"', html)] == list(range(1, 13))
+    for number in (3, 4, 6, 11):
+        section = html.split(f'id="principle-{number}"')[1].split("</section>")[0]
+        assert "no contact of this school year has been approved yet" in section, number

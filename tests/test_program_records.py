@@ -130,7 +130,8 @@ def test_an_admin_adds_changes_lists_downloads_and_removes_each_kind(app, auth, 
     assert client.post(_url(key, str(record_id), "remove"),
                        data={"csrf_token": form_token(listed)}).status_code == 302
     assert _count(app, kind) == 0
-    assert _actions(app) == [f"{key}.created", f"{key}.changed", "export", f"{key}.removed"]
+    assert _actions(app) == [f"{key}.created", f"{key}.changed", "program_records.exported",
+                            f"{key}.removed"]
     with app.app_context():
         removed = db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == f"{key}.removed")).one()

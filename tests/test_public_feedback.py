@@ -235,6 +235,15 @@ def test_an_ipv6_household_counts_as_one_address(app):
         assert feedback.address_key("192.0.2.1") != feedback.address_key("192.0.2.2")
 
 
+def test_ipv4_senders_on_a_dual_stack_socket_are_each_their_own_address(app):
+    """An IPv4 sender reaching a server bound to [::] arrives as ::ffff:a.b.c.d: its /64 would
+    put every IPv4 sender in one bucket, and one spammer would close feedback for all."""
+    with app.test_request_context():
+        assert feedback.address_key("::ffff:192.0.2.1") != feedback.address_key(
+            "::ffff:192.0.2.2")
+        assert feedback.address_key("::ffff:192.0.2.1") == feedback.address_key("192.0.2.1")
+
+
 def test_the_limits_are_five_an_hour_and_twenty_a_day():
     now = datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)
     at = lambda minutes_ago: now - timedelta(minutes=minutes_ago)  # noqa: E731
@@ -422,12 +431,13 @@ def test_feedback_figures_worked_example(app, district, ctx):
         "received_by_category": {"praise": 1, "concern": 2, "interaction_complaint": 1,
                                  "suggestion": 1},
         "answered": 3,
+        "unanswered": 2,
         "resolved": 2,
         "median_hours_to_first_response": 10.0,
     }
     assert feedback.feedback_figures(SchoolYear(2020, 8)) == {
         "received": 0, "received_by_category": dict.fromkeys(feedback.CATEGORY_LABELS, 0),
-        "answered": 0, "resolved": 0, "median_hours_to_first_response": None}
+        "answered": 0, "unanswered": 0, "resolved": 0, "median_hours_to_first_response": None}
 
 
 def test_an_even_count_takes_the_middle_two(app, district, ctx):

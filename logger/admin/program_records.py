@@ -295,8 +295,9 @@ def remove(kind: RecordType, record, *, admin: User, client_addr: str | None) ->
 
 
 def record_download(kind: RecordType, *, reader: User, client_addr: str | None) -> None:
-    """The audit event a CSV download of a kind of record leaves, like every export."""
-    audit.record("export", actor=reader, client_addr=client_addr,
+    """The audit event a CSV download of a kind of record leaves (apart from the exports of
+    the contact record, which the assessment counts)."""
+    audit.record("program_records.exported", actor=reader, client_addr=client_addr,
                  detail={"format": "csv", "program_records": kind.table})
 
 

@@ -819,13 +819,14 @@ def load(*, today: date | None = None, seed: int = 2026) -> list[tuple[str, str,
     review.review_the_year(cutoff, rng)
     program.fill(users, under_way, YEARS_BEFORE, today)  # program records (issue 13)
     feedback.receive_the_years(under_way, YEARS_BEFORE, cutoff, rng)
-    _publish_the_summary(next(user for user in users if user.role == "admin"), today)
+    _publish_the_summary(next(user for user in users if user.role == "admin"), first_day, today)
     return [(user.username, user.role, DEMO_PASSWORD) for user in users]
 
 
-def _publish_the_summary(admin: User, today: date) -> None:
-    """The district publishes its public summary (principle 7), its settled quarters counted."""
-    summary.set_published(admin, True, None)
+def _publish_the_summary(admin: User, since: date, today: date) -> None:
+    """The district has published its public summary since the demo's first school year
+    (principle 7, read from the audit trail); its settled quarters are counted today."""
+    summary.set_published(admin, True, None, at=datetime.combine(since, time(), district_zone()))
     summary.count_settled(today, admin, None)
 
 

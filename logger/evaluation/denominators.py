@@ -17,9 +17,10 @@ assessment's tables.
   English is optional) are in neither the group nor the others, and counted apart.
 
 The groups of the events are the officer's perception; enrollment is the district's records.
-A rate on fewer than SMALLEST (10) enrolled students or events, on either side of the
-comparison, is suppressed (the public summary's threshold): its rates are None, its counts
-stay for the evaluator.
+A rate is not worked out (None) where either side of the comparison has fewer than SMALLEST
+(10) students enrolled, or from 1 to SMALLEST - 1 events: the public summary's threshold,
+which shows 0 and hides 1 to 9. This is for reliability — so few swing too widely to read —
+not privacy: the counts stay for the evaluator.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class GroupRate:
     rate: float | None  # events per 1,000 enrolled
     others_rate: float | None
     relative_rate: float | None  # rate / others_rate
-    suppressed: bool  # fewer than SMALLEST enrolled or events, on either side: no rates
+    suppressed: bool  # fewer than SMALLEST enrolled, or 1 to 9 events, on either side: no rates
 
 
 def school_rates(year: SchoolYear) -> list[SchoolRate]:
@@ -140,7 +141,8 @@ def group_rates(year: SchoolYear) -> list[GroupRate]:
 def group_rate(group: str, schools: int, enrolled: int, events: int, others_enrolled: int,
                others_events: int, unrecorded: int = 0) -> GroupRate:
     """A group's row, its rates worked out from its counts (None where suppressed)."""
-    suppressed = min(enrolled, events, others_enrolled, others_events) < SMALLEST
+    suppressed = (min(enrolled, others_enrolled) < SMALLEST
+                  or any(0 < count < SMALLEST for count in (events, others_events)))
     mine, theirs = per_thousand(events, enrolled), per_thousand(others_events, others_enrolled)
     relative = mine / theirs if mine is not None and theirs else None
     if suppressed:

@@ -12,6 +12,7 @@ evaluation/denominators.py), the public summary and the exports taken for evalua
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -27,8 +28,8 @@ from logger.evaluation.denominators import (
     school_rates,
 )
 from logger.extensions import db
-from logger.public import summary
 from logger.public.feedback import feedback_figures
+from logger.public.summary import PUBLISHED, WITHDRAWN
 
 TITLES = {
     1: "Local decision-making with community input",
@@ -69,7 +70,7 @@ class Evidence:
     feedback: dict  # public/feedback.py feedback_figures()
     schools: list[SchoolRate]  # contacts and enforcement per 1,000 students, by school
     groups: list[GroupRate]  # enforcement per 1,000 enrolled, by student group
-    summary_published: bool  # the public summary is open to anyone now
+    summary_published: bool  # the public summary was open to anyone at some time in the year
     exports: int  # exports of the record taken during the year
 
     @property
@@ -121,9 +122,20 @@ def gather(year: SchoolYear) -> Evidence:
     return Evidence(
         year=year, program=program_figures(year), feedback=feedback_figures(year),
         schools=school_rates(year), groups=group_rates(year),
-        summary_published=summary.is_published(),
+        summary_published=_summary_published_during(start, end),
         exports=db.session.scalar(select(func.count(AuditEvent.id)).where(
             AuditEvent.action == "export", AuditEvent.at >= start, AuditEvent.at < end)))
+
+
+def _summary_published_during(start: datetime, end: datetime) -> bool:
+    """Whether the public summary was open at some time in [start, end): published during it,
+    or published before it and not withdrawn before it began (the audit trail keeps both)."""
+    changes = select(AuditEvent.action).where(AuditEvent.action.in_((PUBLISHED, WITHDRAWN)))
+    before = db.session.scalar(changes.where(AuditEvent.at < start)
+                               .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
+    return before == PUBLISHED or db.session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == PUBLISHED,
+                                                AuditEvent.at >= start, AuditEvent.at < end)) > 0
 
 
 def principles(evidence: Evidence, figures: YearFigures) -> list[Principle]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from logger.admin.program_records import TRAINING_TOPICS
 from logger.evaluation.assessment import YearFigures, rate
 from logger.evaluation.crdc_figures import CrdcFigures
 from logger.evaluation.principles import Evidence
@@ -58,7 +59,8 @@ def _program_trend(evidence: Evidence) -> tuple:
         ("Community input sessions", program.input_sessions, "count"),
         ("Officers with a selection record", len(program.selected), "count"),
         ("Training hours per officer", evidence.hours_per_officer, "hours"),
-        ("Required training topics covered (of 7)", evidence.topics_covered, "count"),
+        (f"Required training topics covered (of {len(TRAINING_TOPICS)})",
+         evidence.topics_covered, "count"),
         ("Outreach events", program.outreach_events, "count"),
         ("Public feedback received", feedback["received"], "count"),
         ("Median time to answer feedback", feedback["median_hours_to_first_response"], "hours"),

@@ -13,8 +13,17 @@ from logger.core.clock import DAY_HELP, parse_day
 from logger.core.database import writing
 from logger.core.models import School
 from logger.core.record import record_id, schools_by_name
-from logger.evaluation import assessment, charts, crdc_worksheet, exports, principles, trend
+from logger.evaluation import (
+    assessment,
+    charts,
+    crdc_worksheet,
+    denominators,
+    exports,
+    principles,
+    trend,
+)
 from logger.officer import entry_times
+from logger.public import feedback
 from logger.web.responses import error_response
 
 exports_bp = Blueprint("exports", __name__, url_prefix="/export")
@@ -142,6 +151,7 @@ def report():
         trend=trend.key_figures(figures, previous, evidence, previous_evidence)
         if previous else [],
         evidence=evidence, principles=principles.principles(evidence, figures),
-        program_label=program_records.label, topics=program_records.TRAINING_TOPICS,
+        program_label=program_records.label, smallest=denominators.SMALLEST,
+        feedback_categories=feedback.CATEGORY_LABELS,
         rules=rules, rate=assessment.rate,
         entry_time=entry_times.times(year.label, entry_times.between(*year.bounds())))

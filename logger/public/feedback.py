@@ -199,6 +199,8 @@ def address_key(client_addr: str | None) -> str:
     except ValueError:
         network = client_addr or "unknown"
     else:
+        if address.version == 6 and address.ipv4_mapped:  # an IPv4 sender on a dual-stack socket
+            address = address.ipv4_mapped
         network = str(ipaddress.ip_network(f"{address}/64", strict=False)
                       if address.version == 6 else address)
     secret = current_app.config["SECRET_KEY"].encode()
@@ -286,6 +288,7 @@ def feedback_figures(year: SchoolYear) -> dict:
       "received": int, every item;
       "received_by_category": {category: int} for each of FEEDBACK_CATEGORIES, zeros included;
       "answered": int, items with at least one answer;
+      "unanswered": int, items with none (waiting, or resolved without an answer);
       "resolved": int, items marked resolved (answered or not);
       "median_hours_to_first_response": float | None, the median of the hours from receipt to
         the first answer over the answered items (unrounded); None when none was answered.
@@ -303,6 +306,7 @@ def feedback_figures(year: SchoolYear) -> dict:
         "received_by_category": {category: by_category[category]
                                  for category in FEEDBACK_CATEGORIES},
         "answered": len(hours),
+        "unanswered": len(rows) - len(hours),
         "resolved": sum(row.status == "resolved" for row in rows),
         "median_hours_to_first_response": statistics.median(hours) if hours else None,
     }

@@ -32,7 +32,7 @@ import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from logger import rules
 from logger.core import audit, clock
@@ -44,6 +44,7 @@ from logger.evaluation.data_dictionary import spreadsheet_safe
 from logger.extensions import db
 
 SETTING = "public_summary"
+PUBLISHED, WITHDRAWN = "public_summary.published", "public_summary.withdrawn"  # audit actions
 QUARTERS = "public_summary_quarters"  # each quarter's table, as first published
 # Of the stored tables; a change of their form starts them again. A measure added later is
 # "not recorded" in the quarters counted before it (a recount could reveal a hidden count).
@@ -117,14 +118,17 @@ def is_published() -> bool:
     return bool(setting and setting.value.get("published"))
 
 
-def set_published(admin: User, published: bool, client_addr: str | None) -> None:
-    """Publish or withdraw the summary, on the record; the caller commits."""
+def set_published(admin: User, published: bool, client_addr: str | None,
+                  at: datetime | None = None) -> None:
+    """Publish or withdraw the summary, on the record (at: when, if not now: the demo's
+    history); the caller commits."""
+    at = at or clock.utcnow()
     setting = db.session.get(Setting, SETTING) or Setting(name=SETTING)
     setting.value, setting.changed_at, setting.changed_by_id = (
-        {"published": published}, clock.utcnow(), admin.id)
+        {"published": published}, at, admin.id)
     db.session.add(setting)
-    audit.record("public_summary.published" if published else "public_summary.withdrawn",
-                 actor=admin, client_addr=client_addr)
+    audit.record(PUBLISHED if published else WITHDRAWN,
+                 actor=admin, client_addr=client_addr, at=at)
 
 
 def shown(count: int) -> int | str:
