@@ -19,6 +19,7 @@ from logger.core.models import (
     OfficerTraining,
     OutreachEvent,
     School,
+    Setting,
     StaffTraining,
     User,
 )
@@ -247,3 +248,16 @@ def _program_year(monkeypatch, received=0, answered=0, resolved=0, de_escalation
         "received": received, "answered": answered, "resolved": resolved,
         "median_hours_to_first_response": 60.0 if answered else None})
     return program_summary.program_year(LAST, None)
+
+
+def test_a_school_renamed_since_its_quarters_were_counted_is_not_shown_exactly(district, app,
+                                                                                client, auth):
+    _publish(client, auth)
+    with app.app_context():  # as if the year had not been counted with its quarters
+        db.session.delete(db.session.get(Setting, program_summary.YEARS))
+        db.session.scalar(select(School).filter_by(code="AMS")).name = "Adams Middle School"
+        db.session.commit()
+    auth.login("admin.lee")
+    client.post("/public-summary/count", data={"csrf_token": auth.csrf_token("/")})
+    table = tables_in(client.get("/public-summary").get_data(as_text=True))["enforcement-2025"]
+    assert _rows(table)["Adams Middle School"] == ["600", "10+", "—"]

@@ -174,9 +174,9 @@ def _kept_years() -> dict[int, tuple[SchoolYear, list]]:
 def _counted(year: SchoolYear, tables: list[QuarterTable]) -> list[list]:
     """[school id, name, enforcement as published] for each school with contacts in the year;
     none when the record holds no contact of it."""
-    hidden = _hidden_in_quarters(year, tables)
+    exact = _exact_in_quarters(year, tables)
     return [[school.school_id, school.name, _published(school.enforcement,
-                                                        school.name in hidden)]
+                                                        school.name not in exact)]
             for school in school_rates(year) if school.contacts]
 
 
@@ -186,16 +186,17 @@ def _published(count: int, quarter_hidden: bool) -> int | str:
     return shown(count)
 
 
-def _hidden_in_quarters(year: SchoolYear, tables: list[QuarterTable]) -> set[str]:
-    """The schools with an enforcement count not shown exactly in a quarter of the year."""
+def _exact_in_quarters(year: SchoolYear, tables: list[QuarterTable]) -> set[str]:
+    """The schools whose every enforcement count in the quarters of the year is shown exactly
+    (a school renamed since is not among them: its quarters cannot be told)."""
     first, last = Quarter.containing(year.first_day), Quarter.containing(year.last_day)
-    hidden = defaultdict(bool)
+    exact = defaultdict(lambda: True)
     for table in tables:
         if first <= table.quarter <= last:
             for school, row in table.rows:
-                hidden[school] |= not all(isinstance(row[action], int)
-                                          for action in rules.ENFORCEMENT_ACTIONS)
-    return {school for school, is_hidden in hidden.items() if is_hidden}
+                exact[school] &= all(isinstance(row[action], int)
+                                     for action in rules.ENFORCEMENT_ACTIONS)
+    return {school for school, is_exact in exact.items() if is_exact}
 
 
 def _with_rates(year: SchoolYear, rows: list[list]) -> list[SchoolEnforcement]:
