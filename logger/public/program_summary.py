@@ -49,7 +49,6 @@ class ProgramYear:
     """One school year of the program as published."""
 
     year: SchoolYear
-    under_way: bool
     mous: list[dict]  # in force today (the year under way) or on any day of it
     mou_all_year: bool
     officers: int  # assigned to a school in the year, or trained in it
@@ -98,7 +97,7 @@ def program_year(year: SchoolYear, today: date | None) -> ProgramYear:
             if today is None or mou["effective_on"] <= today <= mou["expires_on"]]
     median = feedback["median_hours_to_first_response"]
     return ProgramYear(
-        year, today is not None, mous, figures.mou_all_year, officers, _number(hours),
+        year, mous, figures.mou_all_year, officers, _number(hours),
         _number(hours / officers) if officers else NO_RATE, figures.topic_officers,
         shown(figures.staff_trained), figures.outreach_events, shown(figures.outreach_attended),
         shown(feedback["received"]), shown(feedback["answered"]), shown(feedback["resolved"]),
