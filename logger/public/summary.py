@@ -218,32 +218,36 @@ def preview(today: date) -> list[QuarterTable]:
 
 
 def uncounted(today: date) -> bool:
-    """Whether quarters have settled since the last count."""
+    """Whether quarters, or a school year, have settled since the last count."""
+    from logger.public import program_summary  # it reads the rates, which read this module
     _, counted_before = _kept()
-    return counted_before != settled_before(today).first_day
+    return (counted_before != settled_before(today).first_day
+            or program_summary.year_uncounted(today))
 
 
 def count_settled(today: date, actor: User | None, client_addr: str | None) -> None:
-    """Count the quarters settled since the last count and keep them for good, on the record.
+    """Count the quarters settled since the last count and keep them for good, on the record;
+    then the school year that has settled (program_summary.count_year).
 
     Done when an admin publishes or asks for it, or by `flask count-public-summary`
     (daily, from cron), never by a page view. The caller commits.
     """
+    from logger.public import program_summary  # it reads the rates, which read this module
     tables, counted_before = _kept()
     settled = settled_before(today).first_day
-    if counted_before == settled:
-        return
     new = _settled_since(counted_before, today)
-    stored = db.session.get(Setting, QUARTERS) or Setting(name=QUARTERS)
-    stored.value = {"format": FORMAT, "counted_before": settled.isoformat(), "quarters": {
-        table.quarter.key: {"quarter": [table.quarter.year, table.quarter.number],
-                            "rows": table.rows} for table in tables + new}}
-    stored.changed_at = clock.utcnow()
-    db.session.add(stored)
+    if counted_before != settled:
+        stored = db.session.get(Setting, QUARTERS) or Setting(name=QUARTERS)
+        stored.value = {"format": FORMAT, "counted_before": settled.isoformat(), "quarters": {
+            table.quarter.key: {"quarter": [table.quarter.year, table.quarter.number],
+                                "rows": table.rows} for table in tables + new}}
+        stored.changed_at = clock.utcnow()
+        db.session.add(stored)
     if new:
         audit.record("public_summary.counted", actor=actor, client_addr=client_addr,
                      detail={"quarters": [table.quarter.key for table in new],
                              "counted_before": settled.isoformat()})
+    program_summary.count_year(today, tables + new, actor, client_addr)
 
 
 def _kept() -> tuple[list[QuarterTable], date | None]:

@@ -9,11 +9,11 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from logger.admin import district
+from logger.admin import district, program_records
 from logger.auth.access import client_addr, role_required
 from logger.core import clock
 from logger.core.database import writing
-from logger.public import feedback, summary
+from logger.public import feedback, program_summary, summary
 from logger.web.pagination import paginate
 from logger.web.responses import error_response
 
@@ -38,7 +38,9 @@ def published_only(view):
 def public_summary():
     """Counts by school and quarter, small ones suppressed; no sign-in needed."""
     return render_template("public/summary.html", tables=summary.published_summary(),
-                           preview=False, **_vocabulary())
+                           program=program_summary.program_years(clock.today()),
+                           enforcement=program_summary.enforcement_years(), preview=False,
+                           **_vocabulary())
 
 
 @bp.route("/public-summary.csv")
@@ -68,6 +70,8 @@ def publishing():
               "success")
         return redirect(url_for(".publishing"))
     return render_template("public/summary.html", tables=summary.preview(clock.today()),
+                           program=program_summary.program_years(clock.today()),
+                           enforcement=program_summary.enforcement_years(clock.today()),
                            preview=True, published=summary.is_published(),
                            uncounted=summary.uncounted(clock.today()), **_vocabulary())
 
@@ -88,7 +92,8 @@ def count_quarters():
 def _vocabulary() -> dict:
     return {"measures": summary.MEASURES, "v2_measures": summary.V2_MEASURES,
             "measure_label": summary.measure_label,
-            "settle_days": summary.SETTLE_DAYS}
+            "settle_days": summary.SETTLE_DAYS, "topic_label": program_records.label,
+            "not_imported": program_summary.NOT_IMPORTED}
 
 
 @feedback_bp.route("/feedback", methods=["GET", "POST"])
