@@ -155,8 +155,8 @@ def test_the_mou_in_force_with_its_dates_and_its_text_escaped(district, client, 
     _publish(client, auth)
     page = client.get("/public-summary").get_data(as_text=True)
     assert ("A memorandum of understanding (MOU) is in force between Springfield School "
-            "District, &lt;b&gt;Springfield Police&lt;/b&gt; &amp; Sons, from 2025-07-01 to "
-            "2027-06-30; the parties review it on 2027-01-15.") in page
+            "District, &lt;b&gt;Springfield Police&lt;/b&gt; &amp; Sons, from 1 July 2025 to "
+            "30 June 2027; the parties review it on 15 January 2027.") in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and REFERENCE not in page
     assert "an MOU was in force on every day of the year" in page
 
