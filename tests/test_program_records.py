@@ -5,6 +5,7 @@ annual assessment reads, against a small district worked by hand."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 from datetime import date, timedelta
 
@@ -192,6 +193,20 @@ def test_a_bad_change_leaves_the_record_as_it_was(app, auth, ids):
         kept = db.session.get(OfficerTraining, record_id)
         assert (kept.course, kept.hours) == ("Crisis intervention", 7.5)
     assert _actions(app) == ["training.created"]
+
+
+def test_text_that_may_name_a_student_is_held_until_the_admin_says_it_names_none(app, auth,
+                                                                                  ids):
+    client = _signed_in(auth, "admin.lee")
+    named = {**_valid("community_input", ids),
+             "summary": "Jayden Smith's mother asked why the officer stopped him."}
+    held = _post(client, _url("community_input", "new"), named)
+    page = held.get_data(as_text=True)
+    assert held.status_code == 422 and "This may name a student." in html.unescape(page)
+    assert "It names no student" in page
+    assert _count(app, RECORD_TYPE["community_input"]) == 0
+    saved = _post(client, _url("community_input", "new"), {**named, "names_checked": "yes"})
+    assert saved.status_code == 302 and _count(app, RECORD_TYPE["community_input"]) == 1
 
 
 def test_an_officer_has_one_selection_record(app, auth, ids):

@@ -246,6 +246,12 @@ def listed(kind: RecordType) -> list:
                                                      model.id.desc())).all()
 
 
+NAMES_CHECKED = "names_checked"  # the admin read the warning: the text names no student
+NAME_WARNING = ("This may name a student. Program records go to evaluators and into exports: "
+                "describe students without their names. If it names no student (an officer or "
+                "a member of staff, say), tick “It names no student” and save again.")
+
+
 def read(kind: RecordType, form, today: date) -> dict:
     """The values of a record as posted in a form (a MultiDict), checked; Refused says what
     is wrong with each field."""
@@ -258,9 +264,18 @@ def read(kind: RecordType, form, today: date) -> dict:
             errors[spec.name] = [str(problem)]
     if kind.check:
         kind.check(values, errors)
+    if not errors and form.get(NAMES_CHECKED) != "yes":
+        errors = {spec.name: [NAME_WARNING] for spec in kind.fields
+                  if spec.kind == "text" and values[spec.name]
+                  and rules.possible_pii(values[spec.name])}
     if errors:
         raise Refused(errors)
     return values
+
+
+def name_warned(errors: dict[str, list[str]]) -> bool:
+    """Whether the form was refused only because its text may name a student."""
+    return bool(errors) and all(messages == [NAME_WARNING] for messages in errors.values())
 
 
 def save(kind: RecordType, record, form, *, today: date, admin: User,

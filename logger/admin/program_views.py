@@ -85,7 +85,9 @@ def _form(kind: RecordType, record):
     return render_template("admin/program/form.html", kind=kind, record=record, values=values,
                            errors=errors, officers=program_records.officers(),
                            schools=program_records.schools(),
-                           choice_label=program_records.label), 422 if errors else 200
+                           choice_label=program_records.label,
+                           name_warned=program_records.name_warned(errors),
+                           names_checked=program_records.NAMES_CHECKED), 422 if errors else 200
 
 
 def _rows(kind: RecordType) -> list[tuple[int, dict]]:
