@@ -115,8 +115,8 @@ def create_template():
 def retire_template(template_id: int):
     """Stop offering one of the officer's own templates (the district's stay)."""
     with writing():
-        retired = entry_templates.retire(current_user, template_id, actor=current_user,
-                                         now=clock.utcnow(), client_addr=client_addr())
+        retired = entry_templates.retire(current_user, template_id, now=clock.utcnow(),
+                                         client_addr=client_addr())
     return ("", 204) if retired else error_response(404)
 
 

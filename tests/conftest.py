@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from logger import config, create_app
 from logger.extensions import db
-from tests.factories import Auth, make_school, make_user
+from tests.factories import Auth, empty_database, make_school, make_user
 from tests.smtp_sink import SmtpSink
 
 
@@ -48,10 +48,7 @@ def _empty_database_after(request):
         return
     app = request.getfixturevalue("app")
     with app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        empty_database()
 
 
 class LiveServer:

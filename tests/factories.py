@@ -13,7 +13,20 @@ from datetime import date, datetime, timedelta, timezone
 from werkzeug.security import generate_password_hash
 
 from logger import rules
-from logger.core.models import Assignment, School, Supervision, User
+from logger.core import clock
+from logger.core.models import (
+    Assignment,
+    CommunityInputSession,
+    Mou,
+    OfficerSelection,
+    OfficerTraining,
+    OutreachEvent,
+    PracticeActivity,
+    School,
+    StaffTraining,
+    Supervision,
+    User,
+)
 from logger.extensions import db
 from logger.officer import entries
 
@@ -104,6 +117,39 @@ def make_contact(officer: User, entry: dict, *, received_at: datetime | None = N
                          client_addr="127.0.0.1")
     db.session.commit()
     return saved.contact
+
+
+def make_program_records(officer: User, school: School, words: str = "Notes") -> dict:
+    """One program record of each kind (issue 13) about this officer and school, its id by
+    kind; `words` fills the text (long words where they might stretch a page)."""
+    day = clock.today() - timedelta(days=3)
+    records = {
+        "community_input": CommunityInputSession(held_on=day, audience=words, attended=12,
+                                                 summary=words),
+        "mou": Mou(parties=f"{school.name}\nCity Police Department", signed_on=day,
+                   effective_on=day, expires_on=day + timedelta(days=700),
+                   reference=f"https://district.example/{words}.pdf"),
+        "selection": OfficerSelection(officer=officer, selected_on=day, staff_on_panel=True,
+                                      community_on_panel=False, qualifications=words),
+        "training": OfficerTraining(officer=officer, completed_on=day, course=words,
+                                    hours=7.5, topic="disabilities_special_education"),
+        "staff_training": StaffTraining(held_on=day, school=school, staff_trained=30,
+                                        summary=words),
+        "outreach": OutreachEvent(held_on=day, school=school, audience=words, attended=80),
+        "practice": PracticeActivity(held_on=day, kind="peer_network_meeting", hours=2,
+                                     officers=[officer], summary=words),
+    }
+    db.session.add_all(records.values())
+    db.session.commit()
+    return {key: record.id for key, record in records.items()}
+
+
+def empty_database() -> None:
+    """Delete every row, in dependency order (the audit trail's guard is on the ORM only)."""
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 class Auth:

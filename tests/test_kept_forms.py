@@ -94,7 +94,7 @@ def test_a_form_kept_on_a_shared_computer_goes_to_its_author_only(app, client, w
 
     someone_else = sign_in_and_follow(client, response, username="sgt.diaz")
     assert COMMENT not in someone_else.get_data(as_text=True)
-    assert client.get(f"/review/{waiting}").status_code == 403
+    assert client.get(f"/review/{waiting}").status_code == 404  # not his officer's entry
     with app.app_context():
         assert len(kept_rows(app)) == 1  # not handed to Diaz, not deleted by his visit
 

@@ -333,8 +333,8 @@ def templates():
 def retire_template(template_id: int):
     """Stop offering a district template (it is kept, never deleted)."""
     with writing():
-        retired = entry_templates.retire(None, template_id, actor=current_user,
-                                         now=clock.utcnow(), client_addr=client_addr())
+        retired = entry_templates.retire(current_user, template_id, now=clock.utcnow(),
+                                         client_addr=client_addr())
     if not retired:
         abort(404)
     flash("The template is no longer offered.", "success")

@@ -11,8 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from logger import rules
+from logger.auth.scopes import entries_visible_to
 from logger.core import audit, clock
-from logger.core.models import Contact, ContactRevision, ReviewDecision, RevisionFlag, User
+from logger.core.models import Contact, ContactRevision, RevisionFlag, User
 from logger.extensions import db
 
 
@@ -177,23 +178,14 @@ def returned_count(officer: User) -> int:
     """How many of the officer's entries a supervisor returned for correction."""
     return db.session.scalar(
         select(func.count(Contact.id)).join(Contact.current)
-        .where(Contact.officer_id == officer.id, ContactRevision.status == "returned"))
+        .where(entries_visible_to(officer), ContactRevision.status == "returned"))
 
 
 def own_entries(officer: User):
     """A query for the officer's entries, newest contact first, with their current revision."""
     return (_with_current_revision()
-            .where(Contact.officer_id == officer.id)
+            .where(entries_visible_to(officer))
             .order_by(ContactRevision.occurred_at.desc(), Contact.created_at.desc()))
-
-
-def own_entry(officer: User, entry_id: uuid.UUID) -> Contact | None:
-    """One of the officer's entries with all its revisions, or None (also for another's)."""
-    return db.session.scalar(
-        select(Contact)
-        .where(Contact.id == entry_id, Contact.officer_id == officer.id)
-        .options(selectinload(Contact.revisions).selectinload(ContactRevision.flag_rows),
-                 selectinload(Contact.decisions).joinedload(ReviewDecision.reviewer)))
 
 
 @dataclass(frozen=True, order=True)
@@ -232,7 +224,7 @@ def changes(officer: User, after: Position, *, now: datetime, limit: int) -> Cha
     """
     rows = db.session.scalars(
         _with_current_revision()
-        .where(Contact.officer_id == officer.id,
+        .where(entries_visible_to(officer),
                tuple_(Contact.updated_at, Contact.id) > (after.updated_at, after.entry_id))
         .order_by(Contact.updated_at, Contact.id)
         .limit(limit + 1)).all()
@@ -247,5 +239,5 @@ def changes(officer: User, after: Position, *, now: datetime, limit: int) -> Cha
 def _returned(officer: User) -> list[Contact]:
     return db.session.scalars(
         _with_current_revision()
-        .where(Contact.officer_id == officer.id, ContactRevision.status == "returned")
+        .where(entries_visible_to(officer), ContactRevision.status == "returned")
         .order_by(Contact.updated_at, Contact.id)).all()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from logger import rules
+from logger.auth.scopes import template_for, templates_offered_to
 from logger.core import audit
 from logger.core.models import Contact, EntryTemplate, User
 from logger.extensions import db
@@ -21,18 +22,14 @@ DUPLICATE_NAME = "You already have a template named “{name}”: choose another
 def offered(officer: User) -> list[EntryTemplate]:
     """The templates an officer may use: their own and the district's, by name."""
     return db.session.scalars(
-        select(EntryTemplate)
-        .where(EntryTemplate.deleted_at.is_(None),
-               or_(EntryTemplate.owner_id == officer.id, EntryTemplate.owner_id.is_(None)))
+        select(EntryTemplate).where(templates_offered_to(officer))
         .order_by(EntryTemplate.name, EntryTemplate.id)).all()
 
 
 def has_starting_points(officer: User) -> bool:
     """Whether New contact will offer the officer a one-tap start: a template, or their
     previous entry ("Same as last"), so the page keeps room for the buttons from the start."""
-    in_service = select(EntryTemplate.id).where(
-        EntryTemplate.deleted_at.is_(None),
-        or_(EntryTemplate.owner_id == officer.id, EntryTemplate.owner_id.is_(None)))
+    in_service = select(EntryTemplate.id).where(templates_offered_to(officer))
     previous = select(Contact.id).where(Contact.officer_id == officer.id)
     return db.session.scalar(select(in_service.exists() | previous.exists()))
 
@@ -62,12 +59,11 @@ def create(owner: User | None, sent: object, *, actor: User, now: datetime,
     return kept, {}
 
 
-def retire(owner: User | None, template_id: int, *, actor: User, now: datetime,
-           client_addr: str | None) -> bool:
-    """Stop offering one of the owner's templates (None: a district one); False if none."""
-    template = db.session.get(EntryTemplate, template_id)
-    if template is None or template.deleted_at is not None or template.owner_id != (
-            owner.id if owner else None):
+def retire(actor: User, template_id: int, *, now: datetime, client_addr: str | None) -> bool:
+    """Stop offering a template the actor keeps (an officer their own, an admin the
+    district's); False if they keep none by that id."""
+    template = template_for(actor, template_id)
+    if template is None:
         return False
     template.deleted_at = now
     audit.record("template.retired", actor=actor, client_addr=client_addr,

@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from logger import rules
 from logger.auth.access import client_addr, role_required
+from logger.auth.scopes import entry_for
 from logger.core import clock
 from logger.core.clock import local_input_value
 from logger.core.database import writing
@@ -85,7 +86,7 @@ def typed_form_again(notice: str):
     if request.endpoint == "entries.new_contact":
         return render_contact_form(officer_contact_form(), status=400, notice=notice)
     if request.endpoint == "entries.edit_entry":
-        contact = entries.own_entry(current_user, request.view_args["entry_id"])
+        contact = entry_for(current_user, request.view_args["entry_id"])
         if contact is not None:
             return render_edit_form(entry_edit_form(contact), contact, status=400, notice=notice)
     return None
@@ -132,9 +133,7 @@ def my_entries():
 @role_required("officer")
 def show_entry(entry_id: uuid.UUID):
     """One of the officer's entries, with every revision."""
-    contact = entries.own_entry(current_user, entry_id)
-    if contact is None:
-        abort(404)
+    contact = entry_for(current_user, entry_id) or abort(404)
     return render_template("officer/show.html", contact=contact)
 
 
@@ -156,9 +155,7 @@ STALE_NOTICE = ("This entry changed since you opened this page: it is at revisio
 @role_required("officer")
 def edit_entry(entry_id: uuid.UUID):
     """Fix a returned entry, correct a waiting one or amend an approved one, without script."""
-    contact = entries.own_entry(current_user, entry_id)
-    if contact is None:
-        abort(404)
+    contact = entry_for(current_user, entry_id) or abort(404)
     kept = None if request.method == "POST" else kept_forms.take(
         "entries.edit_entry", {"entry_id": entry_id}, current_user)
     form = entry_edit_form(contact, kept)

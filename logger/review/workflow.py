@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from logger import rules
+from logger.auth.scopes import entries_visible_to, entry_for
 from logger.core import audit, clock
 from logger.core.models import (
     CURRENT_REVISION,
@@ -33,16 +34,10 @@ class ReviewRefused(Exception):
         self.status, self.message, self.errors = status, message, errors or {}
 
 
-def supervised(supervisor: User):
-    """The ids of the officers this supervisor reviews, as a subquery."""
-    return select(User.id).where(User.supervisor_id == supervisor.id)
-
-
 def _waiting(supervisor: User):
     return (select(ContactRevision)
             .join(Contact, CURRENT_REVISION)
-            .where(ContactRevision.status == "submitted",
-                   Contact.officer_id.in_(supervised(supervisor))))
+            .where(ContactRevision.status == "submitted", entries_visible_to(supervisor)))
 
 
 FACETS = ("officer_id", "school_id", "classification")
@@ -100,15 +95,11 @@ def team(supervisor: User) -> list[User]:
 
 
 def entry_for_review(supervisor: User, entry_id: uuid.UUID) -> Contact:
-    """An entry of one of this supervisor's officers, with its revisions and decisions."""
-    contact = db.session.scalar(
-        select(Contact).where(Contact.id == entry_id)
-        .options(selectinload(Contact.revisions).selectinload(ContactRevision.flag_rows),
-                 selectinload(Contact.decisions).joinedload(ReviewDecision.reviewer)))
+    """An entry of one of this supervisor's officers, with its revisions and decisions; for
+    any other, as for no entry at all, 404."""
+    contact = entry_for(supervisor, entry_id)
     if contact is None:
         raise ReviewRefused(404, "There is no such entry.")
-    if contact.officer.supervisor_id != supervisor.id:
-        raise ReviewRefused(403, "This entry belongs to an officer you do not supervise.")
     return contact
 
 

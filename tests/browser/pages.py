@@ -18,16 +18,7 @@ from playwright.sync_api import Browser, Page
 from logger.admin.program_records import RECORD_TYPES
 from logger.auth import setup_links
 from logger.core import clock
-from logger.core.models import (
-    CommunityInputSession,
-    Mou,
-    OfficerSelection,
-    OfficerTraining,
-    OutreachEvent,
-    PracticeActivity,
-    StaffTraining,
-    User,
-)
+from logger.core.models import User
 from logger.extensions import db
 from logger.officer import entries
 from logger.public import feedback, summary
@@ -36,6 +27,7 @@ from tests.factories import (
     PASSWORD,
     arrest_entry,
     make_contact,
+    make_program_records,
     make_school,
     make_user,
     mentoring_entry,
@@ -125,32 +117,7 @@ def make_district(app) -> dict:
         db.session.commit()
         return {"returned": returned.id, "waiting": waiting.id, "officer": ruiz.id,
                 "school": franklin.id, "setup_token": token, "feedback": concern.id,
-                **_program_records(ruiz, franklin)}
-
-
-def _program_records(officer: User, school) -> dict:
-    """One program record of each kind (issue 13), its id by kind; long words where they
-    might stretch a page."""
-    day = clock.today() - timedelta(days=3)
-    records = {
-        "community_input": CommunityInputSession(held_on=day, audience=LONG_WORD, attended=12,
-                                                 summary=LONG_WORD),
-        "mou": Mou(parties=f"{school.name}\nCity Police Department", signed_on=day,
-                   effective_on=day, expires_on=day + timedelta(days=700),
-                   reference=f"https://district.example/{LONG_WORD}.pdf"),
-        "selection": OfficerSelection(officer=officer, selected_on=day, staff_on_panel=True,
-                                      community_on_panel=False, qualifications=LONG_WORD),
-        "training": OfficerTraining(officer=officer, completed_on=day, course=LONG_WORD,
-                                    hours=7.5, topic="disabilities_special_education"),
-        "staff_training": StaffTraining(held_on=day, school=school, staff_trained=30,
-                                        summary=LONG_WORD),
-        "outreach": OutreachEvent(held_on=day, school=school, audience=LONG_WORD, attended=80),
-        "practice": PracticeActivity(held_on=day, kind="peer_network_meeting", hours=2,
-                                     officers=[officer], summary=LONG_WORD),
-    }
-    db.session.add_all(records.values())
-    db.session.commit()
-    return {key: record.id for key, record in records.items()}
+                **make_program_records(ruiz, franklin, LONG_WORD)}
 
 
 def _allowed(view, role: str | None) -> bool:
