@@ -171,16 +171,24 @@ class Gunicorn:
         except subprocess.TimeoutExpired:
             self.kill()
 
+    def __enter__(self) -> Gunicorn:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
 
 @contextlib.contextmanager
-def served(env: dict, *, workers: int = 1) -> Iterator[str]:
-    """The app under gunicorn on loopback with the database of env; yields its address."""
-    server = Gunicorn(env, workers=workers)
-    try:
-        server.start()
+def served(folder: str) -> Iterator[str]:
+    """The app under gunicorn (one worker) on loopback with a fresh SQLite database in folder,
+    one school and the officer ofc.bench; yields its address."""
+    env = bench_env(f"sqlite:///{folder}/bench.sqlite3")
+    flask(env, "db", "upgrade")
+    flask(env, "create-school", "LHS", "Lincoln High School", "--level", "high")
+    flask(env, "create-user", "ofc.bench", "--role", "officer", "--school", "LHS")
+    with Gunicorn(env) as server:
         yield server.base
-    finally:
-        server.stop()
 
 
 def main() -> None:
@@ -190,11 +198,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
-        env = bench_env(f"sqlite:///{folder}/bench.sqlite3")
-        flask(env, "db", "upgrade")
-        flask(env, "create-school", "LHS", "Lincoln High School", "--level", "high")
-        flask(env, "create-user", "ofc.bench", "--role", "officer", "--school", "LHS")
-        with served(env) as base:
+        with served(folder) as base:
             officer = Officer(base)
             officer.sign_in("ofc.bench")
             session = json.loads(officer.get("/api/v1/session"))

@@ -32,9 +32,7 @@ def test_a_server_killed_mid_batch_loses_nothing_it_accepted_and_stores_nothing_
         make_user("ofc.ruiz", schools=[school])
         batches = [outbox_batch(school.id, number) for number in range(BATCHES)]
         url = db.engine.url.render_as_string(hide_password=False)
-    server = Gunicorn(bench_env(url), workers=2)
-    try:
-        server.start()
+    with Gunicorn(bench_env(url), workers=2) as server:
         phone = Officer(server.base)
         phone.sign_in("ofc.ruiz", PASSWORD)
         token = json.loads(phone.get("/api/v1/session"))["csrf_token"]
@@ -43,8 +41,6 @@ def test_a_server_killed_mid_batch_loses_nothing_it_accepted_and_stores_nothing_
         stored_after_kill = check_database(app, batches, answers)
         server.start()  # the same cookie and CSRF token still work: the phone just resends
         resent = [phone.sync(batch, token) for batch in batches]
-    finally:
-        server.stop()
     for batch, answer in zip(batches, resent):
         *valid, bad = batch
         assert [r["status"] for r in answer] == [
