@@ -13,12 +13,14 @@ more than once) must both be 0.
 
     .venv/bin/python bench/load.py [--officers 200] [--seconds 60] [--workers 4]
                                    [--database sqlite|postgresql] [--url postgresql://...]
+                                   [--max-requests 100000]
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import json
 import random
 import statistics
@@ -122,7 +124,7 @@ def timed(tally: Tally, kind: str, request):
     except urllib.error.HTTPError as error:
         tally.errors[f"{kind} {error.code}"] += 1
         return None
-    except OSError as error:
+    except (OSError, http.client.HTTPException) as error:  # refused, reset, cut off, timed out
         tally.errors[f"{kind} {type(error).__name__}"] += 1
         return None
     tally.seconds[kind].append(time.perf_counter() - started)
