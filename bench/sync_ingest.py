@@ -20,6 +20,7 @@ import http.cookiejar
 import json
 import os
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -52,7 +53,8 @@ def entries(count: int, school_id: int) -> list[dict]:
     out = []
     for n in range(count):
         contact = {"occurred_at": (base - timedelta(minutes=n)).isoformat(), "school_id": school_id,
-                   "location": "hallway", "initiated_by": "student",
+                   "location": "hallway", "setting": "school_grounds",
+                   "initiated_by": "student",
                    "classification": "mentoring", "mentoring_type": "informal_counseling",
                    "students_involved": 1, "actions": ["none"],
                    "narrative": f"Checked in with a student about attendance, visit {n}."}
@@ -72,10 +74,10 @@ class Officer:
         with self.opener.open(self.base + path, timeout=60) as response:
             return response.read()
 
-    def sign_in(self, username: str) -> None:
+    def sign_in(self, username: str, password: str = PASSWORD) -> None:
         page = self.get("/login").decode()
         token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({"username": username, "password": PASSWORD,
+        body = urllib.parse.urlencode({"username": username, "password": password,
                                        "csrf_token": token}).encode()
         self.opener.open(self.base + "/login", data=body, timeout=60).read()
 
@@ -87,17 +89,20 @@ class Officer:
             return json.load(response)["results"]
 
 
-def wait_until_up(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
+def wait_until_up(base: str, server: subprocess.Popen, log) -> None:
+    """Poll until the server answers (it may take a while on a busy machine); exit with its
+    log if it dies or never answers."""
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"the server died:\n{server.stderr.read().decode()}")
+            log.seek(0)
+            raise SystemExit(f"the server died:\n{log.read().decode()}")
         try:
-            urllib.request.urlopen(base + "/login", timeout=2).read()
+            urllib.request.urlopen(base + "/login", timeout=5).read()
             return
         except OSError:
             time.sleep(0.1)
-    raise SystemExit("the server did not answer within 30 s")
+    raise SystemExit("the server did not answer within 60 s")
 
 
 def raw_sqlite_rate(rows: list[dict], folder: str) -> float:
@@ -127,27 +132,63 @@ def shell_size(officer: Officer) -> tuple[int, int, int]:
     return len(paths), sum(map(len, bodies)), sum(len(gzip.compress(b, 6)) for b in bodies)
 
 
+def bench_env(database_url: str) -> dict:
+    """The environment the app runs under: this database, a fixed secret key."""
+    return {**os.environ, "DATABASE_URL": database_url,
+            "SECRET_KEY": "bench-only-secret-key-not-for-production",
+            "SRO_LOGGER_PASSWORD": PASSWORD}
+
+
+class Gunicorn:
+    """The app under gunicorn on a free loopback port, in a process group of its own so that
+    it can be killed whole (master and workers) and started again on the same port."""
+
+    def __init__(self, env: dict, *, workers: int = 1):
+        self.env, self.workers = env, workers
+        self.bind = f"127.0.0.1:{free_port()}"
+        self.base = f"http://{self.bind}"
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.TemporaryFile()
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
+             self.bind, "wsgi:app"], cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
+            stderr=self.log, start_new_session=True)
+        wait_until_up(self.base, self.process, self.log)
+
+    def kill(self) -> None:
+        """SIGKILL the master and every worker at once, as a power cut or the OOM killer would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def __enter__(self) -> Gunicorn:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
 @contextlib.contextmanager
 def served(folder: str) -> Iterator[str]:
     """The app under gunicorn (one worker) on loopback with a fresh SQLite database in folder,
     one school and the officer ofc.bench; yields its address."""
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3",
-           "SECRET_KEY": "bench-only-secret-key-not-for-production",
-           "SRO_LOGGER_PASSWORD": PASSWORD}
+    env = bench_env(f"sqlite:///{folder}/bench.sqlite3")
     flask(env, "db", "upgrade")
     flask(env, "create-school", "LHS", "Lincoln High School", "--level", "high")
     flask(env, "create-user", "ofc.bench", "--role", "officer", "--school", "LHS")
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-         "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        wait_until_up(base, server)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with Gunicorn(env) as server:
+        yield server.base
 
 
 def main() -> None:

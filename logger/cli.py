@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from logger import demo, rules
 from logger.admin import district, enrollment, roster
-from logger.core import clock, data_check
+from logger.core import audit, backup, clock, data_check
 from logger.core.clock import parse_day
 from logger.core.database import writing
 from logger.core.models import ROLES, SCHOOL_LEVELS, School, User
@@ -28,7 +29,7 @@ def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
     for command in (create_school, create_user, load_demo, export, check_data,
                     count_public_summary, import_schools, import_users, import_enrollment,
-                    deactivate_user):
+                    deactivate_user, backup_database):
         app.cli.add_command(command)
 
 
@@ -262,3 +263,24 @@ def deactivate_user(name: str) -> None:
     _commit_or_fail(lambda: district.set_active(user, False, admin=None,
                                                 client_addr=COMMAND_LINE))
     click.echo(f"Deactivated {user.username}.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.option("-o", "output", required=True, metavar="FILE", help="The new file to write.")
+@click.option("--overwrite", is_flag=True, help="Replace FILE if it exists.")
+def backup_database(output: str, overwrite: bool) -> None:
+    """Copy the SQLite database, consistently, while the app serves (PostgreSQL: pg_dump).
+
+    A backup changes no data, but it is a copy of every record: like an export,
+    it leaves an audit event.
+    """
+    target = Path(output)
+    try:
+        size = backup.take(backup.database_file(db.engine.url), target, overwrite=overwrite)
+    except backup.BackupRefused as refusal:
+        raise click.ClickException(str(refusal)) from None
+    with writing():
+        audit.record("backup", actor=None, client_addr=COMMAND_LINE,
+                     detail={"file": str(target.resolve()), "bytes": size})
+    click.echo(f"Wrote {output} ({size / 1024:,.0f} KiB).")
