@@ -1,7 +1,12 @@
 """Sign-in throttling per account (not per address), password strength, and hostile input
 at the sign-in door: none of it can lock out the innocent, reveal an account, or give a 500."""
 
+import http.cookiejar
 import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 
@@ -364,3 +369,42 @@ def test_no_user_name_or_next_makes_sign_in_fail_with_an_error(app, officers, us
     location = signed_in.location
     assert location.startswith("/") and not location.startswith("//")
     assert not re.search(r"[\s\\]", location)
+
+
+def _sign_in_over_http(base_url: str, username: str, password: str) -> int:
+    """One sign-in through the real form, in its own cookie jar: the answer's status."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
+                                         _NoRedirect())
+    token = form_token(opener.open(f"{base_url}/login", timeout=30).read().decode())
+    body = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrf_token": token}).encode()
+    try:
+        return opener.open(f"{base_url}/login", body, timeout=60).status
+    except urllib.error.HTTPError as answer:
+        return answer.code
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a 302 after signing in is the answer itself
+
+
+def test_parallel_sign_ins_all_get_an_answer_and_the_throttle_holds(app, live_server):
+    """Passwords are checked outside the write lock: sign-ins at once never fail for a busy
+    database, and twenty wrong guesses at once still count no more than the throttle allows."""
+    with app.app_context():
+        school = make_school()
+        names = [f"ofc.p{n:02d}" for n in range(12)]
+        for name in names:
+            make_user(name, schools=[school])
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        right = list(pool.map(lambda name: _sign_in_over_http(live_server.url, name, PASSWORD),
+                              names))
+        wrong = list(pool.map(lambda _: _sign_in_over_http(live_server.url, "ofc.p00", "x" * 12),
+                              range(20)))
+    assert right == [302] * 12
+    assert sorted(set(wrong)) == [401, 429] and wrong.count(401) == accounts.FAILURES_BEFORE_DELAY
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(SignInFailure.id))) == \
+            accounts.FAILURES_BEFORE_DELAY

@@ -17,6 +17,7 @@ from zxcvbn import zxcvbn
 
 from logger import rules
 from logger.core import audit, clock
+from logger.core.database import writing
 from logger.core.models import (
     AuditEvent,
     SignInFailure,
@@ -98,28 +99,43 @@ class SignInAttempt:
 
 
 def sign_in(typed_name: str, password: str, client_addr: str | None) -> SignInAttempt:
-    """Check a sign-in against the throttle, then the password; record and audit the outcome.
+    """Check a sign-in against the throttle, then the password; record and audit the outcome,
+    committed.
 
     Unknown user names are counted and refused exactly like known ones. A refused attempt
-    checks no password and writes nothing; a success clears the failures of its account at
-    its address. The caller commits (which also lets the next attempt at this account in).
+    writes nothing and says nothing of the password; a success clears the failures of its
+    account at its address. The password is checked (the slow part, by design) before the
+    write lock is taken, so sign-ins never queue behind one another's hashing; the throttle is
+    asked again under the lock, one attempt at an account at a time, so parallel attempts
+    cannot all pass it before any failure is written.
     """
     now = clock.utcnow()
     account = sign_in_account(typed_name)
-    _queue_attempts_at(account)
-    failures = _recent_failures(account, now)
-    wait_seconds = _seconds_to_wait(failures, client_addr, now,
-                                    known_address=_signed_in_from(account, client_addr, now))
-    if wait_seconds:
-        return SignInAttempt(wait_seconds=wait_seconds)
+    waiting = _wait_seconds(account, client_addr, now)  # refused unchecked, without a lock
+    if waiting:
+        return SignInAttempt(wait_seconds=waiting)
     user = authenticate(typed_name, password)
-    if user is None:
-        _record_failure(account, client_addr, failures, now)
-        return SignInAttempt()
-    db.session.execute(delete(SignInFailure).where(SignInFailure.account == account,
-                                                   SignInFailure.client_addr == client_addr))
-    audit.record("auth.sign_in", actor=user, client_addr=client_addr)
+    with writing():
+        _queue_attempts_at(account)
+        failures = _recent_failures(account, now)
+        wait_seconds = _wait_seconds(account, client_addr, now, failures)
+        if wait_seconds:
+            return SignInAttempt(wait_seconds=wait_seconds)
+        if user is None:
+            _record_failure(account, client_addr, failures, now)
+            return SignInAttempt()
+        db.session.execute(delete(SignInFailure).where(SignInFailure.account == account,
+                                                       SignInFailure.client_addr == client_addr))
+        audit.record("auth.sign_in", actor=user, client_addr=client_addr)
     return SignInAttempt(user=user)
+
+
+def _wait_seconds(account: str, client_addr: str | None, now: datetime,
+                  failures: list | None = None) -> int:
+    """How long the throttle holds attempts at this account from this address (0: none)."""
+    failures = _recent_failures(account, now) if failures is None else failures
+    return _seconds_to_wait(failures, client_addr, now,
+                            known_address=_signed_in_from(account, client_addr, now))
 
 
 def sign_in_account(typed_name: str) -> str:

@@ -25,8 +25,7 @@ def login():
     form = LoginForm()
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
-    with writing():
-        attempt = accounts.sign_in(form.username.data, form.password.data, client_addr())
+    attempt = accounts.sign_in(form.username.data, form.password.data, client_addr())
     if attempt.wait_seconds:
         flash("Too many failed sign-ins with this user name. Wait "
               f"{accounts.wait_in_words(attempt.wait_seconds)}, then try again.", "error")
