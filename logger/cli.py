@@ -10,6 +10,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from logger import demo, rules
 from logger.admin import district, enrollment, roster
@@ -203,16 +204,23 @@ def _import(path: str, import_file) -> roster.CsvFile:
     """Import a CSV file whole with `import_file(data, admin=, client_addr=)`, or name each bad
     row and exit 1 having changed nothing."""
     try:
-        data = open(path, "rb").read(roster.MAX_BYTES + 1)
+        with open(path, "rb") as file:
+            data = file.read(roster.MAX_BYTES + 1)
     except OSError as error:
         raise click.ClickException(f"cannot read {path}: {error.strerror}") from None
-    result = import_file(data, admin=None, client_addr=COMMAND_LINE)
+    try:
+        result = import_file(data, admin=None, client_addr=COMMAND_LINE)
+        if result.ok:
+            db.session.commit()
+    except IntegrityError:  # another import of the same rows committed first
+        db.session.rollback()
+        raise click.ClickException("nothing was imported: the same rows were being imported "
+                                   "at the same time; run the command again") from None
     if not result.ok:
         db.session.rollback()
         lines = [result.problem] if result.problem else [
             f"line {row.line}: {row.problem}" for row in result.bad_rows]
         raise click.ClickException("nothing was imported:\n" + "\n".join(lines))
-    db.session.commit()
     return result
 
 

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from logger import rules
 from logger.core import audit
@@ -240,10 +241,17 @@ def schools() -> list[School]:
 
 
 def listed(kind: RecordType) -> list:
-    """Every record of a type, latest first."""
+    """Every record of a type, latest first (with the officers of each, in one query)."""
     model = kind.model
-    return db.session.scalars(select(model).order_by(getattr(model, kind.order_by).desc(),
-                                                     model.id.desc())).all()
+    query = select(model).order_by(getattr(model, kind.order_by).desc(), model.id.desc())
+    if model is PracticeActivity:
+        query = query.options(selectinload(PracticeActivity.officers))
+    return db.session.scalars(query).all()
+
+
+def count(kind: RecordType) -> int:
+    """How many records of a type are kept."""
+    return db.session.scalar(select(func.count()).select_from(kind.model))
 
 
 NAMES_CHECKED = "names_checked"  # the admin read the warning: the text names no student
@@ -469,8 +477,18 @@ PARSERS = {"day": _day, "count": _count, "hours": _hours, "line": _text, "text":
 def _one_selection(officer: User, record: OfficerSelection | None) -> None:
     held = db.session.scalar(select(OfficerSelection).filter_by(officer_id=officer.id))
     if held is not None and held is not record:
-        raise Refused({"officer": [f"{officer.username} already has a selection record: "
-                                   "change that one."]})
+        raise Refused(_selection_taken(officer))
+
+
+def _selection_taken(officer: User) -> dict[str, list[str]]:
+    return {"officer": [f"{officer.username} already has a selection record: change that one."]}
+
+
+def one_selection_taken(form) -> dict[str, list[str]]:
+    """The message for a selection record refused by the database (one an officer), when
+    another admin kept one for the same officer between the check and the save."""
+    officer = db.session.get(User, record_id(form.get("officer", "")) or 0)
+    return _selection_taken(officer) if officer else {"officer": ["Choose the officer again."]}
 
 
 # The MOU in force, for the admin's home page.
@@ -605,4 +623,7 @@ def program_figures(year: SchoolYear) -> ProgramFigures:
 
 def _within(model, first: date, last: date, column: str = "held_on") -> list:
     day = getattr(model, column)
-    return db.session.scalars(select(model).where(day >= first, day <= last)).all()
+    query = select(model).where(day >= first, day <= last)
+    if model is PracticeActivity:
+        query = query.options(selectinload(PracticeActivity.officers))
+    return db.session.scalars(query).all()

@@ -11,6 +11,7 @@ from functools import partial, update_wrapper
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from logger.admin import program_records
 from logger.admin.program_records import RECORD_TYPES, RecordType
@@ -28,7 +29,7 @@ READERS = ("admin", "evaluator")
 @role_required(*READERS)
 def index():
     """The six kinds of program record, with how many of each are kept."""
-    counts = {kind.key: len(program_records.listed(kind)) for kind in RECORD_TYPES}
+    counts = {kind.key: program_records.count(kind) for kind in RECORD_TYPES}
     return render_template("admin/program/index.html", kinds=RECORD_TYPES, counts=counts)
 
 
@@ -77,6 +78,8 @@ def _form(kind: RecordType, record):
                                      admin=current_user, client_addr=client_addr())
         except program_records.Refused as refusal:
             errors = refusal.errors
+        except IntegrityError:  # another admin kept this officer's selection a moment before
+            errors = program_records.one_selection_taken(request.form)
         else:
             flash(f"Saved {kind.one}.", "success")
             return redirect(url_for(f".{kind.key}"))
