@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-ROW_ID_MAX = 2**63 - 1  # the widest integer SQLite and PostgreSQL store
+ROW_ID_MAX = 2**31 - 1  # an INTEGER primary key on PostgreSQL (SQLite's are wider: kept alike)
 
 
 class RowId(IntegerConverter):
