@@ -82,9 +82,9 @@ def test_it_describes_every_api_route_and_method_and_no_other(app, client):
 
 def test_writes_need_the_session_and_the_csrf_header_reads_the_session(client):
     document = served(client)
-    assert document["components"]["securitySchemes"]["csrf"] == {
-        "type": "apiKey", "in": "header", "name": "X-CSRFToken",
-        "description": document["components"]["securitySchemes"]["csrf"]["description"]}
+    schemes = document["components"]["securitySchemes"]
+    assert (schemes["csrf"]["in"], schemes["csrf"]["name"]) == ("header", "X-CSRFToken")
+    assert (schemes["session"]["in"], schemes["session"]["name"]) == ("cookie", "session")
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             security = operation.get("security", document["security"])
