@@ -11,7 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from logger import config
 from logger.core.database import tune_sqlite
 from logger.extensions import COMPRESSION, compress, csrf, db, login_manager, migrate
-from logger.web import body_limit
+from logger.web import body_limit, row_ids
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SRO_EXPORT_KEY"):  # keys officers' pseudonyms in exports
         app.config["SRO_EXPORT_KEY"] = config.instance_secret(app.instance_path, "export_key")
     app.session_interface = SessionOverHTTPS()
+    row_ids.register(app)  # before the blueprints add their URLs
     if app.config["SRO_PROXY_COUNT"]:
         count = app.config["SRO_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

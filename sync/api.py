@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import timedelta
 
@@ -20,14 +19,13 @@ from logger.extensions import db
 from logger.officer import entries, entry_templates
 from logger.web.responses import error_response
 
-from . import wire
+from . import openapi, wire
 from .ingest import ingest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 BUSY_ATTEMPTS = 3
 ENTRIES_PAGE_SIZE = 500  # changed entries per response, besides every returned one
-CURSOR = re.compile(r"(0|[1-9][0-9]{0,17})-([0-9a-f]{32})")  # microseconds since 1970, entry id
 CURSOR_HELP = ("The cursor (since=…) is not one this server gave out. "
                "Leave it out to fetch your entries from the beginning.")
 
@@ -43,6 +41,12 @@ def session_info():
                  for s in current_user.schools],
         csrf_token=generate_csrf(),
     )
+
+
+@bp.route("/openapi.json")
+def openapi_document():
+    """This API described in OpenAPI 3.1: public, as it holds no data."""
+    return jsonify(openapi.document(current_app.config["SESSION_COOKIE_NAME"]))
 
 
 @bp.route("/schema")
@@ -136,7 +140,7 @@ def _cursor(position: entries.Position) -> str:
 
 def _read_cursor(text: str) -> entries.Position | None:
     """The position a cursor from _cursor() names; None for anything else."""
-    match = CURSOR.fullmatch(text)
+    match = wire.CURSOR.fullmatch(text)
     if match is None:
         return None
     try:

@@ -1,17 +1,95 @@
-"""The sync wire format: a batch of envelopes in, one result per envelope out (DESIGN.md)."""
+"""The sync wire format: a batch of envelopes in, one result per envelope out (DESIGN.md).
+
+Each shape is declared once, as data (a tuple of Members): the parser below reads
+requests with these declarations, and sync/openapi.py turns the same declarations
+into the JSON Schema of GET /api/v1/openapi.json.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from logger.officer.entries import parse_entry_id
 
 MAX_BATCH = 100
 STATUSES = ("accepted", "duplicate", "conflict", "invalid", "forbidden")
+CURSOR = re.compile(r"(0|[1-9][0-9]{0,17})-([0-9a-f]{32})")  # microseconds since 1970, entry id
 BAD_ID = "An entry id must be a UUID (version 4) minted on the device."
 BAD_BASE = "base_revision must be the revision this entry was edited from (0 for a new entry)."
 BAD_CONTACT = "contact must be an object holding the entry's fields."
+UUID4 = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
+WRONG = object()  # what a Member's read() answers for a value it refuses
+
+
+def ref(name: str) -> dict:
+    """A JSON Schema reference to one of the document's named shapes."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _as_sent(value: object) -> object:
+    return value
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a wire object: the JSON Schema of a good value, and how the parser reads
+    it (read() answers the value to use, or WRONG, and then `problem` says why)."""
+
+    name: str
+    schema: dict
+    required: bool = False
+    read: Callable[[object], object] = _as_sent
+    problem: str | None = None
+
+
+def _entry_id(value: object) -> object:
+    parsed = parse_entry_id(value)
+    return WRONG if parsed is None else parsed
+
+
+def _base_revision(value: object) -> object:
+    if value is None:
+        return 0
+    return value if type(value) is int and value >= 0 else WRONG
+
+
+def _contact(value: object) -> object:
+    return value if isinstance(value, dict) else WRONG
+
+
+BATCH = (
+    Member("entries", {"type": "array", "maxItems": MAX_BATCH, "items": ref("Envelope"),
+                       "description": f"At most {MAX_BATCH} entries (more: 413)."},
+           required=True),
+)
+ENVELOPE = (
+    Member("id", {"type": "string", "format": "uuid", "pattern": UUID4,
+                  "description": "Minted on the device when the entry is first saved."},
+           required=True, read=_entry_id, problem=BAD_ID),
+    Member("base_revision", {"type": ["integer", "null"], "minimum": 0, "default": 0,
+                             "description": "The revision this entry was edited from; 0 for a "
+                                            "new entry."},
+           read=_base_revision, problem=BAD_BASE),
+    Member("contact", ref("Contact"), required=True, read=_contact, problem=BAD_CONTACT),
+    Member("amendment_explanation", ref("AmendmentExplanation")),  # rules.check_amendment
+    Member("timing", ref("Timing")),  # rules.check_timing: a bad one never refuses the entry
+)
+RESULT = (
+    Member("id", {"type": ["string", "integer", "null"],
+                  "description": "The entry's id; what was sent when it is not a UUID."},
+           required=True),
+    Member("status", {"enum": list(STATUSES)}, required=True),
+    Member("revision", {"type": ["integer", "null"], "minimum": 1,
+                        "description": "The entry's current revision, when it has one."},
+           required=True),
+    Member("errors", ref("Errors"), required=True),
+    Member("timing_ignored", {"type": "string",
+                              "description": "Why the timing sent with a new entry was not "
+                                             "kept (the entry was)."}),
+)
 
 
 class BatchRefused(Exception):
@@ -37,7 +115,7 @@ class Envelope:
 
     def result(self, status: str, revision: int | None = None,
                errors: dict[str, list[str]] | None = None) -> dict:
-        """This envelope's line in the response."""
+        """This envelope's line in the response (RESULT)."""
         assert status in STATUSES
         return {"id": str(self.id) if self.id else self.raw_id, "status": status,
                 "revision": revision, "errors": errors or {}}
@@ -55,23 +133,17 @@ def parse_batch(body: object) -> list[Envelope]:
 
 
 def parse_envelope(item: object) -> Envelope:
-    """One envelope; what is wrong with its frame (not its content) goes into problems."""
+    """One envelope, read member by member (ENVELOPE); what is wrong with its frame (not its
+    content) goes into problems."""
     if not isinstance(item, dict):
         return Envelope(None, None, None, None, problems={"entry": [BAD_CONTACT]})
-    problems: dict[str, list[str]] = {}
-    entry_id = parse_entry_id(item.get("id"))
-    if entry_id is None:
-        problems["id"] = [BAD_ID]
-    base = item.get("base_revision", 0)
-    if base is None:
-        base = 0
-    if isinstance(base, bool) or not isinstance(base, int) or base < 0:
-        problems["base_revision"] = [BAD_BASE]
-        base = None
-    contact = item.get("contact")
-    if not isinstance(contact, dict):
-        problems["contact"] = [BAD_CONTACT]
-    raw_id = item.get("id") if isinstance(item.get("id"), (str, int)) else None
-    return Envelope(raw_id, entry_id, base, contact, item.get("amendment_explanation"), problems,
-                    timing=item.get("timing"))
-
+    values, problems = {}, {}
+    for member in ENVELOPE:
+        value = member.read(item.get(member.name))
+        if value is WRONG:
+            problems[member.name] = [member.problem]
+            value = None
+        values[member.name] = value
+    sent_id = item.get("id")
+    raw_id = sent_id if type(sent_id) in (str, int) else None  # never echo a bool or an object
+    return Envelope(raw_id, problems=problems, **values)

@@ -24,3 +24,14 @@ def test_schema_is_the_rules_module_description(app, client, auth):
 def test_unknown_api_path_is_json_404(client):
     response = client.get("/api/v1/nothing")
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+
+
+def test_an_id_too_large_for_any_row_is_404_not_a_server_error(app, client, auth):
+    with app.app_context():
+        make_user("ofc.ruiz", schools=[make_school()])
+    auth.login("ofc.ruiz")
+    token = client.get("/api/v1/session").get_json()["csrf_token"]
+    for template_id in (2**31 - 1, 2**31, 2**63, 10**30):
+        response = client.delete(f"/api/v1/templates/{template_id}",
+                                 headers={"X-CSRFToken": token})
+        assert response.status_code == 404 and response.get_json()["error"] == "not_found"

@@ -90,13 +90,14 @@ def test_sign_in_returns_to_the_page_asked_for(client, auth, officer):
 
 PUBLIC_SUMMARY = ("transparency.summary", "transparency.summary_csv")
 PUBLIC_FEEDBACK = ("feedback.give", "feedback.thanks")  # anyone: tests/test_public_feedback.py
+API_DESCRIPTION = ("api.openapi_document",)  # describes no data: tests/test_openapi.py
 
 
 def test_every_page_but_sign_in_requires_signing_in(app, client):
     open_endpoints = {"auth.login", "auth.setup", "static", "shell.service_worker",
                       "shell.manifest",  # auth.setup: tests/test_accounts.py
                       *PUBLIC_SUMMARY,  # open to anyone once published: tests/test_transparency.py
-                      *PUBLIC_FEEDBACK}
+                      *PUBLIC_FEEDBACK, *API_DESCRIPTION}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in open_endpoints:
             continue
@@ -115,7 +116,7 @@ def test_every_page_but_sign_in_requires_signing_in(app, client):
 def test_every_view_declares_its_roles(app):
     """A view without role_required would be open to every signed-in role."""
     exempt = {"auth.login", "auth.logout", "auth.setup", "static", "shell.service_worker",
-              "shell.manifest", *PUBLIC_SUMMARY, *PUBLIC_FEEDBACK}
+              "shell.manifest", *PUBLIC_SUMMARY, *PUBLIC_FEEDBACK, *API_DESCRIPTION}
     for endpoint, view in app.view_functions.items():
         if endpoint not in exempt:
             assert hasattr(view, "allowed_roles"), endpoint

@@ -98,6 +98,7 @@ MATRIX = [
     Row("GET", "transparency.summary_csv",        "200 200 200 200 200 200 200"),
     Row("GET", "shell.service_worker",            "200 200 200 200 200 200 200"),
     Row("GET", "shell.manifest",                  "200 200 200 200 200 200 200"),
+    Row("GET", "api.openapi_document",            "200 200 200 200 200 200 200"),
     Row("GET", "static",                          "200 200 200 200 200 200 200",
         [{"filename": "stylesheet"}]),
     # Anyone signed in.

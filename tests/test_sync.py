@@ -135,6 +135,13 @@ def test_malformed_envelopes_are_invalid_with_a_reason(ruiz, item, field):
     assert result["status"] == "invalid" and field in result["errors"]
 
 
+@pytest.mark.parametrize("sent, echoed", [(True, None), (False, None), ({"a": 1}, None),
+                                          (7, 7), ("not-a-uuid", "not-a-uuid")])
+def test_a_bad_id_is_echoed_only_when_it_is_a_string_or_a_number(ruiz, sent, echoed):
+    [result] = ruiz.sync({"id": sent, "contact": {}})
+    assert result["id"] == echoed and type(result["id"]) is type(echoed)
+
+
 def test_server_never_trusts_officer_status_or_revision_from_the_client(app, ruiz, district):
     with app.app_context():
         chen_id = db.session.scalar(db.select(User.id).filter_by(username="ofc.chen"))
