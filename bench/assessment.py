@@ -64,8 +64,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     results = []
-    print(f"{'entries':>10} {'assessment ms':>14} {'µs/entry':>9} "
-          f"{'public summary count ms':>24} {'page ms':>8}")
+    print(
+        f"{'entries':>10} {'assessment ms':>14} {'µs/entry':>9} "
+        f"{'public summary count ms':>24} {'page ms':>8}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
             app = build(str(Path(folder) / f"assessment-{size}.sqlite3"), size)
@@ -74,8 +76,14 @@ def main() -> None:
             client = app.test_client()
             page = client.get("/login").get_data(as_text=True)
             token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
-            client.post("/login", data={"username": "eval.bench",
-                                        "password": review_queue.PASSWORD, "csrf_token": token})
+            client.post(
+                "/login",
+                data={
+                    "username": "eval.bench",
+                    "password": review_queue.PASSWORD,
+                    "csrf_token": token,
+                },
+            )
             _, assessment_ms = timed_ms(client, f"/assessment?year={year.first}", args.repeat)
             with app.app_context():
                 start = time.perf_counter()
@@ -83,11 +91,18 @@ def main() -> None:
                 db.session.commit()
                 count_ms = (time.perf_counter() - start) * 1000
             _, summary_ms = timed_ms(client, "/public-summary", args.repeat)
-            results.append({"entries": size, "assessment_ms": round(assessment_ms),
-                            "public_summary_count_ms": round(count_ms),
-                            "public_summary_ms": round(summary_ms, 1)})
-            print(f"{size:>10,} {assessment_ms:>14,.0f} {assessment_ms * 1000 / size:>9.1f} "
-                  f"{count_ms:>24,.0f} {summary_ms:>8,.1f}")
+            results.append(
+                {
+                    "entries": size,
+                    "assessment_ms": round(assessment_ms),
+                    "public_summary_count_ms": round(count_ms),
+                    "public_summary_ms": round(summary_ms, 1),
+                }
+            )
+            print(
+                f"{size:>10,} {assessment_ms:>14,.0f} {assessment_ms * 1000 / size:>9.1f} "
+                f"{count_ms:>24,.0f} {summary_ms:>8,.1f}"
+            )
     print(json.dumps(results))
 
 

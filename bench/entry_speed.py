@@ -35,16 +35,20 @@ class Officer:
         self.taps += 1
 
     def choose(self, group: str, option: str, within=None) -> None:
-        self.tap((within or self.page).get_by_role("group", name=group)
-                 .get_by_label(option, exact=True))
+        self.tap(
+            (within or self.page).get_by_role("group", name=group).get_by_label(option, exact=True)
+        )
 
     def pick(self, label: str, value: str) -> None:
         self.page.get_by_label(label).select_option(value)
         self.taps += 2  # open the list, choose
 
     def minutes(self, field: str, minutes: int) -> None:
-        self.tap(self.page.locator(f'.quick-picks[data-for="{field}"]')
-                 .get_by_role("button", name=f"{minutes} min", exact=True))
+        self.tap(
+            self.page.locator(f'.quick-picks[data-for="{field}"]').get_by_role(
+                "button", name=f"{minutes} min", exact=True
+            )
+        )
 
     def write(self, label: str, text: str) -> None:
         self.page.get_by_label(label).fill(text)
@@ -56,15 +60,19 @@ class Officer:
     def save(self) -> None:
         self.tap(self.page.get_by_role("button", name="Save entry"))
         expect(self.page.get_by_text("Entry saved and sent for review.")).to_be_visible(
-            timeout=15000)
+            timeout=15000
+        )
 
     def justify_and_describe(self) -> None:
         self.write("Facts that made it necessary", FACTS)
         self.choose("Alternatives tried first", "Verbal de-escalation")
         self.write("Why it was a last resort", WHY)
         student = self.page.locator("fieldset.student").first
-        for group, option in (("Grade band", "High"), ("Perceived race", "White"),
-                              ("Perceived gender", "Male")):
+        for group, option in (
+            ("Grade band", "High"),
+            ("Perceived race", "White"),
+            ("Perceived gender", "Male"),
+        ):
             self.choose(group, option, within=student)
 
 
@@ -90,8 +98,10 @@ def detention(o: Officer) -> None:
     o.choose("Who started the contact", "School staff")
     o.choose("Classification", "Disciplinary")
     o.pick("School rule involved", "fighting_no_injury")
-    o.write("Why an officer, not school staff, handled this",
-            "The principal called me to separate two students still fighting.")
+    o.write(
+        "Why an officer, not school staff, handled this",
+        "The principal called me to separate two students still fighting.",
+    )
     o.minutes("duration_minutes", 30)
     o.choose("Actions taken", "Detention")
     o.minutes("detention_minutes", 15)
@@ -120,31 +130,46 @@ def arrest_with_force(o: Officer) -> None:
     o.save()
 
 
-SCENARIOS = (("mentoring from a template", mentoring_from_a_template),
-             ("mentoring from scratch", mentoring_from_scratch),
-             ("detention", detention), ("arrest with force", arrest_with_force))
-LUNCH = {"name": "Lunch duty check-in", "fields": {
-    "location": "cafeteria", "setting": "school_grounds", "initiated_by": "student",
-    "classification": "mentoring", "mentoring_type": "informal_counseling", "actions": ["none"]}}
+SCENARIOS = (
+    ("mentoring from a template", mentoring_from_a_template),
+    ("mentoring from scratch", mentoring_from_scratch),
+    ("detention", detention),
+    ("arrest with force", arrest_with_force),
+)
+LUNCH = {
+    "name": "Lunch duty check-in",
+    "fields": {
+        "location": "cafeteria",
+        "setting": "school_grounds",
+        "initiated_by": "student",
+        "classification": "mentoring",
+        "mentoring_type": "informal_counseling",
+        "actions": ["none"],
+    },
+}
 
 
 def keep_template(page) -> None:
     """The officer's template, kept through the API and on the phone."""
-    page.evaluate("""async (body) => {
+    page.evaluate(
+        """async (body) => {
         const session = await (await fetch('/api/v1/session')).json();
         await fetch('/api/v1/templates', {method: 'POST', body: JSON.stringify(body),
             headers: {'Content-Type': 'application/json', 'X-CSRFToken': session.csrf_token}});
-    }""", LUNCH)
+    }""",
+        LUNCH,
+    )
     page.goto("/entries")
     page.wait_for_function("""async () => ((await SROOutbox.getMeta('templates:' +
         SROApp.officerId)) || []).length > 0""")
 
 
 def main() -> None:
-    with tempfile.TemporaryDirectory() as folder, served(folder) as base, \
-            sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get(
-            "CHROMIUM_PATH", "/usr/bin/chromium"), args=["--disable-gpu"])
+    with tempfile.TemporaryDirectory() as folder, served(folder) as base, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+            args=["--disable-gpu"],
+        )
         page = browser.new_context(**p.devices["Pixel 7"], base_url=base).new_page()
         page.goto("/login")
         page.get_by_label("User name").fill("ofc.bench")
@@ -158,8 +183,10 @@ def main() -> None:
             officer = Officer(page)
             start = time.perf_counter()
             perform(officer)
-            print(f"{name:28} {officer.taps:>5} {officer.typed:>6} "
-                  f"{time.perf_counter() - start:>20.1f}")
+            print(
+                f"{name:28} {officer.taps:>5} {officer.typed:>6} "
+                f"{time.perf_counter() - start:>20.1f}"
+            )
         browser.close()
 
 

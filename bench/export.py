@@ -41,14 +41,24 @@ def fill(path: str, size: int):
     from logger import create_app
     from logger.core.models import User
     from logger.extensions import db
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "SECRET_KEY": "bench-only-secret-key-not-for-production",
-                      "SRO_EXPORT_KEY": "bench-export-key"})
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": "bench-only-secret-key-not-for-production",
+            "SRO_EXPORT_KEY": "bench-export-key",
+        }
+    )
     with app.app_context():
         upgrade()
         school_id, officer_ids, _ = review_queue.district()
-        db.session.add(User(username="eval.bench", role="evaluator",
-                            password_hash=generate_password_hash(review_queue.PASSWORD)))
+        db.session.add(
+            User(
+                username="eval.bench",
+                role="evaluator",
+                password_hash=generate_password_hash(review_queue.PASSWORD),
+            )
+        )
         db.session.commit()
         review_queue.add_entries(size, school_id, officer_ids, random.Random(3), waiting_share=0)
     return app
@@ -60,12 +70,16 @@ def export_in_child(path: str) -> dict:
 import re, sys, time, json
 sys.path.insert(0, {str(ROOT)!r})
 from logger import create_app
-app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{path}", "SECRET_KEY": "bench-only-secret-key-not-for-production",
+app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{path}",
+                   "SECRET_KEY": "bench-only-secret-key-not-for-production",
                    "SRO_EXPORT_KEY": "bench-export-key"}})
 client = app.test_client()
-token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
-client.post("/login", data={{"username": "eval.bench", "password": "bench password 2026", "csrf_token": token}})
-token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/export").get_data(as_text=True)).group(1)
+def token_of(page):
+    return re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
+token = token_of(client.get("/login").get_data(as_text=True))
+client.post("/login", data={{"username": "eval.bench", "password": "bench password 2026",
+                             "csrf_token": token}})
+token = token_of(client.get("/export").get_data(as_text=True))
 with open("/proc/self/clear_refs", "w") as clear_refs:
     clear_refs.write("5")  # resets the peak resident size: from here on it is the export's
 start = time.perf_counter()
@@ -84,8 +98,11 @@ print(json.dumps({{"rows": lines - 1, "seconds": seconds, "peak_mib": peak_kib /
 def sqlite_cli(path: str) -> tuple[int, float]:
     """Rows and seconds for `sqlite3 -csv` dumping the revisions table."""
     start = time.perf_counter()
-    out = subprocess.run(["sqlite3", "-csv", path, "SELECT * FROM contact_revisions"],
-                         capture_output=True, check=True)
+    out = subprocess.run(
+        ["sqlite3", "-csv", path, "SELECT * FROM contact_revisions"],
+        capture_output=True,
+        check=True,
+    )
     return out.stdout.count(b"\n"), time.perf_counter() - start
 
 
@@ -93,8 +110,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     args = parser.parse_args()
-    print(f"{'entries':>10} {'app CSV rows/s':>15} {'sqlite3 -csv rows/s':>20} {'ratio':>6} "
-          f"{'peak memory':>12}")
+    print(
+        f"{'entries':>10} {'app CSV rows/s':>15} {'sqlite3 -csv rows/s':>20} {'ratio':>6} "
+        f"{'peak memory':>12}"
+    )
     results = []
     with tempfile.TemporaryDirectory() as folder:
         for size in args.sizes:
@@ -104,11 +123,18 @@ def main() -> None:
             cli_rows, cli_seconds = sqlite_cli(path)
             app_rate, cli_rate = app_run["rows"] / app_run["seconds"], cli_rows / cli_seconds
             assert app_run["rows"] == size, app_run
-            results.append({"entries": size, "app_rows_per_s": round(app_rate),
-                            "sqlite3_rows_per_s": round(cli_rate),
-                            "peak_mib": round(app_run["peak_mib"], 1)})
-            print(f"{size:>10,} {app_rate:>15,.0f} {cli_rate:>20,.0f} {cli_rate / app_rate:>5.0f}x "
-                  f"{app_run['peak_mib']:>9.1f} MiB")
+            results.append(
+                {
+                    "entries": size,
+                    "app_rows_per_s": round(app_rate),
+                    "sqlite3_rows_per_s": round(cli_rate),
+                    "peak_mib": round(app_run["peak_mib"], 1),
+                }
+            )
+            print(
+                f"{size:>10,} {app_rate:>15,.0f} {cli_rate:>20,.0f} {cli_rate / app_rate:>5.0f}x "
+                f"{app_run['peak_mib']:>9.1f} MiB"
+            )
     print(json.dumps(results))
 
 

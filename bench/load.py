@@ -85,8 +85,10 @@ def fresh_database(kind: str, url: str) -> Iterator[str]:
         try:
             admin.execute(f'CREATE DATABASE "{name}"')
         except psycopg.errors.DuplicateDatabase:
-            raise SystemExit(f"database {name} exists: the benchmark only uses (and drops) a "
-                             "database it creates; drop it or name another with --url") from None
+            raise SystemExit(
+                f"database {name} exists: the benchmark only uses (and drops) a "
+                "database it creates; drop it or name another with --url"
+            ) from None
         try:
             yield parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
         finally:
@@ -99,14 +101,14 @@ def make_district(url: str, officers: int) -> list[tuple[str, int]]:
     flask(bench_env(url), "db", "upgrade")
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only"})
     with app.app_context():
-        schools = [School(code=f"S{n:02}", name=f"School {n}", level="high")
-                   for n in range(SCHOOLS)]
+        schools = [
+            School(code=f"S{n:02}", name=f"School {n}", level="high") for n in range(SCHOOLS)
+        ]
         password_hash = generate_password_hash(PASSWORD)
         users = []
         for n in range(officers):
             user = User(username=f"ofc.load{n:03}", role="officer", password_hash=password_hash)
-            user.assignments = [Assignment(school=schools[n % SCHOOLS],
-                                           starts_on=date(2000, 1, 1))]
+            user.assignments = [Assignment(school=schools[n % SCHOOLS], starts_on=date(2000, 1, 1))]
             users.append(user)
         db.session.add_all(users)
         db.session.commit()
@@ -134,6 +136,7 @@ def timed(tally: Tally, kind: str, request):
 def signed_in(base: str, district: list[tuple[str, int]], at_once: int) -> list:
     """Each officer's phone signed in through the form, with its CSRF token: `at_once` at a
     time, as a district's officers do not all sign in within the same second."""
+
     def sign_in(username: str) -> tuple[Officer, str]:
         phone = Officer(base)
         phone.sign_in(username)
@@ -143,8 +146,9 @@ def signed_in(base: str, district: list[tuple[str, int]], at_once: int) -> list:
         return list(pool.map(sign_in, [username for username, _ in district]))
 
 
-def officer_day(phone: Officer, token: str, school_id: int, tally: Tally, until: float,
-                most: int, seed: int) -> None:
+def officer_day(
+    phone: Officer, token: str, school_id: int, tally: Tally, until: float, most: int, seed: int
+) -> None:
     """One officer: sync and look, with no pause, until time or turns run out."""
     pick = random.Random(seed)
     outbox: list[dict] = []
@@ -153,7 +157,7 @@ def officer_day(phone: Officer, token: str, school_id: int, tally: Tally, until:
             timed(tally, "my entries", lambda: phone.get("/entries"))
             continue
         outbox = outbox or entries(pick.randint(1, 20), school_id)
-        results = timed(tally, "sync", lambda: phone.sync(outbox, token))
+        results = timed(tally, "sync", lambda batch=outbox: phone.sync(batch, token))
         if results is None:
             continue  # no answer: the batch stays in the outbox
         with tally.lock:
@@ -163,14 +167,18 @@ def officer_day(phone: Officer, token: str, school_id: int, tally: Tally, until:
         tally.unanswered.update(e["id"] for e in outbox)
 
 
-def run(base: str, district: list[tuple[str, int]], seconds: float, most: int,
-        workers: int) -> tuple[Tally, float]:
+def run(
+    base: str, district: list[tuple[str, int]], seconds: float, most: int, workers: int
+) -> tuple[Tally, float]:
     """Every officer at once, once all are signed in; the tally and how long the load lasted."""
     phones, tally = signed_in(base, district, workers), Tally()
     began = time.monotonic()
-    threads = [threading.Thread(target=officer_day, args=(phone, token, school, tally,
-                                                          began + seconds, most, n))
-               for n, ((phone, token), (_, school)) in enumerate(zip(phones, district))]
+    threads = [
+        threading.Thread(
+            target=officer_day, args=(phone, token, school, tally, began + seconds, most, n)
+        )
+        for n, ((phone, token), (_, school)) in enumerate(zip(phones, district, strict=True))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -182,12 +190,26 @@ def stored(url: str) -> tuple[Counter, Counter]:
     """Revisions per stored entry, and contact.submitted audit events per entry."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench-only"})
     with app.app_context():
-        revisions = Counter({str(i): n for i, n in db.session.execute(
-            select(Contact.id, func.count(ContactRevision.id)).join(Contact.revisions)
-            .group_by(Contact.id))})
-        submitted = Counter({str(i): n for i, n in db.session.execute(
-            select(AuditEvent.contact_id, func.count()).filter_by(action="contact.submitted")
-            .group_by(AuditEvent.contact_id))})
+        revisions = Counter(
+            {
+                str(i): n
+                for i, n in db.session.execute(
+                    select(Contact.id, func.count(ContactRevision.id))
+                    .join(Contact.revisions)
+                    .group_by(Contact.id)
+                )
+            }
+        )
+        submitted = Counter(
+            {
+                str(i): n
+                for i, n in db.session.execute(
+                    select(AuditEvent.contact_id, func.count())
+                    .filter_by(action="contact.submitted")
+                    .group_by(AuditEvent.contact_id)
+                )
+            }
+        )
         db.session.remove()
         db.engine.dispose()
     return revisions, submitted
@@ -196,26 +218,35 @@ def stored(url: str) -> tuple[Counter, Counter]:
 def report(tally: Tally, elapsed: float, revisions: Counter, submitted: Counter) -> int:
     """Print the figures; the exit status is 1 if any entry was lost or duplicated."""
     requests = sum(len(times) for times in tally.seconds.values()) + sum(tally.errors.values())
-    print(f"load lasted                  {elapsed:.1f} s, {requests:,} requests, "
-          f"{requests / elapsed:,.1f} requests/s")
+    print(
+        f"load lasted                  {elapsed:.1f} s, {requests:,} requests, "
+        f"{requests / elapsed:,.1f} requests/s"
+    )
     print(f"{'':29}{'requests':>9} {'per s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind, times in sorted(tally.seconds.items()):
         cut = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
-        print(f"{kind:<29}{len(times):>9,} {len(times) / elapsed:>7.1f} "
-              f"{cut[49] * 1000:>8.0f} {cut[94] * 1000:>8.0f} {cut[98] * 1000:>8.0f}")
+        print(
+            f"{kind:<29}{len(times):>9,} {len(times) / elapsed:>7.1f} "
+            f"{cut[49] * 1000:>8.0f} {cut[94] * 1000:>8.0f} {cut[98] * 1000:>8.0f}"
+        )
     print(f"errors                       {dict(tally.errors) or 'none'}")
     answered = Counter(tally.told.values())
     told = {i for i, status in tally.told.items() if status in ("accepted", "duplicate")}
     lost = told - set(revisions)
     duplicated = {i for i, n in revisions.items() if n > 1} | {
-        i for i, n in submitted.items() if n > 1}
+        i for i, n in submitted.items() if n > 1
+    }
     unknown = set(revisions) - told - tally.unanswered
     print(f"entries answered             {dict(answered)}")
-    print(f"entries stored               {len(revisions):,} "
-          f"({len(revisions) / elapsed:,.1f} a second)")
-    print(f"left in outboxes at the end  {len(tally.unanswered):,} "
-          f"(of which stored: {len(tally.unanswered & set(revisions)):,}; a resend answers "
-          "duplicate)")
+    print(
+        f"entries stored               {len(revisions):,} "
+        f"({len(revisions) / elapsed:,.1f} a second)"
+    )
+    print(
+        f"left in outboxes at the end  {len(tally.unanswered):,} "
+        f"(of which stored: {len(tally.unanswered & set(revisions)):,}; a resend answers "
+        "duplicate)"
+    )
     print(f"lost                         {len(lost)}")
     print(f"duplicated                   {len(duplicated)}")
     print(f"stored, never sent           {len(unknown)}")
@@ -229,17 +260,23 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
-    parser.add_argument("--url", default=DEFAULT_URL,
-                        help="PostgreSQL: the database to create, use and drop (loopback only)")
+    parser.add_argument(
+        "--url",
+        default=DEFAULT_URL,
+        help="PostgreSQL: the database to create, use and drop (loopback only)",
+    )
     args = parser.parse_args()
 
     with fresh_database(args.database, args.url) as url:
         district = make_district(url, args.officers)
         with Gunicorn(bench_env(url), workers=args.workers) as server:
-            print(f"{args.officers} officers, {args.workers} gunicorn workers, {args.database}, "
-                  f"{args.seconds:g} s or {args.max_requests:,} requests")
-            tally, elapsed = run(server.base, district, args.seconds, args.max_requests,
-                                 args.workers)
+            print(
+                f"{args.officers} officers, {args.workers} gunicorn workers, {args.database}, "
+                f"{args.seconds:g} s or {args.max_requests:,} requests"
+            )
+            tally, elapsed = run(
+                server.base, district, args.seconds, args.max_requests, args.workers
+            )
         revisions, submitted = stored(url)
     raise SystemExit(report(tally, elapsed, revisions, submitted))
 

@@ -55,8 +55,9 @@ def main() -> None:
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="page-weight-")
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI":
-                      f"sqlite:///{folder}/bench.sqlite3"})
+    app = create_app(
+        {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite3"}
+    )
     with app.app_context():
         upgrade()
         school = make_school()
@@ -69,11 +70,13 @@ def main() -> None:
     pages = {"New contact": "/entries/new", "My entries": "/entries", "an entry": entry}
     rows = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--disable-gpu", "--disable-quic"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--disable-gpu", "--disable-quic"]
+        )
         for name, path in pages.items():
-            context = browser.new_context(**playwright.devices["Pixel 7"], base_url=url,
-                                          bypass_csp=True)
+            context = browser.new_context(
+                **playwright.devices["Pixel 7"], base_url=url, bypass_csp=True
+            )
             sign_in_without_a_page(context, "ofc.ruiz")
             page = context.new_page()
             wire.clear()
@@ -94,22 +97,28 @@ def main() -> None:
         browser.close()
     server.shutdown()
 
-    print(f"{'page':12} {'page bodies':>11} {'decoded':>9} {'+ headers':>9} {'+ worker':>9} "
-          f"{'icons':>8} {'all':>8} {'reload':>8} {'static':>6} {'offline':>7}")
+    print(
+        f"{'page':12} {'page bodies':>11} {'decoded':>9} {'+ headers':>9} {'+ worker':>9} "
+        f"{'icons':>8} {'all':>8} {'reload':>8} {'static':>6} {'offline':>7}"
+    )
     for name, first, shell, again, offline in rows:
         own = [s for s in shell if not s.by_worker]
-        print(f"{name:12} {kib(sum(s.body for s in own)):>11} "
-              f"{kib(sum(s.decoded for s in own)):>9} {kib(sum(s.sent for s in own)):>9} "
-              f"{kib(sum(s.sent for s in shell)):>9} "
-              f"{kib(sum(s.sent for s in first if s.path.endswith('.png'))):>8} "
-              f"{kib(sum(s.sent for s in first)):>8} {kib(sum(s.sent for s in again)):>8} "
-              f"{sum(s.sent for s in again if Wire.is_static_text(s)):>6} "
-              f"{sum(s.sent for s in offline):>7}")
+        print(
+            f"{name:12} {kib(sum(s.body for s in own)):>11} "
+            f"{kib(sum(s.decoded for s in own)):>9} {kib(sum(s.sent for s in own)):>9} "
+            f"{kib(sum(s.sent for s in shell)):>9} "
+            f"{kib(sum(s.sent for s in first if s.path.endswith('.png'))):>8} "
+            f"{kib(sum(s.sent for s in first)):>8} {kib(sum(s.sent for s in again)):>8} "
+            f"{sum(s.sent for s in again if Wire.is_static_text(s)):>6} "
+            f"{sum(s.sent for s in offline):>7}"
+        )
         if args.files:
             for s in first:
-                print(f"    {'worker' if s.by_worker else 'page  '} {s.path}"
-                      f"{'?' + s.query if s.query else ''} {s.status} {s.encoding or '-'} "
-                      f"{s.body} B body + {s.head} B head, {s.decoded} B decoded")
+                print(
+                    f"    {'worker' if s.by_worker else 'page  '} {s.path}"
+                    f"{'?' + s.query if s.query else ''} {s.status} {s.encoding or '-'} "
+                    f"{s.body} B body + {s.head} B head, {s.decoded} B decoded"
+                )
     print(__doc__.split("Columns:")[1].split("\n\n")[0])
 
 

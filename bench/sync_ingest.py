@@ -30,7 +30,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,20 +44,31 @@ def free_port() -> int:
 
 
 def flask(env: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "flask", "--app", "logger", *args], env=env, cwd=ROOT,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "logger", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
 
 
 def entries(count: int, school_id: int) -> list[dict]:
-    base = datetime.now(timezone.utc) - timedelta(hours=2)
+    base = datetime.now(UTC) - timedelta(hours=2)
     out = []
     for n in range(count):
-        contact = {"occurred_at": (base - timedelta(minutes=n)).isoformat(), "school_id": school_id,
-                   "location": "hallway", "setting": "school_grounds",
-                   "initiated_by": "student",
-                   "classification": "mentoring", "mentoring_type": "informal_counseling",
-                   "students_involved": 1, "actions": ["none"],
-                   "narrative": f"Checked in with a student about attendance, visit {n}."}
+        contact = {
+            "occurred_at": (base - timedelta(minutes=n)).isoformat(),
+            "school_id": school_id,
+            "location": "hallway",
+            "setting": "school_grounds",
+            "initiated_by": "student",
+            "classification": "mentoring",
+            "mentoring_type": "informal_counseling",
+            "students_involved": 1,
+            "actions": ["none"],
+            "narrative": f"Checked in with a student about attendance, visit {n}.",
+        }
         out.append({"id": str(uuid.uuid4()), "base_revision": 0, "contact": contact})
     return out
 
@@ -68,7 +79,8 @@ class Officer:
     def __init__(self, base: str):
         self.base = base
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
 
     def get(self, path: str) -> bytes:
         with self.opener.open(self.base + path, timeout=60) as response:
@@ -77,14 +89,18 @@ class Officer:
     def sign_in(self, username: str, password: str = PASSWORD) -> None:
         page = self.get("/login").decode()
         token = re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({"username": username, "password": password,
-                                       "csrf_token": token}).encode()
+        body = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrf_token": token}
+        ).encode()
         self.opener.open(self.base + "/login", data=body, timeout=60).read()
 
     def sync(self, batch: list[dict], token: str) -> list[dict]:
         request = urllib.request.Request(
-            self.base + "/api/v1/sync", data=json.dumps({"entries": batch}).encode(),
-            headers={"Content-Type": "application/json", "X-CSRFToken": token}, method="POST")
+            self.base + "/api/v1/sync",
+            data=json.dumps({"entries": batch}).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+            method="POST",
+        )
         with self.opener.open(request, timeout=120) as response:
             return json.load(response)["results"]
 
@@ -109,11 +125,24 @@ def raw_sqlite_rate(rows: list[dict], folder: str) -> float:
     """Rows per second for the same rows into one plain table, executemany, one commit."""
     db = sqlite3.connect(os.path.join(folder, "raw.sqlite3"))
     db.execute("PRAGMA journal_mode=WAL")
-    db.execute("CREATE TABLE contacts (id TEXT PRIMARY KEY, officer_id INT, content TEXT, "
-               "classification TEXT, occurred_at TEXT, school_id INT, status TEXT, received_at TEXT)")
-    now = datetime.now(timezone.utc).isoformat()
-    values = [(e["id"], 1, json.dumps(e["contact"]), "mentoring", e["contact"]["occurred_at"],
-               1, "submitted", now) for e in rows]
+    db.execute(
+        "CREATE TABLE contacts (id TEXT PRIMARY KEY, officer_id INT, content TEXT, "
+        "classification TEXT, occurred_at TEXT, school_id INT, status TEXT, received_at TEXT)"
+    )
+    now = datetime.now(UTC).isoformat()
+    values = [
+        (
+            e["id"],
+            1,
+            json.dumps(e["contact"]),
+            "mentoring",
+            e["contact"]["occurred_at"],
+            1,
+            "submitted",
+            now,
+        )
+        for e in rows
+    ]
     start = time.perf_counter()
     db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
     db.commit()
@@ -134,9 +163,12 @@ def shell_size(officer: Officer) -> tuple[int, int, int]:
 
 def bench_env(database_url: str) -> dict:
     """The environment the app runs under: this database, a fixed secret key."""
-    return {**os.environ, "DATABASE_URL": database_url,
-            "SECRET_KEY": "bench-only-secret-key-not-for-production",
-            "SRO_LOGGER_PASSWORD": PASSWORD}
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-only-secret-key-not-for-production",
+        "SRO_LOGGER_PASSWORD": PASSWORD,
+    }
 
 
 class Gunicorn:
@@ -152,9 +184,22 @@ class Gunicorn:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--bind",
-             self.bind, "wsgi:app"], cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL,
-            stderr=self.log, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--workers",
+                str(self.workers),
+                "--bind",
+                self.bind,
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            start_new_session=True,
+        )
         wait_until_up(self.base, self.process, self.log)
 
     def kill(self) -> None:
@@ -206,11 +251,11 @@ def main() -> None:
             start = time.perf_counter()
             statuses: dict[str, int] = {}
             for i in range(0, len(rows), args.batch):
-                for result in officer.sync(rows[i:i + args.batch], session["csrf_token"]):
+                for result in officer.sync(rows[i : i + args.batch], session["csrf_token"]):
                     statuses[result["status"]] = statuses.get(result["status"], 0) + 1
             api_seconds = time.perf_counter() - start
             resend_start = time.perf_counter()
-            officer.sync(rows[:args.batch], session["csrf_token"])
+            officer.sync(rows[: args.batch], session["csrf_token"])
             resend_seconds = time.perf_counter() - resend_start
             files, raw_bytes, gz_bytes = shell_size(officer)
         raw_rate = raw_sqlite_rate(rows, folder)
@@ -222,8 +267,10 @@ def main() -> None:
     print(f"resending one batch          {resend_seconds * 1000:.0f} ms (all duplicates)")
     print(f"plain sqlite3 executemany    {raw_rate:,.0f} rows/s")
     print(f"ratio                        {raw_rate / api_rate:,.0f}x slower than a bare insert")
-    print(f"app shell on first load      {files} files, {raw_bytes / 1024:.1f} KiB, "
-          f"{gz_bytes / 1024:.1f} KiB gzip-compressed")
+    print(
+        f"app shell on first load      {files} files, {raw_bytes / 1024:.1f} KiB, "
+        f"{gz_bytes / 1024:.1f} KiB gzip-compressed"
+    )
 
 
 if __name__ == "__main__":

@@ -73,11 +73,28 @@ def create_app(test_config: dict | None = None) -> Flask:
     from logger.web import errors, headers, static_files, templating
     from logger.web import views as web
     from sync import api
-    for blueprint in (auth.bp, web.bp, officer.bp, review.bp, admin.bp, admin.accounts_bp,
-                      admin.schools_bp, admin.settings_bp, admin.roster_bp, admin.templates_bp,
-                      admin.entry_times_bp, evaluation.exports_bp, evaluation.assessment_bp,
-                      public.bp, public.feedback_bp, shell.bp, api.bp,
-                      program_views.bp, enrollment_views.bp):  # issue 13
+
+    for blueprint in (
+        auth.bp,
+        web.bp,
+        officer.bp,
+        review.bp,
+        admin.bp,
+        admin.accounts_bp,
+        admin.schools_bp,
+        admin.settings_bp,
+        admin.roster_bp,
+        admin.templates_bp,
+        admin.entry_times_bp,
+        evaluation.exports_bp,
+        evaluation.assessment_bp,
+        public.bp,
+        public.feedback_bp,
+        shell.bp,
+        api.bp,
+        program_views.bp,
+        enrollment_views.bp,
+    ):  # issue 13
         app.register_blueprint(blueprint)
     errors.register(app)
     headers.register(app)

@@ -23,7 +23,7 @@ def database_url_for_sqlalchemy(url: str) -> str:
     """A database URL spelled for SQLAlchemy: PostgreSQL URLs go through psycopg 3."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -52,7 +52,9 @@ def instance_secret(instance_path: str, name: str) -> str:
             os.unlink(candidate)
     key = path.read_text().strip()
     if len(key) < 32:
-        raise RuntimeError(f"{path} holds no usable secret: delete it, or set it in the environment")
+        raise RuntimeError(
+            f"{path} holds no usable secret: delete it, or set it in the environment"
+        )
     return key
 
 
@@ -61,14 +63,17 @@ def check_timezone(name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise RuntimeError(f"SRO_TIMEZONE={name!r} is not a time zone (e.g. America/Chicago)") from None
+        raise RuntimeError(
+            f"SRO_TIMEZONE={name!r} is not a time zone (e.g. America/Chicago)"
+        ) from None
 
 
 def check_school_year_start(month) -> None:
     """Refuse to start with a school year that begins in no month."""
     if not isinstance(month, int) or not 1 <= month <= 12:
-        raise RuntimeError(f"SRO_SCHOOL_YEAR_START_MONTH={month!r} is not a month: "
-                           "give 1 to 12 (8 for August)")
+        raise RuntimeError(
+            f"SRO_SCHOOL_YEAR_START_MONTH={month!r} is not a month: give 1 to 12 (8 for August)"
+        )
 
 
 def _month(text: str):
@@ -98,5 +103,6 @@ def from_environment(instance_path: str) -> dict:
         "SRO_SMTP_FROM": os.environ.get("SRO_SMTP_FROM", "sro-field-log@localhost"),
         "SRO_EXPORT_KEY": os.environ.get("SRO_EXPORT_KEY"),
         "SRO_SCHOOL_YEAR_START_MONTH": _month(os.environ["SRO_SCHOOL_YEAR_START_MONTH"])
-        if os.environ.get("SRO_SCHOOL_YEAR_START_MONTH") else None,
+        if os.environ.get("SRO_SCHOOL_YEAR_START_MONTH")
+        else None,
     }

@@ -26,8 +26,10 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 BUSY_ATTEMPTS = 3
 ENTRIES_PAGE_SIZE = 500  # changed entries per response, besides every returned one
-CURSOR_HELP = ("The cursor (since=…) is not one this server gave out. "
-               "Leave it out to fetch your entries from the beginning.")
+CURSOR_HELP = (
+    "The cursor (since=…) is not one this server gave out. "
+    "Leave it out to fetch your entries from the beginning."
+)
 
 
 @bp.route("/session")
@@ -35,10 +37,11 @@ CURSOR_HELP = ("The cursor (since=…) is not one this server gave out. "
 def session_info():
     """The signed-in user, their schools and a fresh CSRF token for the next POST."""
     return jsonify(
-        user={"id": current_user.id, "username": current_user.username,
-              "role": current_user.role},
-        schools=[{"id": s.id, "code": s.code, "name": s.name, "level": s.level}
-                 for s in current_user.schools],
+        user={"id": current_user.id, "username": current_user.username, "role": current_user.role},
+        schools=[
+            {"id": s.id, "code": s.code, "name": s.name, "level": s.level}
+            for s in current_user.schools
+        ],
         csrf_token=generate_csrf(),
     )
 
@@ -69,14 +72,17 @@ def sync():
         return error_response(refusal.status, refusal.message)
     for attempt in range(BUSY_ATTEMPTS):
         try:
-            results = ingest(current_user, envelopes, received_at=clock.utcnow(),
-                             client_addr=client_addr())
+            results = ingest(
+                current_user, envelopes, received_at=clock.utcnow(), client_addr=client_addr()
+            )
             return jsonify(results=results)
         except OperationalError:  # a deadlock or a lock wait that ran out: nothing was stored
             db.session.rollback()
             current_app.logger.warning("sync batch busy, attempt %d", attempt + 1)
-    return error_response(503, "The server is busy; your entries are safe on the phone and "
-                               "will be sent again shortly.")
+    return error_response(
+        503,
+        "The server is busy; your entries are safe on the phone and will be sent again shortly.",
+    )
 
 
 @bp.route("/entries", endpoint="entries")
@@ -88,17 +94,21 @@ def changed_entries():
     if after is None:
         return error_response(400, CURSOR_HELP)
     found = entries.changes(current_user, after, now=clock.utcnow(), limit=ENTRIES_PAGE_SIZE)
-    return jsonify(officer_id=current_user.id,  # whose they are: a shared phone checks
-                   entries=[_entry_json(contact) for contact in found.entries],
-                   cursor=_cursor(found.next), more=found.more)
+    return jsonify(
+        officer_id=current_user.id,  # whose they are: a shared phone checks
+        entries=[_entry_json(contact) for contact in found.entries],
+        cursor=_cursor(found.next),
+        more=found.more,
+    )
 
 
 @bp.route("/templates")
 @role_required("officer")
 def templates():
     """The templates this officer may use (their own and the district's), kept offline."""
-    return jsonify(templates=[entry_templates.as_json(t)
-                              for t in entry_templates.offered(current_user)])
+    return jsonify(
+        templates=[entry_templates.as_json(t) for t in entry_templates.offered(current_user)]
+    )
 
 
 @bp.route("/templates", methods=["POST"])
@@ -107,8 +117,9 @@ def create_template():
     """Keep the choices the officer sends ({"name", "fields"}) as one of their templates."""
     body = _json_body()
     with writing():
-        kept, errors = entry_templates.create(current_user, body, actor=current_user,
-                                              now=clock.utcnow(), client_addr=client_addr())
+        kept, errors = entry_templates.create(
+            current_user, body, actor=current_user, now=clock.utcnow(), client_addr=client_addr()
+        )
     if errors:
         return jsonify(error="invalid", errors=errors), 422
     return jsonify(template=entry_templates.as_json(kept)), 201
@@ -119,8 +130,9 @@ def create_template():
 def retire_template(template_id: int):
     """Stop offering one of the officer's own templates (the district's stay)."""
     with writing():
-        retired = entry_templates.retire(current_user, template_id, now=clock.utcnow(),
-                                         client_addr=client_addr())
+        retired = entry_templates.retire(
+            current_user, template_id, now=clock.utcnow(), client_addr=client_addr()
+        )
     return ("", 204) if retired else error_response(404)
 
 
@@ -153,10 +165,20 @@ def _read_cursor(text: str) -> entries.Position | None:
 def _entry_json(contact) -> dict:
     revision = contact.current
     last = contact.decisions[-1] if contact.decisions else None
-    return {"id": str(contact.id), "revision": revision.number, "status": revision.status,
-            "dictionary_version": revision.dictionary_version,
-            "received_at": revision.received_at.isoformat(), "flags": revision.flags,
-            "contact": revision.content,
-            "review": None if last is None else {
-                "decision": last.decision, "revision": last.revision, "comment": last.comment,
-                "decided_at": last.decided_at.isoformat()}}
+    return {
+        "id": str(contact.id),
+        "revision": revision.number,
+        "status": revision.status,
+        "dictionary_version": revision.dictionary_version,
+        "received_at": revision.received_at.isoformat(),
+        "flags": revision.flags,
+        "contact": revision.content,
+        "review": None
+        if last is None
+        else {
+            "decision": last.decision,
+            "revision": last.revision,
+            "comment": last.comment,
+            "decided_at": last.decided_at.isoformat(),
+        },
+    }

@@ -61,34 +61,72 @@ def _contact(value: object) -> object:
 
 
 BATCH = (
-    Member("entries", {"type": "array", "maxItems": MAX_BATCH, "items": ref("Envelope"),
-                       "description": f"At most {MAX_BATCH} entries (more: 413)."},
-           required=True),
+    Member(
+        "entries",
+        {
+            "type": "array",
+            "maxItems": MAX_BATCH,
+            "items": ref("Envelope"),
+            "description": f"At most {MAX_BATCH} entries (more: 413).",
+        },
+        required=True,
+    ),
 )
 ENVELOPE = (
-    Member("id", {"type": "string", "format": "uuid", "pattern": UUID4,
-                  "description": "Minted on the device when the entry is first saved."},
-           required=True, read=_entry_id, problem=BAD_ID),
-    Member("base_revision", {"type": ["integer", "null"], "minimum": 0, "default": 0,
-                             "description": "The revision this entry was edited from; 0 for a "
-                                            "new entry."},
-           read=_base_revision, problem=BAD_BASE),
+    Member(
+        "id",
+        {
+            "type": "string",
+            "format": "uuid",
+            "pattern": UUID4,
+            "description": "Minted on the device when the entry is first saved.",
+        },
+        required=True,
+        read=_entry_id,
+        problem=BAD_ID,
+    ),
+    Member(
+        "base_revision",
+        {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "default": 0,
+            "description": "The revision this entry was edited from; 0 for a new entry.",
+        },
+        read=_base_revision,
+        problem=BAD_BASE,
+    ),
     Member("contact", ref("Contact"), required=True, read=_contact, problem=BAD_CONTACT),
     Member("amendment_explanation", ref("AmendmentExplanation")),  # rules.check_amendment
     Member("timing", ref("Timing")),  # rules.check_timing: a bad one never refuses the entry
 )
 RESULT = (
-    Member("id", {"type": ["string", "integer", "null"],
-                  "description": "The entry's id; what was sent when it is not a UUID."},
-           required=True),
+    Member(
+        "id",
+        {
+            "type": ["string", "integer", "null"],
+            "description": "The entry's id; what was sent when it is not a UUID.",
+        },
+        required=True,
+    ),
     Member("status", {"enum": list(STATUSES)}, required=True),
-    Member("revision", {"type": ["integer", "null"], "minimum": 1,
-                        "description": "The entry's current revision, when it has one."},
-           required=True),
+    Member(
+        "revision",
+        {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "description": "The entry's current revision, when it has one.",
+        },
+        required=True,
+    ),
     Member("errors", ref("Errors"), required=True),
-    Member("timing_ignored", {"type": "string",
-                              "description": "Why the timing sent with a new entry was not "
-                                             "kept (the entry was)."}),
+    Member(
+        "timing_ignored",
+        {
+            "type": "string",
+            "description": "Why the timing sent with a new entry was not kept (the entry was).",
+        },
+    ),
 )
 
 
@@ -113,12 +151,18 @@ class Envelope:
     problems: dict[str, list[str]] = field(default_factory=dict)
     timing: object = None  # how long the new entry took on the phone (rules.check_timing)
 
-    def result(self, status: str, revision: int | None = None,
-               errors: dict[str, list[str]] | None = None) -> dict:
+    def result(
+        self, status: str, revision: int | None = None, errors: dict[str, list[str]] | None = None
+    ) -> dict:
         """This envelope's line in the response (RESULT)."""
-        assert status in STATUSES
-        return {"id": str(self.id) if self.id else self.raw_id, "status": status,
-                "revision": revision, "errors": errors or {}}
+        if status not in STATUSES:
+            raise ValueError(f"no such result status: {status}")
+        return {
+            "id": str(self.id) if self.id else self.raw_id,
+            "status": status,
+            "revision": revision,
+            "errors": errors or {},
+        }
 
 
 def parse_batch(body: object) -> list[Envelope]:
@@ -127,8 +171,11 @@ def parse_batch(body: object) -> list[Envelope]:
         raise BatchRefused(400, 'Send a JSON object {"entries": [...]}.')
     entries = body["entries"]
     if len(entries) > MAX_BATCH:
-        raise BatchRefused(413, f"A batch holds at most {MAX_BATCH} entries; this one had "
-                                f"{len(entries)}. Send the rest in another batch.")
+        raise BatchRefused(
+            413,
+            f"A batch holds at most {MAX_BATCH} entries; this one had "
+            f"{len(entries)}. Send the rest in another batch.",
+        )
     return [parse_envelope(item) for item in entries]
 
 

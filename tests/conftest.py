@@ -27,11 +27,13 @@ def _database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """The app on a freshly migrated test database."""
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test-only-not-a-secret",
-        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-only-not-a-secret",
+            "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        }
+    )
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as connection:
@@ -160,8 +162,12 @@ def admin(app, client):
 def mail_server(app, monkeypatch):
     """A mail server the app sends to, for this test: its messages are in `.messages`."""
     sink = SmtpSink()
-    for name, value in (("SRO_SMTP_HOST", "127.0.0.1"), ("SRO_SMTP_PORT", sink.port),
-                        ("SRO_SMTP_STARTTLS", False), ("SRO_SMTP_FROM", "sro@district.org")):
+    for name, value in (
+        ("SRO_SMTP_HOST", "127.0.0.1"),
+        ("SRO_SMTP_PORT", sink.port),
+        ("SRO_SMTP_STARTTLS", False),
+        ("SRO_SMTP_FROM", "sro@district.org"),
+    ):
         monkeypatch.setitem(app.config, name, value)
     yield sink
     sink.shutdown()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from werkzeug.security import generate_password_hash
 
@@ -40,18 +40,26 @@ def form_token(page: str, name: str = "csrf_token") -> str:
     return re.search(rf'name="{name}"[^>]* value="([^"]+)"', page).group(1)
 
 
-def make_school(code: str = "LHS", name: str = "Lincoln High School", level: str = "high") -> School:
+def make_school(
+    code: str = "LHS", name: str = "Lincoln High School", level: str = "high"
+) -> School:
     school = School(code=code, name=name, level=level)
     db.session.add(school)
     db.session.commit()
     return school
 
 
-def make_user(username: str, role: str = "officer", *, schools=(), supervisor=None,
-              active: bool = True) -> User:
+def make_user(
+    username: str, role: str = "officer", *, schools=(), supervisor=None, active: bool = True
+) -> User:
     """A user whose password is PASSWORD (hashed once per run)."""
-    user = User(username=username, role=role, active=active, password_hash=_PASSWORD_HASH,
-                supervisor=supervisor)
+    user = User(
+        username=username,
+        role=role,
+        active=active,
+        password_hash=_PASSWORD_HASH,
+        supervisor=supervisor,
+    )
     user.assignments = [Assignment(school=school, starts_on=ASSIGNED_SINCE) for school in schools]
     if supervisor is not None:
         user.supervisions = [Supervision(supervisor=supervisor)]
@@ -63,11 +71,16 @@ def make_user(username: str, role: str = "officer", *, schools=(), supervisor=No
 def mentoring_entry(school_id: int, **changes) -> dict:
     """A valid mentoring entry, as the sync API would send it."""
     entry = {
-        "occurred_at": (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat(),
-        "school_id": school_id, "location": "hallway", "setting": "school_grounds",
+        "occurred_at": (datetime.now(UTC) - timedelta(hours=1)).isoformat(),
+        "school_id": school_id,
+        "location": "hallway",
+        "setting": "school_grounds",
         "initiated_by": "student",
-        "classification": "mentoring", "mentoring_type": "informal_counseling",
-        "students_involved": 1, "actions": ["none"], "narrative": "",
+        "classification": "mentoring",
+        "mentoring_type": "informal_counseling",
+        "students_involved": 1,
+        "actions": ["none"],
+        "narrative": "",
     }
     entry.update(changes)
     return entry
@@ -92,29 +105,47 @@ def v2_facts(actions) -> dict:
 def arrest_entry(school_id: int, **changes) -> dict:
     """A valid criminal entry with an arrest, its full justification and the v2 facts its
     actions (arrest, unless changed) call for."""
-    entry = mentoring_entry(school_id, classification="criminal", offense_category="weapons",
-                            actions=["arrest"], initiated_by="school_staff", duration_minutes=30)
+    entry = mentoring_entry(
+        school_id,
+        classification="criminal",
+        offense_category="weapons",
+        actions=["arrest"],
+        initiated_by="school_staff",
+        duration_minutes=30,
+    )
     del entry["mentoring_type"]
     entry["justification"] = {
         "basis": "Staff found a knife in the student's backpack during a fight report.",
         "alternatives_tried": ["verbal_deescalation", "school_staff_involved"],
         "why_last_resort": "The student refused to hand over a second weapon and threatened staff.",
     }
-    entry["students"] = [{"grade_band": "high", "perceived_race": ["white"],
-                          "perceived_gender": "male", "perceived_disability": False}]
+    entry["students"] = [
+        {
+            "grade_band": "high",
+            "perceived_race": ["white"],
+            "perceived_gender": "male",
+            "perceived_disability": False,
+        }
+    ]
     entry.update(changes)
     return {**v2_facts(entry["actions"]), **entry}
 
 
-def make_contact(officer: User, entry: dict, *, received_at: datetime | None = None,
-                 version: int = rules.CURRENT_VERSION):
+def make_contact(
+    officer: User,
+    entry: dict,
+    *,
+    received_at: datetime | None = None,
+    version: int = rules.CURRENT_VERSION,
+):
     """Store an entry for an officer through the domain, as the app would (under an older
     data dictionary version for an entry stored before an upgrade)."""
-    received_at = received_at or datetime.now(timezone.utc)
+    received_at = received_at or datetime.now(UTC)
     verdict = entries.check(officer, entry, now=received_at, version=version)
     assert verdict.ok, verdict.errors
-    saved = entries.save(officer, uuid.uuid4(), verdict, received_at=received_at,
-                         client_addr="127.0.0.1")
+    saved = entries.save(
+        officer, uuid.uuid4(), verdict, received_at=received_at, client_addr="127.0.0.1"
+    )
     db.session.commit()
     return saved.contact
 
@@ -124,20 +155,37 @@ def make_program_records(officer: User, school: School, words: str = "Notes") ->
     kind; `words` fills the text (long words where they might stretch a page)."""
     day = clock.today() - timedelta(days=3)
     records = {
-        "community_input": CommunityInputSession(held_on=day, audience=words, attended=12,
-                                                 summary=words),
-        "mou": Mou(parties=f"{school.name}\nCity Police Department", signed_on=day,
-                   effective_on=day, expires_on=day + timedelta(days=700),
-                   reference=f"https://district.example/{words}.pdf"),
-        "selection": OfficerSelection(officer=officer, selected_on=day, staff_on_panel=True,
-                                      community_on_panel=False, qualifications=words),
-        "training": OfficerTraining(officer=officer, completed_on=day, course=words,
-                                    hours=7.5, topic="disabilities_special_education"),
-        "staff_training": StaffTraining(held_on=day, school=school, staff_trained=30,
-                                        summary=words),
+        "community_input": CommunityInputSession(
+            held_on=day, audience=words, attended=12, summary=words
+        ),
+        "mou": Mou(
+            parties=f"{school.name}\nCity Police Department",
+            signed_on=day,
+            effective_on=day,
+            expires_on=day + timedelta(days=700),
+            reference=f"https://district.example/{words}.pdf",
+        ),
+        "selection": OfficerSelection(
+            officer=officer,
+            selected_on=day,
+            staff_on_panel=True,
+            community_on_panel=False,
+            qualifications=words,
+        ),
+        "training": OfficerTraining(
+            officer=officer,
+            completed_on=day,
+            course=words,
+            hours=7.5,
+            topic="disabilities_special_education",
+        ),
+        "staff_training": StaffTraining(
+            held_on=day, school=school, staff_trained=30, summary=words
+        ),
         "outreach": OutreachEvent(held_on=day, school=school, audience=words, attended=80),
-        "practice": PracticeActivity(held_on=day, kind="peer_network_meeting", hours=2,
-                                     officers=[officer], summary=words),
+        "practice": PracticeActivity(
+            held_on=day, kind="peer_network_meeting", hours=2, officers=[officer], summary=words
+        ),
     }
     db.session.add_all(records.values())
     db.session.commit()
@@ -162,8 +210,10 @@ class Auth:
         return form_token(self.client.get(path, follow_redirects=True).get_data(as_text=True))
 
     def login(self, username: str, password: str = PASSWORD):
-        return self.client.post("/login", data={"username": username, "password": password,
-                                                "csrf_token": self.csrf_token()})
+        return self.client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": self.csrf_token()},
+        )
 
     def logout(self):
         return self.client.post("/logout", data={"csrf_token": self.csrf_token("/")})
@@ -179,8 +229,12 @@ def sign_in_as_someone(app, auth: Auth, role: str) -> None:
 
 def envelope(contact, entry_id=None, base_revision=0, **extra):
     """One entry as the phone's outbox sends it to the sync API."""
-    return {"id": entry_id or str(uuid.uuid4()), "base_revision": base_revision,
-            "contact": contact, **extra}
+    return {
+        "id": entry_id or str(uuid.uuid4()),
+        "base_revision": base_revision,
+        "contact": contact,
+        **extra,
+    }
 
 
 class Api:
@@ -194,8 +248,13 @@ class Api:
 
     def post(self, body, **kwargs):
         data = body if isinstance(body, (str, bytes)) else json.dumps(body)
-        return self.client.post("/api/v1/sync", data=data, content_type="application/json",
-                                headers={"X-CSRFToken": self.token()}, **kwargs)
+        return self.client.post(
+            "/api/v1/sync",
+            data=data,
+            content_type="application/json",
+            headers={"X-CSRFToken": self.token()},
+            **kwargs,
+        )
 
     def sync(self, *envelopes) -> list[dict]:
         response = self.post({"entries": list(envelopes)})

@@ -59,9 +59,14 @@ def choose_password(app, path: str, password: str = NEW_PASSWORD, confirm: str |
     page = client.get(path)
     if page.status_code != 200:  # the link no longer opens the form
         return page
-    return client.post(path, data={"csrf_token": form_token(page.get_data(as_text=True)),
-                                   "password": password,
-                                   "confirm": password if confirm is None else confirm})
+    return client.post(
+        path,
+        data={
+            "csrf_token": form_token(page.get_data(as_text=True)),
+            "password": password,
+            "confirm": password if confirm is None else confirm,
+        },
+    )
 
 
 def user(app, username: str) -> User:
@@ -90,9 +95,12 @@ def test_only_admins_reach_the_account_pages(app, office, role):
     someone = signed_in(app, username)
     for path in ("/admin/accounts", "/admin/accounts/new", f"/admin/accounts/{office['ruiz']}"):
         assert someone.client.get(path).status_code == 403, path
-    for path in ("/admin/accounts/new", f"/admin/accounts/{office['ruiz']}",
-                 f"/admin/accounts/{office['ruiz']}/active",
-                 f"/admin/accounts/{office['ruiz']}/setup-link"):
+    for path in (
+        "/admin/accounts/new",
+        f"/admin/accounts/{office['ruiz']}",
+        f"/admin/accounts/{office['ruiz']}/active",
+        f"/admin/accounts/{office['ruiz']}/setup-link",
+    ):
         response = post(someone, path, {"username": "x.y", "role": "admin", "active": "no"}, "/")
         assert response.status_code == 403, path
     assert user(app, "ofc.ruiz").active and user(app, "x.y") is None
@@ -100,8 +108,9 @@ def test_only_admins_reach_the_account_pages(app, office, role):
 
 def test_an_admin_opens_an_account_and_only_its_owner_chooses_the_password(app, office):
     admin = signed_in(app, "admin.lee")
-    path = open_account(admin, username=" Ofc.Diaz ", role="officer", school="LHS",
-                        supervisor="sgt.park")
+    path = open_account(
+        admin, username=" Ofc.Diaz ", role="officer", school="LHS", supervisor="sgt.park"
+    )
     diaz = user(app, "ofc.diaz")
     assert diaz.role == "officer" and diaz.supervisor_id == office["park"]
     with app.app_context():
@@ -117,18 +126,24 @@ def test_an_admin_opens_an_account_and_only_its_owner_chooses_the_password(app, 
     assert actions(app)[-1] == "auth.sign_in" and "account.password_set" in actions(app)
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"username": "ofc.ruiz", "role": "officer"}, "a user named ofc.ruiz already exists"),
-    ({"username": "Ruiz Maria", "role": "officer"}, "a user name is 2 to 64 lower-case"),
-    ({"username": "ofc.\x07bell", "role": "officer"}, "control character"),
-    ({"username": "ofc.new", "role": "chief"}, "unknown role"),
-    ({"username": "   ", "role": "officer"}, "a user name is 2 to 64 lower-case"),
-    ({"username": "ofc.new", "role": "officer", "supervisor": "ofc.ruiz"},
-     "no supervisor named"),
-    ({"username": "ofc.new", "role": "officer", "school": "XYZ"}, "unknown school"),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"username": "ofc.ruiz", "role": "officer"}, "a user named ofc.ruiz already exists"),
+        ({"username": "Ruiz Maria", "role": "officer"}, "a user name is 2 to 64 lower-case"),
+        ({"username": "ofc.\x07bell", "role": "officer"}, "control character"),
+        ({"username": "ofc.new", "role": "chief"}, "unknown role"),
+        ({"username": "   ", "role": "officer"}, "a user name is 2 to 64 lower-case"),
+        (
+            {"username": "ofc.new", "role": "officer", "supervisor": "ofc.ruiz"},
+            "no supervisor named",
+        ),
+        ({"username": "ofc.new", "role": "officer", "school": "XYZ"}, "unknown school"),
+    ],
+)
 def test_a_bad_new_account_is_refused_with_a_reason_and_nothing_is_created(
-        app, office, form, message):
+    app, office, form, message
+):
     admin = signed_in(app, "admin.lee")
     with app.app_context():
         before = db.session.scalar(select(func.count(User.id)))
@@ -141,14 +156,18 @@ def test_a_bad_new_account_is_refused_with_a_reason_and_nothing_is_created(
         assert f'value="{form["username"]}"' in page  # what was typed stays
 
 
-@pytest.mark.parametrize("password, confirm, message", [
-    ("short pass", None, "at least 12 characters"),
-    ("ofc.diaz-is-me-2026", None, "must not contain the user name"),
-    ("passwordpassword", None, "too easy to guess"),
-    (NEW_PASSWORD, "maple lantern orbit 43", "The two passwords differ"),
-])
+@pytest.mark.parametrize(
+    "password, confirm, message",
+    [
+        ("short pass", None, "at least 12 characters"),
+        ("ofc.diaz-is-me-2026", None, "must not contain the user name"),
+        ("passwordpassword", None, "too easy to guess"),
+        (NEW_PASSWORD, "maple lantern orbit 43", "The two passwords differ"),
+    ],
+)
 def test_a_weak_or_mistyped_password_is_refused_and_the_link_keeps_working(
-        app, office, password, confirm, message):
+    app, office, password, confirm, message
+):
     path = open_account(signed_in(app, "admin.lee"), username="ofc.diaz", role="officer")
     response = choose_password(app, path, password, confirm)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
@@ -168,10 +187,22 @@ def test_a_setup_link_stops_working_after_72_hours(app, office, monkeypatch):
 def test_a_reset_link_voids_the_older_one_and_ends_the_owners_sessions(app, office):
     admin = signed_in(app, "admin.lee")
     ruiz = signed_in(app, "ofc.ruiz")
-    first = setup_path(post(admin, f"/admin/accounts/{office['ruiz']}/setup-link", {},
-                            f"/admin/accounts/{office['ruiz']}").get_data(as_text=True))
-    second = setup_path(post(admin, f"/admin/accounts/{office['ruiz']}/setup-link", {},
-                             f"/admin/accounts/{office['ruiz']}").get_data(as_text=True))
+    first = setup_path(
+        post(
+            admin,
+            f"/admin/accounts/{office['ruiz']}/setup-link",
+            {},
+            f"/admin/accounts/{office['ruiz']}",
+        ).get_data(as_text=True)
+    )
+    second = setup_path(
+        post(
+            admin,
+            f"/admin/accounts/{office['ruiz']}/setup-link",
+            {},
+            f"/admin/accounts/{office['ruiz']}",
+        ).get_data(as_text=True)
+    )
     assert choose_password(app, first).status_code == 410
     assert ruiz.client.get("/entries").status_code == 200  # nothing changed yet
     assert choose_password(app, second).status_code == 302
@@ -248,11 +279,17 @@ def test_the_list_narrows_by_role_school_and_status(app, office):
 
 def test_changing_your_own_password_ends_your_other_sessions_only(app, office):
     desk, phone = signed_in(app, "sgt.park"), signed_in(app, "sgt.park")
-    wrong = post(desk, "/account/password", {"current": "guess", "password": NEW_PASSWORD,
-                                             "confirm": NEW_PASSWORD})
+    wrong = post(
+        desk,
+        "/account/password",
+        {"current": "guess", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert wrong.status_code == 422 and "not your current password" in wrong.get_data(as_text=True)
-    changed = post(desk, "/account/password", {"current": "correct horse battery",
-                                               "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    changed = post(
+        desk,
+        "/account/password",
+        {"current": "correct horse battery", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
     assert changed.status_code == 302
     assert desk.client.get("/review").status_code == 200
     assert phone.client.get("/review").status_code == 302
@@ -260,8 +297,11 @@ def test_changing_your_own_password_ends_your_other_sessions_only(app, office):
     assert "account.password_changed" in actions(app)
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(name=st.text(alphabet=st.characters(codec=None, exclude_categories=("Cs",)), max_size=70))
 def test_any_typed_user_name_opens_an_account_or_says_why(app, office, name):
     admin = signed_in(app, "admin.lee")
@@ -283,8 +323,15 @@ def test_a_new_supervisor_gets_the_waiting_entries_and_the_history_keeps_both(ap
         make_user("sgt.chen", role="supervisor")
         ruiz = db.session.get(User, office["ruiz"])
         decided = make_contact(ruiz, mentoring_entry(office["lincoln"]))
-        workflow.decide(db.session.get(User, office["park"]), decided.id, 1, "return",
-                        "Add the time.", decided_at=clock.utcnow(), client_addr=None)
+        workflow.decide(
+            db.session.get(User, office["park"]),
+            decided.id,
+            1,
+            "return",
+            "Add the time.",
+            decided_at=clock.utcnow(),
+            client_addr=None,
+        )
         db.session.commit()
     admin = signed_in(app, "admin.lee")
     page = f"/admin/accounts/{office['ruiz']}"
@@ -296,8 +343,10 @@ def test_a_new_supervisor_gets_the_waiting_entries_and_the_history_keeps_both(ap
     with app.app_context():
         [decision] = db.session.scalars(select(ReviewDecision)).all()
         assert decision.reviewer.username == "sgt.park"  # made by Park, stays Park's
-        history = [(s.supervisor.username, s.ended_at is None)
-                   for s in db.session.get(User, office["ruiz"]).supervisions]
+        history = [
+            (s.supervisor.username, s.ended_at is None)
+            for s in db.session.get(User, office["ruiz"]).supervisions
+        ]
         assert history == [("sgt.park", False), ("sgt.chen", True)]
     shown = admin.client.get(page).get_data(as_text=True)
     assert "Supervised by: sgt.park from" in shown and "; sgt.chen from" in shown
@@ -333,17 +382,28 @@ def test_a_district_in_order_needs_nothing(app):
         make_user("admin.lee", role="admin")
         make_user("ofc.ruiz", schools=[lincoln], supervisor=make_user("sgt.park", "supervisor"))
         today = clock.today()  # and an MOU in force for a while yet (issue 13)
-        db.session.add(Mou(parties="District\nPolice", signed_on=today, effective_on=today,
-                           expires_on=today + timedelta(days=365)))
+        db.session.add(
+            Mou(
+                parties="District\nPolice",
+                signed_on=today,
+                effective_on=today,
+                expires_on=today + timedelta(days=365),
+            )
+        )
         db.session.commit()
-    assert "Needs attention Nothing: every active officer has a supervisor and a school" in \
-        home_text(signed_in(app, "admin.lee"))
+    assert (
+        "Needs attention Nothing: every active officer has a supervisor and a school"
+        in home_text(signed_in(app, "admin.lee"))
+    )
 
 
 def test_the_setup_link_is_mailed_when_the_server_sends_mail(app, office, mail_server):
     admin = signed_in(app, "admin.lee")
-    response = post(admin, "/admin/accounts/new", {"username": "ofc.diaz", "role": "officer",
-                                                   "email": " diaz@district.org "})
+    response = post(
+        admin,
+        "/admin/accounts/new",
+        {"username": "ofc.diaz", "role": "officer", "email": " diaz@district.org "},
+    )
     page = response.get_data(as_text=True)
     assert "The link was also sent to diaz@district.org." in page
     [message] = mail_server.messages
@@ -353,12 +413,16 @@ def test_the_setup_link_is_mailed_when_the_server_sends_mail(app, office, mail_s
 
 
 def test_a_mail_server_that_cannot_be_reached_is_said_and_the_link_still_shown(
-        app, office, monkeypatch):
+    app, office, monkeypatch
+):
     monkeypatch.setitem(app.config, "SRO_SMTP_HOST", "127.0.0.1")
     monkeypatch.setitem(app.config, "SRO_SMTP_PORT", 9)  # discard: nothing listens
     admin = signed_in(app, "admin.lee")
-    page = post(admin, "/admin/accounts/new", {"username": "ofc.diaz", "role": "officer",
-                                               "email": "diaz@district.org"}).get_data(as_text=True)
+    page = post(
+        admin,
+        "/admin/accounts/new",
+        {"username": "ofc.diaz", "role": "officer", "email": "diaz@district.org"},
+    ).get_data(as_text=True)
     assert "The e-mail to diaz@district.org was not sent" in page
     assert choose_password(app, setup_path(page)).status_code == 302
 
@@ -366,6 +430,7 @@ def test_a_mail_server_that_cannot_be_reached_is_said_and_the_link_still_shown(
 @pytest.mark.parametrize("address", ["diaz", "diaz@district", "a b@c.org", "x@y.org\x00"])
 def test_a_wrong_e_mail_address_is_refused(app, office, address):
     admin = signed_in(app, "admin.lee")
-    response = post(admin, "/admin/accounts/new", {"username": "ofc.diaz", "role": "officer",
-                                                   "email": address})
+    response = post(
+        admin, "/admin/accounts/new", {"username": "ofc.diaz", "role": "officer", "email": address}
+    )
     assert response.status_code == 422 and user(app, "ofc.diaz") is None

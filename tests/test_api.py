@@ -32,6 +32,5 @@ def test_an_id_too_large_for_any_row_is_404_not_a_server_error(app, client, auth
     auth.login("ofc.ruiz")
     token = client.get("/api/v1/session").get_json()["csrf_token"]
     for template_id in (2**31 - 1, 2**31, 2**63, 10**30):
-        response = client.delete(f"/api/v1/templates/{template_id}",
-                                 headers={"X-CSRFToken": token})
+        response = client.delete(f"/api/v1/templates/{template_id}", headers={"X-CSRFToken": token})
         assert response.status_code == 404 and response.get_json()["error"] == "not_found"

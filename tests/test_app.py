@@ -10,7 +10,10 @@ from logger import config, create_app
 
 
 def test_importing_the_package_builds_no_app():
-    code = "import logger, flask; assert not any(isinstance(v, flask.Flask) for v in vars(logger).values())"
+    code = (
+        "import logger, flask; "
+        "assert not any(isinstance(v, flask.Flask) for v in vars(logger).values())"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
@@ -36,11 +39,15 @@ def test_database_url_defaults_to_sqlite_in_the_instance_folder(monkeypatch):
 def test_postgres_urls_use_psycopg_3(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db/sro")
     assert config.database_url("/x") == "postgresql+psycopg://u@db/sro"
-    assert config.database_url_for_sqlalchemy("postgresql://u@db/sro") == "postgresql+psycopg://u@db/sro"
+    assert (
+        config.database_url_for_sqlalchemy("postgresql://u@db/sro")
+        == "postgresql+psycopg://u@db/sro"
+    )
 
 
 def test_sqlite_runs_with_foreign_keys_and_wal(app):
     from logger.extensions import db
+
     with app.app_context():
         if db.engine.dialect.name != "sqlite":
             return
@@ -51,6 +58,7 @@ def test_sqlite_runs_with_foreign_keys_and_wal(app):
 
 def test_session_cookie_is_httponly_lax_and_secure_over_https(app, auth, client):
     from tests.factories import form_token, make_school, make_user
+
     with app.app_context():
         make_user("ofc.cookie", schools=[make_school()])
     plain = auth.login("ofc.cookie").headers.get_all("Set-Cookie")
@@ -60,10 +68,14 @@ def test_session_cookie_is_httponly_lax_and_secure_over_https(app, auth, client)
     secure_client = app.test_client()
     page = secure_client.get("/login", base_url="https://localhost").get_data(as_text=True)
     token = form_token(page)
-    response = secure_client.post("/login", base_url="https://localhost", data={
-        "username": "ofc.cookie", "password": "correct horse battery", "csrf_token": token})
-    assert any(c.startswith("session=") and "Secure" in c
-               for c in response.headers.get_all("Set-Cookie"))
+    response = secure_client.post(
+        "/login",
+        base_url="https://localhost",
+        data={"username": "ofc.cookie", "password": "correct horse battery", "csrf_token": token},
+    )
+    assert any(
+        c.startswith("session=") and "Secure" in c for c in response.headers.get_all("Set-Cookie")
+    )
 
 
 def test_workers_starting_at_once_agree_on_one_secret_key(tmp_path):
@@ -84,5 +96,10 @@ def test_workers_starting_at_once_agree_on_one_secret_key(tmp_path):
 
 def test_an_unknown_time_zone_stops_the_app_with_a_clear_reason(tmp_path):
     with pytest.raises(RuntimeError, match="SRO_TIMEZONE='Mars/Olympus' is not a time zone"):
-        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3",
-                    "SECRET_KEY": "x" * 40, "SRO_TIMEZONE": "Mars/Olympus"})
+        create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite3",
+                "SECRET_KEY": "x" * 40,
+                "SRO_TIMEZONE": "Mars/Olympus",
+            }
+        )

@@ -43,8 +43,12 @@ def _at(year, month, day, hour=12) -> datetime:
 
 
 def _student(grade, races, gender, disability=False) -> dict:
-    return {"grade_band": grade, "perceived_race": races, "perceived_gender": gender,
-            "perceived_disability": disability}
+    return {
+        "grade_band": grade,
+        "perceived_race": races,
+        "perceived_gender": gender,
+        "perceived_disability": disability,
+    }
 
 
 def _justified(entry: dict, alternatives: list[str], **extra) -> dict:
@@ -52,7 +56,8 @@ def _justified(entry: dict, alternatives: list[str], **extra) -> dict:
         "basis": "The specific facts that made this action necessary, in the officer's words.",
         "alternatives_tried": alternatives,
         "why_last_resort": "Nothing short of it would have kept the students and staff safe.",
-        **extra}
+        **extra,
+    }
     return entry
 
 
@@ -65,31 +70,52 @@ class Log:
 
     def entry(self, officer: User, occurred: datetime, entry: dict):
         entry["occurred_at"] = occurred.isoformat()
-        return make_contact(officer, entry, received_at=occurred + timedelta(hours=1),
-                            version=self.version)
+        return make_contact(
+            officer, entry, received_at=occurred + timedelta(hours=1), version=self.version
+        )
 
     def decide(self, contact, decision: str, after_hours: float, revision: int = 1):
         received = contact.revisions[revision - 1].received_at
-        workflow.decide(self.supervisor, contact.id, revision, decision, "Read and checked.",
-                        decided_at=received + timedelta(hours=after_hours), client_addr=None)
+        workflow.decide(
+            self.supervisor,
+            contact.id,
+            revision,
+            decision,
+            "Read and checked.",
+            decided_at=received + timedelta(hours=after_hours),
+            client_addr=None,
+        )
         db.session.commit()
 
     def resubmit(self, contact, after_hours: float):
         current = contact.current
         fixed = dict(current.content, narrative="Added what the supervisor asked for.")
         received = current.received_at + timedelta(hours=after_hours)
-        verdict = entries.check(contact.officer, fixed, now=received,
-                                version=current.dictionary_version)
-        entries.save(contact.officer, contact.id, verdict, received_at=received,
-                     client_addr=None, base_revision=current.number)
+        verdict = entries.check(
+            contact.officer, fixed, now=received, version=current.dictionary_version
+        )
+        entries.save(
+            contact.officer,
+            contact.id,
+            verdict,
+            received_at=received,
+            client_addr=None,
+            base_revision=current.number,
+        )
         db.session.commit()
 
 
 @pytest.fixture
 def year_of_entries(ctx):
     """The hand-made district; returns the schools and the officer spread over four schools."""
-    lincoln, adams = make_school("LHS", "Lincoln High School"), make_school("AMS", "Adams Middle", "middle")
-    cedar, dale = make_school("CES", "Cedar Elementary", "elementary"), make_school("DES", "Dale Elementary", "elementary")
+    lincoln, adams = (
+        make_school("LHS", "Lincoln High School"),
+        make_school("AMS", "Adams Middle", "middle"),
+    )
+    cedar, dale = (
+        make_school("CES", "Cedar Elementary", "elementary"),
+        make_school("DES", "Dale Elementary", "elementary"),
+    )
     park = make_user("sgt.park", role="supervisor")
     ruiz = make_user("ofc.ruiz", schools=[lincoln], supervisor=park)
     chen = make_user("ofc.chen", schools=[adams], supervisor=park)
@@ -104,52 +130,108 @@ def year_of_entries(ctx):
     one = log.entry(ruiz, _at(2025, 10, 6), mentoring_entry(L, students_involved=3))
     log.decide(one, "approve", 10)
     # 2. Lincoln, Oct: mentoring, one student described (high, Black, female). 20 h.
-    two = log.entry(ruiz, _at(2025, 10, 7), mentoring_entry(
-        L, students=[_student("high", ["black"], "female")]))
+    two = log.entry(
+        ruiz, _at(2025, 10, 7), mentoring_entry(L, students=[_student("high", ["black"], "female")])
+    )
     log.decide(two, "approve", 20)
     # 3. Lincoln, Mar: disciplinary with a detention (discipline enforcement); one student
     #    (high, two or more races, male, disability). Returned after 4 h, resent 2 h later,
     #    revision 2 approved after 30 h.
-    three = log.entry(ruiz, _at(2026, 3, 3), _justified(mentoring_entry(
-        L, classification="disciplinary", mentoring_type=None, school_rule="defiance",
-        involvement_reason="The assistant principal asked for help with a student.",
-        actions=["detention"], students=[_student("high", ["white", "black"], "male", True)]),
-        ["verbal_deescalation"]))
+    three = log.entry(
+        ruiz,
+        _at(2026, 3, 3),
+        _justified(
+            mentoring_entry(
+                L,
+                classification="disciplinary",
+                mentoring_type=None,
+                school_rule="defiance",
+                involvement_reason="The assistant principal asked for help with a student.",
+                actions=["detention"],
+                students=[_student("high", ["white", "black"], "male", True)],
+            ),
+            ["verbal_deescalation"],
+        ),
+    )
     log.decide(three, "return", 4)
     log.resubmit(three, 6)
     log.decide(three, "approve", 30, revision=2)
     # 4. Lincoln, Mar: criminal, search and arrest, two students (high white male, high
     #    Black male). 50 h.
-    four = log.entry(ruiz, _at(2026, 3, 4), _justified(arrest_entry(
-        L, students_involved=2, actions=["search", "arrest"],
-        students=[_student("high", ["white"], "male"), _student("high", ["black"], "male")]),
-        ["school_staff_involved", "verbal_deescalation"]))
+    four = log.entry(
+        ruiz,
+        _at(2026, 3, 4),
+        _justified(
+            arrest_entry(
+                L,
+                students_involved=2,
+                actions=["search", "arrest"],
+                students=[_student("high", ["white"], "male"), _student("high", ["black"], "male")],
+            ),
+            ["school_staff_involved", "verbal_deescalation"],
+        ),
+    )
     log.decide(four, "approve", 50)
     # 5. Adams, Oct: criminal, restraint and use of force, minor injury to the student;
     #    one student (middle, Hispanic or Latino, male). 100 h.
-    five = log.entry(chen, _at(2025, 10, 8), _justified(arrest_entry(
-        A, offense_category="assault", actions=["restraint", "use_of_force"],
-        force_types=["physical_control"], students=[_student("middle", ["hispanic_latino"], "male")]),
-        ["none_feasible"], injuries="student_minor", supervisor_notified=True))
+    five = log.entry(
+        chen,
+        _at(2025, 10, 8),
+        _justified(
+            arrest_entry(
+                A,
+                offense_category="assault",
+                actions=["restraint", "use_of_force"],
+                force_types=["physical_control"],
+                students=[_student("middle", ["hispanic_latino"], "male")],
+            ),
+            ["none_feasible"],
+            injuries="student_minor",
+            supervisor_notified=True,
+        ),
+    )
     log.decide(five, "approve", 100)
     # 6. Adams, Mar: disciplinary, verbal warning only, two students, none described. 2 h.
-    six = log.entry(chen, _at(2026, 3, 5), mentoring_entry(
-        A, classification="disciplinary", mentoring_type=None, school_rule="attendance",
-        involvement_reason="No attendance clerk was on site and the student left class.",
-        actions=["verbal_warning"], students_involved=2))
+    six = log.entry(
+        chen,
+        _at(2026, 3, 5),
+        mentoring_entry(
+            A,
+            classification="disciplinary",
+            mentoring_type=None,
+            school_rule="attendance",
+            involvement_reason="No attendance clerk was on site and the student left class.",
+            actions=["verbal_warning"],
+            students_involved=2,
+        ),
+    )
     log.decide(six, "approve", 2)
     # 7. Adams, Mar: mentoring. 8 h.
     seven = log.entry(chen, _at(2026, 3, 6), mentoring_entry(A))
     log.decide(seven, "approve", 8)
     # 8. Adams, Mar: criminal, a citation; one student (middle, white, female). 200 h.
     #    Stored under older rules: its justification lacks the facts (basis).
-    eight = log.entry(chen, _at(2026, 3, 9), _justified(arrest_entry(
-        A, offense_category="theft", actions=["citation"],
-        students=[_student("middle", ["white"], "female")]), ["parent_contacted"]))
+    eight = log.entry(
+        chen,
+        _at(2026, 3, 9),
+        _justified(
+            arrest_entry(
+                A,
+                offense_category="theft",
+                actions=["citation"],
+                students=[_student("middle", ["white"], "female")],
+            ),
+            ["parent_contacted"],
+        ),
+    )
     log.decide(eight, "approve", 200)
     revision = db.session.scalar(select(ContactRevision).filter_by(contact_id=eight.id))
-    revision.content = {**revision.content, "justification": {
-        k: v for k, v in revision.content["justification"].items() if k != "basis"}}
+    revision.content = {
+        **revision.content,
+        "justification": {
+            k: v for k, v in revision.content["justification"].items() if k != "basis"
+        },
+    }
     db.session.commit()
 
     # Not counted: waiting for review (9), returned to the officer (10: a return after 12 h).
@@ -181,13 +263,19 @@ def test_activity_counts_approved_contacts_by_classification_school_and_month(ye
     assert figures.by_classification == {"mentoring": 3, "disciplinary": 2, "criminal": 3}
     assert figures.share(figures.by_classification["mentoring"]) == 37.5
     months = {month: dict(counts) for month, counts in figures.by_month.items() if counts}
-    assert months == {date(2025, 10, 1): {"mentoring": 2, "criminal": 1},
-                      date(2026, 3, 1): {"disciplinary": 2, "criminal": 2, "mentoring": 1}}
+    assert months == {
+        date(2025, 10, 1): {"mentoring": 2, "criminal": 1},
+        date(2026, 3, 1): {"disciplinary": 2, "criminal": 2, "mentoring": 1},
+    }
     assert list(figures.by_month) == YEAR.months()
-    schools = {school.name: (school.contacts, dict(school.by_classification))
-               for school in figures.schools.values()}
-    assert schools == {"Lincoln High School": (4, {"mentoring": 2, "disciplinary": 1, "criminal": 1}),
-                       "Adams Middle": (4, {"criminal": 2, "disciplinary": 1, "mentoring": 1})}
+    schools = {
+        school.name: (school.contacts, dict(school.by_classification))
+        for school in figures.schools.values()
+    }
+    assert schools == {
+        "Lincoln High School": (4, {"mentoring": 2, "disciplinary": 1, "criminal": 1}),
+        "Adams Middle": (4, {"criminal": 2, "disciplinary": 1, "mentoring": 1}),
+    }
 
 
 def test_principles_3_and_4_count_discipline_enforcement_actions_and_injuries(year_of_entries):
@@ -195,18 +283,30 @@ def test_principles_3_and_4_count_discipline_enforcement_actions_and_injuries(ye
 
     assert figures.disciplinary == 2 and figures.share(figures.disciplinary) == 25.0
     assert figures.discipline_enforcement == 1
-    assert dict(figures.actions) == {"detention": 1, "search": 1, "arrest": 1, "restraint": 1,
-                                     "use_of_force": 1, "citation": 1}
+    assert dict(figures.actions) == {
+        "detention": 1,
+        "search": 1,
+        "arrest": 1,
+        "restraint": 1,
+        "use_of_force": 1,
+        "citation": 1,
+    }
     assert figures.enforcement == 4 and figures.share(figures.enforcement) == 50.0
-    by_school = {school.name: (dict(school.actions), school.enforcement,
-                               school.discipline_enforcement)
-                 for school in figures.schools.values()}
+    by_school = {
+        school.name: (dict(school.actions), school.enforcement, school.discipline_enforcement)
+        for school in figures.schools.values()
+    }
     assert by_school == {
         "Lincoln High School": ({"detention": 1, "search": 1, "arrest": 1}, 2, 1),
-        "Adams Middle": ({"restraint": 1, "use_of_force": 1, "citation": 1}, 2, 0)}
+        "Adams Middle": ({"restraint": 1, "use_of_force": 1, "citation": 1}, 2, 0),
+    }
     assert figures.justified == 3  # entry 8 lacks the facts
-    assert dict(figures.alternatives) == {"verbal_deescalation": 2, "school_staff_involved": 1,
-                                          "none_feasible": 1, "parent_contacted": 1}
+    assert dict(figures.alternatives) == {
+        "verbal_deescalation": 2,
+        "school_staff_involved": 1,
+        "none_feasible": 1,
+        "parent_contacted": 1,
+    }
     assert figures.injury_contacts == 1 and dict(figures.injuries) == {"student_minor": 1}
     assert figures.injured == 1
 
@@ -217,12 +317,18 @@ def test_equity_counts_students_by_group_in_all_contacts_and_in_enforcement(year
     assert (figures.students_described, figures.students_in_enforcement) == (6, 5)
 
     def groups(dimension):
-        return {key: (g.students, g.in_enforcement, g.arrested, g.force)
-                for key, g in figures.equity[dimension].items() if g.students}
+        return {
+            key: (g.students, g.in_enforcement, g.arrested, g.force)
+            for key, g in figures.equity[dimension].items()
+            if g.students
+        }
 
-    assert groups("perceived_race") == {"black": (2, 1, 1, 0), "white": (2, 2, 1, 0),
-                                        "two_or_more": (1, 1, 0, 0),
-                                        "hispanic_latino": (1, 1, 0, 1)}
+    assert groups("perceived_race") == {
+        "black": (2, 1, 1, 0),
+        "white": (2, 2, 1, 0),
+        "two_or_more": (1, 1, 0, 0),
+        "hispanic_latino": (1, 1, 0, 1),
+    }
     assert groups("perceived_gender") == {"female": (2, 1, 0, 0), "male": (4, 4, 2, 1)}
     assert groups("perceived_disability") == {"yes": (1, 1, 0, 0), "no": (5, 4, 2, 1)}
     assert groups("grade_band") == {"high": (4, 3, 2, 0), "middle": (2, 2, 0, 1)}
@@ -240,7 +346,11 @@ def test_principle_6_measures_review_turnaround_returns_and_waiting(year_of_entr
     assert (review_figures.waiting, review_figures.with_officer) == (1, 1)
     assert review_figures.oldest_waiting == _at(2026, 4, 14) + timedelta(hours=1)
     assert review_figures.bands == [
-        ("Within a day", 6), ("1 to 3 days", 2), ("3 to 7 days", 1), ("More than a week", 1)]
+        ("Within a day", 6),
+        ("1 to 3 days", 2),
+        ("3 to 7 days", 1),
+        ("More than a week", 1),
+    ]
 
 
 def test_principle_11_measures_assigned_schools_and_officers_spread_thin(year_of_entries):
@@ -261,13 +371,16 @@ def test_principle_11_measures_assigned_schools_and_officers_spread_thin(year_of
 
 def trend_of(year):
     """The trend table of a year against the one before it, as the page builds it."""
-    return trend.key_figures(assessment.assess(year), assessment.assess(year.previous),
-                             principles.gather(year), principles.gather(year.previous))
+    return trend.key_figures(
+        assessment.assess(year),
+        assessment.assess(year.previous),
+        principles.gather(year),
+        principles.gather(year.previous),
+    )
 
 
 def test_the_trend_sets_each_key_figure_beside_the_previous_year(year_of_entries):
-    rows = {row.label: (row.this, row.previous)
-            for row in trend_of(YEAR)}
+    rows = {row.label: (row.this, row.previous) for row in trend_of(YEAR)}
 
     assert rows["Contacts"] == (8, 5)
     assert rows["Mentoring share"] == (37.5, 100.0)
@@ -291,39 +404,65 @@ def test_the_page_prints_the_same_figures_in_its_tables(year_of_entries, client,
     tables = tables_in(html)
 
     assert tables["by-classification"][1:] == [
-        ["Disciplinary", "2", "25.0%"], ["Criminal", "3", "37.5%"], ["Mentoring", "3", "37.5%"],
-        ["All", "8", "100.0%"]]
+        ["Disciplinary", "2", "25.0%"],
+        ["Criminal", "3", "37.5%"],
+        ["Mentoring", "3", "37.5%"],
+        ["All", "8", "100.0%"],
+    ]
     assert ["October 2025", "0", "1", "2", "3"] in tables["by-month"]
     assert tables["discipline-by-school"][1:] == [
         ["Adams Middle", "4", "1", "25.0%", "0", "0.0%"],
         ["Lincoln High School", "4", "1", "25.0%", "1", "100.0%"],
-        ["All schools", "8", "2", "25.0%", "1", "50.0%"]]
+        ["All schools", "8", "2", "25.0%", "1", "50.0%"],
+    ]
     assert ["Arrest", "1", "12.5"] in tables["actions"]
     assert ["Any of these", "4", "50.0"] in tables["actions"]
-    assert ["Lincoln High School", "0 (0.0)", "1 (25.0)", "1 (25.0)", "0 (0.0)", "1 (25.0)",
-            "0 (0.0)", "2 (50.0)"] in tables["actions-by-school"]
+    assert [
+        "Lincoln High School",
+        "0 (0.0)",
+        "1 (25.0)",
+        "1 (25.0)",
+        "0 (0.0)",
+        "1 (25.0)",
+        "0 (0.0)",
+        "2 (50.0)",
+    ] in tables["actions-by-school"]
     assert ["Student, minor", "1"] in tables["injuries"]
     # Black students: 2 of 6 described (33.3%), 1 of 5 in enforcement (20.0%), 50 per 100.
-    assert ["Black", "2", "33.3%", "1", "20.0%", "50.0", "1", "0"] in tables["equity-perceived_race"]
-    assert ["Two or more races", "1", "16.7%", "1", "20.0%", "100.0", "0", "0"] in \
-        tables["equity-perceived_race"]
-    assert ["All described", "6", "100.0%", "5", "100.0%", "83.3", "", ""] in \
-        tables["equity-grade_band"]
-    assert tables["turnaround"][1:] == [["Within a day", "6"], ["1 to 3 days", "2"],
-                                        ["3 to 7 days", "1"], ["More than a week", "1"]]
+    assert ["Black", "2", "33.3%", "1", "20.0%", "50.0", "1", "0"] in tables[
+        "equity-perceived_race"
+    ]
+    assert ["Two or more races", "1", "16.7%", "1", "20.0%", "100.0", "0", "0"] in tables[
+        "equity-perceived_race"
+    ]
+    assert ["All described", "6", "100.0%", "5", "100.0%", "83.3", "", ""] in tables[
+        "equity-grade_band"
+    ]
+    assert tables["turnaround"][1:] == [
+        ["Within a day", "6"],
+        ["1 to 3 days", "2"],
+        ["3 to 7 days", "1"],
+        ["More than a week", "1"],
+    ]
     assert ["Median review turnaround", "16.0 h", "5.0 h", "+11.0 h"] in tables["trend-table"]
     assert ["Mentoring share", "37.5%", "100.0%", "−62.5 points"] in tables["trend-table"]
     assert tables["officers-by-schools"][1:] == [["1", "2"]]
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
     assert "3 of 4 contacts with enforcement (75.0%) carry every part of the justification" in text
-    assert "100.0% of this year's contacts (8 of 8) were at a school the officer was assigned to " \
+    assert (
+        "100.0% of this year's contacts (8 of 8) were at a school the officer was assigned to "
         "that day. 3 officers were assigned to schools during the year, and 1 was moved" in text
-    assert "Half came within 16.0 h of the entry reaching them (the median), nine in ten within " \
+    )
+    assert (
+        "Half came within 16.0 h of the entry reaching them (the median), nine in ten within "
         "100.0 h (the 90th percentile" in text
+    )
     assert "1 entry waits for review and 1 was returned to officers" in text
     # Contacts without enforcement: 1, 2, 6 and 7; only 2 describes its student.
-    assert "Officers described the students of 1 of 4 contacts without enforcement (25.0%): " \
+    assert (
+        "Officers described the students of 1 of 4 contacts without enforcement (25.0%): "
         "1 student, beside 5 in contacts with enforcement." in text
+    )
     assert "rests mostly on the enforcement contacts themselves" in text
     assert "1 of 3 officers was assigned to more than three schools at once during the year" in text
 
@@ -340,7 +479,10 @@ def test_the_year_runs_from_midnight_of_the_start_month_in_the_district(app, ctx
     park = make_user("sgt.park", role="supervisor")
     ruiz = make_user("ofc.ruiz", schools=[school], supervisor=park)
     log = Log(park)
-    for moment in (datetime(2026, 7, 31, 23, 59, tzinfo=ZONE), datetime(2026, 8, 1, 0, 0, tzinfo=ZONE)):
+    for moment in (
+        datetime(2026, 7, 31, 23, 59, tzinfo=ZONE),
+        datetime(2026, 8, 1, 0, 0, tzinfo=ZONE),
+    ):
         log.decide(log.entry(ruiz, moment, mentoring_entry(school.id)), "approve", 1)
 
     ending, starting = assessment.assess(YEAR), assessment.assess(YEAR.following)
@@ -355,9 +497,16 @@ def test_a_descriptor_or_injury_from_older_rules_is_shown_not_a_crash(app, clien
         ruiz = make_user("ofc.ruiz", schools=[school], supervisor=park)
         make_user("eval.ode", role="evaluator")
         log = Log(park)
-        force = log.entry(ruiz, _at(2023, 10, 2), _justified(arrest_entry(
-            school.id, actions=["use_of_force"], force_types=["physical_control"]),
-            ["verbal_deescalation"], injuries="none", supervisor_notified=True))
+        force = log.entry(
+            ruiz,
+            _at(2023, 10, 2),
+            _justified(
+                arrest_entry(school.id, actions=["use_of_force"], force_types=["physical_control"]),
+                ["verbal_deescalation"],
+                injuries="none",
+                supervisor_notified=True,
+            ),
+        )
         log.decide(force, "approve", 3)
         revision = db.session.scalar(select(ContactRevision).filter_by(contact_id=force.id))
         old = dict(revision.content)
@@ -367,13 +516,15 @@ def test_a_descriptor_or_injury_from_older_rules_is_shown_not_a_crash(app, clien
         db.session.commit()
     auth.login("eval.ode")
     tables = tables_in(client.get("/assessment?year=2023").get_data(as_text=True))
-    assert ["Unlisted", "1", "100.0%", "1", "100.0%", "100.0", "0", "1"] in \
-        tables["equity-perceived_race"]
+    assert ["Unlisted", "1", "100.0%", "1", "100.0%", "100.0", "0", "1"] in tables[
+        "equity-perceived_race"
+    ]
     assert ["Bystander", "1"] in tables["injuries"]
 
 
-def test_every_chart_is_inline_svg_beside_a_table_and_nothing_is_fetched(year_of_entries,
-                                                                         client, auth):
+def test_every_chart_is_inline_svg_beside_a_table_and_nothing_is_fetched(
+    year_of_entries, client, auth
+):
     make_user("eval.ode", role="evaluator")
     html = _page(client, auth)
 
@@ -397,8 +548,9 @@ def test_the_page_offers_the_years_with_entries_and_refuses_others(year_of_entri
     assert client.get("/assessment?year=x' OR 1=1").status_code == 404
 
 
-def test_a_year_without_a_previous_one_says_there_is_nothing_to_compare(year_of_entries, client,
-                                                                        auth):
+def test_a_year_without_a_previous_one_says_there_is_nothing_to_compare(
+    year_of_entries, client, auth
+):
     make_user("eval.ode", role="evaluator")
     html = _page(client, auth, "?year=2024")
     assert "No entries from 2023–24 to compare with." in html
@@ -410,8 +562,9 @@ def test_the_print_stylesheet_drops_the_menus(client, auth, ctx):
     assert ".topbar nav" in printed and ".no-print" in printed
 
 
-@pytest.mark.parametrize("role, status", [("officer", 403), ("supervisor", 403),
-                                          ("evaluator", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    "role, status", [("officer", 403), ("supervisor", 403), ("evaluator", 200), ("admin", 200)]
+)
 def test_only_evaluators_and_admins_open_the_assessment(ctx, client, auth, role, status):
     make_user("someone", role=role)
     auth.login("someone")
@@ -430,21 +583,26 @@ def test_an_empty_database_says_what_will_appear(ctx, client, auth):
     assert "No entries have been recorded yet" in html
 
 
-@pytest.mark.parametrize("first, start_month, label, first_day, last_day", [
-    (2025, 8, "2025–26", date(2025, 8, 1), date(2026, 7, 31)),
-    (2099, 7, "2099–00", date(2099, 7, 1), date(2100, 6, 30)),
-    (2026, 1, "2026", date(2026, 1, 1), date(2026, 12, 31)),
-])
-def test_a_school_year_runs_twelve_months_from_the_start_month(first, start_month, label,
-                                                               first_day, last_day):
+@pytest.mark.parametrize(
+    "first, start_month, label, first_day, last_day",
+    [
+        (2025, 8, "2025–26", date(2025, 8, 1), date(2026, 7, 31)),
+        (2099, 7, "2099–00", date(2099, 7, 1), date(2100, 6, 30)),
+        (2026, 1, "2026", date(2026, 1, 1), date(2026, 12, 31)),
+    ],
+)
+def test_a_school_year_runs_twelve_months_from_the_start_month(
+    first, start_month, label, first_day, last_day
+):
     year = SchoolYear(first, start_month)
     assert (year.label, year.first_day, year.last_day) == (label, first_day, last_day)
     assert len(year.months()) == 12 and year.months()[0] == first_day
     assert year.months()[-1] == last_day.replace(day=1)
 
 
-@pytest.mark.parametrize("day, first", [(date(2025, 7, 31), 2024), (date(2025, 8, 1), 2025),
-                                        (date(2026, 1, 15), 2025)])
+@pytest.mark.parametrize(
+    "day, first", [(date(2025, 7, 31), 2024), (date(2025, 8, 1), 2025), (date(2026, 1, 15), 2025)]
+)
 def test_a_day_belongs_to_the_school_year_that_started_before_it(day, first):
     assert SchoolYear.containing(day, 8).first == first
 
@@ -456,21 +614,30 @@ def test_the_default_year_is_the_last_that_ended_else_the_one_under_way():
     assert assessment.default_year([], date(2026, 11, 28)) is None
 
 
-@pytest.mark.parametrize("values, median, p90", [
-    ([5], 5, 5), ([1, 2], 1.5, 2), (list(range(1, 11)), 5.5, 9), (list(range(1, 101)), 50.5, 90),
-])
+@pytest.mark.parametrize(
+    "values, median, p90",
+    [
+        ([5], 5, 5),
+        ([1, 2], 1.5, 2),
+        (list(range(1, 11)), 5.5, 9),
+        (list(range(1, 101)), 50.5, 90),
+    ],
+)
 def test_turnaround_percentiles_use_the_median_and_the_nearest_rank(values, median, p90):
     figures = assessment.ReviewFigures(hours=[float(v) for v in values])
     assert (figures.median_hours, figures.p90_hours) == (median, p90)
 
 
 def test_no_decisions_give_no_turnaround_rather_than_zero():
-    assert (assessment.ReviewFigures().median_hours, assessment.ReviewFigures().p90_hours) == \
-        (None, None)
+    assert (assessment.ReviewFigures().median_hours, assessment.ReviewFigures().p90_hours) == (
+        None,
+        None,
+    )
 
 
-@pytest.mark.parametrize("value, ceiling", [(0, 1), (0.3, 0.5), (7, 10), (10, 10), (11, 20),
-                                            (180, 200), (201, 500)])
+@pytest.mark.parametrize(
+    "value, ceiling", [(0, 1), (0.3, 0.5), (7, 10), (10, 10), (11, 20), (180, 200), (201, 500)]
+)
 def test_chart_scales_end_on_a_round_number(value, ceiling):
     assert charts.nice_ceiling(value) == pytest.approx(ceiling)
 
@@ -503,8 +670,10 @@ def _enforcement(school_id: int, actions: list[str], **facts) -> dict:
 def v2_year(ctx):
     """School year 2026–27: two entries logged under v1 before the upgrade, then thirteen
     approved under v2, with the figures each gives worked out beside it."""
-    lincoln, adams = make_school("LHS", "Lincoln High School"), make_school("AMS", "Adams Middle",
-                                                                           "middle")
+    lincoln, adams = (
+        make_school("LHS", "Lincoln High School"),
+        make_school("AMS", "Adams Middle", "middle"),
+    )
     park = make_user("sgt.park", role="supervisor")
     ruiz = make_user("ofc.ruiz", schools=[lincoln], supervisor=park)
     chen = make_user("ofc.chen", schools=[adams], supervisor=park)
@@ -519,32 +688,74 @@ def v2_year(ctx):
         # Staff-started arrest at school: a referral and a school-related arrest; both told.
         arrest_entry(L),
         # An arrest off campus, not school-related, the officer's own: neither; nobody told.
-        arrest_entry(L, location="off_campus", setting="off_campus_not_school_related",
-                     initiated_by="officer", parent_notified=False, principal_notified=False),
+        arrest_entry(
+            L,
+            location="off_campus",
+            setting="off_campus_not_school_related",
+            initiated_by="officer",
+            parent_notified=False,
+            principal_notified=False,
+        ),
         # A search on reasonable suspicion that found drugs, and a 20-minute detention;
         # the parent was told, not the principal.
-        _enforcement(L, ["search", "detention"], search_basis="reasonable_suspicion",
-                     search_found=["drugs"], detention_minutes=20, principal_notified=False),
+        _enforcement(
+            L,
+            ["search", "detention"],
+            search_basis="reasonable_suspicion",
+            search_found=["drugs"],
+            detention_minutes=20,
+            principal_notified=False,
+        ),
         *[mentoring_entry(L) for _ in range(5)],
     ]
     adams_entries = [
         # Staff-started, in school: referrals. Handcuffs and physical hold, prone, 45 min held.
-        _enforcement(A, ["restraint", "detention"], initiated_by="school_staff",
-                     restraint_types=["physical", "mechanical_handcuffs"], restraint_minutes=10,
-                     restraint_prone=True, detention_minutes=45),
-        _enforcement(A, ["restraint"], initiated_by="school_staff", restraint_types=["seclusion"],
-                     restraint_minutes=15, restraint_prone=False, parent_notified=False),
+        _enforcement(
+            A,
+            ["restraint", "detention"],
+            initiated_by="school_staff",
+            restraint_types=["physical", "mechanical_handcuffs"],
+            restraint_minutes=10,
+            restraint_prone=True,
+            detention_minutes=45,
+        ),
+        _enforcement(
+            A,
+            ["restraint"],
+            initiated_by="school_staff",
+            restraint_types=["seclusion"],
+            restraint_minutes=15,
+            restraint_prone=False,
+            parent_notified=False,
+        ),
         # Searches that found nothing: by consent; on reasonable suspicion, with a detention.
-        _enforcement(A, ["search"], search_basis="consent", search_found=["nothing"],
-                     principal_notified=False),
-        _enforcement(A, ["search", "detention"], search_basis="reasonable_suspicion",
-                     search_found=["nothing"], detention_minutes=30, parent_notified=False,
-                     principal_notified=False),
+        _enforcement(
+            A,
+            ["search"],
+            search_basis="consent",
+            search_found=["nothing"],
+            principal_notified=False,
+        ),
+        _enforcement(
+            A,
+            ["search", "detention"],
+            search_basis="reasonable_suspicion",
+            search_found=["nothing"],
+            detention_minutes=30,
+            parent_notified=False,
+            principal_notified=False,
+        ),
         # A disciplinary matter school staff reported to the officer: a referral (CRDC).
-        mentoring_entry(A, classification="disciplinary", mentoring_type=None,
-                        school_rule="disruption", initiated_by="school_staff",
-                        involvement_reason="The dean asked the officer to step in at once.",
-                        actions=["verbal_warning"], duration_minutes=10),
+        mentoring_entry(
+            A,
+            classification="disciplinary",
+            mentoring_type=None,
+            school_rule="disruption",
+            initiated_by="school_staff",
+            involvement_reason="The dean asked the officer to step in at once.",
+            actions=["verbal_warning"],
+            duration_minutes=10,
+        ),
     ]
     for officer, logged in ((ruiz, lincoln_entries), (chen, adams_entries)):
         for day, entry in enumerate(logged):
@@ -563,8 +774,7 @@ def test_v2_figures_count_only_the_entries_recorded_under_v2(v2_year):
     assert by_school == {"Adams Middle": (5, 3, 0), "Lincoln High School": (8, 1, 1)}
     assert (crdc.referrals, crdc.arrests) == (4, 1)
     assert crdc.restraints == 2 and crdc.prone == 1
-    assert dict(crdc.restraint_types) == {"physical": 1, "mechanical_handcuffs": 1,
-                                          "seclusion": 1}
+    assert dict(crdc.restraint_types) == {"physical": 1, "mechanical_handcuffs": 1, "seclusion": 1}
     assert sorted(crdc.detention_minutes) == [20, 30, 45] and crdc.median_detention == 30
     assert dict(crdc.searches) == {"reasonable_suspicion": 2, "consent": 1}
     assert dict(crdc.hits) == {"reasonable_suspicion": 1, "consent": 0}
@@ -589,20 +799,27 @@ def test_two_school_related_arrests_in_400_contacts_are_5_per_1000():
 
 
 def test_the_trend_sets_the_v2_figures_beside_a_year_that_had_none(v2_year):
-    rows = {row.label: (row.this, row.previous)
-            for row in trend_of(V2_YEAR)}
+    rows = {row.label: (row.this, row.previous) for row in trend_of(V2_YEAR)}
 
-    assert rows["School-related arrests per 1,000 contacts (v2)"] == \
-        (pytest.approx(1000 / 13), None)
-    assert rows["Referrals to law enforcement per 1,000 contacts (v2)"] == \
-        (pytest.approx(4000 / 13), None)
+    assert rows["School-related arrests per 1,000 contacts (v2)"] == (
+        pytest.approx(1000 / 13),
+        None,
+    )
+    assert rows["Referrals to law enforcement per 1,000 contacts (v2)"] == (
+        pytest.approx(4000 / 13),
+        None,
+    )
     assert rows["Restraints holding a student face down (v2)"] == (1, None)
     assert rows["Median detention, minutes (v2)"] == (30, None)
     assert rows["Share of searches that found something (v2)"] == (pytest.approx(100 / 3), None)
-    assert rows["Enforcement contacts where a parent was told (v2)"] == \
-        (pytest.approx(400 / 7), None)
-    assert rows["Enforcement contacts where the principal was told (v2)"] == \
-        (pytest.approx(300 / 7), None)
+    assert rows["Enforcement contacts where a parent was told (v2)"] == (
+        pytest.approx(400 / 7),
+        None,
+    )
+    assert rows["Enforcement contacts where the principal was told (v2)"] == (
+        pytest.approx(300 / 7),
+        None,
+    )
 
 
 def test_the_page_prints_the_v2_figures_in_tables(v2_year, client, auth):
@@ -613,37 +830,52 @@ def test_the_page_prints_the_v2_figures_in_tables(v2_year, client, auth):
     assert tables["crdc-by-school"][1:] == [
         ["Adams Middle", "5", "3", "600.0", "0", "0.0"],
         ["Lincoln High School", "8", "1", "125.0", "1", "125.0"],
-        ["All schools", "13", "4", "307.7", "1", "76.9"]]
+        ["All schools", "13", "4", "307.7", "1", "76.9"],
+    ]
     assert tables["restraints"][1:] == [
-        ["Physical", "1", "50.0%"], ["Handcuffs", "1", "50.0%"],
+        ["Physical", "1", "50.0%"],
+        ["Handcuffs", "1", "50.0%"],
         ["Other mechanical device", "0", "0.0%"],
         ["Seclusion (alone in a room or area)", "1", "50.0%"],
-        ["Held face down (prone)", "1", "50.0%"]]
+        ["Held face down (prone)", "1", "50.0%"],
+    ]
     assert tables["searches"][1:] == [
-        ["Consent", "1", "0", "0.0%"], ["Reasonable suspicion", "2", "1", "50.0%"],
-        ["Probable cause", "0", "0", "—"], ["Incident to arrest", "0", "0", "—"],
-        ["School policy", "0", "0", "—"], ["All searches", "3", "1", "33.3%"]]
+        ["Consent", "1", "0", "0.0%"],
+        ["Reasonable suspicion", "2", "1", "50.0%"],
+        ["Probable cause", "0", "0", "—"],
+        ["Incident to arrest", "0", "0", "—"],
+        ["School policy", "0", "0", "—"],
+        ["All searches", "3", "1", "33.3%"],
+    ]
     assert tables["notified"][1:] == [
-        ["A parent or guardian", "4", "57.1%"], ["The principal", "3", "42.9%"],
-        ["Contacts with enforcement", "7", "100.0%"]]
-    assert ["School-related arrests per 1,000 contacts (v2)", "76.9", "—", "—"] in \
-        tables["trend-table"]
+        ["A parent or guardian", "4", "57.1%"],
+        ["The principal", "3", "42.9%"],
+        ["Contacts with enforcement", "7", "100.0%"],
+    ]
+    assert ["School-related arrests per 1,000 contacts (v2)", "76.9", "—", "—"] in tables[
+        "trend-table"
+    ]
     assert ["Median detention, minutes (v2)", "30.0", "—", "—"] in tables["trend-table"]
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    assert "These figures count the 13 approved entries of the year recorded under v2. 2 " \
-        "entries of the year were recorded under data dictionary v1: these facts were not " \
+    assert (
+        "These figures count the 13 approved entries of the year recorded under v2. 2 "
+        "entries of the year were recorded under data dictionary v1: these facts were not "
         "asked, so they are not in these figures." in text
-    assert "Half of the 3 detentions recorded under v2 lasted 30.0 minutes or less (the " \
+    )
+    assert (
+        "Half of the 3 detentions recorded under v2 lasted 30.0 minutes or less (the "
         "median); the longest lasted 45 minutes." in text
+    )
     assert "3 searches; 1 found something (a hit rate of 33.3%)." in text
 
 
-def test_a_year_without_v2_entries_says_so_and_shows_no_v2_tables(year_of_entries, client,
-                                                                   auth):
+def test_a_year_without_v2_entries_says_so_and_shows_no_v2_tables(year_of_entries, client, auth):
     make_user("eval.ode", role="evaluator")
     html = _page(client, auth)
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    assert "These figures count the 0 approved entries of the year recorded under v2. 8 " \
-        "entries of the year were recorded under data dictionary v1: these facts were not " \
+    assert (
+        "These figures count the 0 approved entries of the year recorded under v2. 8 "
+        "entries of the year were recorded under data dictionary v1: these facts were not "
         "asked" in text
+    )
     assert "crdc-by-school" not in tables_in(html)

@@ -30,10 +30,13 @@ def test_an_event_cannot_be_deleted(app, event_id):
             db.session.commit()
 
 
-@pytest.mark.parametrize("statement", [
-    update(AuditEvent).values(action="nothing.happened"),
-    delete(AuditEvent),
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        update(AuditEvent).values(action="nothing.happened"),
+        delete(AuditEvent),
+    ],
+)
 def test_bulk_statements_cannot_change_events(app, event_id, statement):
     with app.app_context():
         with pytest.raises(AuditIsAppendOnly):
@@ -44,6 +47,7 @@ def test_bulk_statements_cannot_change_events(app, event_id, statement):
 
 def test_the_admin_reads_the_trail_filtered_and_nobody_else_does(app, client, auth):
     from tests.factories import make_user
+
     with app.app_context():
         make_user("admin.lee", role="admin")
         make_user("sgt.park", role="supervisor")

@@ -28,10 +28,13 @@ def test_user_name_is_not_case_sensitive(auth, officer):
     assert auth.login("OFC.Ruiz").status_code == 302
 
 
-@pytest.mark.parametrize("username, password", [
-    ("ofc.ruiz", "wrong password!"),
-    ("nobody.here", PASSWORD),
-])
+@pytest.mark.parametrize(
+    "username, password",
+    [
+        ("ofc.ruiz", "wrong password!"),
+        ("nobody.here", PASSWORD),
+    ],
+)
 def test_failed_sign_in_does_not_say_which_part_was_wrong(auth, officer, username, password):
     response = auth.login(username, password)
     assert response.status_code == 401
@@ -94,15 +97,24 @@ API_DESCRIPTION = ("api.openapi_document",)  # describes no data: tests/test_ope
 
 
 def test_every_page_but_sign_in_requires_signing_in(app, client):
-    open_endpoints = {"auth.login", "auth.setup", "static", "shell.service_worker",
-                      "shell.manifest",  # auth.setup: tests/test_accounts.py
-                      *PUBLIC_SUMMARY,  # open to anyone once published: tests/test_transparency.py
-                      *PUBLIC_FEEDBACK, *API_DESCRIPTION}
+    open_endpoints = {
+        "auth.login",
+        "auth.setup",
+        "static",
+        "shell.service_worker",
+        "shell.manifest",  # auth.setup: tests/test_accounts.py
+        *PUBLIC_SUMMARY,  # open to anyone once published: tests/test_transparency.py
+        *PUBLIC_FEEDBACK,
+        *API_DESCRIPTION,
+    }
     for rule in app.url_map.iter_rules():
         if rule.endpoint in open_endpoints:
             continue
-        url = re.sub(r"<int:\w+>", "1", rule.rule.replace(
-            "<uuid:entry_id>", "00000000-0000-4000-8000-000000000000"))
+        url = re.sub(
+            r"<int:\w+>",
+            "1",
+            rule.rule.replace("<uuid:entry_id>", "00000000-0000-4000-8000-000000000000"),
+        )
         method = next(m for m in ("GET", "POST", "DELETE") if m in rule.methods)
         response = client.open(url, method=method)
         if rule.rule.startswith("/api/"):
@@ -115,8 +127,17 @@ def test_every_page_but_sign_in_requires_signing_in(app, client):
 
 def test_every_view_declares_its_roles(app):
     """A view without role_required would be open to every signed-in role."""
-    exempt = {"auth.login", "auth.logout", "auth.setup", "static", "shell.service_worker",
-              "shell.manifest", *PUBLIC_SUMMARY, *PUBLIC_FEEDBACK, *API_DESCRIPTION}
+    exempt = {
+        "auth.login",
+        "auth.logout",
+        "auth.setup",
+        "static",
+        "shell.service_worker",
+        "shell.manifest",
+        *PUBLIC_SUMMARY,
+        *PUBLIC_FEEDBACK,
+        *API_DESCRIPTION,
+    }
     for endpoint, view in app.view_functions.items():
         if endpoint not in exempt:
             assert hasattr(view, "allowed_roles"), endpoint
@@ -139,14 +160,24 @@ def test_signing_out_kills_the_session_even_in_a_copied_cookie(app, client, auth
 
 
 def test_a_blank_password_is_told_not_silently_refused(client, auth, officer):
-    response = client.post("/login", data={"username": "ofc.ruiz", "password": "",
-                                           "csrf_token": auth.csrf_token()})
+    response = client.post(
+        "/login", data={"username": "ofc.ruiz", "password": "", "csrf_token": auth.csrf_token()}
+    )
     assert response.status_code == 400
     assert 'id="password-error"' in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/x", "//evil.example", "///evil.example",
-                                    "/\\evil.example", "\\\\evil.example", "evil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/x",
+        "//evil.example",
+        "///evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "evil.example",
+    ],
+)
 def test_sign_in_never_returns_off_site(client, auth, officer, target):
     data = {"username": "ofc.ruiz", "password": PASSWORD, "csrf_token": auth.csrf_token()}
     response = client.post("/login", query_string={"next": target}, data=data)

@@ -38,12 +38,27 @@ from tests.factories import (
 
 # Who asks, and as whom they sign in: officer A1 owns the district's things; A2 is another
 # officer on A1's team; supervisor A supervises both; supervisor B supervises B1 only.
-ACTORS = {"anonymous": None, "owner": "ofc.a1", "officer": "ofc.a2", "supervisor": "sgt.a",
-          "other_supervisor": "sgt.b", "evaluator": "eval.ode", "admin": "admin.lee"}
+ACTORS = {
+    "anonymous": None,
+    "owner": "ofc.a1",
+    "officer": "ofc.a2",
+    "supervisor": "sgt.a",
+    "other_supervisor": "sgt.b",
+    "evaluator": "eval.ode",
+    "admin": "admin.lee",
+}
 STATE_CHANGING = ("POST", "DELETE", "PUT", "PATCH")
-TEMPLATE = {"name": "Lunch duty check-in", "fields": {
-    "location": "cafeteria", "setting": "school_grounds", "initiated_by": "officer",
-    "classification": "mentoring", "mentoring_type": "mentoring", "actions": ["none"]}}
+TEMPLATE = {
+    "name": "Lunch duty check-in",
+    "fields": {
+        "location": "cafeteria",
+        "setting": "school_grounds",
+        "initiated_by": "officer",
+        "classification": "mentoring",
+        "mentoring_type": "mentoring",
+        "actions": ["none"],
+    },
+}
 
 
 @dataclass
@@ -82,6 +97,8 @@ def _program_rows(kind) -> list[Row]:
     ]
 
 
+# A table: one row a route, its answers aligned by actor (the formatter leaves it be).
+# fmt: off
 MATRIX = [
     #                                            anon owner ofcr supA supB eval admin
     # Open to anyone.
@@ -180,6 +197,7 @@ MATRIX = [
     Row("POST", "transparency.publishing",        "302 403 403 403 403 403 400"),
     Row("POST", "transparency.count_quarters",    "302 403 403 403 403 403 302"),
 ]
+# fmt: on
 
 
 def _methods(rule) -> set[str]:
@@ -188,11 +206,13 @@ def _methods(rule) -> set[str]:
 
 def test_every_route_and_method_has_one_row(app):
     rows = [(row.method, row.endpoint) for row in MATRIX]
-    routes = {(method, rule.endpoint) for rule in app.url_map.iter_rules()
-              for method in _methods(rule)}
+    routes = {
+        (method, rule.endpoint) for rule in app.url_map.iter_rules() for method in _methods(rule)
+    }
     missing = sorted(routes - set(rows))
     assert not missing, "routes with no row in MATRIX (say who may use them): " + ", ".join(
-        f"{method} {endpoint}" for method, endpoint in missing)
+        f"{method} {endpoint}" for method, endpoint in missing
+    )
     assert set(rows) <= routes, f"rows for no route: {sorted(set(rows) - routes)}"
     assert len(rows) == len(set(rows)), "a route has two rows"
 
@@ -204,10 +224,11 @@ def build_district(app) -> dict:
     has a template, one program record of each kind, public feedback and a published
     summary. The keys of what rows are instantiated on."""
     with app.app_context():
-        lincoln, adams = make_school("LHS", "Lincoln High School"), make_school(
-            "AMS", "Adams Middle", "middle")
-        sup_a, sup_b = make_user("sgt.a", role="supervisor"), make_user("sgt.b",
-                                                                        role="supervisor")
+        lincoln, adams = (
+            make_school("LHS", "Lincoln High School"),
+            make_school("AMS", "Adams Middle", "middle"),
+        )
+        sup_a, sup_b = make_user("sgt.a", role="supervisor"), make_user("sgt.b", role="supervisor")
         a1 = make_user("ofc.a1", schools=[lincoln], supervisor=sup_a)
         make_user("ofc.a2", schools=[lincoln], supervisor=sup_a)
         b1 = make_user("ofc.b1", schools=[adams], supervisor=sup_b)
@@ -215,26 +236,52 @@ def build_district(app) -> dict:
         admin = make_user("admin.lee", role="admin")
         newcomer = make_user("ofc.newcomer")
         now = clock.utcnow()
-        submitted, returned, approved = (make_contact(a1, mentoring_entry(lincoln.id))
-                                         for _ in range(3))
+        submitted, returned, approved = (
+            make_contact(a1, mentoring_entry(lincoln.id)) for _ in range(3)
+        )
         make_contact(b1, mentoring_entry(adams.id))
         for contact, decision in ((returned, "return"), (approved, "approve")):
-            workflow.decide(sup_a, contact.id, 1, decision, "Say who asked you to help.",
-                            decided_at=now, client_addr=None)
+            workflow.decide(
+                sup_a,
+                contact.id,
+                1,
+                decision,
+                "Say who asked you to help.",
+                decided_at=now,
+                client_addr=None,
+            )
         own, _ = entry_templates.create(a1, TEMPLATE, actor=a1, now=now, client_addr=None)
-        district, _ = entry_templates.create(None, TEMPLATE, actor=admin, now=now,
-                                             client_addr=None)
-        item = feedback.receive(feedback.Checked(
-            values={"category": "concern", "text": "The officer was kind to my son.",
-                    "reply_to": "a@example.org"}, stamp="", school=adams), None, now)
+        district, _ = entry_templates.create(None, TEMPLATE, actor=admin, now=now, client_addr=None)
+        item = feedback.receive(
+            feedback.Checked(
+                values={
+                    "category": "concern",
+                    "text": "The officer was kind to my son.",
+                    "reply_to": "a@example.org",
+                },
+                stamp="",
+                school=adams,
+            ),
+            None,
+            now,
+        )
         token = setup_links.issue(newcomer, "setup", admin, None)
         summary.set_published(admin, True, None)
         db.session.commit()
-        return {"submitted": submitted.id, "returned": returned.id, "approved": approved.id,
-                "owner": a1.id, "assignment": a1.assignments[0].id, "school": adams.id,
-                "own_template": own.id, "district_template": district.id,
-                "feedback": item.id, "setup_token": token, "stylesheet": "app.css",
-                **make_program_records(a1, adams)}
+        return {
+            "submitted": submitted.id,
+            "returned": returned.id,
+            "approved": approved.id,
+            "owner": a1.id,
+            "assignment": a1.assignments[0].id,
+            "school": adams.id,
+            "own_template": own.id,
+            "district_template": district.id,
+            "feedback": item.id,
+            "setup_token": token,
+            "stylesheet": "app.css",
+            **make_program_records(a1, adams),
+        }
 
 
 def fresh_district(app) -> dict:
@@ -297,9 +344,10 @@ def _allowed_actor(row: Row) -> str:
 
 def _snapshot() -> dict:
     """Every row of every table: what must not change."""
-    return {table.name: db.session.execute(
-        select(table).order_by(*table.primary_key.columns)).all()
-        for table in db.metadata.sorted_tables}
+    return {
+        table.name: db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        for table in db.metadata.sorted_tables
+    }
 
 
 def test_every_state_changing_route_refuses_a_missing_csrf_token(app):
@@ -322,14 +370,14 @@ def test_every_state_changing_route_refuses_a_missing_csrf_token(app):
 def test_the_scopes_give_each_role_the_entries_and_templates_it_may_reach(app):
     district = build_district(app)
     with app.app_context():
+
         def visible(username: str) -> set:
             user = db.session.scalar(select(User).where(User.username == username))
             return set(db.session.scalars(select(Contact.id).where(entries_visible_to(user))))
 
         def kept(username: str) -> set:
             user = db.session.scalar(select(User).where(User.username == username))
-            return set(db.session.scalars(select(EntryTemplate.id)
-                                          .where(templates_kept_by(user))))
+            return set(db.session.scalars(select(EntryTemplate.id).where(templates_kept_by(user))))
 
         own = {district[key] for key in ("submitted", "returned", "approved")}
         every = set(db.session.scalars(select(Contact.id)))

@@ -38,7 +38,8 @@ def keep_writing(app, committed: list, stop: threading.Event) -> None:
 
 
 def test_a_backup_under_write_load_holds_every_entry_committed_before_it(
-        app, runner, on_sqlite, tmp_path):
+    app, runner, on_sqlite, tmp_path
+):
     with app.app_context():
         make_user("ofc.ruiz", schools=[make_school()])
     committed, stop = [], threading.Event()
@@ -59,8 +60,13 @@ def test_a_backup_under_write_load_holds_every_entry_committed_before_it(
     assert copy.stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(copy) as check:
         assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-    restored = create_app({"TESTING": True, "SECRET_KEY": "test-only-not-a-secret",
-                           "SQLALCHEMY_DATABASE_URI": f"sqlite:///{copy}"})
+    restored = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-only-not-a-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{copy}",
+        }
+    )
     client = restored.test_client()
     Auth(client).login("ofc.ruiz")
     served = {entry["id"] for entry in client.get("/api/v1/entries").get_json()["entries"]}
@@ -77,11 +83,14 @@ def test_a_backup_leaves_an_audit_event(app, runner, on_sqlite, tmp_path):
         assert event.detail["file"] == str(tmp_path / "copy.sqlite3")
 
 
-@pytest.mark.parametrize("target, reason", [
-    ("taken.sqlite3", "taken.sqlite3 already exists; choose a new file (or --overwrite)"),
-    ("missing/copy.sqlite3", "there is no folder"),
-    (".", "is a folder; name a file"),
-])
+@pytest.mark.parametrize(
+    "target, reason",
+    [
+        ("taken.sqlite3", "taken.sqlite3 already exists; choose a new file (or --overwrite)"),
+        ("missing/copy.sqlite3", "there is no folder"),
+        (".", "is a folder; name a file"),
+    ],
+)
 def test_bad_targets_are_refused_with_a_reason(app, runner, on_sqlite, tmp_path, target, reason):
     (tmp_path / "taken.sqlite3").write_text("keep me")
     result = runner.invoke(args=["backup", "-o", str(tmp_path / target)])

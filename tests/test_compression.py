@@ -30,9 +30,17 @@ def static_url(app, filename: str, **query) -> str:
         return url_for("static", filename=filename, **query)
 
 
-@pytest.mark.parametrize("path", ["/login", "/static/app.css", "/static/officer.js",
-                                  "/static/contact-form/entry.js", "/manifest.webmanifest",
-                                  "/sw.js"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/login",
+        "/static/app.css",
+        "/static/officer.js",
+        "/static/contact-form/entry.js",
+        "/manifest.webmanifest",
+        "/sw.js",
+    ],
+)
 def test_text_is_gzip_encoded_when_the_browser_accepts_it(client, path):
     plain = client.get(path)
     packed = client.get(path, headers={"Accept-Encoding": "gzip, deflate"})
@@ -84,8 +92,11 @@ def test_the_service_worker_keeps_the_urls_the_pages_ask_for(app, client, auth, 
     # A module imported by a relative URL is kept by that plain URL, every other file versioned.
     assert "/static/page.js" in kept and "/static/contact-form/entry.js" in kept
     assert static_url(app, "contact-form.js") in kept
-    assert all("?v=" in url for url in kept if not url.startswith(("/static/page.js",
-                                                                    "/static/contact-form/")))
+    assert all(
+        "?v=" in url
+        for url in kept
+        if not url.startswith(("/static/page.js", "/static/contact-form/"))
+    )
 
 
 def test_the_service_worker_costs_a_304_when_it_has_not_changed(client):

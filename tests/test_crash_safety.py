@@ -41,7 +41,7 @@ def test_a_server_killed_mid_batch_loses_nothing_it_accepted_and_stores_nothing_
         stored_after_kill = check_database(app, batches, answers)
         server.start()  # the same cookie and CSRF token still work: the phone just resends
         resent = [phone.sync(batch, token) for batch in batches]
-    for batch, answer in zip(batches, resent):
+    for batch, answer in zip(batches, resent, strict=True):
         assert [r["status"] for r in answer] == [
             "duplicate" if e["id"] in stored_after_kill else "accepted" for e in batch[:-1]
         ] + ["invalid"]
@@ -50,8 +50,10 @@ def test_a_server_killed_mid_batch_loses_nothing_it_accepted_and_stores_nothing_
 
 def outbox_batch(school_id: int, number: int) -> list[dict]:
     """A full batch: valid entries, then one that the rules refuse (it is never stored)."""
-    return [envelope(mentoring_entry(school_id, narrative=f"Batch {number}, entry {n}."))
-            for n in range(BATCH - 1)] + [envelope(mentoring_entry(school_id, location="roof"))]
+    return [
+        envelope(mentoring_entry(school_id, narrative=f"Batch {number}, entry {n}."))
+        for n in range(BATCH - 1)
+    ] + [envelope(mentoring_entry(school_id, location="roof"))]
 
 
 def send_until_killed(phone: Officer, token: str, batches, server: Gunicorn) -> list:
@@ -92,16 +94,19 @@ def check_database(app, batches, answers) -> set[str]:
             assert_postgresql_constraints_hold()
         stored = {str(i) for i in db.session.scalars(select(Contact.id))}
         revisions = db.session.execute(
-            select(ContactRevision.contact_id, func.count()).group_by(ContactRevision.contact_id))
+            select(ContactRevision.contact_id, func.count()).group_by(ContactRevision.contact_id)
+        )
         assert {str(i): n for i, n in revisions} == dict.fromkeys(stored, 1)
         submitted = db.session.execute(
-            select(AuditEvent.contact_id, func.count()).filter_by(action="contact.submitted")
-            .group_by(AuditEvent.contact_id))
+            select(AuditEvent.contact_id, func.count())
+            .filter_by(action="contact.submitted")
+            .group_by(AuditEvent.contact_id)
+        )
         assert {str(i): n for i, n in submitted} == dict.fromkeys(stored, 1)
         db.session.remove()
     sent = {e["id"] for batch in batches for e in batch}
     assert stored <= sent
-    for batch, answer in zip(batches, answers):
+    for batch, answer in zip(batches, answers, strict=False):  # answers end at the kill
         valid = {e["id"] for e in batch[:-1]}
         assert stored & valid in (set(), valid)  # whole, or not at all
         if answer is not None:
@@ -112,10 +117,18 @@ def check_database(app, batches, answers) -> set[str]:
 
 def assert_postgresql_constraints_hold() -> None:
     """PostgreSQL has no integrity_check: its unique constraints are there and every index valid."""
-    constraints = set(db.session.scalars(text(
-        "SELECT conname FROM pg_constraint WHERE conrelid IN "
-        "('contacts'::regclass, 'contact_revisions'::regclass) AND contype IN ('p', 'u')")))
+    constraints = set(
+        db.session.scalars(
+            text(
+                "SELECT conname FROM pg_constraint WHERE conrelid IN "
+                "('contacts'::regclass, 'contact_revisions'::regclass) AND contype IN ('p', 'u')"
+            )
+        )
+    )
     assert {"pk_contacts", "uq_contact_revisions_contact_id"} <= constraints, constraints
-    assert db.session.scalar(text(
-        "SELECT count(*) FROM pg_index WHERE NOT indisvalid OR NOT indisready")) == 0
-
+    assert (
+        db.session.scalar(
+            text("SELECT count(*) FROM pg_index WHERE NOT indisvalid OR NOT indisready")
+        )
+        == 0
+    )

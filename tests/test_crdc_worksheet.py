@@ -7,7 +7,7 @@ import csv
 import html
 import io
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -29,12 +29,16 @@ from tests.factories import (
     mentoring_entry,
 )
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 def student(races=("white",), gender="male", disability=False, english=None) -> dict:
-    described = {"grade_band": "high", "perceived_race": list(races), "perceived_gender": gender,
-                 "perceived_disability": disability}
+    described = {
+        "grade_band": "high",
+        "perceived_race": list(races),
+        "perceived_gender": gender,
+        "perceived_disability": disability,
+    }
     if english is not None:
         described["perceived_limited_english"] = english
     return described
@@ -42,34 +46,60 @@ def student(races=("white",), gender="male", disability=False, english=None) -> 
 
 def restraint_entry(school_id: int, types=("physical",), **changes) -> dict:
     """A valid v2 criminal entry with a restraint of these kinds, started by the officer."""
-    entry = arrest_entry(school_id, actions=["restraint"], initiated_by="officer",
-                         restraint_types=list(types), restraint_minutes=5,
-                         restraint_prone=False, **changes)
+    entry = arrest_entry(
+        school_id,
+        actions=["restraint"],
+        initiated_by="officer",
+        restraint_types=list(types),
+        restraint_minutes=5,
+        restraint_prone=False,
+        **changes,
+    )
     entry["justification"]["injuries"] = "none"
     return entry
 
 
 def staff_report(school_id: int, **changes) -> dict:
     """School staff reported a student to the officer for a disciplinary matter: a referral."""
-    return mentoring_entry(school_id, classification="disciplinary", mentoring_type=None,
-                           school_rule="disruption", initiated_by="school_staff",
-                           involvement_reason="The teacher asked for help with a fight.",
-                           actions=["verbal_warning"], duration_minutes=15, **changes)
+    return mentoring_entry(
+        school_id,
+        classification="disciplinary",
+        mentoring_type=None,
+        school_rule="disruption",
+        initiated_by="school_staff",
+        involvement_reason="The teacher asked for help with a fight.",
+        actions=["verbal_warning"],
+        duration_minutes=15,
+        **changes,
+    )
 
 
 def approve(contact, revision: int = 1, decision: str = "approve") -> None:
     park = db.session.scalar(db.select(User).filter_by(username="sgt.park"))
-    workflow.decide(park, contact.id, revision, decision, "Read and checked.",
-                    decided_at=datetime.now(timezone.utc), client_addr=None)
+    workflow.decide(
+        park,
+        contact.id,
+        revision,
+        decision,
+        "Read and checked.",
+        decided_at=datetime.now(UTC),
+        client_addr=None,
+    )
     db.session.commit()
 
 
 def amend(officer, contact, entry: dict) -> None:
     verdict = entries.check(officer, entry, now=NOW)
     assert verdict.ok, verdict.errors
-    saved = entries.save(officer, contact.id, verdict, received_at=NOW, client_addr=None,
-                         base_revision=contact.current_revision,
-                         amendment_explanation="Counted the students again.")
+    saved = entries.save(
+        officer,
+        contact.id,
+        verdict,
+        received_at=NOW,
+        client_addr=None,
+        base_revision=contact.current_revision,
+        amendment_explanation="Counted the students again.",
+    )
     assert saved.status == "accepted"
     db.session.commit()
 
@@ -124,16 +154,25 @@ def expected(contents: list[dict]) -> Counter:
             counts[f"{measure}_not_described"] += content["students_involved"] - len(students)
             for s in students:
                 races = set(s["perceived_race"])
-                race = ("hispanic_latino" if "hispanic_latino" in races else
-                        "two_or_more_races" if len(races) > 1 else races.pop())
+                race = (
+                    "hispanic_latino"
+                    if "hispanic_latino" in races
+                    else "two_or_more_races"
+                    if len(races) > 1
+                    else races.pop()
+                )
                 gender = s["perceived_gender"]
                 english = s.get("perceived_limited_english")
                 counts[f"{measure}_race_{race}"] += 1
-                counts[f"{measure}_sex_" + (gender if gender in ("male", "female")
-                                            else "other_perceived_gender")] += 1
+                counts[
+                    f"{measure}_sex_"
+                    + (gender if gender in ("male", "female") else "other_perceived_gender")
+                ] += 1
                 counts[f"{measure}_disability_{'yes' if s['perceived_disability'] else 'no'}"] += 1
-                counts[f"{measure}_limited_english_"
-                       + {None: "not_recorded", True: "yes", False: "no"}[english]] += 1
+                counts[
+                    f"{measure}_limited_english_"
+                    + {None: "not_recorded", True: "yes", False: "no"}[english]
+                ] += 1
     return counts
 
 
@@ -151,24 +190,43 @@ def assert_totals_are_the_rows_sums(rows: dict[str, dict]) -> None:
         for measure, _ in MEASURES:
             for dimension, groups in crdc_worksheet.DIMENSIONS:
                 assert sum(int(row[f"{measure}_{dimension}_{g}"]) for g in groups) == int(
-                    row[f"{measure}_total"])
+                    row[f"{measure}_total"]
+                )
 
 
 def test_the_worksheet_sums_back_to_the_record_students(app, district):
     lhs, ams = district["LHS"], district["AMS"]
     counted = {
-        "LHS": [arrest_entry(lhs, students_involved=2, students=[
+        "LHS": [
+            arrest_entry(
+                lhs,
+                students_involved=2,
+                students=[
                     student(("hispanic_latino", "white"), "female", english=False),
-                    student(("black", "white"), "male", disability=True, english=True)]),
-                restraint_entry(lhs, ("physical", "mechanical_handcuffs", "seclusion"),
-                                students=[student(("asian",), "nonconforming")]),
-                staff_report(lhs, students_involved=3, students=[student(("white",))]),
-                mentoring_entry(lhs)],
-        "AMS": [arrest_entry(ams, setting="off_campus_not_school_related",
-                             initiated_by="officer", students=[student(("native_american",))]),
-                restraint_entry(ams, ("mechanical_other",),
-                                students=[student(("middle_eastern_south_asian",),
-                                                  "transgender_woman")])],
+                    student(("black", "white"), "male", disability=True, english=True),
+                ],
+            ),
+            restraint_entry(
+                lhs,
+                ("physical", "mechanical_handcuffs", "seclusion"),
+                students=[student(("asian",), "nonconforming")],
+            ),
+            staff_report(lhs, students_involved=3, students=[student(("white",))]),
+            mentoring_entry(lhs),
+        ],
+        "AMS": [
+            arrest_entry(
+                ams,
+                setting="off_campus_not_school_related",
+                initiated_by="officer",
+                students=[student(("native_american",))],
+            ),
+            restraint_entry(
+                ams,
+                ("mechanical_other",),
+                students=[student(("middle_eastern_south_asian",), "transgender_woman")],
+            ),
+        ],
     }
     with app.app_context():
         for code, contents in counted.items():  # as stored: what did not apply is dropped
@@ -199,7 +257,7 @@ def test_entries_outside_the_school_year_are_not_counted(app, district):
     with app.app_context():
         year = crdc_worksheet.school_year()
         made(arrest_entry(district["LHS"]))
-        before = datetime.combine(year.previous.first_day, datetime.min.time(), timezone.utc)
+        before = datetime.combine(year.previous.first_day, datetime.min.time(), UTC)
         made(arrest_entry(district["LHS"], occurred_at=(before + timedelta(days=40)).isoformat()))
         text = crdc_worksheet.csv_text(_choice(year), year)
         last_year = crdc_worksheet.csv_text(_choice(year.previous), year.previous)
@@ -213,8 +271,9 @@ def _choice(year):
 
 
 def test_the_latest_approved_revision_wins_after_an_amendment(app, district):
-    two = arrest_entry(district["LHS"], students_involved=2,
-                       students=[student(), student(("black",))])
+    two = arrest_entry(
+        district["LHS"], students_involved=2, students=[student(), student(("black",))]
+    )
     with app.app_context():
         entry_id = made(arrest_entry(district["LHS"])).id
         amend(ruiz(), db.session.get(Contact, entry_id), two)
@@ -232,20 +291,32 @@ def read_total(app) -> str:
     return worksheet(app)[1]["LHS"]["school_related_arrest_total"]
 
 
-def test_the_command_line_and_the_export_page_give_the_same_file(app, runner, client, auth,
-                                                               district, tmp_path):
+def test_the_command_line_and_the_export_page_give_the_same_file(
+    app, runner, client, auth, district, tmp_path
+):
     with app.app_context():
         made(arrest_entry(district["LHS"]))
         made(restraint_entry(district["AMS"]))
         year = crdc_worksheet.school_year()
-    result = runner.invoke(args=["export", "--format", "crdc", "--school-year", str(year.first),
-                                 "-o", str(tmp_path / "crdc.csv")])
+    result = runner.invoke(
+        args=[
+            "export",
+            "--format",
+            "crdc",
+            "--school-year",
+            str(year.first),
+            "-o",
+            str(tmp_path / "crdc.csv"),
+        ]
+    )
     assert result.exit_code == 0, result.output
     auth.login("eval.ode")
     page = client.get("/export").get_data(as_text=True)
     assert LABEL in html.unescape(page) and 'name="school_year"' in page
-    response = client.post("/export", data={"csrf_token": form_token(page), "format": "crdc",
-                                            "school_year": str(year.first)})
+    response = client.post(
+        "/export",
+        data={"csrf_token": form_token(page), "format": "crdc", "school_year": str(year.first)},
+    )
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert response.data == (tmp_path / "crdc.csv").read_bytes()
     assert f"crdc-{year.first}.csv" in response.headers["Content-Disposition"]
@@ -254,58 +325,82 @@ def test_the_command_line_and_the_export_page_give_the_same_file(app, runner, cl
     assert rows["AMS"]["physical_restraint_total"] == "1"
     with app.app_context():
         events = db.session.scalars(
-            db.select(AuditEvent).filter_by(action="export").order_by(AuditEvent.id)).all()
+            db.select(AuditEvent).filter_by(action="export").order_by(AuditEvent.id)
+        ).all()
         assert [(e.client_addr, e.detail["format"], e.detail["school_year"]) for e in events] == [
-            ("command line", "crdc", year.first), ("127.0.0.1", "crdc", year.first)]
+            ("command line", "crdc", year.first),
+            ("127.0.0.1", "crdc", year.first),
+        ]
         assert events[1].actor.username == "eval.ode"
 
 
 def test_one_school_and_the_default_year(app, runner, district, tmp_path):
     with app.app_context():
         made(arrest_entry(district["LHS"]))
-    result = runner.invoke(args=["export", "--format", "crdc", "--school", "LHS",
-                                 "-o", str(tmp_path / "lhs.csv")])
+    result = runner.invoke(
+        args=["export", "--format", "crdc", "--school", "LHS", "-o", str(tmp_path / "lhs.csv")]
+    )
     assert result.exit_code == 0, result.output
     first, rows = read((tmp_path / "lhs.csv").read_text())
     assert LABEL in first
     assert list(rows) == ["LHS", crdc_worksheet.TOTAL] and rows["LHS"]["period"].startswith(
-        "school year ")
-    result = runner.invoke(args=["export", "--format", "crdc", "--from", "2001-01-01", "--to",
-                                 "2001-12-31", "-o", str(tmp_path / "2001.csv")])
+        "school year "
+    )
+    result = runner.invoke(
+        args=[
+            "export",
+            "--format",
+            "crdc",
+            "--from",
+            "2001-01-01",
+            "--to",
+            "2001-12-31",
+            "-o",
+            str(tmp_path / "2001.csv"),
+        ]
+    )
     assert result.exit_code == 0, result.output
     first, rows = read((tmp_path / "2001.csv").read_text())
     assert "contacts from 2001-01-01 to 2001-12-31" in first
     assert rows[crdc_worksheet.TOTAL]["v2_entries_counted"] == "0"  # days, not the school year
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--school-year", "26"], "Write the school year as the year it starts"),
-    (["--school-year", "2026-29"], "Write the school year as the year it starts"),
-    (["--school-year", "1999"], "Write the school year as the year it starts"),
-    (["--school-year", "2026", "--from", "2026-09-01"], "not both"),
-    (["--status", "all"], "counts every officer's approved entries"),
-    (["--classification", "criminal"], "counts every officer's approved entries"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--school-year", "26"], "Write the school year as the year it starts"),
+        (["--school-year", "2026-29"], "Write the school year as the year it starts"),
+        (["--school-year", "1999"], "Write the school year as the year it starts"),
+        (["--school-year", "2026", "--from", "2026-09-01"], "not both"),
+        (["--status", "all"], "counts every officer's approved entries"),
+        (["--classification", "criminal"], "counts every officer's approved entries"),
+    ],
+)
 def test_the_command_line_explains_a_bad_worksheet(runner, district, tmp_path, args, message):
-    result = runner.invoke(args=["export", "--format", "crdc", *args, "-o",
-                                 str(tmp_path / "x.csv")])
+    result = runner.invoke(
+        args=["export", "--format", "crdc", *args, "-o", str(tmp_path / "x.csv")]
+    )
     assert result.exit_code != 0 and message in result.output
     assert not (tmp_path / "x.csv").exists()
 
 
 def test_a_school_year_is_only_for_the_worksheet(runner, district, tmp_path):
-    result = runner.invoke(args=["export", "--format", "csv", "--school-year", "2026", "-o",
-                                 str(tmp_path / "x.csv")])
+    result = runner.invoke(
+        args=["export", "--format", "csv", "--school-year", "2026", "-o", str(tmp_path / "x.csv")]
+    )
     assert result.exit_code != 0 and "only the crdc worksheet" in result.output
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"school_year": "next year"}, "Write the school year as the year it starts"),
-    ({"school_year": "99999999999999999999"}, "Write the school year as the year it starts"),
-    ({"school_year": "2026", "date_to": "2026-12-01"}, "not both"),
-    ({"status": "submitted"}, "The CRDC worksheet counts the record"),
-    ({"school_id": "424242"}, "Choose a school"),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"school_year": "next year"}, "Write the school year as the year it starts"),
+        ({"school_year": "99999999999999999999"}, "Write the school year as the year it starts"),
+        ({"school_year": "2026", "date_to": "2026-12-01"}, "not both"),
+        ({"status": "submitted"}, "The CRDC worksheet counts the record"),
+        ({"school_id": "424242"}, "Choose a school"),
+    ],
+)
 def test_the_export_page_explains_a_bad_worksheet(client, auth, district, form, message):
     auth.login("eval.ode")
     token = form_token(client.get("/export").get_data(as_text=True))
@@ -323,12 +418,20 @@ def test_the_worksheet_needs_the_form_token(client, auth, district):
 students = st.builds(
     lambda races, gender, disability, english: student(races, gender, disability, english),
     st.lists(st.sampled_from(rules.RACES), min_size=1, max_size=3, unique=True),
-    st.sampled_from(rules.GENDERS), st.booleans(), st.sampled_from((None, True, False)))
+    st.sampled_from(rules.GENDERS),
+    st.booleans(),
+    st.sampled_from((None, True, False)),
+)
 kinds = st.sampled_from(("arrest", "restraint", "report", "mentoring"))
-contacts = st.tuples(kinds, st.sampled_from(("LHS", "AMS")), st.sampled_from(rules.SETTINGS),
-                     st.lists(st.sampled_from(rules.RESTRAINT_TYPES), min_size=1, unique=True),
-                     st.lists(students, min_size=1, max_size=4), st.integers(0, 2),
-                     st.sampled_from(("approve", "return", None)))
+contacts = st.tuples(
+    kinds,
+    st.sampled_from(("LHS", "AMS")),
+    st.sampled_from(rules.SETTINGS),
+    st.lists(st.sampled_from(rules.RESTRAINT_TYPES), min_size=1, unique=True),
+    st.lists(students, min_size=1, max_size=4),
+    st.integers(0, 2),
+    st.sampled_from(("approve", "return", None)),
+)
 
 
 def build(kind, school_id, setting, types, described, extra) -> dict:
@@ -343,8 +446,11 @@ def build(kind, school_id, setting, types, described, extra) -> dict:
     return mentoring_entry(school_id, **common)
 
 
-@settings(deadline=None, max_examples=25,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    deadline=None,
+    max_examples=25,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.lists(contacts, max_size=6))
 def test_any_record_sums_back(app, district, drawn):
     record: dict[str, list[dict]] = {"LHS": [], "AMS": []}
@@ -371,6 +477,7 @@ def test_any_record_sums_back(app, district, drawn):
 def _forget_entries() -> None:
     """Hypothesis runs many examples in one test: start each from no entries."""
     from logger.core.models import Contact, ContactRevision, ReviewDecision, RevisionFlag
+
     for model in (ReviewDecision, RevisionFlag, ContactRevision, Contact):
         db.session.execute(db.delete(model))
     db.session.commit()

@@ -35,28 +35,48 @@ def _read_back() -> SimpleNamespace:
     users = db.session.scalars(select(User).order_by(User.id)).all()
     revisions = db.session.scalars(
         select(ContactRevision)
-        .join(Contact, (Contact.id == ContactRevision.contact_id)
-              & (Contact.current_revision == ContactRevision.number))
-        .options(selectinload(ContactRevision.flag_rows))).all()
+        .join(
+            Contact,
+            (Contact.id == ContactRevision.contact_id)
+            & (Contact.current_revision == ContactRevision.number),
+        )
+        .options(selectinload(ContactRevision.flag_rows))
+    ).all()
     return SimpleNamespace(
         schools={school.code: school.level for school in db.session.scalars(select(School))},
-        users=[{"username": user.username, "role": user.role,
+        users=[
+            {
+                "username": user.username,
+                "role": user.role,
                 "supervisor_role": user.supervisor.role if user.supervisor else None,
-                "schools": [school.code for school in user.schools]} for user in users],
-        contacts=[{"id": str(revision.contact_id),
-                   "officer_schools": {school.code for school in revision.contact.officer.schools},
-                   "school": revision.school.code, "level": revision.school.level,
-                   "classification": revision.classification,
-                   "occurred_at": revision.occurred_at, "received_at": revision.received_at,
-                   "flags": revision.flags, "status": revision.status,
-                   "revision": revision.number, "version": revision.dictionary_version,
-                   "school_id": revision.school_id,
-                   "content": {**revision.content, "school_id": revision.school.code}}
-                  for revision in revisions],
+                "schools": [school.code for school in user.schools],
+            }
+            for user in users
+        ],
+        contacts=[
+            {
+                "id": str(revision.contact_id),
+                "officer_schools": {school.code for school in revision.contact.officer.schools},
+                "school": revision.school.code,
+                "level": revision.school.level,
+                "classification": revision.classification,
+                "occurred_at": revision.occurred_at,
+                "received_at": revision.received_at,
+                "flags": revision.flags,
+                "status": revision.status,
+                "revision": revision.number,
+                "version": revision.dictionary_version,
+                "school_id": revision.school_id,
+                "content": {**revision.content, "school_id": revision.school.code},
+            }
+            for revision in revisions
+        ],
         contact_count=db.session.scalar(select(func.count()).select_from(Contact)),
         audit_count=db.session.scalar(select(func.count()).select_from(AuditEvent)),
         audit_actions=Counter(db.session.scalars(select(AuditEvent.action))),
-        decisions=[(d.decision, d.comment, d.revision) for d in db.session.scalars(select(ReviewDecision))],
+        decisions=[
+            (d.decision, d.comment, d.revision) for d in db.session.scalars(select(ReviewDecision))
+        ],
     )
 
 
@@ -78,8 +98,10 @@ def test_demo_exits_0_and_prints_a_sign_in_for_every_role(district):
     assert district.result.exit_code == 0, district.result.output
     lines = district.result.output.splitlines()
     for user in district.users:
-        assert any(user["username"] in line and user["role"] in line
-                   and demo.DEMO_PASSWORD in line for line in lines), user
+        assert any(
+            user["username"] in line and user["role"] in line and demo.DEMO_PASSWORD in line
+            for line in lines
+        ), user
     assert {user["role"] for user in district.users} == set(ROLE_COUNTS)
 
 
@@ -108,8 +130,11 @@ def _in_school_year(app, contacts, years_back: int) -> list[dict]:
         zone = clock.district_zone()
     under_way = SchoolYear.containing(utcnow().astimezone(zone).date(), start_month)
     year = SchoolYear(under_way.first - years_back, start_month)
-    return [contact for contact in contacts
-            if year.first_day <= contact["occurred_at"].astimezone(zone).date() <= year.last_day]
+    return [
+        contact
+        for contact in contacts
+        if year.first_day <= contact["occurred_at"].astimezone(zone).date() <= year.last_day
+    ]
 
 
 def test_demo_logs_about_500_contacts_a_school_year_of_every_classification(app, district):
@@ -122,8 +147,9 @@ def test_demo_logs_about_500_contacts_a_school_year_of_every_classification(app,
         assert classes["mentoring"] > max(classes["criminal"], classes["disciplinary"])
     under_way = _in_school_year(app, district.contacts, 0)
     assert len(under_way) < 450  # only the days so far
-    assert len(district.contacts) == sum(len(_in_school_year(app, district.contacts, back))
-                                         for back in (0, 1, 2))
+    assert len(district.contacts) == sum(
+        len(_in_school_year(app, district.contacts, back)) for back in (0, 1, 2)
+    )
 
 
 def test_the_earliest_year_shows_more_discipline_for_the_assessment_to_compare(app, district):
@@ -141,8 +167,9 @@ def test_demo_contacts_went_through_save_with_an_audit_event_each(district):
 def test_demo_raises_the_flags_evaluators_look_for_and_no_pii(app, district):
     raised = Counter(flag for contact in district.contacts for flag in contact["flags"])
     assert EXPECTED_FLAGS.issubset(raised), raised
-    raised = Counter(flag for contact in _in_school_year(app, district.contacts, 1)
-                     for flag in contact["flags"])
+    raised = Counter(
+        flag for contact in _in_school_year(app, district.contacts, 1) for flag in contact["flags"]
+    )
     assert 10 <= raised["arrest"] <= 15
     assert 3 <= raised["use_of_force"] <= 6
     assert "possible_pii" not in raised
@@ -178,8 +205,11 @@ def test_described_students_match_the_school_level(district):
 
 
 def test_every_enforcement_action_is_justified_in_specific_words(district):
-    enforced = [contact for contact in district.contacts
-                if set(contact["content"]["actions"]) & set(rules.ENFORCEMENT_ACTIONS)]
+    enforced = [
+        contact
+        for contact in district.contacts
+        if set(contact["content"]["actions"]) & set(rules.ENFORCEMENT_ACTIONS)
+    ]
     assert enforced
     for contact in enforced:
         content = contact["content"]
@@ -204,8 +234,11 @@ def test_demo_refuses_a_database_that_has_data_and_adds_nothing(ctx, runner):
     assert len(again.output.strip().splitlines()) == 1, again.output
     assert "already has data" in again.output
     after = _read_back()
-    assert (len(after.users), len(after.schools), after.contact_count) == \
-           (len(before.users), len(before.schools), before.contact_count)
+    assert (len(after.users), len(after.schools), after.contact_count) == (
+        len(before.users),
+        len(before.schools),
+        before.contact_count,
+    )
 
 
 def test_load_is_reproducible_for_a_seed_and_a_day(ctx):
@@ -238,8 +271,10 @@ def test_demo_leaves_a_realistic_review_state(district):
     statuses = Counter(contact["status"] for contact in district.contacts)
     assert statuses["approved"] > len(district.contacts) * 0.75
     assert 5 <= statuses["returned"] <= 40 and 5 <= statuses["submitted"] <= 80
-    assert any(contact["revision"] == 2 and contact["status"] == "approved"
-               for contact in district.contacts)  # returned, fixed, approved
+    assert any(
+        contact["revision"] == 2 and contact["status"] == "approved"
+        for contact in district.contacts
+    )  # returned, fixed, approved
     assert district.audit_actions["review.return"] >= statuses["returned"]
     assert all(comment for decision, comment, _ in district.decisions if decision == "return")
 
@@ -247,8 +282,12 @@ def test_demo_leaves_a_realistic_review_state(district):
 def _checked(contact: dict, version: int) -> rules.Verdict:
     """The rules' verdict on a stored entry, under one dictionary version, as when it arrived."""
     content = {**contact["content"], "school_id": contact["school_id"]}
-    return rules.check(content, assigned_school_ids={contact["school_id"]},
-                       now=contact["received_at"], version=version)
+    return rules.check(
+        content,
+        assigned_school_ids={contact["school_id"]},
+        now=contact["received_at"],
+        version=version,
+    )
 
 
 def test_the_year_under_way_is_v2_and_earlier_years_stay_v1(app, district):
@@ -262,16 +301,22 @@ def test_the_year_under_way_is_v2_and_earlier_years_stay_v1(app, district):
             assert contact["version"] == 1, contact
             assert _checked(contact, 1).ok, contact
             assert not V2_FIELDS & set(contact["content"]), contact
-            assert not any(V2_STUDENT_FIELDS & set(student)
-                           for student in contact["content"].get("students", [])), contact
+            assert not any(
+                V2_STUDENT_FIELDS & set(student)
+                for student in contact["content"].get("students", [])
+            ), contact
 
 
 def test_the_year_under_way_has_something_in_every_crdc_column(app, district):
     under_way = _in_school_year(app, district.contacts, 0)
     if not under_way:
         pytest.skip("the school year under way has no school days yet")
-    counts = Counter(column for contact in under_way
-                     for column, counted in rules.crdc(contact["content"]).items() if counted)
+    counts = Counter(
+        column
+        for contact in under_way
+        for column, counted in rules.crdc(contact["content"]).items()
+        if counted
+    )
     assert set(counts) == set(rules.CRDC_COLUMNS), counts
     earlier = _in_school_year(app, district.contacts, 1)
     assert all(set(rules.crdc(contact["content"]).values()) == {None} for contact in earlier)

@@ -21,8 +21,13 @@ from tests.factories import (
 from tests.test_entries import arrest_form, errors_on, mentoring_form, post_contact
 from tests.test_fix_without_script import decide, open_and_post, page_form, revisions, user
 
-V2_ONLY = ("setting", "duration_minutes", "outcome_referrals", "parent_notified",
-           "principal_notified")
+V2_ONLY = (
+    "setting",
+    "duration_minutes",
+    "outcome_referrals",
+    "parent_notified",
+    "principal_notified",
+)
 
 
 def as_before_the_upgrade(entry: dict) -> dict:
@@ -63,41 +68,68 @@ def test_a_v1_entry_is_shown_reviewed_and_exported_as_it_was(app, client, auth, 
     auth.login("sgt.park")
     review = client.get(f"/review/{v1_arrest}").get_data(as_text=True)
     assert "Before v2." in review
-    response = client.post(f"/review/{v1_arrest}/decision", data={
-        "csrf_token": form_token(review), "decision": "approve",
-        "comment": "Justified by the facts.", "revision": 1})
+    response = client.post(
+        f"/review/{v1_arrest}/decision",
+        data={
+            "csrf_token": form_token(review),
+            "decision": "approve",
+            "comment": "Justified by the facts.",
+            "revision": 1,
+        },
+    )
     assert response.status_code == 302
     auth.logout()
 
     auth.login("eval.ode")
     token = form_token(client.get("/export").get_data(as_text=True))
-    rows = list(csv.DictReader(io.StringIO(client.post("/export", data={
-        "csrf_token": token, "format": "csv"}).get_data(as_text=True))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.post("/export", data={"csrf_token": token, "format": "csv"}).get_data(
+                    as_text=True
+                )
+            )
+        )
+    )
     [row] = [r for r in rows if r["entry_id"] == v1_arrest]
     assert row["dictionary_version"] == "1" and row["setting"] == ""
     assert row["crdc_school_related_arrest"] == ""  # unknown under v1, never a guess
 
 
-def test_correcting_a_v1_entry_names_what_v2_asks_and_saves_it_as_v2(app, client, auth,
-                                                                      v1_arrest):
+def test_correcting_a_v1_entry_names_what_v2_asks_and_saves_it_as_v2(app, client, auth, v1_arrest):
     auth.login("ofc.ruiz")
     page = client.get(f"/entries/{v1_arrest}/edit").get_data(as_text=True)
     assert "recorded under version 1 of the data dictionary" in page
-    for label in ("Setting", "How long the contact lasted", "Referred to",
-                  "Parent or guardian told", "Principal told"):
+    for label in (
+        "Setting",
+        "How long the contact lasted",
+        "Referred to",
+        "Parent or guardian told",
+        "Principal told",
+    ):
         assert f">{label}</a></li>" in page
 
     refused = open_and_post(client, v1_arrest, narrative="Before v2, corrected.")
     assert refused.status_code == 422
     assert set(errors_on(refused.get_data(as_text=True))) >= {
-        "setting", "duration_minutes", "outcome_referrals", "parent_notified",
-        "principal_notified"}
+        "setting",
+        "duration_minutes",
+        "outcome_referrals",
+        "parent_notified",
+        "principal_notified",
+    }
     assert [n for n, *_ in revisions(app, v1_arrest)] == [1]  # nothing changed
 
-    saved = open_and_post(client, v1_arrest, narrative="Before v2, corrected.",
-                          setting="school_grounds", duration_minutes="20",
-                          outcome_referrals=["diversion_program"], parent_notified="yes",
-                          principal_notified="yes")
+    saved = open_and_post(
+        client,
+        v1_arrest,
+        narrative="Before v2, corrected.",
+        setting="school_grounds",
+        duration_minutes="20",
+        outcome_referrals=["diversion_program"],
+        parent_notified="yes",
+        principal_notified="yes",
+    )
     assert saved.status_code == 302
     with app.app_context():
         contact = db.session.get(Contact, uuid.UUID(v1_arrest))
@@ -105,8 +137,7 @@ def test_correcting_a_v1_entry_names_what_v2_asks_and_saves_it_as_v2(app, client
         assert contact.current.content["outcome_referrals"] == ["diversion_program"]
 
 
-def test_an_amendment_of_an_approved_v1_entry_is_checked_under_v2(app, client, auth,
-                                                                  v1_arrest):
+def test_an_amendment_of_an_approved_v1_entry_is_checked_under_v2(app, client, auth, v1_arrest):
     decide(app, v1_arrest, "approve", "Justified by the facts.")
     auth.login("ofc.ruiz")
     data = page_form(client.get(f"/entries/{v1_arrest}/edit").get_data(as_text=True))
@@ -120,7 +151,8 @@ def test_an_amendment_of_an_approved_v1_entry_is_checked_under_v2(app, client, a
 
 
 def test_an_entry_waiting_on_a_phone_across_the_upgrade_is_invalid_naming_the_new_fields(
-        app, client, auth, team):
+    app, client, auth, team
+):
     auth.login("ofc.ruiz")
     waited = {**as_before_the_upgrade(arrest_entry(team["lincoln"])), "dictionary_version": 1}
     [result] = Api(client).sync(envelope(waited))
@@ -134,20 +166,44 @@ def test_an_entry_waiting_on_a_phone_across_the_upgrade_is_invalid_naming_the_ne
 
 # Each bad v2 input, as the sync API sends it and as the form posts it.
 BAD = [
-    ("duration_minutes", 0, "0",
-     "Enter how many minutes the contact lasted as a whole number from 1 to 720."),
-    ("duration_minutes", -5, "-5",
-     "Enter how many minutes the contact lasted as a whole number from 1 to 720."),
-    ("duration_minutes", 721, "721",
-     "Enter how many minutes the contact lasted as a whole number from 1 to 720."),
-    ("duration_minutes", "ten", "ten",
-     "Enter how many minutes the contact lasted as a whole number from 1 to 720."),
-    ("search_found", ["nothing", "drugs"], ["nothing", "drugs"],
-     "“Nothing found” cannot be combined with something found."),
+    (
+        "duration_minutes",
+        0,
+        "0",
+        "Enter how many minutes the contact lasted as a whole number from 1 to 720.",
+    ),
+    (
+        "duration_minutes",
+        -5,
+        "-5",
+        "Enter how many minutes the contact lasted as a whole number from 1 to 720.",
+    ),
+    (
+        "duration_minutes",
+        721,
+        "721",
+        "Enter how many minutes the contact lasted as a whole number from 1 to 720.",
+    ),
+    (
+        "duration_minutes",
+        "ten",
+        "ten",
+        "Enter how many minutes the contact lasted as a whole number from 1 to 720.",
+    ),
+    (
+        "search_found",
+        ["nothing", "drugs"],
+        ["nothing", "drugs"],
+        "“Nothing found” cannot be combined with something found.",
+    ),
     ("restraint_types", [], [], "Choose each kind of restraint used."),
     ("setting", None, [], rules.FIELDS_BY_NAME["setting"].messages["required"]),
-    ("parent_notified", None, [], "Say whether a parent or guardian was told of the search, "
-                                  "restraint and arrest."),
+    (
+        "parent_notified",
+        None,
+        [],
+        "Say whether a parent or guardian was told of the search, restraint and arrest.",
+    ),
     ("dictionary_version", 7, "7", rules.UNKNOWN_VERSION.format(versions="1 and 2")),
 ]
 ACTIONS = ["search", "restraint", "arrest"]
@@ -164,8 +220,9 @@ def _api_entry(school_id: int, name: str, value) -> dict:
 
 
 @pytest.mark.parametrize("name, sent, typed, message", BAD, ids=[f"{b[0]}={b[2]}" for b in BAD])
-def test_bad_v2_input_is_invalid_from_the_sync_api(app, client, auth, team, name, sent, typed,
-                                                   message):
+def test_bad_v2_input_is_invalid_from_the_sync_api(
+    app, client, auth, team, name, sent, typed, message
+):
     auth.login("ofc.ruiz")
     [result] = Api(client).sync(envelope(_api_entry(team["lincoln"], name, sent)))
     assert result["status"] == "invalid"
@@ -173,13 +230,21 @@ def test_bad_v2_input_is_invalid_from_the_sync_api(app, client, auth, team, name
 
 
 @pytest.mark.parametrize("name, sent, typed, message", BAD, ids=[f"{b[0]}={b[2]}" for b in BAD])
-def test_bad_v2_input_gets_its_message_in_the_form(app, client, auth, team, name, sent, typed,
-                                                   message):
+def test_bad_v2_input_gets_its_message_in_the_form(
+    app, client, auth, team, name, sent, typed, message
+):
     auth.login("ofc.ruiz")
-    data = arrest_form(team["lincoln"], actions=ACTIONS, setting="school_grounds",
-                       search_basis="consent", search_found=["nothing"],
-                       restraint_types=["physical"], restraint_minutes="3",
-                       restraint_prone="no", **{"justification-injuries": "none"})
+    data = arrest_form(
+        team["lincoln"],
+        actions=ACTIONS,
+        setting="school_grounds",
+        search_basis="consent",
+        search_found=["nothing"],
+        restraint_types=["physical"],
+        restraint_minutes="3",
+        restraint_prone="no",
+        **{"justification-injuries": "none"},
+    )
     data[name] = typed
     response = post_contact(client, auth, data)
     page = response.get_data(as_text=True)
@@ -192,36 +257,65 @@ def test_bad_v2_input_gets_its_message_in_the_form(app, client, auth, team, name
 
 def test_a_complete_v2_entry_from_the_form_is_stored_with_every_fact(app, client, auth, team):
     auth.login("ofc.ruiz")
-    data = arrest_form(team["lincoln"], actions=ACTIONS, setting="school_transportation",
-                       location="bus_area", search_basis="consent", search_found=["weapon"],
-                       restraint_types=["physical", "seclusion"], restraint_minutes="12",
-                       restraint_prone="yes", **{"justification-injuries": "none",
-                                                 "students-0-perceived_limited_english": "y"})
+    data = arrest_form(
+        team["lincoln"],
+        actions=ACTIONS,
+        setting="school_transportation",
+        location="bus_area",
+        search_basis="consent",
+        search_found=["weapon"],
+        restraint_types=["physical", "seclusion"],
+        restraint_minutes="12",
+        restraint_prone="yes",
+        **{"justification-injuries": "none", "students-0-perceived_limited_english": "y"},
+    )
     assert post_contact(client, auth, data).status_code == 302
     with app.app_context():
         [contact] = db.session.scalars(db.select(Contact)).all()
         content = contact.current.content
     assert contact.current.dictionary_version == 2
-    assert {k: content[k] for k in ("setting", "search_found", "restraint_types",
-                                    "restraint_minutes", "restraint_prone")} == {
-        "setting": "school_transportation", "search_found": ["weapon"],
-        "restraint_types": ["physical", "seclusion"], "restraint_minutes": 12,
-        "restraint_prone": True}
+    assert {
+        k: content[k]
+        for k in (
+            "setting",
+            "search_found",
+            "restraint_types",
+            "restraint_minutes",
+            "restraint_prone",
+        )
+    } == {
+        "setting": "school_transportation",
+        "search_found": ["weapon"],
+        "restraint_types": ["physical", "seclusion"],
+        "restraint_minutes": 12,
+        "restraint_prone": True,
+    }
     assert content["students"][0]["perceived_limited_english"] is True
     assert rules.crdc(content)["crdc_seclusion"] is True
 
 
 def test_a_mentoring_contact_needs_no_length_and_an_unticked_english_box_records_nothing(
-        app, client, auth, team):
+    app, client, auth, team
+):
     auth.login("ofc.ruiz")
-    data = mentoring_form(team["lincoln"], **{"students-0-grade_band": "middle",
-                                              "students-0-perceived_race": ["asian"],
-                                              "students-0-perceived_gender": "female"})
+    data = mentoring_form(
+        team["lincoln"],
+        **{
+            "students-0-grade_band": "middle",
+            "students-0-perceived_race": ["asian"],
+            "students-0-perceived_gender": "female",
+        },
+    )
     assert post_contact(client, auth, data).status_code == 302
     with app.app_context():
         [contact] = db.session.scalars(db.select(Contact)).all()
         content = contact.current.content
     assert "duration_minutes" not in content
-    assert content["students"] == [{"grade_band": "middle", "perceived_race": ["asian"],
-                                    "perceived_gender": "female",
-                                    "perceived_disability": False}]
+    assert content["students"] == [
+        {
+            "grade_band": "middle",
+            "perceived_race": ["asian"],
+            "perceived_gender": "female",
+            "perceived_disability": False,
+        }
+    ]

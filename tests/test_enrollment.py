@@ -33,11 +33,13 @@ from tests.factories import (
 from tests.html_tables import tables_in
 
 HEADER = "school,school_year,group,students\n"
-LINCOLN_2025 = ("LHS,2025,total,1000\n"
-                "LHS,2025,race:black,200\n"
-                "LHS,2025,race:white,500\n"
-                "LHS,2025,gender:female,480\n"
-                "LHS,2025,gender:male,520\n")
+LINCOLN_2025 = (
+    "LHS,2025,total,1000\n"
+    "LHS,2025,race:black,200\n"
+    "LHS,2025,race:white,500\n"
+    "LHS,2025,gender:female,480\n"
+    "LHS,2025,gender:male,520\n"
+)
 ADAMS_2025 = "AMS,2025-26,total,500\nAMS,2025-26,race:black,100\n"
 FILE = HEADER + LINCOLN_2025 + ADAMS_2025
 ZONE = ZoneInfo("America/Chicago")  # the district's, by default
@@ -46,28 +48,45 @@ YEAR = SchoolYear(2025, 8)  # August 2025 to July 2026, the default start month
 
 def upload(admin: Auth, content: bytes | str):
     data = content.encode() if isinstance(content, str) else content
-    return admin.client.post("/admin/enrollment/upload", data={
-        "csrf_token": admin.csrf_token("/admin/enrollment/upload"),
-        "file": (io.BytesIO(data), "enrollment.csv")}, content_type="multipart/form-data")
+    return admin.client.post(
+        "/admin/enrollment/upload",
+        data={
+            "csrf_token": admin.csrf_token("/admin/enrollment/upload"),
+            "file": (io.BytesIO(data), "enrollment.csv"),
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def confirm(admin: Auth, content: str):
-    return admin.client.post("/admin/enrollment/import", data={
-        "csrf_token": admin.csrf_token("/admin/enrollment/upload"), "content": content})
+    return admin.client.post(
+        "/admin/enrollment/import",
+        data={"csrf_token": admin.csrf_token("/admin/enrollment/upload"), "content": content},
+    )
 
 
 def stored(app) -> set[tuple[str, int, str, int]]:
     """Every enrollment row: (school code, year, group, students)."""
     with app.app_context():
-        return set(db.session.execute(
-            select(School.code, Enrollment.school_year, Enrollment.student_group,
-                   Enrollment.students).join(School, School.id == Enrollment.school_id)).all())
+        return set(
+            db.session.execute(
+                select(
+                    School.code,
+                    Enrollment.school_year,
+                    Enrollment.student_group,
+                    Enrollment.students,
+                ).join(School, School.id == Enrollment.school_id)
+            ).all()
+        )
 
 
 def imports(app) -> list[AuditEvent]:
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == "enrollment.imported").order_by(AuditEvent.id)).all()
+        events = db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "enrollment.imported")
+            .order_by(AuditEvent.id)
+        ).all()
         db.session.expunge_all()
         return events
 
@@ -81,7 +100,8 @@ def admin(app, client, district):
 
 
 def test_the_command_line_imports_a_file_whole_and_a_school_year_again_replaces_it(
-        app, runner, district, tmp_path):
+    app, runner, district, tmp_path
+):
     path = tmp_path / "enrollment.csv"
     path.write_text(FILE + "LHS,2024,total,990\n")
     result = runner.invoke(args=["import-enrollment", str(path)])
@@ -92,18 +112,23 @@ def test_the_command_line_imports_a_file_whole_and_a_school_year_again_replaces_
     result = runner.invoke(args=["import-enrollment", str(path)])
     assert result.exit_code == 0 and "replacing 5 stored rows" in result.output
     assert stored(app) == {  # LHS 2025 replaced whole (its white and gender rows are gone)
-        ("LHS", 2025, "total", 1010), ("LHS", 2025, "race:black", 210),
-        ("AMS", 2025, "total", 500), ("AMS", 2025, "race:black", 100),
-        ("LHS", 2024, "total", 990)}
+        ("LHS", 2025, "total", 1010),
+        ("LHS", 2025, "race:black", 210),
+        ("AMS", 2025, "total", 500),
+        ("AMS", 2025, "race:black", 100),
+        ("LHS", 2024, "total", 990),
+    }
     first, second = imports(app)
     assert (first.actor_id, first.client_addr) == (None, "command line")
-    assert first.detail == {"school_years": [["AMS", 2025], ["LHS", 2024], ["LHS", 2025]],
-                            "rows": 8, "replaced": 0}
+    assert first.detail == {
+        "school_years": [["AMS", 2025], ["LHS", 2024], ["LHS", 2025]],
+        "rows": 8,
+        "replaced": 0,
+    }
     assert second.detail == {"school_years": [["LHS", 2025]], "rows": 2, "replaced": 5}
 
 
-def test_the_command_line_names_each_bad_line_and_imports_nothing(app, runner, district,
-                                                                  tmp_path):
+def test_the_command_line_names_each_bad_line_and_imports_nothing(app, runner, district, tmp_path):
     path = tmp_path / "enrollment.csv"
     path.write_text(FILE + "XYZ,2025,total,10\nLHS,2025,race:black,1001\n")
     result = runner.invoke(args=["import-enrollment", str(path)])
@@ -131,7 +156,9 @@ def test_an_upload_is_shown_row_by_row_then_imported(app, admin):
     listing = admin.client.get(done.location).get_data(as_text=True)
     assert "Imported 7 enrollment rows." in listing
     assert tables_in(listing)["enrollment-schools"][1:] == [
-        ["Adams Middle", "500", "1"], ["Lincoln High School", "1,000", "4"]]
+        ["Adams Middle", "500", "1"],
+        ["Lincoln High School", "1,000", "4"],
+    ]
     again = confirm(admin, content)
     assert again.status_code == 302 and len(stored(app)) == 7  # the same file replaces itself
     assert "replacing 7 stored rows" in admin.client.get(again.location).get_data(as_text=True)
@@ -159,8 +186,9 @@ BAD_ROWS = [  # (a row, what its line says)
 
 
 @pytest.mark.parametrize("row, message", BAD_ROWS)
-def test_a_bad_row_is_named_by_its_line_and_nothing_is_imported(app, admin, runner, tmp_path,
-                                                                 row, message):
+def test_a_bad_row_is_named_by_its_line_and_nothing_is_imported(
+    app, admin, runner, tmp_path, row, message
+):
     content = FILE + row + "\n"  # the bad row is line 9
     response = upload(admin, content)
     page = response.get_data(as_text=True)
@@ -180,25 +208,35 @@ def test_a_total_of_0_is_refused(app, admin):
     assert "total enrollment cannot be 0" in page and stored(app) == set()
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"school,school_year,students\nLHS,2025,10\n", "Missing: group"),
-    (b"", "Missing: school, school_year, group, students"),
-    (HEADER.encode(), "no rows after its first line"),
-    ("school,school_year,group,students\nÉCO,2025,total,5\n".encode("latin-1"),
-     "not UTF-8 text"),
-    (HEADER.encode() + b"LHS,2025,total," + b"1" * 140_000 + b"\n",
-     "Line 2 is not readable CSV"),
-    ((HEADER + "".join(f"LHS,{2000 + n % 99},race:black,{n}\n" for n in range(6000))).encode(),
-     "at most 5,000 rows"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"school,school_year,students\nLHS,2025,10\n", "Missing: group"),
+        (b"", "Missing: school, school_year, group, students"),
+        (HEADER.encode(), "no rows after its first line"),
+        (
+            "school,school_year,group,students\nÉCO,2025,total,5\n".encode("latin-1"),
+            "not UTF-8 text",
+        ),
+        (
+            HEADER.encode() + b"LHS,2025,total," + b"1" * 140_000 + b"\n",
+            "Line 2 is not readable CSV",
+        ),
+        (
+            (
+                HEADER + "".join(f"LHS,{2000 + n % 99},race:black,{n}\n" for n in range(6000))
+            ).encode(),
+            "at most 5,000 rows",
+        ),
+    ],
+)
 def test_an_unreadable_file_says_why(app, admin, content, message):
     response = upload(admin, content)
     assert response.status_code == 422 and message in response.get_data(as_text=True)
     assert stored(app) == set()
 
 
-def test_too_large_a_file_is_refused_on_the_command_line_and_the_web(app, admin, runner,
-                                                                     tmp_path):
+def test_too_large_a_file_is_refused_on_the_command_line_and_the_web(app, admin, runner, tmp_path):
     content = HEADER.encode() + b"LHS,2025,total,10\n" * 60_000  # 1.08 MB
     (tmp_path / "big.csv").write_bytes(content)
     result = runner.invoke(args=["import-enrollment", str(tmp_path / "big.csv")])
@@ -208,25 +246,40 @@ def test_too_large_a_file_is_refused_on_the_command_line_and_the_web(app, admin,
 
 
 def test_a_file_without_the_upload_is_refused_not_a_server_error(app, admin):
-    response = admin.client.post("/admin/enrollment/upload", data={
-        "csrf_token": admin.csrf_token("/admin/enrollment/upload")})
+    response = admin.client.post(
+        "/admin/enrollment/upload",
+        data={"csrf_token": admin.csrf_token("/admin/enrollment/upload")},
+    )
     assert response.status_code == 422
 
 
 def test_who_may_open_each_page(app, client, district):
     auth = Auth(client)
-    for role, username in (("evaluator", "eval.ode"), ("officer", "ofc.ruiz"),
-                           ("supervisor", "sgt.park")):
+    for role, username in (
+        ("evaluator", "eval.ode"),
+        ("officer", "ofc.ruiz"),
+        ("supervisor", "sgt.park"),
+    ):
         auth.login(username)
         token = auth.csrf_token("/")
-        assert client.get("/admin/enrollment").status_code == (200 if role == "evaluator"
-                                                               else 403), role
+        assert client.get("/admin/enrollment").status_code == (
+            200 if role == "evaluator" else 403
+        ), role
         assert client.get("/admin/enrollment/upload").status_code == 403, role
-        assert client.post("/admin/enrollment/upload", data={
-            "csrf_token": token, "file": (io.BytesIO(FILE.encode()), "e.csv")},
-            content_type="multipart/form-data").status_code == 403, role
-        assert client.post("/admin/enrollment/import", data={
-            "csrf_token": token, "content": FILE}).status_code == 403, role
+        assert (
+            client.post(
+                "/admin/enrollment/upload",
+                data={"csrf_token": token, "file": (io.BytesIO(FILE.encode()), "e.csv")},
+                content_type="multipart/form-data",
+            ).status_code
+            == 403
+        ), role
+        assert (
+            client.post(
+                "/admin/enrollment/import", data={"csrf_token": token, "content": FILE}
+            ).status_code
+            == 403
+        ), role
         auth.logout()
     assert stored(app) == set()
     auth.login("admin.lee")
@@ -243,14 +296,17 @@ def test_evaluators_read_the_list_without_the_upload(app, client, district, runn
     page = client.get("/admin/enrollment").get_data(as_text=True)
     assert "Import from CSV" not in page
     tables = tables_in(page)
-    assert tables["enrollment-schools"][1:] == [["Adams Middle", "500", "1"],
-                                                ["Lincoln High School", "1,000", "4"]]
+    assert tables["enrollment-schools"][1:] == [
+        ["Adams Middle", "500", "1"],
+        ["Lincoln High School", "1,000", "4"],
+    ]
     older = client.get("/admin/enrollment?school_year=2024-25").get_data(as_text=True)
     assert tables_in(older)["enrollment-schools"][1:] == [["Lincoln High School", "990", "0"]]
     unreadable = client.get("/admin/enrollment?school_year=soon").get_data(as_text=True)
     assert "Write the school year as the year it starts" in unreadable
     assert "No enrollment is stored for 2031–32" in client.get(
-        "/admin/enrollment?school_year=2031").get_data(as_text=True)
+        "/admin/enrollment?school_year=2031"
+    ).get_data(as_text=True)
 
 
 # The rates, against a hand-made district. School year 2025–26; enrollment:
@@ -268,19 +324,40 @@ def test_evaluators_read_the_list_without_the_upload(app, client, district, runn
 #        7 mentoring contacts              -> 10 contacts, 3 with enforcement, 26 events
 #   AMS  D arrest: 4 black and 6 white students, male; 4 mentoring -> 5 contacts, 1, 10 events
 # Left out: an arrest at LHS still waiting for review, a mentoring contact of 2024–25.
-ENROLLMENT = HEADER + "".join(f"{code},2025,{group},{students}\n" for code, group, students in (
-    ("LHS", "total", 1000), ("LHS", "race:black", 200), ("LHS", "race:white", 500),
-    ("LHS", "race:hispanic_latino", 250), ("LHS", "race:two_or_more", 50),
-    ("LHS", "gender:male", 520), ("LHS", "gender:female", 480), ("LHS", "disability:yes", 100),
-    ("LHS", "disability:no", 900), ("LHS", "limited_english:yes", 80),
-    ("LHS", "limited_english:no", 920),
-    ("AMS", "total", 500), ("AMS", "race:black", 100), ("AMS", "race:white", 300),
-    ("AMS", "race:hispanic_latino", 100), ("WES", "total", 200)))
+ENROLLMENT = HEADER + "".join(
+    f"{code},2025,{group},{students}\n"
+    for code, group, students in (
+        ("LHS", "total", 1000),
+        ("LHS", "race:black", 200),
+        ("LHS", "race:white", 500),
+        ("LHS", "race:hispanic_latino", 250),
+        ("LHS", "race:two_or_more", 50),
+        ("LHS", "gender:male", 520),
+        ("LHS", "gender:female", 480),
+        ("LHS", "disability:yes", 100),
+        ("LHS", "disability:no", 900),
+        ("LHS", "limited_english:yes", 80),
+        ("LHS", "limited_english:no", 920),
+        ("AMS", "total", 500),
+        ("AMS", "race:black", 100),
+        ("AMS", "race:white", 300),
+        ("AMS", "race:hispanic_latino", 100),
+        ("WES", "total", 200),
+    )
+)
 
 
 def _students(count: int, races: list[str], gender: str, **more) -> list[dict]:
-    return [{"grade_band": "high", "perceived_race": races, "perceived_gender": gender,
-             "perceived_disability": False, **more} for _ in range(count)]
+    return [
+        {
+            "grade_band": "high",
+            "perceived_race": races,
+            "perceived_gender": gender,
+            "perceived_disability": False,
+            **more,
+        }
+        for _ in range(count)
+    ]
 
 
 @pytest.fixture
@@ -297,20 +374,33 @@ def hand_made(app):
         day = datetime(2025, 10, 1, 10, tzinfo=ZONE)
 
         def log(school, students=None, *, approve=True, when=day):
-            entry = (arrest_entry(school.id, students=students, students_involved=len(students))
-                     if students else mentoring_entry(school.id))
+            entry = (
+                arrest_entry(school.id, students=students, students_involved=len(students))
+                if students
+                else mentoring_entry(school.id)
+            )
             entry["occurred_at"] = when.isoformat()
             contact = make_contact(ruiz, entry, received_at=when + timedelta(hours=1))
             if approve:
-                workflow.decide(park, contact.id, 1, "approve", "Read and checked.",
-                                decided_at=when + timedelta(hours=2), client_addr=None)
+                workflow.decide(
+                    park,
+                    contact.id,
+                    1,
+                    "approve",
+                    "Read and checked.",
+                    decided_at=when + timedelta(hours=2),
+                    client_addr=None,
+                )
                 db.session.commit()
 
         disabled = _students(2, ["black"], "male", perceived_disability=True)
         log(lincoln, disabled + _students(10, ["black"], "male"))  # A
         log(lincoln, _students(10, ["white"], "female"))  # B
-        log(lincoln, _students(3, ["hispanic_latino"], "male", perceived_limited_english=True)
-            + _students(1, ["black", "white"], "female"))  # C
+        log(
+            lincoln,
+            _students(3, ["hispanic_latino"], "male", perceived_limited_english=True)
+            + _students(1, ["black", "white"], "female"),
+        )  # C
         for _ in range(7):
             log(lincoln)
         log(adams, _students(4, ["black"], "male") + _students(6, ["white"], "male"))  # D
@@ -339,7 +429,11 @@ def test_contacts_and_enforcement_per_1000_students_by_school(app, hand_made):
     assert (adams.contacts_per_1000, adams.enforcement_per_1000) == (10.0, 2.0)
     cedar = rates["CES"]  # no enrollment: counts, no rates
     assert (cedar.enrolled, cedar.students, cedar.contacts, cedar.enforcement) == (
-        False, None, 1, 1)
+        False,
+        None,
+        1,
+        1,
+    )
     assert (cedar.contacts_per_1000, cedar.enforcement_per_1000) == (None, None)
     willow = rates["WES"]  # enrolled, no contact: 0 per 1,000
     assert (willow.students, willow.contacts, willow.contacts_per_1000) == (200, 0, 0.0)
@@ -349,11 +443,18 @@ def test_each_group_against_all_other_students(app, hand_made):
     with app.app_context():
         rates = {rate.group: rate for rate in denominators.group_rates(YEAR)}
     # Only dimensions some school's enrollment gives; grade band is given by none.
-    assert list(rates) == [*(f"race:{race}" for race in enrollment.DIMENSIONS["race"][2]),
-                           "gender:male", "gender:female", "gender:transgender_man",
-                           "gender:transgender_woman", "gender:nonconforming",
-                           "disability:yes", "disability:no",
-                           "limited_english:yes", "limited_english:no"]
+    assert list(rates) == [
+        *(f"race:{race}" for race in enrollment.DIMENSIONS["race"][2]),
+        "gender:male",
+        "gender:female",
+        "gender:transgender_man",
+        "gender:transgender_woman",
+        "gender:nonconforming",
+        "disability:yes",
+        "disability:no",
+        "limited_english:yes",
+        "limited_english:no",
+    ]
     # Race: LHS and AMS give it (WES has a total only, CES nothing): 1,500 students, and the
     # 26 + 10 = 36 events there (CES's 5 are left out).
     black = rates["race:black"]
@@ -365,13 +466,20 @@ def test_each_group_against_all_other_students(app, hand_made):
     assert not black.suppressed and black.label == "Race: Black"
     white = rates["race:white"]  # 500+300 = 800 enrolled, 10+6 = 16 events
     assert (white.enrolled, white.events, white.others_enrolled, white.others_events) == (
-        800, 16, 700, 20)
+        800,
+        16,
+        700,
+        20,
+    )
     assert white.rate == 20.0  # 16 * 1000 / 800
     assert white.others_rate == pytest.approx(28.571, abs=0.001)  # 20 * 1000 / 700
     assert white.relative_rate == pytest.approx(0.7)  # 20 / 28.571
     # Fewer than 10 events (3; 1; 0): suppressed, the counts kept.
-    for group, enrolled, events in (("race:hispanic_latino", 350, 3),
-                                    ("race:two_or_more", 50, 1), ("race:asian", 0, 0)):
+    for group, enrolled, events in (
+        ("race:hispanic_latino", 350, 3),
+        ("race:two_or_more", 50, 1),
+        ("race:asian", 0, 0),
+    ):
         rate = rates[group]
         assert (rate.enrolled, rate.events, rate.suppressed) == (enrolled, events, True), group
         assert (rate.rate, rate.others_rate, rate.relative_rate) == (None, None, None)
@@ -388,7 +496,11 @@ def test_each_group_against_all_other_students(app, hand_made):
     # Limited English: recorded for C's 3 students only; the other 23 are in neither side.
     english = rates["limited_english:yes"]
     assert (english.enrolled, english.events, english.others_events, english.unrecorded) == (
-        80, 3, 0, 23)
+        80,
+        3,
+        0,
+        23,
+    )
 
 
 def test_suppression_starts_below_10_on_either_side():
@@ -411,41 +523,64 @@ def test_the_demo_district_has_consistent_enrollment_for_each_school_and_year(ap
             for groups in counts.values():
                 assert set(groups) == set(enrollment.GROUPS)
                 for dimension in enrollment.DIMENSIONS:
-                    assert sum(students for group, students in groups.items()
-                               if group.startswith(f"{dimension}:")) == groups["total"]
+                    assert (
+                        sum(
+                            students
+                            for group, students in groups.items()
+                            if group.startswith(f"{dimension}:")
+                        )
+                        == groups["total"]
+                    )
 
 
 SCHOOL_CODES = st.sampled_from(["LHS", "AMS", "lhs", "XYZ", "", "L,HS", "A\x00"])
 YEARS = st.sampled_from(["2025", "2024-25", "2025–26", "1999", "20x5", ""])
-GROUP_NAMES = st.sampled_from(enrollment.GROUPS) | st.sampled_from(["", "race:", "Race:Black",
-                                                                    "total ", "x" * 60])
+GROUP_NAMES = st.sampled_from(enrollment.GROUPS) | st.sampled_from(
+    ["", "race:", "Race:Black", "total ", "x" * 60]
+)
 NUMBERS = st.integers(-5, 10**15).map(str) | st.text(max_size=6)
 ROWS = st.lists(st.tuples(SCHOOL_CODES, YEARS, GROUP_NAMES, NUMBERS), max_size=12)
 # Files that are mostly good: a total of 1,000 for each school and year that has groups.
-GOOD_ROWS = st.lists(st.tuples(st.sampled_from(["LHS", "AMS"]), st.sampled_from(["2024", "2025"]),
-                               st.sampled_from(enrollment.GROUPS[1:]),
-                               st.integers(0, 400).map(str)), max_size=8).map(
-    lambda rows: [(code, year, "total", "1000") for code, year in {row[:2] for row in rows}]
-    + rows)
+GOOD_ROWS = st.lists(
+    st.tuples(
+        st.sampled_from(["LHS", "AMS"]),
+        st.sampled_from(["2024", "2025"]),
+        st.sampled_from(enrollment.GROUPS[1:]),
+        st.integers(0, 400).map(str),
+    ),
+    max_size=8,
+).map(
+    lambda rows: [(code, year, "total", "1000") for code, year in {row[:2] for row in rows}] + rows
+)
 
 
 def _csv(rows) -> str:
-    return HEADER + "".join(",".join(cell.replace(",", " ") if n != 0 else cell
-                                     for n, cell in enumerate(row)) + "\n" for row in rows)
+    return HEADER + "".join(
+        ",".join(cell.replace(",", " ") if n != 0 else cell for n, cell in enumerate(row)) + "\n"
+        for row in rows
+    )
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(content=st.binary(max_size=300) | ROWS.map(lambda rows: _csv(rows).encode("utf-8",
-                                                                                 "surrogatepass")))
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    content=st.binary(max_size=300)
+    | ROWS.map(lambda rows: _csv(rows).encode("utf-8", "surrogatepass"))
+)
 def test_any_file_is_previewed_or_refused_never_a_server_error(app, admin, content):
     response = upload(admin, content)
     assert response.status_code in (200, 422)
     assert stored(app) == set()
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(rows=ROWS | GOOD_ROWS)
 def test_any_file_imports_whole_or_not_at_all(app, admin, rows):
     before = stored(app)
@@ -462,9 +597,11 @@ def test_any_file_imports_whole_or_not_at_all(app, admin, rows):
         replaced = set(checked.school_years)
         assert {row for row in after if row[:2] in replaced} == {
             (codes[count.school_id], count.school_year, count.group, count.students)
-            for count in checked.counts}
+            for count in checked.counts
+        }
         assert {row for row in after if row[:2] not in replaced} == {
-            row for row in before if row[:2] not in replaced}
+            row for row in before if row[:2] not in replaced
+        }
     else:
         assert response.status_code == 422 and not checked.ok
         assert after == before

@@ -3,7 +3,7 @@ returned entry in every response, and a cursor the phone keeps between syncs."""
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -15,7 +15,7 @@ from logger.officer import entries
 from logger.review import workflow
 from tests.factories import make_contact, make_user, mentoring_entry
 
-HOUR_AGO = datetime.now(timezone.utc) - timedelta(hours=1)
+HOUR_AGO = datetime.now(UTC) - timedelta(hours=1)
 
 
 @pytest.fixture
@@ -38,14 +38,22 @@ def log(app, monkeypatch, name: str, school_id: int, count: int, *, changed_at=N
     with monkeypatch.context() as patched, app.app_context():
         if changed_at is not None:
             patched.setattr(clock, "utcnow", lambda: changed_at)
-        return [str(make_contact(officer(name), mentoring_entry(school_id)).id)
-                for _ in range(count)]
+        return [
+            str(make_contact(officer(name), mentoring_entry(school_id)).id) for _ in range(count)
+        ]
 
 
 def decide(app, entry_id: str, decision: str, comment: str | None = None) -> None:
     with app.app_context():
-        workflow.decide(officer("sgt.park"), uuid.UUID(entry_id), 1, decision, comment,
-                        decided_at=datetime.now(timezone.utc), client_addr=None)
+        workflow.decide(
+            officer("sgt.park"),
+            uuid.UUID(entry_id),
+            1,
+            decision,
+            comment,
+            decided_at=datetime.now(UTC),
+            client_addr=None,
+        )
         db.session.commit()
 
 
@@ -68,7 +76,7 @@ def fetch_all(client, since: str | None = None) -> tuple[list[list[str]], str]:
 
 def cursor_time(cursor: str) -> datetime:
     microseconds = int(cursor.split("-")[0])
-    return datetime(1970, 1, 1, tzinfo=timezone.utc) + timedelta(microseconds=microseconds)
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=microseconds)
 
 
 @pytest.fixture
@@ -77,7 +85,8 @@ def small_pages(monkeypatch):
 
 
 def test_pages_return_every_entry_exactly_once_even_when_changed_at_the_same_moment(
-        app, client, auth, team, small_pages, monkeypatch):
+    app, client, auth, team, small_pages, monkeypatch
+):
     ids = log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 8, changed_at=HOUR_AGO)
     auth.login("ofc.ruiz")
     pages, _ = fetch_all(client)
@@ -86,37 +95,49 @@ def test_pages_return_every_entry_exactly_once_even_when_changed_at_the_same_mom
     assert sorted(sent) == sorted(ids)  # ordered by id within one moment, none skipped or repeated
 
 
-def test_the_response_keeps_the_entry_shape_and_adds_the_cursor(app, client, auth, team,
-                                                                monkeypatch):
+def test_the_response_keeps_the_entry_shape_and_adds_the_cursor(
+    app, client, auth, team, monkeypatch
+):
     [entry_id] = log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 1)
     auth.login("ofc.ruiz")
     body = fetch(client)
     assert set(body) == {"officer_id", "entries", "cursor", "more"} and body["more"] is False
     with app.app_context():
         assert body["officer_id"] == db.session.scalar(
-            db.select(User.id).filter_by(username="ofc.ruiz"))  # a shared phone checks whose
+            db.select(User.id).filter_by(username="ofc.ruiz")
+        )  # a shared phone checks whose
     assert re.fullmatch(r"[0-9]+-[0-9a-f]{32}", body["cursor"])
     [entry] = body["entries"]
-    assert set(entry) == {"id", "revision", "status", "dictionary_version", "received_at",
-                          "flags", "contact", "review"}
+    assert set(entry) == {
+        "id",
+        "revision",
+        "status",
+        "dictionary_version",
+        "received_at",
+        "flags",
+        "contact",
+        "review",
+    }
     assert (entry["id"], entry["revision"], entry["status"]) == (entry_id, 1, "submitted")
 
 
 def test_caught_up_the_cursor_stays_five_minutes_back_and_older_entries_are_not_sent_again(
-        app, client, auth, team, monkeypatch):
+    app, client, auth, team, monkeypatch
+):
     old = log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 2, changed_at=HOUR_AGO)
     recent = log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 1)
     auth.login("ofc.ruiz")
     pages, cursor = fetch_all(client)
     assert sorted(pages[0]) == sorted(old + recent)
-    assert cursor_time(cursor) <= datetime.now(timezone.utc) - entries.SLOW_COMMIT_MARGIN
+    assert cursor_time(cursor) <= datetime.now(UTC) - entries.SLOW_COMMIT_MARGIN
     again = fetch(client, cursor)
     assert [e["id"] for e in again["entries"]] == recent  # a late commit would be caught too
     assert cursor_time(again["cursor"]) >= cursor_time(cursor)
 
 
-def test_while_more_remain_the_cursor_is_the_last_entry_sent(app, client, auth, team,
-                                                             small_pages, monkeypatch):
+def test_while_more_remain_the_cursor_is_the_last_entry_sent(
+    app, client, auth, team, small_pages, monkeypatch
+):
     log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 4)  # all within the last five minutes
     auth.login("ofc.ruiz")
     first = fetch(client)
@@ -126,10 +147,12 @@ def test_while_more_remain_the_cursor_is_the_last_entry_sent(app, client, auth, 
     assert second["more"] is False and len(second["entries"]) == 1
 
 
-def test_a_returned_entry_older_than_the_page_is_in_every_response(app, client, auth, team,
-                                                                   small_pages, monkeypatch):
-    [oldest] = log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 1,
-                   changed_at=HOUR_AGO - timedelta(days=400))
+def test_a_returned_entry_older_than_the_page_is_in_every_response(
+    app, client, auth, team, small_pages, monkeypatch
+):
+    [oldest] = log(
+        app, monkeypatch, "ofc.ruiz", team["lincoln"], 1, changed_at=HOUR_AGO - timedelta(days=400)
+    )
     log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 7, changed_at=HOUR_AGO)
     decide(app, oldest, "return", "Say where the student was before.")
     auth.login("ofc.ruiz")
@@ -144,8 +167,7 @@ def test_a_returned_entry_older_than_the_page_is_in_every_response(app, client, 
     assert oldest in [e["id"] for e in fetch(client, cursor)["entries"]]
 
 
-def test_a_decision_after_the_cursor_is_in_the_next_response(app, client, auth, team,
-                                                             monkeypatch):
+def test_a_decision_after_the_cursor_is_in_the_next_response(app, client, auth, team, monkeypatch):
     ids = log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 3, changed_at=HOUR_AGO)
     auth.login("ofc.ruiz")
     _, cursor = fetch_all(client)
@@ -156,15 +178,19 @@ def test_a_decision_after_the_cursor_is_in_the_next_response(app, client, auth, 
     assert approved["review"]["decision"] == "approve"
 
 
-def test_a_new_revision_after_the_cursor_is_in_the_next_response(app, client, auth, team,
-                                                                 monkeypatch):
+def test_a_new_revision_after_the_cursor_is_in_the_next_response(
+    app, client, auth, team, monkeypatch
+):
     [entry_id] = log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 1, changed_at=HOUR_AGO)
     auth.login("ofc.ruiz")
     _, cursor = fetch_all(client)
     token = client.get("/api/v1/session").get_json()["csrf_token"]
     fixed = mentoring_entry(team["lincoln"], narrative="Corrected the place.", location="office")
-    result = client.post("/api/v1/sync", headers={"X-CSRFToken": token}, json={"entries": [
-        {"id": entry_id, "base_revision": 1, "contact": fixed}]}).get_json()["results"][0]
+    result = client.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json={"entries": [{"id": entry_id, "base_revision": 1, "contact": fixed}]},
+    ).get_json()["results"][0]
     assert result["status"] == "accepted"
     [changed] = fetch(client, cursor)["entries"]
     assert (changed["id"], changed["revision"]) == (entry_id, 2)
@@ -184,9 +210,21 @@ def test_another_officers_entries_never_appear(app, client, auth, team, monkeypa
 
 
 BAD_CURSORS = [
-    "", "abc", "123", "-5-" + "0" * 32, "05-" + "0" * 32, "12-" + "A" * 32, "12-" + "0" * 31,
-    "12-" + "0" * 33, "12_" + "0" * 32, " 12-" + "0" * 32, "12-" + "0" * 32 + "\n",
-    "1" * 19 + "-" + "0" * 32, "9" * 18 + "-" + "0" * 32, "١٢-" + "0" * 32, "12-" + "g" * 32,
+    "",
+    "abc",
+    "123",
+    "-5-" + "0" * 32,
+    "05-" + "0" * 32,
+    "12-" + "A" * 32,
+    "12-" + "0" * 31,
+    "12-" + "0" * 33,
+    "12_" + "0" * 32,
+    " 12-" + "0" * 32,
+    "12-" + "0" * 32 + "\n",
+    "1" * 19 + "-" + "0" * 32,
+    "9" * 18 + "-" + "0" * 32,
+    "١٢-" + "0" * 32,
+    "12-" + "g" * 32,
 ]
 
 
@@ -200,13 +238,14 @@ def test_a_malformed_cursor_is_a_clear_400_in_json(client, auth, team, cursor):
 
 
 def test_a_cursor_in_the_future_sends_returned_entries_and_comes_back_to_now(
-        app, client, auth, team, monkeypatch):
+    app, client, auth, team, monkeypatch
+):
     [entry_id] = log(app, monkeypatch, "ofc.ruiz", team["lincoln"], 1)
     decide(app, entry_id, "return", "Add the time it ended.")
     auth.login("ofc.ruiz")
     body = fetch(client, f"{10**17}-{'f' * 32}")
     assert [e["id"] for e in body["entries"]] == [entry_id]
-    assert cursor_time(body["cursor"]) <= datetime.now(timezone.utc) - entries.SLOW_COMMIT_MARGIN
+    assert cursor_time(body["cursor"]) <= datetime.now(UTC) - entries.SLOW_COMMIT_MARGIN
 
 
 def test_only_officers_read_entries(client, auth, team):
@@ -217,8 +256,8 @@ def test_only_officers_read_entries(client, auth, team):
 
 def test_updated_at_is_the_servers_clock_not_the_time_an_entry_says_it_arrived(ctx, district):
     ruiz = officer("ofc.ruiz")
-    long_ago = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
-    before = datetime.now(timezone.utc)
+    long_ago = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
+    before = datetime.now(UTC)
     occurred_at = (long_ago - timedelta(hours=1)).isoformat()
     entry = mentoring_entry(district["lincoln"], occurred_at=occurred_at)
     contact = make_contact(ruiz, entry, received_at=long_ago)

@@ -3,7 +3,7 @@ needs no script, under the same rules as the sync API."""
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import unescape
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
@@ -94,8 +94,15 @@ def logged(app, name: str, entry: dict) -> str:
 def decide(app, entry_id: str, decision: str, comment: str | None = None) -> None:
     with app.app_context():
         contact = db.session.get(Contact, uuid.UUID(entry_id))
-        workflow.decide(user("sgt.park"), contact.id, contact.current_revision, decision, comment,
-                        decided_at=datetime.now(timezone.utc), client_addr=None)
+        workflow.decide(
+            user("sgt.park"),
+            contact.id,
+            contact.current_revision,
+            decision,
+            comment,
+            decided_at=datetime.now(UTC),
+            client_addr=None,
+        )
         db.session.commit()
 
 
@@ -129,38 +136,55 @@ def typed_text(page: str, field_id: str) -> str:
 
 @pytest.fixture
 def returned(app, team):
-    entry_id = logged(app, "ofc.ruiz", arrest_entry(team["lincoln"], occurred_at=WHEN,
-                                                    narrative="He ran toward the gym."))
+    entry_id = logged(
+        app,
+        "ofc.ruiz",
+        arrest_entry(team["lincoln"], occurred_at=WHEN, narrative="He ran toward the gym."),
+    )
     decide(app, entry_id, "return", "Say what happened before the arrest.")
     return entry_id
 
 
 @pytest.fixture
 def approved(app, team):
-    entry_id = logged(app, "ofc.ruiz", mentoring_entry(team["lincoln"], occurred_at=WHEN,
-                                                       narrative="Talked about attendance."))
+    entry_id = logged(
+        app,
+        "ofc.ruiz",
+        mentoring_entry(team["lincoln"], occurred_at=WHEN, narrative="Talked about attendance."),
+    )
     decide(app, entry_id, "approve")
     return entry_id
 
 
 def test_the_form_opens_with_the_stored_entry_and_gives_it_back_unchanged(app, team):
-    entry = arrest_entry(team["lincoln"], occurred_at=WHEN,
-                         actions=["arrest", "use_of_force"], force_types=["takedown"])
+    entry = arrest_entry(
+        team["lincoln"],
+        occurred_at=WHEN,
+        actions=["arrest", "use_of_force"],
+        force_types=["takedown"],
+    )
     entry["justification"].update(injuries="student_minor", supervisor_notified=False)
-    entry["students"].append({"grade_band": "middle", "perceived_race": ["asian", "white"],
-                              "perceived_gender": "female", "perceived_disability": True})
+    entry["students"].append(
+        {
+            "grade_band": "middle",
+            "perceived_race": ["asian", "white"],
+            "perceived_gender": "female",
+            "perceived_disability": True,
+        }
+    )
     entry["students_involved"] = 2
     with app.app_context():
         ruiz = user("ofc.ruiz")
         stored = make_contact(ruiz, entry).current.content
         with app.test_request_context():
             form = ContactForm(data=ContactForm.data_from_entry(stored))
-            again = entries.check(ruiz, form.to_entry(), now=datetime.now(timezone.utc))
+            again = entries.check(ruiz, form.to_entry(), now=datetime.now(UTC))
     assert again.ok and again.entry == stored
 
 
-def test_a_returned_entry_is_fixed_as_a_new_revision_waiting_for_review(app, client, auth,
-                                                                        returned):
+def test_a_returned_entry_is_fixed_as_a_new_revision_waiting_for_review(
+    app, client, auth, returned
+):
     auth.login("ofc.ruiz")
     page = client.get(edit_url(returned)).get_data(as_text=True)
     assert "<h1>Fix entry</h1>" in page
@@ -178,8 +202,12 @@ def test_a_returned_entry_is_fixed_as_a_new_revision_waiting_for_review(app, cli
     assert new == {**old, "narrative": "He ran toward the gym after a fight."}
     assert "Entry fixed and sent back for review." in shown(client, response)
     with app.app_context():
-        assert db.session.scalar(db.select(AuditEvent.action).filter_by(
-            contact_id=uuid.UUID(returned), revision=2)) == "contact.revised"
+        assert (
+            db.session.scalar(
+                db.select(AuditEvent.action).filter_by(contact_id=uuid.UUID(returned), revision=2)
+            )
+            == "contact.revised"
+        )
 
 
 def test_a_waiting_entry_can_be_corrected(app, client, auth, team):
@@ -189,11 +217,14 @@ def test_a_waiting_entry_can_be_corrected(app, client, auth, team):
     response = open_and_post(client, entry_id, location="office")
     assert response.status_code == 302
     assert [(n, s, c["location"]) for n, s, c, _ in revisions(app, entry_id)] == [
-        (1, "submitted", "hallway"), (2, "submitted", "office")]
+        (1, "submitted", "hallway"),
+        (2, "submitted", "office"),
+    ]
 
 
-def test_an_approved_entry_is_amended_with_an_explanation_and_stays_the_record(app, client,
-                                                                               auth, approved):
+def test_an_approved_entry_is_amended_with_an_explanation_and_stays_the_record(
+    app, client, auth, approved
+):
     auth.login("ofc.ruiz")
     page = client.get(edit_url(approved)).get_data(as_text=True)
     assert "<h1>Amend approved entry</h1>" in page
@@ -202,26 +233,42 @@ def test_an_approved_entry_is_amended_with_an_explanation_and_stays_the_record(a
     assert f'maxlength="{rules.AMENDMENT.max_length}"' in page
     assert "The approved version stays the record until your supervisor approves" in page
 
-    response = open_and_post(client, approved, narrative="Talked about attendance and tutoring.",
-                             amendment_explanation="Left out the tutoring plan.")
+    response = open_and_post(
+        client,
+        approved,
+        narrative="Talked about attendance and tutoring.",
+        amendment_explanation="Left out the tutoring plan.",
+    )
     assert response.status_code == 302
     assert [(n, s, e) for n, s, _, e in revisions(app, approved)] == [
-        (1, "approved", None), (2, "submitted", "Left out the tutoring plan.")]
-    assert ("The approved version stays the record until your supervisor approves it."
-            in shown(client, response))
+        (1, "approved", None),
+        (2, "submitted", "Left out the tutoring plan."),
+    ]
+    assert "The approved version stays the record until your supervisor approves it." in shown(
+        client, response
+    )
 
 
-@pytest.mark.parametrize("explanation, message", [
-    ("", rules.AMENDMENT.messages["required"].format(min=rules.AMENDMENT.min_length)),
-    ("Typo.", rules.AMENDMENT.messages["required"].format(min=rules.AMENDMENT.min_length)),
-    ("x" * (rules.AMENDMENT.max_length + 1), rules.AMENDMENT.messages["too_long"].format(
-        max=rules.AMENDMENT.max_length, count=rules.AMENDMENT.max_length + 1)),
-])
+@pytest.mark.parametrize(
+    "explanation, message",
+    [
+        ("", rules.AMENDMENT.messages["required"].format(min=rules.AMENDMENT.min_length)),
+        ("Typo.", rules.AMENDMENT.messages["required"].format(min=rules.AMENDMENT.min_length)),
+        (
+            "x" * (rules.AMENDMENT.max_length + 1),
+            rules.AMENDMENT.messages["too_long"].format(
+                max=rules.AMENDMENT.max_length, count=rules.AMENDMENT.max_length + 1
+            ),
+        ),
+    ],
+)
 def test_an_amendment_without_a_good_explanation_is_refused_with_the_rules_message(
-        app, client, auth, approved, explanation, message):
+    app, client, auth, approved, explanation, message
+):
     auth.login("ofc.ruiz")
-    response = open_and_post(client, approved, narrative="Changed after approval.",
-                             amendment_explanation=explanation)
+    response = open_and_post(
+        client, approved, narrative="Changed after approval.", amendment_explanation=explanation
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert unescape(message) in unescape(page)
@@ -231,23 +278,31 @@ def test_an_amendment_without_a_good_explanation_is_refused_with_the_rules_messa
     assert len(revisions(app, approved)) == 1
 
 
-def test_a_stale_base_revision_is_a_conflict_that_keeps_what_was_typed(app, client, auth, team,
-                                                                       returned):
+def test_a_stale_base_revision_is_a_conflict_that_keeps_what_was_typed(
+    app, client, auth, team, returned
+):
     auth.login("ofc.ruiz")
     opened = page_form(client.get(edit_url(returned)).get_data(as_text=True))
     with app.app_context():  # meanwhile the phone sends its own fix
         ruiz = user("ofc.ruiz")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         fix = arrest_entry(team["lincoln"], occurred_at=WHEN, narrative="Fixed on the phone.")
-        entries.store(ruiz, uuid.UUID(returned), entries.check(ruiz, fix, now=now),
-                      received_at=now, client_addr=None, base_revision=1)
+        entries.store(
+            ruiz,
+            uuid.UUID(returned),
+            entries.check(ruiz, fix, now=now),
+            received_at=now,
+            client_addr=None,
+            base_revision=1,
+        )
         db.session.commit()
     opened.setlist("narrative", ["Fixed on the web page."])
     response = client.post(edit_url(returned), data=opened)
     page = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert ("This entry changed since you opened this page: "
-            "it is at revision 2 now (submitted)") in page
+    assert (
+        "This entry changed since you opened this page: it is at revision 2 now (submitted)"
+    ) in page
     assert typed_text(page, "narrative") == "Fixed on the web page."
     assert 'name="base_revision" type="hidden" value="2"' in page
     number, _, content, _ = revisions(app, returned)[-1]
@@ -259,8 +314,9 @@ def test_a_stale_base_revision_is_a_conflict_that_keeps_what_was_typed(app, clie
 
 
 @pytest.mark.parametrize("base", ["", "abc", "-1", "99", "1e3"])
-def test_a_missing_or_odd_base_revision_is_a_conflict_not_an_overwrite(app, client, auth,
-                                                                       returned, base):
+def test_a_missing_or_odd_base_revision_is_a_conflict_not_an_overwrite(
+    app, client, auth, returned, base
+):
     auth.login("ofc.ruiz")
     data = page_form(client.get(edit_url(returned)).get_data(as_text=True))
     data["base_revision"] = base
@@ -273,9 +329,15 @@ def test_a_missing_or_odd_base_revision_is_a_conflict_not_an_overwrite(app, clie
 
 def test_bad_input_gets_the_rules_messages_and_keeps_what_was_typed(app, client, auth, returned):
     auth.login("ofc.ruiz")
-    response = open_and_post(client, returned, justification__basis="", narrative="Still typing.",
-                             students__0__grade_band="nonsense", occurred_at="yesterday-ish",
-                             **{"students-x-grade_band": "high"})
+    response = open_and_post(
+        client,
+        returned,
+        justification__basis="",
+        narrative="Still typing.",
+        students__0__grade_band="nonsense",
+        occurred_at="yesterday-ish",
+        **{"students-x-grade_band": "high"},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Nothing was saved yet." in page
@@ -285,8 +347,9 @@ def test_bad_input_gets_the_rules_messages_and_keeps_what_was_typed(app, client,
     assert len(revisions(app, returned)) == 1
 
 
-def test_a_school_no_longer_assigned_is_shown_and_refused_not_silently_changed(app, client,
-                                                                               auth, returned):
+def test_a_school_no_longer_assigned_is_shown_and_refused_not_silently_changed(
+    app, client, auth, returned
+):
     with app.app_context():
         ruiz = user("ofc.ruiz")
         elsewhere = make_school("WES", "Washington Elementary", "elementary")
@@ -304,8 +367,10 @@ def test_another_officers_entry_is_404_and_nothing_changes(app, client, auth, re
     auth.login("ofc.chen")
     assert client.get(edit_url(returned)).status_code == 404
     token = auth.csrf_token("/entries/new")
-    response = client.post(edit_url(returned), data={"csrf_token": token, "base_revision": "1",
-                                                     "narrative": "Not mine."})
+    response = client.post(
+        edit_url(returned),
+        data={"csrf_token": token, "base_revision": "1", "narrative": "Not mine."},
+    )
     assert response.status_code == 404
     assert client.get(edit_url(uuid.uuid4())).status_code == 404
     assert client.get("/entries/not-a-uuid/edit").status_code == 404
@@ -343,13 +408,17 @@ def test_an_unchanged_approved_entry_sends_nothing(app, client, auth, approved):
     assert len(revisions(app, approved)) == 1
 
 
-def test_without_script_the_entry_pages_link_to_the_edit_page(app, client, auth, returned,
-                                                              approved):
+def test_without_script_the_entry_pages_link_to_the_edit_page(
+    app, client, auth, returned, approved
+):
     auth.login("ofc.ruiz")
     for entry_id, label in ((returned, "Fix and resend"), (approved, "Amend this entry")):
         page = client.get(f"/entries/{entry_id}").get_data(as_text=True)
         # shown unless the page's script finds a working outbox (then it hides the link)
-        assert re.search(rf'<a [^>]*href="/entries/{entry_id}/edit" data-without-outbox>'
-                         rf'{label}</a>', page)
+        assert re.search(
+            rf'<a [^>]*href="/entries/{entry_id}/edit" data-without-outbox>'
+            rf"{label}</a>",
+            page,
+        )
     listed = client.get("/entries").get_data(as_text=True)
     assert f'href="/entries/{returned}/edit" data-without-outbox>Fix and resend</a>' in listed

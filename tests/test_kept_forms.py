@@ -45,8 +45,9 @@ def hidden_fields(client, path: str) -> dict:
 
 
 def post_decision(client, entry_id, fields, headers=SAME_SITE, **typed):
-    return client.post(f"/review/{entry_id}/decision", headers=headers,
-                       data={**fields, "revision": "1", **typed})
+    return client.post(
+        f"/review/{entry_id}/decision", headers=headers, data={**fields, "revision": "1", **typed}
+    )
 
 
 def sign_in_and_follow(client, response, username="sgt.park"):
@@ -55,8 +56,9 @@ def sign_in_and_follow(client, response, username="sgt.park"):
     login_page = client.get(response.location).get_data(as_text=True)
     assert "what you typed is kept" in login_page
     token = form_token(login_page)
-    signed_in = client.post(response.location, data={
-        "csrf_token": token, "username": username, "password": PASSWORD})
+    signed_in = client.post(
+        response.location, data={"csrf_token": token, "username": username, "password": PASSWORD}
+    )
     return client.get(signed_in.location)
 
 
@@ -66,7 +68,8 @@ def kept_rows(app) -> list[KeptForm]:
 
 
 def test_a_decision_typed_when_the_session_timed_out_comes_back_after_signing_in(
-        app, client, waiting):
+    app, client, waiting
+):
     Auth(client).login("sgt.park")
     fields = hidden_fields(client, f"/review/{waiting}")
     client.delete_cookie("session")  # the 12-hour session ran out while the page was open
@@ -80,8 +83,16 @@ def test_a_decision_typed_when_the_session_timed_out_comes_back_after_signing_in
     again = client.get(f"/review/{waiting}").get_data(as_text=True)
     assert COMMENT not in again  # shown once, then forgotten
     assert kept_rows(app) == []
-    assert post_decision(client, waiting, hidden_fields(client, f"/review/{waiting}"),
-                         decision="return", comment=COMMENT).status_code == 302
+    assert (
+        post_decision(
+            client,
+            waiting,
+            hidden_fields(client, f"/review/{waiting}"),
+            decision="return",
+            comment=COMMENT,
+        ).status_code
+        == 302
+    )
     with app.app_context():
         assert db.session.scalar(db.select(ReviewDecision)).comment == COMMENT
 
@@ -110,8 +121,7 @@ def test_a_decision_typed_after_signing_out_elsewhere_comes_back(app, client, wa
     assert COMMENT in text and 'value="approve" checked' in text
 
 
-def test_when_the_entry_changed_meanwhile_the_supervisor_reads_it_again_first(
-        app, client, waiting):
+def test_when_the_entry_changed_meanwhile_the_supervisor_reads_it_again_first(app, client, waiting):
     Auth(client).login("sgt.park")
     fields = hidden_fields(client, f"/review/{waiting}")
     client.delete_cookie("session")
@@ -121,9 +131,19 @@ def test_when_the_entry_changed_meanwhile_the_supervisor_reads_it_again_first(
     token = officer.get("/api/v1/session").get_json()["csrf_token"]
     with app.app_context():
         school_id = db.session.scalar(db.select(School.id))
-    officer.post("/api/v1/sync", headers={"X-CSRFToken": token}, json={"entries": [{
-        "id": waiting, "base_revision": 1,
-        "contact": mentoring_entry(school_id, students_involved=2)}]})
+    officer.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json={
+            "entries": [
+                {
+                    "id": waiting,
+                    "base_revision": 1,
+                    "contact": mentoring_entry(school_id, students_involved=2),
+                }
+            ]
+        },
+    )
     text = sign_in_and_follow(client, response).get_data(as_text=True)
     assert "This entry changed while you were signed out (it is now revision 2" in text
     assert COMMENT in text and 'value="approve" checked' not in text
@@ -142,16 +162,27 @@ def test_kept_forms_never_outlive_a_day(app, client, waiting):
     assert COMMENT not in sign_in_and_follow(client, response).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("headers", [{}, {"Origin": "https://evil.example"},
-                                     {"Sec-Fetch-Site": "cross-site", **SAME_SITE},
-                                     {"Referer": "http://localhost.evil.example/x"}])
-def test_a_post_from_another_site_keeps_nothing_and_signs_no_one_out(
-        app, client, waiting, headers):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Origin": "https://evil.example"},
+        {"Sec-Fetch-Site": "cross-site", **SAME_SITE},
+        {"Referer": "http://localhost.evil.example/x"},
+    ],
+)
+def test_a_post_from_another_site_keeps_nothing_and_signs_no_one_out(app, client, waiting, headers):
     Auth(client).login("sgt.park")
     fields = hidden_fields(client, f"/review/{waiting}")
     client.delete_cookie("session")  # a cross-site post arrives without the Lax cookie
-    response = post_decision(client, waiting, fields, headers=headers, decision="approve",
-                             comment="Planted by someone else.")
+    response = post_decision(
+        client,
+        waiting,
+        fields,
+        headers=headers,
+        decision="approve",
+        comment="Planted by someone else.",
+    )
     assert response.status_code == 400
     assert kept_rows(app) == []
     assert "session" not in {cookie.key for cookie in client._cookies.values()}
@@ -176,25 +207,38 @@ def test_text_the_app_would_refuse_is_not_kept(app, client, waiting):
 
 
 def test_json_clients_still_get_401_not_a_redirect(app, client, waiting):
-    response = client.post(f"/review/{waiting}/decision", data={"decision": "approve"},
-                           headers={"Accept": "application/json", **SAME_SITE})
+    response = client.post(
+        f"/review/{waiting}/decision",
+        data={"decision": "approve"},
+        headers={"Accept": "application/json", **SAME_SITE},
+    )
     assert response.status_code == 401 and response.is_json
 
 
 def test_a_refused_token_while_signed_in_shows_the_decision_again(app, client, waiting):
     Auth(client).login("sgt.park")
-    response = post_decision(client, waiting, {"csrf_token": "stale"}, decision="return",
-                             comment=COMMENT)
+    response = post_decision(
+        client, waiting, {"csrf_token": "stale"}, decision="return", comment=COMMENT
+    )
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert COMMENT in text and 'value="return" checked' in text
 
 
 def contact_form(school_id, fields):
-    return {**fields, "entry_id": "", "occurred_at": "2026-11-30T10:00",
-            "school_id": str(school_id), "location": "hallway", "initiated_by": "student",
-            "classification": "mentoring", "mentoring_type": "mentoring",
-            "students_involved": "1", "actions": "none", "narrative": NARRATIVE}
+    return {
+        **fields,
+        "entry_id": "",
+        "occurred_at": "2026-11-30T10:00",
+        "school_id": str(school_id),
+        "location": "hallway",
+        "initiated_by": "student",
+        "classification": "mentoring",
+        "mentoring_type": "mentoring",
+        "students_involved": "1",
+        "actions": "none",
+        "narrative": NARRATIVE,
+    }
 
 
 def entry_posted_after_the_session_ended(client):
@@ -234,10 +278,10 @@ def test_a_fix_typed_without_script_survives_the_session_ending(app, client, wai
 
 
 def test_a_refused_token_while_signed_in_shows_the_fix_again_with_everything_typed(
-        app, client, waiting):
+    app, client, waiting
+):
     Auth(client).login("ofc.ruiz")
-    data = {**contact_form(1, {"csrf_token": "forged"}), "base_revision": "1",
-            "entry_id": waiting}
+    data = {**contact_form(1, {"csrf_token": "forged"}), "base_revision": "1", "entry_id": waiting}
     response = client.post(f"/entries/{waiting}/edit", data=data)
     assert response.status_code == 400
     assert NARRATIVE in response.get_data(as_text=True)
@@ -248,8 +292,13 @@ def test_an_arrest_typed_without_script_keeps_every_field(app, client, waiting):
     fields = hidden_fields(client, "/entries/new")
     client.delete_cookie("session")
     basis = arrest_entry(1)["justification"]["basis"]
-    data = {**contact_form(1, fields), "classification": "criminal",
-            "offense_category": "weapons", "actions": "arrest", "justification-basis": basis}
+    data = {
+        **contact_form(1, fields),
+        "classification": "criminal",
+        "offense_category": "weapons",
+        "actions": "arrest",
+        "justification-basis": basis,
+    }
     response = client.post("/entries/new", data=data, headers=SAME_SITE)
     text = sign_in_and_follow(client, response, username="ofc.ruiz").get_data(as_text=True)
     assert basis.replace("'", "&#39;") in text and '<option selected value="weapons">' in text

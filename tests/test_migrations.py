@@ -24,7 +24,6 @@ def test_models_and_migrations_agree(app):
         assert compare_metadata(context, db.metadata) == []
 
 
-
 def test_old_assignments_and_supervisors_become_history_that_covers_every_stored_entry(app):
     """0012 starts an old assignment before the officer's first contact at its school, so an
     entry stored then stays valid (and its amendments can be checked); 0013 starts each
@@ -34,22 +33,36 @@ def test_old_assignments_and_supervisors_become_history_that_covers_every_stored
         try:
             with db.engine.begin() as connection:
                 run = connection.exec_driver_sql
-                run("INSERT INTO schools (id, code, name, level) VALUES (1, 'LHS', 'Lincoln', 'high')")
-                run("INSERT INTO users (id, username, password_hash, role, active, session_version,"
+                run(
+                    "INSERT INTO schools (id, code, name, level) VALUES (1, 'LHS', 'Lincoln', "
+                    "'high')"
+                )
+                run(
+                    "INSERT INTO users (id, username, password_hash, role, active, session_version,"
                     " created_at) VALUES (2, 'sgt.park', 'x', 'supervisor', true, 0,"
-                    " '2026-10-01 08:00:00')")
-                run("INSERT INTO users (id, username, password_hash, role, active, session_version,"
+                    " '2026-10-01 08:00:00')"
+                )
+                run(
+                    "INSERT INTO users (id, username, password_hash, role, active, session_version,"
                     " supervisor_id, created_at) VALUES (1, 'ofc.ruiz', 'x', 'officer', true, 0, 2,"
-                    " '2026-11-01 08:00:00')")
-                run("INSERT INTO assignments (id, officer_id, school_id, created_at)"
-                    " VALUES (1, 1, 1, '2026-11-01 08:00:00')")
-                run("INSERT INTO contacts (id, officer_id, current_revision, created_at, updated_at)"
+                    " '2026-11-01 08:00:00')"
+                )
+                run(
+                    "INSERT INTO assignments (id, officer_id, school_id, created_at)"
+                    " VALUES (1, 1, 1, '2026-11-01 08:00:00')"
+                )
+                run(
+                    "INSERT INTO contacts (id, officer_id, current_revision, created_at, "
+                    "updated_at)"
                     " VALUES ('00000000000040008000000000000001', 1, 1, '2026-11-01 08:00:00',"
-                    " '2026-11-01 08:00:00')")
-                run("INSERT INTO contact_revisions (contact_id, number, content, classification,"
+                    " '2026-11-01 08:00:00')"
+                )
+                run(
+                    "INSERT INTO contact_revisions (contact_id, number, content, classification,"
                     " occurred_at, school_id, status, received_at, concern)"
                     " VALUES ('00000000000040008000000000000001', 1, '{}', 'mentoring',"
-                    " '2026-10-20 03:00:00', 1, 'submitted', '2026-11-01 08:00:00', 9)")
+                    " '2026-10-20 03:00:00', 1, 'submitted', '2026-11-01 08:00:00', 9)"
+                )
         finally:
             upgrade()
         assignment = db.session.get(Assignment, 1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -37,9 +37,16 @@ from tests.factories import (
 
 SCHEMA = schemathesis.openapi.from_dict(openapi.document())
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
-FUZZ = settings(max_examples=50, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                       HealthCheck.filter_too_much, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 
 
 @pytest.fixture
@@ -72,11 +79,17 @@ def test_the_document_is_public_and_valid_openapi_3_1(app, client):
 
 
 def test_it_describes_every_api_route_and_method_and_no_other(app, client):
-    routes = {(re.sub(r"<\w+:(\w+)>", r"{\1}", rule.rule), method.lower())
-              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
-    described = {(path, method) for path, operations in served(client)["paths"].items()
-                 for method in operations}
+    routes = {
+        (re.sub(r"<\w+:(\w+)>", r"{\1}", rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    described = {
+        (path, method)
+        for path, operations in served(client)["paths"].items()
+        for method in operations
+    }
     assert described == routes
 
 
@@ -91,8 +104,7 @@ def test_writes_need_the_session_and_the_csrf_header_reads_the_session(client):
             if path.endswith("openapi.json"):
                 assert security == []
             else:
-                expected = [{"session": []}] if method == "get" else [{"session": [],
-                                                                       "csrf": []}]
+                expected = [{"session": []}] if method == "get" else [{"session": [], "csrf": []}]
                 assert security == expected, (path, method)
                 assert "401" in operation["responses"]
 
@@ -113,29 +125,36 @@ def test_the_contact_fields_are_the_fields_the_rules_serve(client, ruiz):
     schemas = served(client)["components"]["schemas"]
     described = client.get("/api/v1/schema").get_json()
     contact = flattened(schemas["Contact"])
-    assert sorted(contact) == sorted([f["name"] for f in described["fields"]]
-                                     + [rules.VERSION_FIELD])  # served JSON sorts its keys
+    assert sorted(contact) == sorted(
+        [f["name"] for f in described["fields"]] + [rules.VERSION_FIELD]
+    )  # served JSON sorts its keys
     student = schemas["Student"]["properties"]
     assert sorted(student) == sorted(f["name"] for f in described["student_fields"])
-    for field, prop in [*((f, contact[f["name"]]) for f in described["fields"]),
-                        *((f, student[f["name"]]) for f in described["student_fields"])]:
+    for field, prop in [
+        *((f, contact[f["name"]]) for f in described["fields"]),
+        *((f, student[f["name"]]) for f in described["student_fields"]),
+    ]:
         choices = [c["value"] for c in field.get("choices", [])]
         if field["type"] == "choice":
             assert [v for v in prop["enum"] if v is not None] == choices, field["name"]
         if field["type"] == "choices":
             assert prop["items"]["enum"] == choices, field["name"]
-        for limit, keyword in (("min", "minimum"), ("max", "maximum"),
-                               ("min_length", "minLength"), ("max_length", "maxLength")):
+        for limit, keyword in (
+            ("min", "minimum"),
+            ("max", "maximum"),
+            ("min_length", "minLength"),
+            ("max_length", "maxLength"),
+        ):
             if limit in field and field["type"] != "students":
                 assert prop[keyword] == field[limit], (field["name"], limit)
         assert prop["title"] == field["label"]
         assert prop.get("x-applies-when") == field.get("applies_when"), field["name"]
         if field["required"] is not True or "applies_when" in field:
-            required = field["required"] if field["required"] is not True else field[
-                "applies_when"]
+            required = field["required"] if field["required"] is not True else field["applies_when"]
             assert prop.get("x-required-when") == (required or None), field["name"]
-    always = [f["name"] for f in described["fields"] if f["required"] is True
-              and "applies_when" not in f]
+    always = [
+        f["name"] for f in described["fields"] if f["required"] is True and "applies_when" not in f
+    ]
     assert schemas["Contact"]["required"] == always
 
 
@@ -146,7 +165,8 @@ def test_the_envelope_and_result_are_the_parser_s(client):
     assert schemas["SyncResult"]["properties"]["status"]["enum"] == list(wire.STATUSES)
     assert schemas["TemplateRequest"]["properties"]["name"]["maxLength"] == rules.NAME_MAX
     assert sorted(schemas["Template"]["properties"]["fields"]["properties"]) == sorted(
-        rules.TEMPLATE_FIELDS)
+        rules.TEMPLATE_FIELDS
+    )
 
 
 def conforms(document: dict, path: str, method: str, response) -> None:
@@ -169,16 +189,25 @@ def test_answers_along_an_officer_s_day_match_the_document(app, client, ruiz, li
     ruiz.sync(sent)
     with app.app_context():
         park = db.session.scalar(db.select(User).filter_by(username="sgt.park"))
-        workflow.decide(park, uuid.UUID(sent["id"]), 1, "return", "Say more.",
-                        decided_at=datetime.now(timezone.utc), client_addr=None)
+        workflow.decide(
+            park,
+            uuid.UUID(sent["id"]),
+            1,
+            "return",
+            "Say more.",
+            decided_at=datetime.now(UTC),
+            client_addr=None,
+        )
         db.session.commit()
     lunch = {"name": "Lunch", "fields": {"location": "cafeteria", "actions": ["none"]}}
     calls = [
-        ("/api/v1/session", "GET", {}), ("/api/v1/schema", "GET", {}),
+        ("/api/v1/session", "GET", {}),
+        ("/api/v1/schema", "GET", {}),
         ("/api/v1/sync", "POST", {"json": {"entries": [sent, envelope({}), {"id": True}, "x"]}}),
         ("/api/v1/sync", "POST", {"json": {"entries": [sent] * 101}}),
         ("/api/v1/sync", "POST", {"data": "{", "content_type": "application/json"}),
-        ("/api/v1/entries", "GET", {}), ("/api/v1/entries", "GET", {"query_string": "since=1"}),
+        ("/api/v1/entries", "GET", {}),
+        ("/api/v1/entries", "GET", {"query_string": "since=1"}),
         ("/api/v1/templates", "POST", {"json": lunch}),
         ("/api/v1/templates", "POST", {"json": {"name": "", "fields": {"narrative": "x"}}}),
         ("/api/v1/templates", "GET", {}),
@@ -188,16 +217,17 @@ def test_answers_along_an_officer_s_day_match_the_document(app, client, ruiz, li
         conforms(document, path, method.lower(), response)
     kept = client.get("/api/v1/templates").get_json()["templates"][0]["id"]
     for template_id in (kept, kept, 10**30):
-        response = client.delete(f"/api/v1/templates/{template_id}",
-                                 headers={"X-CSRFToken": token})
+        response = client.delete(f"/api/v1/templates/{template_id}", headers={"X-CSRFToken": token})
         conforms(document, "/api/v1/templates/{template_id}", "delete", response)
     conforms(document, "/api/v1/sync", "post", client.post("/api/v1/sync", json={"entries": []}))
-    client.post("/logout", data={"csrf_token": form_token(client.get("/entries").get_data(
-        as_text=True))})
+    client.post(
+        "/logout", data={"csrf_token": form_token(client.get("/entries").get_data(as_text=True))}
+    )
     conforms(document, "/api/v1/session", "get", client.get("/api/v1/session"))
 
 
 # --- Schemathesis against the live server ---------------------------------------------------
+
 
 @pytest.fixture
 def officer_session(live_server, lincoln) -> requests.Session:
@@ -205,8 +235,11 @@ def officer_session(live_server, lincoln) -> requests.Session:
     session cookie with every request and the X-CSRFToken header the API gave it."""
     session = requests.Session()
     page = session.get(f"{live_server.url}/login").text
-    session.post(f"{live_server.url}/login", allow_redirects=False, data={
-        "username": "ofc.ruiz", "password": PASSWORD, "csrf_token": form_token(page)})
+    session.post(
+        f"{live_server.url}/login",
+        allow_redirects=False,
+        data={"username": "ofc.ruiz", "password": PASSWORD, "csrf_token": form_token(page)},
+    )
     reply = session.get(f"{live_server.url}/api/v1/session")
     assert reply.status_code == 200, reply.text
     session.headers["X-CSRFToken"] = reply.json()["csrf_token"]
@@ -225,7 +258,7 @@ def within_the_officer_s_reach(body: object, school_id: int) -> None:
         if type(contact.get("school_id")) is int:
             contact["school_id"] = school_id
         if rules.parse_datetime(contact.get("occurred_at")) is not None:
-            contact["occurred_at"] = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
+            contact["occurred_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
 
 
 def nothing_invalid_stored(app) -> None:
@@ -233,12 +266,15 @@ def nothing_invalid_stored(app) -> None:
     received, and every kept template passes the template rules."""
     with app.app_context():
         for revision in db.session.scalars(db.select(ContactRevision)):
-            verdict = entries.check(revision.contact.officer, revision.content,
-                                    now=revision.received_at, version=revision.dictionary_version)
+            verdict = entries.check(
+                revision.contact.officer,
+                revision.content,
+                now=revision.received_at,
+                version=revision.dictionary_version,
+            )
             assert verdict.ok and verdict.entry == revision.content, verdict.errors
         for template in db.session.scalars(db.select(EntryTemplate)):
-            kept, errors = rules.check_template({"name": template.name,
-                                                 "fields": template.fields})
+            kept, errors = rules.check_template({"name": template.name, "fields": template.fields})
             assert not errors and kept["fields"] == template.fields, errors
         db.session.remove()
 

@@ -48,34 +48,66 @@ def _url(key: str, *rest) -> str:
 def _valid(key: str, ids: dict) -> dict:
     """A valid form for each kind of record, in the district fixture."""
     return {
-        "community_input": {"held_on": DAY, "audience": "Parents of Lincoln High",
-                            "attended": "42", "summary": "Asked about lunch duty."},
-        "mou": {"parties": "Lincoln School District\nCity Police Department",
-                "signed_on": "2025-07-15", "effective_on": "2025-08-01",
-                "expires_on": "2027-07-31", "review_on": "2026-07-01",
-                "reference": "https://district.example/mou-2025.pdf"},
-        "selection": {"officer": str(ids["ruiz"]), "selected_on": DAY, "staff_on_panel": "yes",
-                      "qualifications": "Ten years of youth sports coaching."},
-        "training": {"officer": str(ids["ruiz"]), "course": "Crisis intervention",
-                     "hours": "7.5", "completed_on": DAY, "topic": "de_escalation"},
-        "staff_training": {"held_on": DAY, "school": str(ids["lincoln"]),
-                           "staff_trained": "25", "summary": "What the SRO does, and not."},
-        "outreach": {"held_on": DAY, "school": "", "audience": "Family night",
-                     "attended": "80", "summary": ""},
-        "practice": {"held_on": DAY, "kind": "conference", "officers": [str(ids["ruiz"]),
-                                                                       str(ids["chen"])],
-                     "hours": "", "summary": "State SRO conference."},
+        "community_input": {
+            "held_on": DAY,
+            "audience": "Parents of Lincoln High",
+            "attended": "42",
+            "summary": "Asked about lunch duty.",
+        },
+        "mou": {
+            "parties": "Lincoln School District\nCity Police Department",
+            "signed_on": "2025-07-15",
+            "effective_on": "2025-08-01",
+            "expires_on": "2027-07-31",
+            "review_on": "2026-07-01",
+            "reference": "https://district.example/mou-2025.pdf",
+        },
+        "selection": {
+            "officer": str(ids["ruiz"]),
+            "selected_on": DAY,
+            "staff_on_panel": "yes",
+            "qualifications": "Ten years of youth sports coaching.",
+        },
+        "training": {
+            "officer": str(ids["ruiz"]),
+            "course": "Crisis intervention",
+            "hours": "7.5",
+            "completed_on": DAY,
+            "topic": "de_escalation",
+        },
+        "staff_training": {
+            "held_on": DAY,
+            "school": str(ids["lincoln"]),
+            "staff_trained": "25",
+            "summary": "What the SRO does, and not.",
+        },
+        "outreach": {
+            "held_on": DAY,
+            "school": "",
+            "audience": "Family night",
+            "attended": "80",
+            "summary": "",
+        },
+        "practice": {
+            "held_on": DAY,
+            "kind": "conference",
+            "officers": [str(ids["ruiz"]), str(ids["chen"])],
+            "hours": "",
+            "summary": "State SRO conference.",
+        },
     }[key]
 
 
 # A field of each kind to change, and what to change it to.
-EDITS = {"community_input": ("attended", "43", "attended", 43),
-         "mou": ("reference", "file MOU-2025.pdf", "reference", "file MOU-2025.pdf"),
-         "selection": ("qualifications", "Coach.", "qualifications", "Coach."),
-         "training": ("hours", "8", "hours", 8.0),
-         "staff_training": ("staff_trained", "30", "staff_trained", 30),
-         "outreach": ("attended", "81", "attended", 81),
-         "practice": ("hours", "6.25", "hours", 6.25)}
+EDITS = {
+    "community_input": ("attended", "43", "attended", 43),
+    "mou": ("reference", "file MOU-2025.pdf", "reference", "file MOU-2025.pdf"),
+    "selection": ("qualifications", "Coach.", "qualifications", "Coach."),
+    "training": ("hours", "8", "hours", 8.0),
+    "staff_training": ("staff_trained", "30", "staff_trained", 30),
+    "outreach": ("attended", "81", "attended", 81),
+    "practice": ("hours", "6.25", "hours", 6.25),
+}
 
 
 @pytest.fixture
@@ -102,8 +134,13 @@ def _count(app, kind) -> int:
 
 def _actions(app) -> list[str]:
     with app.app_context():
-        return list(db.session.scalars(select(AuditEvent.action).where(
-            AuditEvent.action.notlike("auth.%")).order_by(AuditEvent.id)))
+        return list(
+            db.session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.notlike("auth.%"))
+                .order_by(AuditEvent.id)
+            )
+        )
 
 
 @pytest.mark.parametrize("key", list(RECORD_TYPE))
@@ -128,14 +165,23 @@ def test_an_admin_adds_changes_lists_downloads_and_removes_each_kind(app, auth, 
     [row] = list(csv.DictReader(io.StringIO(download.get_data(as_text=True))))
     assert (row["id"], row[attribute]) == (str(record_id), str(stored))
 
-    assert client.post(_url(key, str(record_id), "remove"),
-                       data={"csrf_token": form_token(listed)}).status_code == 302
+    assert (
+        client.post(
+            _url(key, str(record_id), "remove"), data={"csrf_token": form_token(listed)}
+        ).status_code
+        == 302
+    )
     assert _count(app, kind) == 0
-    assert _actions(app) == [f"{key}.created", f"{key}.changed", "program_records.exported",
-                            f"{key}.removed"]
+    assert _actions(app) == [
+        f"{key}.created",
+        f"{key}.changed",
+        "program_records.exported",
+        f"{key}.removed",
+    ]
     with app.app_context():
-        removed = db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action == f"{key}.removed")).one()
+        removed = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == f"{key}.removed")
+        ).one()
         assert removed.detail["record"] == record_id  # what it held stays on the trail
 
 
@@ -169,8 +215,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("key", "change", "field", "message"), BAD)
-def test_bad_input_is_told_beside_its_field_and_nothing_is_stored(app, auth, ids, key, change,
-                                                                   field, message):
+def test_bad_input_is_told_beside_its_field_and_nothing_is_stored(
+    app, auth, ids, key, change, field, message
+):
     client = _signed_in(auth, "admin.lee")
     response = _post(client, _url(key, "new"), {**_valid(key, ids), **change})
     page = response.get_data(as_text=True)
@@ -186,8 +233,11 @@ def test_a_bad_change_leaves_the_record_as_it_was(app, auth, ids):
     _post(client, _url("training", "new"), _valid("training", ids))
     with app.app_context():
         record_id = db.session.scalar(select(OfficerTraining.id))
-    response = _post(client, _url("training", str(record_id)),
-                     {**_valid("training", ids), "course": "Renamed", "hours": "-1"})
+    response = _post(
+        client,
+        _url("training", str(record_id)),
+        {**_valid("training", ids), "course": "Renamed", "hours": "-1"},
+    )
     assert response.status_code == 422
     with app.app_context():
         kept = db.session.get(OfficerTraining, record_id)
@@ -195,11 +245,12 @@ def test_a_bad_change_leaves_the_record_as_it_was(app, auth, ids):
     assert _actions(app) == ["training.created"]
 
 
-def test_text_that_may_name_a_student_is_held_until_the_admin_says_it_names_none(app, auth,
-                                                                                  ids):
+def test_text_that_may_name_a_student_is_held_until_the_admin_says_it_names_none(app, auth, ids):
     client = _signed_in(auth, "admin.lee")
-    named = {**_valid("community_input", ids),
-             "summary": "Jayden Smith's mother asked why the officer stopped him."}
+    named = {
+        **_valid("community_input", ids),
+        "summary": "Jayden Smith's mother asked why the officer stopped him.",
+    }
     held = _post(client, _url("community_input", "new"), named)
     page = held.get_data(as_text=True)
     assert held.status_code == 422 and "This may name a student." in html.unescape(page)
@@ -251,10 +302,18 @@ def test_an_evaluator_reads_and_downloads_but_writes_nothing(app, auth, ids):
     assert hidden in download and "ofc.ruiz" not in download
     token = form_token(home)
     assert client.get(_url("training", "new")).status_code == 403
-    assert client.post(_url("training", "new"), data={**_valid("training", ids),
-                                                      "csrf_token": token}).status_code == 403
-    assert client.post(_url("training", str(record_id), "remove"),
-                       data={"csrf_token": token}).status_code == 403
+    assert (
+        client.post(
+            _url("training", "new"), data={**_valid("training", ids), "csrf_token": token}
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            _url("training", str(record_id), "remove"), data={"csrf_token": token}
+        ).status_code
+        == 403
+    )
     assert _count(app, RECORD_TYPE["training"]) == 1
 
 
@@ -273,9 +332,11 @@ def test_the_navigation_leads_admins_and_evaluators_to_the_records(auth, ids):
 
 # The MOU warning on the admin's home page.
 
+
 def _mou(effective: date, expires: date) -> Mou:
-    mou = Mou(parties="District\nPolice", signed_on=effective, effective_on=effective,
-              expires_on=expires)
+    mou = Mou(
+        parties="District\nPolice", signed_on=effective, effective_on=effective, expires_on=expires
+    )
     db.session.add(mou)
     db.session.commit()
     return mou
@@ -300,8 +361,9 @@ def test_the_admin_is_warned_when_no_mou_is_in_force(app, auth, district, today)
 
 
 @pytest.mark.parametrize(("days_left", "warned"), [(61, False), (60, True), (0, True)])
-def test_the_admin_is_warned_60_days_before_the_mou_in_force_ends(app, auth, district, today,
-                                                                  days_left, warned):
+def test_the_admin_is_warned_60_days_before_the_mou_in_force_ends(
+    app, auth, district, today, days_left, warned
+):
     ends = today + timedelta(days=days_left)
     with app.app_context():
         _mou(today - timedelta(days=300), ends)
@@ -323,6 +385,7 @@ def test_an_mou_that_follows_without_a_gap_silences_the_warning(app, auth, distr
 
 # Exports.
 
+
 def test_the_sqlite_export_holds_every_kind_with_its_data_dictionary(app, auth, ids, tmp_path):
     client = _signed_in(auth, "admin.lee")
     for kind in RECORD_TYPES:
@@ -332,8 +395,7 @@ def test_the_sqlite_export_holds_every_kind_with_its_data_dictionary(app, auth, 
         exports.write_sqlite(exports.Choice(), path)
         hidden = pseudonym(db.session.get(User, ids["ruiz"]), False)
     out = sqlite_utils.Database(path)
-    described = {(row["table_name"], row["column_name"])
-                 for row in out["data_dictionary"].rows}
+    described = {(row["table_name"], row["column_name"]) for row in out["data_dictionary"].rows}
     for kind in RECORD_TYPES:
         [row] = list(out[kind.table].rows)
         assert set(row) == {"id", *(spec.name for spec in kind.fields)}
@@ -347,19 +409,23 @@ def test_the_sqlite_export_holds_every_kind_with_its_data_dictionary(app, auth, 
 
 def test_a_csv_cell_that_looks_like_a_formula_is_defused(auth, ids):
     client = _signed_in(auth, "admin.lee")
-    _post(client, _url("outreach", "new"), {**_valid("outreach", ids),
-                                            "audience": "=HYPERLINK(\"x\")"})
+    _post(
+        client, _url("outreach", "new"), {**_valid("outreach", ids), "audience": '=HYPERLINK("x")'}
+    )
     download = client.get(_url("outreach") + ".csv").get_data(as_text=True)
     assert "'=HYPERLINK" in download
 
 
 # Any text at all, in any field: a page with a message or a stored record, never a 500.
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[
-    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(key=st.sampled_from(list(RECORD_TYPE)), data=st.data())
-def test_any_text_posted_gets_a_page_with_a_message_or_a_stored_record(app, auth, ids, key,
-                                                                        data):
+def test_any_text_posted_gets_a_page_with_a_message_or_a_stored_record(app, auth, ids, key, data):
     client = _signed_in(auth, "admin.lee")
     kind = RECORD_TYPE[key]
     name = data.draw(st.sampled_from([spec.name for spec in kind.fields]))
@@ -392,39 +458,79 @@ def test_program_figures_of_a_small_district(ctx):
     lincoln = make_school("LHS", "Lincoln High School")
     ruiz, chen = make_user("ofc.ruiz", schools=[lincoln]), make_user("ofc.chen", schools=[lincoln])
     gone = make_user("ofc.gone")  # assigned only before the year: not active in it
-    gone.assignments.append(Assignment(school=lincoln, starts_on=date(2020, 1, 1),
-                                       ends_on=date(2025, 7, 31)))
+    gone.assignments.append(
+        Assignment(school=lincoln, starts_on=date(2020, 1, 1), ends_on=date(2025, 7, 31))
+    )
     db.session.commit()
     _add(
-        CommunityInputSession(held_on=date(2025, 9, 10), audience="Parents", attended=30,
-                              summary="s"),
-        CommunityInputSession(held_on=date(2026, 3, 2), audience="Students", attended=12,
-                              summary="s"),
-        CommunityInputSession(held_on=date(2025, 7, 31), audience="Before", attended=99,
-                              summary="the year before"),
-        Mou(parties="D\nP", signed_on=date(2024, 7, 1), effective_on=date(2024, 8, 1),
-            expires_on=date(2026, 1, 31)),
-        Mou(parties="D\nP", signed_on=date(2026, 1, 15), effective_on=date(2026, 2, 1),
-            expires_on=date(2028, 1, 31), review_on=date(2027, 1, 15), reference="mou.pdf"),
-        OfficerSelection(officer=ruiz, selected_on=date(2019, 5, 1), staff_on_panel=True,
-                         community_on_panel=False, qualifications="q"),
-        OfficerTraining(officer=ruiz, completed_on=date(2025, 10, 1), course="a", hours=7.5,
-                        topic="de_escalation"),
-        OfficerTraining(officer=ruiz, completed_on=date(2026, 1, 5), course="b", hours=2.25,
-                        topic="implicit_bias"),
-        OfficerTraining(officer=chen, completed_on=date(2026, 7, 31), course="c", hours=4,
-                        topic="de_escalation"),
-        OfficerTraining(officer=chen, completed_on=date(2026, 8, 1), course="next year",
-                        hours=40, topic="restorative_practices"),
+        CommunityInputSession(
+            held_on=date(2025, 9, 10), audience="Parents", attended=30, summary="s"
+        ),
+        CommunityInputSession(
+            held_on=date(2026, 3, 2), audience="Students", attended=12, summary="s"
+        ),
+        CommunityInputSession(
+            held_on=date(2025, 7, 31), audience="Before", attended=99, summary="the year before"
+        ),
+        Mou(
+            parties="D\nP",
+            signed_on=date(2024, 7, 1),
+            effective_on=date(2024, 8, 1),
+            expires_on=date(2026, 1, 31),
+        ),
+        Mou(
+            parties="D\nP",
+            signed_on=date(2026, 1, 15),
+            effective_on=date(2026, 2, 1),
+            expires_on=date(2028, 1, 31),
+            review_on=date(2027, 1, 15),
+            reference="mou.pdf",
+        ),
+        OfficerSelection(
+            officer=ruiz,
+            selected_on=date(2019, 5, 1),
+            staff_on_panel=True,
+            community_on_panel=False,
+            qualifications="q",
+        ),
+        OfficerTraining(
+            officer=ruiz,
+            completed_on=date(2025, 10, 1),
+            course="a",
+            hours=7.5,
+            topic="de_escalation",
+        ),
+        OfficerTraining(
+            officer=ruiz,
+            completed_on=date(2026, 1, 5),
+            course="b",
+            hours=2.25,
+            topic="implicit_bias",
+        ),
+        OfficerTraining(
+            officer=chen, completed_on=date(2026, 7, 31), course="c", hours=4, topic="de_escalation"
+        ),
+        OfficerTraining(
+            officer=chen,
+            completed_on=date(2026, 8, 1),
+            course="next year",
+            hours=40,
+            topic="restorative_practices",
+        ),
         StaffTraining(held_on=date(2025, 8, 20), school=lincoln, staff_trained=25, summary="s"),
         StaffTraining(held_on=date(2026, 2, 20), staff_trained=10, summary="s"),
         OutreachEvent(held_on=date(2025, 10, 31), audience="Trunk or treat", attended=200),
-        OutreachEvent(held_on=date(2026, 4, 1), school=lincoln, audience="Open house",
-                      attended=45, summary="s"),
-        PracticeActivity(held_on=date(2025, 11, 5), kind="conference", hours=16,
-                         officers=[ruiz, chen]),
-        PracticeActivity(held_on=date(2026, 5, 5), kind="mentoring", summary="s",
-                         officers=[chen]),
+        OutreachEvent(
+            held_on=date(2026, 4, 1),
+            school=lincoln,
+            audience="Open house",
+            attended=45,
+            summary="s",
+        ),
+        PracticeActivity(
+            held_on=date(2025, 11, 5), kind="conference", hours=16, officers=[ruiz, chen]
+        ),
+        PracticeActivity(held_on=date(2026, 5, 5), kind="mentoring", summary="s", officers=[chen]),
     )
     figures = program_records.program_figures(YEAR)
     r, c = pseudonym(ruiz, False), pseudonym(chen, False)
@@ -432,28 +538,49 @@ def test_program_figures_of_a_small_district(ctx):
     assert (figures.input_sessions, figures.input_attended) == (2, 42)
     assert figures.mou_all_year is True  # the second takes over the day after the first ends
     assert [(m["effective_on"], m["expires_on"]) for m in figures.mous] == [
-        (date(2024, 8, 1), date(2026, 1, 31)), (date(2026, 2, 1), date(2028, 1, 31))]
+        (date(2024, 8, 1), date(2026, 1, 31)),
+        (date(2026, 2, 1), date(2028, 1, 31)),
+    ]
     assert figures.mous[1]["parties"] == ["D", "P"] and figures.mous[1]["reference"] == "mou.pdf"
     assert figures.officers_active == sorted([r, c])
     assert (figures.selected, figures.not_selected) == ([r], [c])
     assert figures.training_hours == {r: 9.75, c: 4.0}
     assert figures.topic_officers == {
-        "adolescent_development": 0, "de_escalation": 2, "implicit_bias": 1,
-        "disabilities_special_education": 0, "trauma_informed_practice": 0,
-        "student_privacy_search_law": 0, "restorative_practices": 0}
+        "adolescent_development": 0,
+        "de_escalation": 2,
+        "implicit_bias": 1,
+        "disabilities_special_education": 0,
+        "trauma_informed_practice": 0,
+        "student_privacy_search_law": 0,
+        "restorative_practices": 0,
+    }
     assert (figures.staff_trainings, figures.staff_trained) == (2, 35)
     assert (figures.outreach_events, figures.outreach_attended) == (2, 245)
     assert figures.practice_activities == 2
-    assert figures.practice_by_kind == {"peer_network_meeting": 0, "conference": 1,
-                                        "mentoring": 1, "other": 0}
+    assert figures.practice_by_kind == {
+        "peer_network_meeting": 0,
+        "conference": 1,
+        "mentoring": 1,
+        "other": 0,
+    }
     assert figures.practice_officers == sorted([r, c]) and figures.practice_hours == 16.0
 
 
 def test_a_gap_between_mous_means_not_in_force_all_year(ctx):
-    _add(Mou(parties="D\nP", signed_on=date(2024, 7, 1), effective_on=date(2024, 8, 1),
-             expires_on=date(2026, 1, 31)),
-         Mou(parties="D\nP", signed_on=date(2026, 2, 1), effective_on=date(2026, 2, 2),
-             expires_on=date(2028, 1, 31)))
+    _add(
+        Mou(
+            parties="D\nP",
+            signed_on=date(2024, 7, 1),
+            effective_on=date(2024, 8, 1),
+            expires_on=date(2026, 1, 31),
+        ),
+        Mou(
+            parties="D\nP",
+            signed_on=date(2026, 2, 1),
+            effective_on=date(2026, 2, 2),
+            expires_on=date(2028, 1, 31),
+        ),
+    )
     assert program_records.program_figures(YEAR).mou_all_year is False
     assert program_records.program_figures(SchoolYear(2026, 8)).mou_all_year is True
 

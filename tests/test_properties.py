@@ -12,7 +12,7 @@ import copy
 import json
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -25,18 +25,37 @@ from logger.officer import entries
 from sync import wire
 from tests.factories import Api, arrest_entry, envelope, mentoring_entry
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 DEEP = 10_000
-SCALARS = (st.none() | st.booleans() | st.integers() | st.floats()
-           | st.text(alphabet=st.characters(codec=None), max_size=30))
-JSON = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=5)
-                    | st.dictionaries(st.text(max_size=10), inner, max_size=5), max_leaves=25)
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(alphabet=st.characters(codec=None), max_size=30)
+)
+JSON = st.recursive(
+    SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=5) | st.dictionaries(st.text(max_size=10), inner, max_size=5)
+    ),
+    max_leaves=25,
+)
 RULES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-INGEST = settings(max_examples=40, deadline=None,
-                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                         HealthCheck.data_too_large])
-PATHS = sorted({spec.name for spec in rules.FIELDS} | {"justification", rules.VERSION_FIELD}
-               | {f"students.0.{spec.name}" for spec in rules.STUDENT_FIELDS})
+INGEST = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+PATHS = sorted(
+    {spec.name for spec in rules.FIELDS}
+    | {"justification", rules.VERSION_FIELD}
+    | {f"students.0.{spec.name}" for spec in rules.STUDENT_FIELDS}
+)
 FIELD_NAMES = sorted({path.split(".")[0] for path in PATHS})
 
 
@@ -73,8 +92,10 @@ def assert_messages(verdict: rules.Verdict) -> None:
         assert isinstance(found, dict)
         for name, messages in found.items():
             assert isinstance(name, str) and isinstance(messages, list) and messages, name
-            assert all(isinstance(m, str) and m and not re.search(r"[{}]", m)
-                       for m in messages), (name, messages)
+            assert all(isinstance(m, str) and m and not re.search(r"[{}]", m) for m in messages), (
+                name,
+                messages,
+            )
     json.dumps(verdict.entry)
 
 
@@ -85,10 +106,16 @@ def check(entry: object, version: int) -> rules.Verdict:
 # --- the rules ----------------------------------------------------------------------------
 
 VERSIONS = st.sampled_from(rules.DICTIONARY_VERSIONS)
-FULL = arrest_entry(1, actions=["arrest", "use_of_force", "restraint", "search"],
-                    force_types=["takedown"], justification={
-                        **arrest_entry(1)["justification"], "injuries": "none",
-                        "supervisor_notified": True})
+FULL = arrest_entry(
+    1,
+    actions=["arrest", "use_of_force", "restraint", "search"],
+    force_types=["takedown"],
+    justification={
+        **arrest_entry(1)["justification"],
+        "injuries": "none",
+        "supervisor_notified": True,
+    },
+)
 
 
 @RULES
@@ -98,8 +125,10 @@ def test_any_json_as_an_entry_gets_messages_never_an_exception(entry, version):
 
 
 @RULES
-@given(entry=st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=8), JSON),
-       version=VERSIONS)
+@given(
+    entry=st.dictionaries(st.sampled_from(FIELD_NAMES) | st.text(max_size=8), JSON),
+    version=VERSIONS,
+)
 def test_any_json_in_the_dictionary_s_fields_gets_messages(entry, version):
     assert_messages(check(entry, version))
 
@@ -127,8 +156,11 @@ def test_a_value_nested_ten_thousand_deep_in_any_field_is_never_kept(path, versi
 @RULES
 @given(value=JSON)
 def test_any_json_as_an_amendment_a_timing_or_a_decision_never_raises(value):
-    for errors in (rules.check_amendment(value), rules.check_decision(value, value, []),
-                   rules.check_decision("return", value, ["use_of_force"])):
+    for errors in (
+        rules.check_amendment(value),
+        rules.check_decision(value, value, []),
+        rules.check_decision("return", value, ["use_of_force"]),
+    ):
         assert isinstance(errors, dict)
         assert all(isinstance(m, str) and m for ms in errors.values() for m in ms)
     kept, why = rules.check_timing(value)
@@ -136,6 +168,7 @@ def test_any_json_as_an_amendment_a_timing_or_a_decision_never_raises(value):
 
 
 # --- the sync ingest ----------------------------------------------------------------------
+
 
 @pytest.fixture
 def ruiz(client, auth, district):
@@ -189,27 +222,38 @@ def assert_answered_well(app, api: Api, body: bytes | str) -> None:
 
 def good_envelopes(school_id: int):
     """Envelopes the server may accept: new entries, and resends of the same ones."""
-    made = st.builds(lambda entry, narrative: envelope({**entry, "narrative": narrative}),
-                     st.sampled_from([mentoring_entry(school_id), arrest_entry(school_id)]),
-                     st.text(max_size=40))
+    made = st.builds(
+        lambda entry, narrative: envelope({**entry, "narrative": narrative}),
+        st.sampled_from([mentoring_entry(school_id), arrest_entry(school_id)]),
+        st.text(max_size=40),
+    )
     return st.lists(made, min_size=1, max_size=3).flatmap(
-        lambda batch: st.lists(st.sampled_from(batch), max_size=6))
+        lambda batch: st.lists(st.sampled_from(batch), max_size=6)
+    )
 
 
 def wrong_envelopes():
     """Envelopes whose members are any JSON at all."""
-    members = st.fixed_dictionaries({}, optional={
-        name: JSON | st.just(str(uuid.uuid4())) for name in ("id", "base_revision", "contact",
-                                                              "amendment_explanation", "timing")})
+    members = st.fixed_dictionaries(
+        {},
+        optional={
+            name: JSON | st.just(str(uuid.uuid4()))
+            for name in ("id", "base_revision", "contact", "amendment_explanation", "timing")
+        },
+    )
     return st.lists(members | JSON, max_size=6)
 
 
 @INGEST
 @given(data=st.data())
-def test_any_batch_of_good_and_wrong_envelopes_is_answered_entry_by_entry(app, ruiz, district,
-                                                                          data):
-    batch = data.draw(st.lists(good_envelopes(district["lincoln"]) | wrong_envelopes(),
-                               max_size=3).map(lambda parts: sum(parts, [])))
+def test_any_batch_of_good_and_wrong_envelopes_is_answered_entry_by_entry(
+    app, ruiz, district, data
+):
+    batch = data.draw(
+        st.lists(good_envelopes(district["lincoln"]) | wrong_envelopes(), max_size=3).map(
+            lambda parts: sum(parts, [])
+        )
+    )
     assert_answered_well(app, ruiz, json.dumps({"entries": batch}))
 
 
@@ -226,26 +270,36 @@ def test_random_bytes_are_answered_well(app, ruiz, body):
 
 
 @INGEST
-@given(cut=st.floats(0, 1, exclude_max=True), encoding=st.sampled_from(
-    ["utf-8", "utf-16", "utf-32", "latin-1", "cp1252"]))
-def test_truncated_or_differently_encoded_batches_are_answered_well(app, ruiz, district, cut,
-                                                                    encoding):
+@given(
+    cut=st.floats(0, 1, exclude_max=True),
+    encoding=st.sampled_from(["utf-8", "utf-16", "utf-32", "latin-1", "cp1252"]),
+)
+def test_truncated_or_differently_encoded_batches_are_answered_well(
+    app, ruiz, district, cut, encoding
+):
     sent = envelope(mentoring_entry(district["lincoln"], narrative="Café à l’école — ✓"))
-    whole = json.dumps({"entries": [sent, sent]}, ensure_ascii=False).encode(encoding,
-                                                                             "replace")
-    assert_answered_well(app, ruiz, whole[:int(len(whole) * cut)])
+    whole = json.dumps({"entries": [sent, sent]}, ensure_ascii=False).encode(encoding, "replace")
+    assert_answered_well(app, ruiz, whole[: int(len(whole) * cut)])
     assert_answered_well(app, ruiz, whole)
 
 
-@settings(max_examples=5, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(count=st.integers(wire.MAX_BATCH + 1, 3 * wire.MAX_BATCH),
-       size=st.integers(1_048_577, 1_500_000))
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    count=st.integers(wire.MAX_BATCH + 1, 3 * wire.MAX_BATCH),
+    size=st.integers(1_048_577, 1_500_000),
+)
 def test_oversized_batches_are_413_and_store_nothing(app, ruiz, district, count, size):
     sent = envelope(mentoring_entry(district["lincoln"]))
-    for body in (json.dumps({"entries": [sent] * count}),
-                 json.dumps({"entries": [envelope(mentoring_entry(
-                     district["lincoln"], narrative="x" * size))]})):
+    for body in (
+        json.dumps({"entries": [sent] * count}),
+        json.dumps(
+            {"entries": [envelope(mentoring_entry(district["lincoln"], narrative="x" * size))]}
+        ),
+    ):
         before = revision_count(app)
         response = ruiz.post(body)
         assert response.status_code == 413 and response.get_json()["error"] == "too_large"
@@ -259,9 +313,12 @@ def test_deep_nesting_anywhere_is_answered_well(app, ruiz, district, where, dept
     nested = "[" * depth + "]" * depth
     sent = json.dumps(envelope(mentoring_entry(district["lincoln"])))
     contact = json.dumps(mentoring_entry(district["lincoln"]))
-    body = {"body": nested, "entries": f'{{"entries": {nested}}}',
-            "envelope": f'{{"entries": [{nested}, {sent}]}}',
-            "member": f'{{"entries": [{sent[:-1]}, "timing": {nested}}}]}}',
-            "field": f'{{"entries": [{{"id": "{uuid.uuid4()}", "contact": '
-                     f'{contact[:-1]}, "narrative": {nested}}}}}]}}'}[where]
+    body = {
+        "body": nested,
+        "entries": f'{{"entries": {nested}}}',
+        "envelope": f'{{"entries": [{nested}, {sent}]}}',
+        "member": f'{{"entries": [{sent[:-1]}, "timing": {nested}}}]}}',
+        "field": f'{{"entries": [{{"id": "{uuid.uuid4()}", "contact": '
+        f'{contact[:-1]}, "narrative": {nested}}}}}]}}',
+    }[where]
     assert_answered_well(app, ruiz, body)

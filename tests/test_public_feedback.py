@@ -4,7 +4,7 @@ floods kept out; an admin reads, answers and resolves it; the assessment gets it
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -14,7 +14,17 @@ from sqlalchemy import func, select
 
 from logger.core import clock
 from logger.core.clock import SchoolYear
-from logger.core.models import AuditEvent, Feedback, FeedbackAnswer, FeedbackPost, School, User
+from logger.core.models import (
+    ANSWER_WAYS,
+    FEEDBACK_CATEGORIES,
+    FEEDBACK_STATUSES,
+    AuditEvent,
+    Feedback,
+    FeedbackAnswer,
+    FeedbackPost,
+    School,
+    User,
+)
 from logger.extensions import db
 from logger.public import feedback
 from tests.factories import Auth, form_token
@@ -39,8 +49,15 @@ def old_stamp(app, minutes: float = 1) -> str:
 def send(app, client, address: str = "203.0.113.7", **fields):
     """Open the feedback page and send it, as a person would a minute later."""
     page = client.get("/feedback", environ_base={"REMOTE_ADDR": address})
-    form = {"csrf_token": form_token(page.get_data(as_text=True)), "stamp": old_stamp(app),
-            "school": "none", "category": "praise", "text": CALM, "reply_to": "", **fields}
+    form = {
+        "csrf_token": form_token(page.get_data(as_text=True)),
+        "stamp": old_stamp(app),
+        "school": "none",
+        "category": "praise",
+        "text": CALM,
+        "reply_to": "",
+        **fields,
+    }
     return client.post("/feedback", data=form, environ_base={"REMOTE_ADDR": address})
 
 
@@ -58,8 +75,13 @@ def count(app, model) -> int:
 
 def make_feedback(app, text: str = CALM, **columns) -> int:
     with app.app_context():
-        item = Feedback(received_at=columns.pop("received_at", clock.utcnow()), text=text,
-                        category=columns.pop("category", "concern"), status="new", **columns)
+        item = Feedback(
+            received_at=columns.pop("received_at", clock.utcnow()),
+            text=text,
+            category=columns.pop("category", "concern"),
+            status="new",
+            **columns,
+        )
         db.session.add(item)
         db.session.commit()
         return item.id
@@ -73,20 +95,33 @@ def page_text(response) -> str:
 
 
 def test_anyone_sends_feedback_without_signing_in(app, district, client):
-    response = send(app, client, school=str(district["lincoln"]), category="concern",
-                    reply_to="parent@example.org")
+    response = send(
+        app,
+        client,
+        school=str(district["lincoln"]),
+        category="concern",
+        reply_to="parent@example.org",
+    )
     assert response.status_code == 302 and response.location.endswith("/feedback/thanks")
     assert "your feedback is sent" in page_text(client.get(response.location))
     [item] = stored(app)
     assert (item.school_id, item.category, item.text, item.reply_to, item.status) == (
-        district["lincoln"], "concern", CALM, "parent@example.org", "new")
+        district["lincoln"],
+        "concern",
+        CALM,
+        "parent@example.org",
+        "new",
+    )
     assert not item.possible_name and item.first_answered_at is None
     with app.app_context():
         [post] = db.session.scalars(select(FeedbackPost)).all()
         assert "203.0.113.7" not in post.address_key and len(post.address_key) == 64
         [event] = db.session.scalars(select(AuditEvent)).all()
         assert (event.action, event.actor_id, event.client_addr) == (
-            "feedback.received", None, None)  # who sent it is not kept
+            "feedback.received",
+            None,
+            None,
+        )  # who sent it is not kept
         assert event.detail == {"feedback_id": item.id, "category": "concern", "school": "LHS"}
 
 
@@ -99,8 +134,10 @@ def test_feedback_about_the_whole_program_and_a_phone_to_reply_to(app, district,
 def test_the_page_is_linked_from_sign_in_and_the_public_summary(app, district, client):
     assert 'href="/feedback"' in client.get("/login").get_data(as_text=True)
     admin = signed_in(app, "admin.lee")
-    admin.client.post("/public-summary/publishing", data={
-        "published": "yes", "csrf_token": admin.csrf_token("/public-summary/publishing")})
+    admin.client.post(
+        "/public-summary/publishing",
+        data={"published": "yes", "csrf_token": admin.csrf_token("/public-summary/publishing")},
+    )
     assert 'href="/feedback"' in client.get("/public-summary").get_data(as_text=True)
 
 
@@ -126,23 +163,30 @@ def test_a_message_edited_after_the_warning_is_kept_unmarked(app, district, clie
 def test_feedback_of_100_kb_is_refused_with_a_message_and_nothing_kept(app, district, client):
     response = send(app, client, text="x" * 100_000)
     assert response.status_code == 422
-    assert ("Your message can have at most 5,000 characters; this one has 100,000."
-            in page_text(response))
+    assert "Your message can have at most 5,000 characters; this one has 100,000." in page_text(
+        response
+    )
     assert count(app, Feedback) == count(app, FeedbackPost) == count(app, AuditEvent) == 0
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"text": "   "}, "Write your feedback."),
-    ({"text": "Fine\x00then"}, "“Your message” holds an invisible control character"),
-    ({"category": "rant"}, "Choose what kind of feedback this is."),
-    ({"category": ""}, "Choose what kind of feedback this is."),
-    ({"school": ""}, "Choose the school it is about"),
-    ({"school": "999999"}, "Choose the school it is about"),
-    ({"school": "1 OR 1=1"}, "Choose the school it is about"),
-    ({"reply_to": "call me"}, "Give an e-mail address (like name@example.org) or a phone number"),
-    ({"reply_to": "12"}, "Give an e-mail address"),
-    ({"reply_to": "a@b.org\nBcc: x@y.org"}, "“A way to reply” holds a line break"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"text": "   "}, "Write your feedback."),
+        ({"text": "Fine\x00then"}, "“Your message” holds an invisible control character"),
+        ({"category": "rant"}, "Choose what kind of feedback this is."),
+        ({"category": ""}, "Choose what kind of feedback this is."),
+        ({"school": ""}, "Choose the school it is about"),
+        ({"school": "999999"}, "Choose the school it is about"),
+        ({"school": "1 OR 1=1"}, "Choose the school it is about"),
+        (
+            {"reply_to": "call me"},
+            "Give an e-mail address (like name@example.org) or a phone number",
+        ),
+        ({"reply_to": "12"}, "Give an e-mail address"),
+        ({"reply_to": "a@b.org\nBcc: x@y.org"}, "“A way to reply” holds a line break"),
+    ],
+)
 def test_a_wrong_field_is_said_and_nothing_kept(app, district, client, fields, message):
     response = send(app, client, **fields)
     assert response.status_code == 422
@@ -180,10 +224,16 @@ def test_a_filled_hidden_field_is_refused_as_automated(app, district, client):
 
 
 def test_a_form_sent_too_quickly_is_refused_and_the_person_can_send_again(
-        app, district, client, monkeypatch):
+    app, district, client, monkeypatch
+):
     page = client.get("/feedback").get_data(as_text=True)
-    form = {"csrf_token": form_token(page), "stamp": form_token(page, "stamp"), "school": "none",
-            "category": "praise", "text": CALM}
+    form = {
+        "csrf_token": form_token(page),
+        "stamp": form_token(page, "stamp"),
+        "school": "none",
+        "category": "praise",
+        "text": CALM,
+    }
     response = client.post("/feedback", data=form)
     assert response.status_code == 422 and feedback.TOO_QUICK in page_text(response)
     assert CALM in unescape(response.get_data(as_text=True))  # nothing typed is lost
@@ -206,21 +256,32 @@ def test_a_form_open_for_more_than_a_day_is_refused(app, district, client):
 
 
 def test_feedback_without_the_csrf_token_is_refused(app, district, client):
-    response = client.post("/feedback", data={"stamp": old_stamp(app), "school": "none",
-                                              "category": "praise", "text": CALM})
+    response = client.post(
+        "/feedback",
+        data={"stamp": old_stamp(app), "school": "none", "category": "praise", "text": CALM},
+    )
     assert response.status_code == 400 and count(app, Feedback) == 0
 
 
 def test_feedback_posted_1000_times_from_one_address_keeps_five(app, district, client):
     page = client.get("/feedback", environ_base={"REMOTE_ADDR": "198.51.100.4"})
-    form = {"csrf_token": form_token(page.get_data(as_text=True)), "stamp": old_stamp(app),
-            "school": "none", "category": "suggestion", "text": CALM}
-    answers = [client.post("/feedback", data=form,
-                           environ_base={"REMOTE_ADDR": "198.51.100.4"}) for _ in range(1000)]
+    form = {
+        "csrf_token": form_token(page.get_data(as_text=True)),
+        "stamp": old_stamp(app),
+        "school": "none",
+        "category": "suggestion",
+        "text": CALM,
+    }
+    answers = [
+        client.post("/feedback", data=form, environ_base={"REMOTE_ADDR": "198.51.100.4"})
+        for _ in range(1000)
+    ]
     assert [r.status_code for r in answers] == [302] * 5 + [429] * 995
     refused = answers[-1]
-    assert "Too many messages have been sent from your network lately. Please wait 60 minutes" \
+    assert (
+        "Too many messages have been sent from your network lately. Please wait 60 minutes"
         in page_text(refused)
+    )
     assert 3500 < int(refused.headers["Retry-After"]) <= 3600
     assert CALM in unescape(refused.get_data(as_text=True))  # nothing typed is lost
     assert count(app, Feedback) == count(app, FeedbackPost) == 5
@@ -239,13 +300,12 @@ def test_ipv4_senders_on_a_dual_stack_socket_are_each_their_own_address(app):
     """An IPv4 sender reaching a server bound to [::] arrives as ::ffff:a.b.c.d: its /64 would
     put every IPv4 sender in one bucket, and one spammer would close feedback for all."""
     with app.test_request_context():
-        assert feedback.address_key("::ffff:192.0.2.1") != feedback.address_key(
-            "::ffff:192.0.2.2")
+        assert feedback.address_key("::ffff:192.0.2.1") != feedback.address_key("::ffff:192.0.2.2")
         assert feedback.address_key("::ffff:192.0.2.1") == feedback.address_key("192.0.2.1")
 
 
 def test_the_limits_are_five_an_hour_and_twenty_a_day():
-    now = datetime(2026, 11, 2, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
     at = lambda minutes_ago: now - timedelta(minutes=minutes_ago)  # noqa: E731
     assert feedback.seconds_to_wait([at(m) for m in (50, 40, 30, 20)], now) == 0
     # five in the last hour: the oldest of them (50 min ago) leaves the hour in 10 minutes
@@ -262,8 +322,9 @@ def test_the_limits_are_five_an_hour_and_twenty_a_day():
 
 def answer(admin: Auth, item_id: int, text: str, way: str):
     path = f"/admin/feedback/{item_id}"
-    return admin.client.post(f"{path}/answers", data={
-        "answer": text, "way": way, "csrf_token": admin.csrf_token(path)})
+    return admin.client.post(
+        f"{path}/answers", data={"answer": text, "way": way, "csrf_token": admin.csrf_token(path)}
+    )
 
 
 def resolve(admin: Auth, item_id: int):
@@ -272,13 +333,15 @@ def resolve(admin: Auth, item_id: int):
 
 
 def test_an_admin_answers_and_resolves_with_audit_events_and_response_time(
-        app, district, monkeypatch):
-    received = datetime(2026, 10, 5, 14, 0, tzinfo=timezone.utc)
+    app, district, monkeypatch
+):
+    received = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)
     item_id = make_feedback(app, received_at=received, reply_to="555 010 2030")
     admin = signed_in(app, "admin.lee")
     monkeypatch.setattr(clock, "utcnow", lambda: received + timedelta(hours=5))
-    response = answer(admin, item_id, "Thank you; the principal and I will call you today.",
-                      "phone")
+    response = answer(
+        admin, item_id, "Thank you; the principal and I will call you today.", "phone"
+    )
     assert response.status_code == 302
     monkeypatch.setattr(clock, "utcnow", lambda: received + timedelta(days=1))
     assert answer(admin, item_id, "We met with the officer.", "phone").status_code == 302
@@ -291,14 +354,17 @@ def test_an_admin_answers_and_resolves_with_audit_events_and_response_time(
     assert "5 h after it arrived" in page and "By phone" in page
     assert "Resolved by admin.lee" in page and "Mark resolved" not in page
     with app.app_context():
-        events = db.session.execute(select(AuditEvent.action, AuditEvent.detail, User.username)
-                                    .join(User, AuditEvent.actor_id == User.id)
-                                    .where(AuditEvent.action.like("feedback.%"))
-                                    .order_by(AuditEvent.id)).all()
+        events = db.session.execute(
+            select(AuditEvent.action, AuditEvent.detail, User.username)
+            .join(User, AuditEvent.actor_id == User.id)
+            .where(AuditEvent.action.like("feedback.%"))
+            .order_by(AuditEvent.id)
+        ).all()
     assert [tuple(event) for event in events] == [
         ("feedback.answered", {"feedback_id": item_id, "way": "phone"}, "admin.lee"),
         ("feedback.answered", {"feedback_id": item_id, "way": "phone"}, "admin.lee"),
-        ("feedback.resolved", {"feedback_id": item_id, "answered": True}, "admin.lee")]
+        ("feedback.resolved", {"feedback_id": item_id, "answered": True}, "admin.lee"),
+    ]
     assert resolve(admin, item_id).status_code == 409  # once
 
 
@@ -309,13 +375,16 @@ def test_praise_can_be_resolved_without_an_answer(app, district):
     assert item.status == "resolved" and item.first_answered_at is None
 
 
-@pytest.mark.parametrize("text, way, message", [
-    ("", "phone", "Write the answer before recording it."),
-    ("x" * 5001, "phone", "An answer can have at most 5,000 characters; this one has 5,001."),
-    ("Called.", "", "Choose how the answer reached the person."),
-    ("Called.", "carrier pigeon", "Choose how the answer reached the person."),
-    ("Called.", "mailed_here", "Choose how the answer reached the person."),  # no mail server
-])
+@pytest.mark.parametrize(
+    "text, way, message",
+    [
+        ("", "phone", "Write the answer before recording it."),
+        ("x" * 5001, "phone", "An answer can have at most 5,000 characters; this one has 5,001."),
+        ("Called.", "", "Choose how the answer reached the person."),
+        ("Called.", "carrier pigeon", "Choose how the answer reached the person."),
+        ("Called.", "mailed_here", "Choose how the answer reached the person."),  # no mail server
+    ],
+)
 def test_a_wrong_answer_is_said_and_nothing_kept(app, district, text, way, message):
     item_id = make_feedback(app, reply_to="parent@example.org")
     response = answer(signed_in(app, "admin.lee"), item_id, text, way)
@@ -344,10 +413,14 @@ def test_an_answer_the_mail_server_refuses_is_not_kept(app, district, monkeypatc
 
 
 def test_the_queue_filters_by_status_newest_first_and_pages(app, district):
-    base = datetime(2026, 10, 5, 14, 0, tzinfo=timezone.utc)
+    base = datetime(2026, 10, 5, 14, 0, tzinfo=UTC)
     for n in range(55):
-        make_feedback(app, text=f"Suggestion number {n}.", received_at=base + timedelta(hours=n),
-                      category="suggestion")
+        make_feedback(
+            app,
+            text=f"Suggestion number {n}.",
+            received_at=base + timedelta(hours=n),
+            category="suggestion",
+        )
     done = make_feedback(app, text="Already dealt with.", received_at=base - timedelta(days=1))
     resolve_admin = signed_in(app, "admin.lee")
     resolve(resolve_admin, done)
@@ -378,8 +451,9 @@ def test_only_admins_open_the_queue(app, district, role):
     for path in ADMIN_ROUTES:
         assert other.client.get(path.format(id=item_id)).status_code == 403, path
     for path in ADMIN_POSTS:
-        response = other.client.post(path.format(id=item_id),
-                                     data={"csrf_token": token, "answer": "x", "way": "phone"})
+        response = other.client.post(
+            path.format(id=item_id), data={"csrf_token": token, "answer": "x", "way": "phone"}
+        )
         assert response.status_code == 403, path
     assert stored(app)[0].status == "new" and count(app, FeedbackAnswer) == 0
     assert other.client.get("/feedback").status_code == 200  # the public page is for all
@@ -409,7 +483,7 @@ def test_feedback_figures_worked_example(app, district, ctx):
     after. Answered: after 2 h, 10 h and 30 h -> median 10 h; one of those and an unanswered
     praise are resolved."""
     year = SchoolYear(2025, 8)
-    start = datetime(2025, 8, 1, 5, 0, tzinfo=timezone.utc)  # 00:00 in Chicago (CDT)
+    start = datetime(2025, 8, 1, 5, 0, tzinfo=UTC)  # 00:00 in Chicago (CDT)
     rows = [  # received (hours after the year's start), category, hours to first answer, resolved
         (0, "concern", 2, True),
         (100, "concern", 10, False),
@@ -421,56 +495,98 @@ def test_feedback_figures_worked_example(app, district, ctx):
     ]
     for hours, category, answered, resolved in rows:
         received = start + timedelta(hours=hours)
-        db.session.add(Feedback(
-            received_at=received, category=category, text=CALM,
-            status="resolved" if resolved else "answered" if answered else "new",
-            first_answered_at=received + timedelta(hours=answered) if answered else None))
+        db.session.add(
+            Feedback(
+                received_at=received,
+                category=category,
+                text=CALM,
+                status="resolved" if resolved else "answered" if answered else "new",
+                first_answered_at=received + timedelta(hours=answered) if answered else None,
+            )
+        )
     db.session.commit()
     assert feedback.feedback_figures(year) == {
         "received": 5,
-        "received_by_category": {"praise": 1, "concern": 2, "interaction_complaint": 1,
-                                 "suggestion": 1},
+        "received_by_category": {
+            "praise": 1,
+            "concern": 2,
+            "interaction_complaint": 1,
+            "suggestion": 1,
+        },
         "answered": 3,
         "unanswered": 2,
         "resolved": 2,
         "median_hours_to_first_response": 10.0,
     }
     assert feedback.feedback_figures(SchoolYear(2020, 8)) == {
-        "received": 0, "received_by_category": dict.fromkeys(feedback.CATEGORY_LABELS, 0),
-        "answered": 0, "unanswered": 0, "resolved": 0, "median_hours_to_first_response": None}
+        "received": 0,
+        "received_by_category": dict.fromkeys(feedback.CATEGORY_LABELS, 0),
+        "answered": 0,
+        "unanswered": 0,
+        "resolved": 0,
+        "median_hours_to_first_response": None,
+    }
 
 
 def test_an_even_count_takes_the_middle_two(app, district, ctx):
-    start = datetime(2025, 9, 1, 12, 0, tzinfo=timezone.utc)
+    start = datetime(2025, 9, 1, 12, 0, tzinfo=UTC)
     for answered in (1, 3, 6, 40):
-        db.session.add(Feedback(received_at=start, category="concern", text=CALM,
-                                status="answered",
-                                first_answered_at=start + timedelta(hours=answered)))
+        db.session.add(
+            Feedback(
+                received_at=start,
+                category="concern",
+                text=CALM,
+                status="answered",
+                first_answered_at=start + timedelta(hours=answered),
+            )
+        )
     db.session.commit()
-    assert feedback.feedback_figures(SchoolYear(2025, 8))[
-        "median_hours_to_first_response"] == 4.5
+    assert feedback.feedback_figures(SchoolYear(2025, 8))["median_hours_to_first_response"] == 4.5
 
 
 # Anything posted
 
 
-FIELD_VALUES = st.one_of(st.text(max_size=300), st.sampled_from(
-    ["none", "1", "praise", "concern", "a@b.org", "555 010 2030", "seen", "", "\x00", "<b>"]))
+FIELD_VALUES = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(
+        ["none", "1", "praise", "concern", "a@b.org", "555 010 2030", "seen", "", "\x00", "<b>"]
+    ),
+)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(fields=st.dictionaries(
-    st.sampled_from(["school", "category", "text", "reply_to", "name_warning",
-                     feedback.HONEYPOT, "stamp", "extra"]), FIELD_VALUES),
-    good_stamp=st.booleans())
-def test_anything_posted_gives_a_page_and_keeps_all_or_nothing(app, district, fields,
-                                                               good_stamp):
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(
+            [
+                "school",
+                "category",
+                "text",
+                "reply_to",
+                "name_warning",
+                feedback.HONEYPOT,
+                "stamp",
+                "extra",
+            ]
+        ),
+        FIELD_VALUES,
+    ),
+    good_stamp=st.booleans(),
+)
+def test_anything_posted_gives_a_page_and_keeps_all_or_nothing(app, district, fields, good_stamp):
     client = app.test_client()
     before = count(app, Feedback), count(app, FeedbackPost), count(app, AuditEvent)
     page = client.get("/feedback").get_data(as_text=True)
-    form = {"csrf_token": form_token(page), **({"stamp": old_stamp(app)} if good_stamp else {}),
-            **fields}
+    form = {
+        "csrf_token": form_token(page),
+        **({"stamp": old_stamp(app)} if good_stamp else {}),
+        **fields,
+    }
     response = client.post("/feedback", data=form)
     assert response.status_code in (302, 422, 429), response.status_code
     after = count(app, Feedback), count(app, FeedbackPost), count(app, AuditEvent)
@@ -481,3 +597,9 @@ def test_anything_posted_gives_a_page_and_keeps_all_or_nothing(app, district, fi
             assert item.text and item.category in feedback.CATEGORY_LABELS
     else:
         assert after == before
+
+
+def test_every_category_status_and_way_of_answering_has_its_words():
+    assert set(feedback.CATEGORY_LABELS) == set(FEEDBACK_CATEGORIES)
+    assert set(feedback.WAY_LABELS) == set(ANSWER_WAYS)
+    assert set(feedback.STATUS_LABELS) == set(FEEDBACK_STATUSES)

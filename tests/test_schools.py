@@ -35,14 +35,20 @@ def school(app, code: str) -> School | None:
 
 
 def test_an_admin_adds_renames_retires_and_restores_a_school(app, admin):
-    added = post(admin, "/admin/schools/new", {"code": " ams ", "name": " Adams Middle ",
-                                               "level": "middle"}, "/admin/schools/new")
+    added = post(
+        admin,
+        "/admin/schools/new",
+        {"code": " ams ", "name": " Adams Middle ", "level": "middle"},
+        "/admin/schools/new",
+    )
     assert added.status_code == 302
     adams = school(app, "AMS")
     assert (adams.name, adams.level, adams.retired_at) == ("Adams Middle", "middle", None)
     page = f"/admin/schools/{adams.id}"
-    assert post(admin, page, {"name": "Adams Middle School", "level": "middle"},
-                page).status_code == 302
+    assert (
+        post(admin, page, {"name": "Adams Middle School", "level": "middle"}, page).status_code
+        == 302
+    )
     assert school(app, "AMS").name == "Adams Middle School"
     assert post(admin, f"{page}/retired", {"retired": "yes"}, page).status_code == 302
     assert school(app, "AMS").retired_at is not None
@@ -53,31 +59,41 @@ def test_an_admin_adds_renames_retires_and_restores_a_school(app, admin):
     assert post(admin, f"{page}/retired", {"retired": "no"}, page).status_code == 302
     assert school(app, "AMS").retired_at is None
     with app.app_context():
-        assert list(db.session.scalars(select(AuditEvent.action).where(
-            AuditEvent.action.like("school.%")).order_by(AuditEvent.id))) == [
-            "school.created", "school.changed", "school.retired", "school.restored"]
+        assert list(
+            db.session.scalars(
+                select(AuditEvent.action)
+                .where(AuditEvent.action.like("school.%"))
+                .order_by(AuditEvent.id)
+            )
+        ) == ["school.created", "school.changed", "school.retired", "school.restored"]
 
 
 def test_no_one_is_assigned_to_a_retired_school(app, admin):
     lincoln = school(app, "LHS")
     page = f"/admin/schools/{lincoln.id}"
     post(admin, f"{page}/retired", {"retired": "yes"}, page)
-    refused = post(admin, "/admin/accounts/new",
-                   {"username": "ofc.new", "role": "officer", "school": "LHS"},
-                   "/admin/accounts/new")
+    refused = post(
+        admin,
+        "/admin/accounts/new",
+        {"username": "ofc.new", "role": "officer", "school": "LHS"},
+        "/admin/accounts/new",
+    )
     assert refused.status_code == 422
     assert "Lincoln High School is retired" in refused.get_data(as_text=True)
     assert "1" in admin.client.get("/admin/schools").get_data(as_text=True)  # Ruiz stays
 
 
-@pytest.mark.parametrize("form, message", [
-    ({"code": "LHS", "name": "Another Lincoln", "level": "high"}, "already exists"),
-    ({"code": "", "name": "Nameless code", "level": "high"}, "needs a code and a name"),
-    ({"code": "NEW", "name": "   ", "level": "high"}, "needs a code and a name"),
-    ({"code": "NEW", "name": "New School", "level": "college"}, "unknown level"),
-    ({"code": "X" * 33, "name": "Long", "level": "high"}, "at most 32 characters"),
-    ({"code": "NEW", "name": "Bad\x00name", "level": "high"}, "control character"),
-])
+@pytest.mark.parametrize(
+    "form, message",
+    [
+        ({"code": "LHS", "name": "Another Lincoln", "level": "high"}, "already exists"),
+        ({"code": "", "name": "Nameless code", "level": "high"}, "needs a code and a name"),
+        ({"code": "NEW", "name": "   ", "level": "high"}, "needs a code and a name"),
+        ({"code": "NEW", "name": "New School", "level": "college"}, "unknown level"),
+        ({"code": "X" * 33, "name": "Long", "level": "high"}, "at most 32 characters"),
+        ({"code": "NEW", "name": "Bad\x00name", "level": "high"}, "control character"),
+    ],
+)
 def test_a_bad_school_is_refused_with_a_reason_and_nothing_changes(app, admin, form, message):
     response = post(admin, "/admin/schools/new", form, "/admin/schools/new")
     assert response.status_code == 422
@@ -101,9 +117,13 @@ def test_only_admins_reach_the_school_pages(app, client, admin, role):
     lincoln = school(app, "LHS")
     for path in ("/admin/schools", "/admin/schools/new", f"/admin/schools/{lincoln.id}"):
         assert client.get(path).status_code == 403, path
-    for path in ("/admin/schools/new", f"/admin/schools/{lincoln.id}",
-                 f"/admin/schools/{lincoln.id}/retired"):
-        response = post(admin, path, {"code": "NEW", "name": "New", "level": "high",
-                                      "retired": "yes"}, "/")
+    for path in (
+        "/admin/schools/new",
+        f"/admin/schools/{lincoln.id}",
+        f"/admin/schools/{lincoln.id}/retired",
+    ):
+        response = post(
+            admin, path, {"code": "NEW", "name": "New", "level": "high", "retired": "yes"}, "/"
+        )
         assert response.status_code == 403, path
     assert school(app, "LHS").retired_at is None and school(app, "NEW") is None

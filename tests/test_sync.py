@@ -4,7 +4,7 @@ import json
 import threading
 import urllib.request
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -24,12 +24,16 @@ def ruiz(client, auth, district):
 def revisions(app, entry_id) -> list[ContactRevision]:
     with app.app_context():
         contact = db.session.get(Contact, uuid.UUID(entry_id))
-        return [] if contact is None else [(r.number, r.status, r.content) for r in contact.revisions]
+        return (
+            [] if contact is None else [(r.number, r.status, r.content) for r in contact.revisions]
+        )
 
 
 def test_new_entry_is_accepted_at_revision_1(app, ruiz, district):
     sent = envelope(mentoring_entry(district["lincoln"]))
-    assert ruiz.sync(sent) == [{"id": sent["id"], "status": "accepted", "revision": 1, "errors": {}}]
+    assert ruiz.sync(sent) == [
+        {"id": sent["id"], "status": "accepted", "revision": 1, "errors": {}}
+    ]
     [(number, status, content)] = revisions(app, sent["id"])
     assert (number, status, content["mentoring_type"]) == (1, "submitted", "informal_counseling")
     with app.app_context():
@@ -40,9 +44,17 @@ def test_new_entry_is_accepted_at_revision_1(app, ruiz, district):
 def test_resending_is_a_duplicate_even_after_a_newer_revision(app, ruiz, district):
     first = envelope(mentoring_entry(district["lincoln"], narrative="First version."))
     assert ruiz.sync(first)[0]["status"] == "accepted"
-    assert ruiz.sync(first)[0] == {"id": first["id"], "status": "duplicate", "revision": 1, "errors": {}}
-    second = {**first, "base_revision": 1,
-              "contact": {**first["contact"], "narrative": "Second version."}}
+    assert ruiz.sync(first)[0] == {
+        "id": first["id"],
+        "status": "duplicate",
+        "revision": 1,
+        "errors": {},
+    }
+    second = {
+        **first,
+        "base_revision": 1,
+        "contact": {**first["contact"], "narrative": "Second version."},
+    }
     assert ruiz.sync(second)[0]["status"] == "accepted"
     late_resend = ruiz.sync(first)[0]
     assert (late_resend["status"], late_resend["revision"]) == ("duplicate", 2)
@@ -53,8 +65,9 @@ def test_edit_from_a_stale_revision_is_a_conflict(app, ruiz, district):
     sent = envelope(mentoring_entry(district["lincoln"]))
     ruiz.sync(sent)
     ruiz.sync({**sent, "base_revision": 1, "contact": {**sent["contact"], "narrative": "Edit A."}})
-    stale = ruiz.sync({**sent, "base_revision": 1,
-                       "contact": {**sent["contact"], "narrative": "Edit B."}})[0]
+    stale = ruiz.sync(
+        {**sent, "base_revision": 1, "contact": {**sent["contact"], "narrative": "Edit B."}}
+    )[0]
     assert (stale["status"], stale["revision"]) == ("conflict", 2)
     assert len(revisions(app, sent["id"])) == 2
 
@@ -73,8 +86,11 @@ def test_approved_entry_changes_only_as_an_explained_amendment(app, ruiz, distri
     assert ruiz.sync(changed)[0]["status"] == "conflict"
     short = ruiz.sync({**changed, "amendment_explanation": "typo"})[0]
     assert short["status"] == "invalid"
-    assert short["errors"] == {"amendment_explanation": [
-        "Explain why you are amending this approved entry (at least 10 characters)."]}
+    assert short["errors"] == {
+        "amendment_explanation": [
+            "Explain why you are amending this approved entry (at least 10 characters)."
+        ]
+    }
     amended = ruiz.sync({**changed, "amendment_explanation": "Two students were present."})[0]
     assert (amended["status"], amended["revision"]) == ("accepted", 2)
     assert [(n, s) for n, s, _ in revisions(app, sent["id"])] == [(1, "approved"), (2, "submitted")]
@@ -89,12 +105,17 @@ def test_invalid_entry_gets_the_same_messages_as_the_form(app, ruiz, district):
     del contact["justification"]["why_last_resort"]
     [result] = ruiz.sync(envelope(contact))
     assert result["status"] == "invalid" and result["revision"] is None
-    assert result["errors"] == {"justification.why_last_resort": [
-        "Explain why arrest was a last resort (at least 30 characters)."]}
+    assert result["errors"] == {
+        "justification.why_last_resort": [
+            "Explain why arrest was a last resort (at least 30 characters)."
+        ]
+    }
     assert revisions(app, result["id"]) == []
 
 
-def test_another_officers_id_and_an_unassigned_school_are_forbidden(app, client, auth, ruiz, district):
+def test_another_officers_id_and_an_unassigned_school_are_forbidden(
+    app, client, auth, ruiz, district
+):
     mine = envelope(mentoring_entry(district["lincoln"]))
     ruiz.sync(mine)
     auth.logout()
@@ -113,7 +134,8 @@ def test_one_bad_entry_never_fails_the_others(app, ruiz, district):
         envelope(mentoring_entry(district["lincoln"])),
         envelope(mentoring_entry(district["lincoln"], location="roof")),
         envelope(arrest_entry(district["lincoln"])),
-        envelope(mentoring_entry(district["lincoln"], occurred_at="0001-01-01T00:00:00+14:00")))
+        envelope(mentoring_entry(district["lincoln"], occurred_at="0001-01-01T00:00:00+14:00")),
+    )
     results = ruiz.sync(good, bad, also_good, ancient)
     assert [r["status"] for r in results] == ["accepted", "invalid", "accepted", "invalid"]
     assert [r["id"] for r in results] == [good["id"], bad["id"], also_good["id"], ancient["id"]]
@@ -121,22 +143,27 @@ def test_one_bad_entry_never_fails_the_others(app, ruiz, district):
         assert db.session.query(Contact).count() == 2
 
 
-@pytest.mark.parametrize("item, field", [
-    ({"id": "not-a-uuid", "contact": {}}, "id"),
-    ({"id": str(uuid.uuid1()), "contact": {}}, "id"),
-    ({"id": 7, "contact": {}}, "id"),
-    ({"id": str(uuid.uuid4()), "base_revision": -1, "contact": {}}, "base_revision"),
-    ({"id": str(uuid.uuid4()), "base_revision": "1", "contact": {}}, "base_revision"),
-    ({"id": str(uuid.uuid4()), "contact": ["not", "an", "object"]}, "contact"),
-    ("just a string", "entry"),
-])
+@pytest.mark.parametrize(
+    "item, field",
+    [
+        ({"id": "not-a-uuid", "contact": {}}, "id"),
+        ({"id": str(uuid.uuid1()), "contact": {}}, "id"),
+        ({"id": 7, "contact": {}}, "id"),
+        ({"id": str(uuid.uuid4()), "base_revision": -1, "contact": {}}, "base_revision"),
+        ({"id": str(uuid.uuid4()), "base_revision": "1", "contact": {}}, "base_revision"),
+        ({"id": str(uuid.uuid4()), "contact": ["not", "an", "object"]}, "contact"),
+        ("just a string", "entry"),
+    ],
+)
 def test_malformed_envelopes_are_invalid_with_a_reason(ruiz, item, field):
     [result] = ruiz.sync(item)
     assert result["status"] == "invalid" and field in result["errors"]
 
 
-@pytest.mark.parametrize("sent, echoed", [(True, None), (False, None), ({"a": 1}, None),
-                                          (7, 7), ("not-a-uuid", "not-a-uuid")])
+@pytest.mark.parametrize(
+    "sent, echoed",
+    [(True, None), (False, None), ({"a": 1}, None), (7, 7), ("not-a-uuid", "not-a-uuid")],
+)
 def test_a_bad_id_is_echoed_only_when_it_is_a_string_or_a_number(ruiz, sent, echoed):
     [result] = ruiz.sync({"id": sent, "contact": {}})
     assert result["id"] == echoed and type(result["id"]) is type(echoed)
@@ -145,8 +172,13 @@ def test_a_bad_id_is_echoed_only_when_it_is_a_string_or_a_number(ruiz, sent, ech
 def test_server_never_trusts_officer_status_or_revision_from_the_client(app, ruiz, district):
     with app.app_context():
         chen_id = db.session.scalar(db.select(User.id).filter_by(username="ofc.chen"))
-    contact = {**mentoring_entry(district["lincoln"]), "officer_id": chen_id,
-               "status": "approved", "revision": 9, "flags": []}
+    contact = {
+        **mentoring_entry(district["lincoln"]),
+        "officer_id": chen_id,
+        "status": "approved",
+        "revision": 9,
+        "flags": [],
+    }
     sent = envelope(contact)
     assert ruiz.sync(sent)[0]["revision"] == 1
     with app.app_context():
@@ -158,19 +190,24 @@ def test_server_never_trusts_officer_status_or_revision_from_the_client(app, rui
 def test_batch_over_100_entries_is_413_json(app, ruiz, district):
     response = ruiz.post({"entries": [envelope(mentoring_entry(district["lincoln"]))] * 101})
     assert response.status_code == 413
-    assert response.get_json()["error"] == "too_large" and "at most 100" in response.get_json()["message"]
+    assert (
+        response.get_json()["error"] == "too_large"
+        and "at most 100" in response.get_json()["message"]
+    )
     with app.app_context():
         assert db.session.query(Contact).count() == 0
 
 
 def test_body_over_1_mb_is_413_json(ruiz, district):
-    response = ruiz.post({"entries": [envelope(mentoring_entry(district["lincoln"],
-                                                               narrative="x" * 1_100_000))]})
+    response = ruiz.post(
+        {"entries": [envelope(mentoring_entry(district["lincoln"], narrative="x" * 1_100_000))]}
+    )
     assert response.status_code == 413 and response.get_json()["error"] == "too_large"
 
 
-@pytest.mark.parametrize("body", ["{not json", "[]", '{"entries": {}}', "", b"\xff\xfe",
-                                  "[" * 100_000 + "]" * 100_000])
+@pytest.mark.parametrize(
+    "body", ["{not json", "[]", '{"entries": {}}', "", b"\xff\xfe", "[" * 100_000 + "]" * 100_000]
+)
 def test_malformed_body_is_400_json(ruiz, body):
     response = ruiz.post(body)
     assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
@@ -201,19 +238,27 @@ def test_entries_lists_only_the_officers_own(client, auth, ruiz, district):
     assert client.get("/api/v1/entries").get_json()["entries"] == []
 
 
-def test_twenty_concurrent_sends_of_one_batch_store_each_entry_once(app, client, ruiz, district,
-                                                                    live_server):
+def test_twenty_concurrent_sends_of_one_batch_store_each_entry_once(
+    app, client, ruiz, district, live_server
+):
     """Real server on loopback, 20 threads at once: the database's constraints decide."""
-    batch = {"entries": [envelope(mentoring_entry(district["lincoln"], narrative=f"Entry {i}."))
-                         for i in range(10)]}
+    batch = {
+        "entries": [
+            envelope(mentoring_entry(district["lincoln"], narrative=f"Entry {i}."))
+            for i in range(10)
+        ]
+    }
     token = ruiz.token()  # first: it puts the token's secret in the session cookie
     cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
     start, statuses, failures = threading.Barrier(20), [], []
 
     def send():
         request = urllib.request.Request(
-            f"{live_server.url}/api/v1/sync", data=json.dumps(batch).encode(), method="POST",
-            headers={"Content-Type": "application/json", "X-CSRFToken": token, "Cookie": cookie})
+            f"{live_server.url}/api/v1/sync",
+            data=json.dumps(batch).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json", "X-CSRFToken": token, "Cookie": cookie},
+        )
         start.wait()
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
@@ -239,7 +284,7 @@ def test_schema_describes_the_amendment_rule(client, ruiz):
 
 
 def test_a_correction_sent_days_later_is_not_a_late_entry(app, ruiz, district):
-    occurred = datetime.now(timezone.utc) - timedelta(hours=2)
+    occurred = datetime.now(UTC) - timedelta(hours=2)
     sent = envelope(mentoring_entry(district["lincoln"], occurred_at=occurred.isoformat()))
     ruiz.sync(sent)
     with app.app_context():
@@ -251,8 +296,14 @@ def test_a_correction_sent_days_later_is_not_a_late_entry(app, ruiz, district):
     with app.app_context():  # ...and the correction three days later
         ruiz_user = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
         verdict = entries.check(ruiz_user, fixed["contact"], now=occurred + timedelta(days=3))
-        entries.store(ruiz_user, uuid.UUID(sent["id"]), verdict, client_addr=None, base_revision=1,
-                      received_at=occurred + timedelta(days=3))
+        entries.store(
+            ruiz_user,
+            uuid.UUID(sent["id"]),
+            verdict,
+            client_addr=None,
+            base_revision=1,
+            received_at=occurred + timedelta(days=3),
+        )
         db.session.commit()
         assert "late_entry" not in db.session.get(Contact, uuid.UUID(sent["id"])).current.flags
 

@@ -47,8 +47,14 @@ DIMENSIONS = {  # as the CSV names it: (its title, the student field it counts, 
     "limited_english": ("Limited English", "perceived_limited_english", ("yes", "no")),
     "grade_band": ("Grade band", "grade_band", rules.GRADE_BANDS),
 }
-GROUPS = (TOTAL, *(f"{dimension}:{value}" for dimension, (_, _, values) in DIMENSIONS.items()
-                   for value in values))
+GROUPS = (
+    TOTAL,
+    *(
+        f"{dimension}:{value}"
+        for dimension, (_, _, values) in DIMENSIONS.items()
+        for value in values
+    ),
+)
 MAX_STUDENTS = 1_000_000  # more than any school enrolls
 WHOLE_NUMBER = re.compile(r"[0-9]+")
 
@@ -100,15 +106,29 @@ def import_file(data: bytes, *, admin: User | None, client_addr: str | None) -> 
     if not found.ok:
         return found
     ids = sorted({(count.school_id, count.school_year) for count in found.counts})
-    db.session.execute(delete(Enrollment).where(
-        tuple_(Enrollment.school_id, Enrollment.school_year).in_(ids)))
-    db.session.add_all(Enrollment(school_id=count.school_id, school_year=count.school_year,
-                                  student_group=count.group, students=count.students,
-                                  imported_by_id=admin.id if admin else None)
-                       for count in found.counts)
-    audit.record("enrollment.imported", actor=admin, client_addr=client_addr, detail={
-        "school_years": [[code, year] for code, year in found.school_years],
-        "rows": len(found.counts), "replaced": found.replaced})
+    db.session.execute(
+        delete(Enrollment).where(tuple_(Enrollment.school_id, Enrollment.school_year).in_(ids))
+    )
+    db.session.add_all(
+        Enrollment(
+            school_id=count.school_id,
+            school_year=count.school_year,
+            student_group=count.group,
+            students=count.students,
+            imported_by_id=admin.id if admin else None,
+        )
+        for count in found.counts
+    )
+    audit.record(
+        "enrollment.imported",
+        actor=admin,
+        client_addr=client_addr,
+        detail={
+            "school_years": [[code, year] for code, year in found.school_years],
+            "rows": len(found.counts),
+            "replaced": found.replaced,
+        },
+    )
     return found
 
 
@@ -116,16 +136,21 @@ def by_school(first: int) -> dict[int, dict[str, int]]:
     """One school year's enrollment: for each school id, its students by group."""
     found: dict[int, dict[str, int]] = defaultdict(dict)
     for school_id, group, students in db.session.execute(
-            select(Enrollment.school_id, Enrollment.student_group, Enrollment.students)
-            .where(Enrollment.school_year == first)):
+        select(Enrollment.school_id, Enrollment.student_group, Enrollment.students).where(
+            Enrollment.school_year == first
+        )
+    ):
         found[school_id][group] = students
     return dict(found)
 
 
 def years() -> list[int]:
     """The school years with enrollment, newest first."""
-    return list(db.session.scalars(select(Enrollment.school_year).distinct()
-                                   .order_by(Enrollment.school_year.desc())))
+    return list(
+        db.session.scalars(
+            select(Enrollment.school_year).distinct().order_by(Enrollment.school_year.desc())
+        )
+    )
 
 
 def _check_rows(found: EnrollmentFile) -> None:
@@ -151,8 +176,11 @@ def _check_rows(found: EnrollmentFile) -> None:
     found.counts = [count for rows in lines.values() for _, count in rows]
     found.school_years = sorted({(codes[school_id], first) for school_id, first in lines})
     if found.ok:
-        found.replaced = db.session.scalar(select(func.count()).select_from(Enrollment).where(
-            tuple_(Enrollment.school_id, Enrollment.school_year).in_(list(lines))))
+        found.replaced = db.session.scalar(
+            select(func.count())
+            .select_from(Enrollment)
+            .where(tuple_(Enrollment.school_id, Enrollment.school_year).in_(list(lines)))
+        )
 
 
 def _count(values: dict[str, str], schools: dict[str, School]) -> Count:
@@ -163,8 +191,11 @@ def _count(values: dict[str, str], schools: dict[str, School]) -> Count:
             raise ValueError(problem)
     code, year, group, students = (values[name] for name in COLUMNS)
     if code.upper() not in schools:
-        raise ValueError(f"unknown school {_quoted(code)}: use a code from the Schools page"
-                         if code else "give the school's code")
+        raise ValueError(
+            f"unknown school {_quoted(code)}: use a code from the Schools page"
+            if code
+            else "give the school's code"
+        )
     try:
         first = parse_school_year(year)
     except ValueError:
@@ -172,19 +203,25 @@ def _count(values: dict[str, str], schools: dict[str, School]) -> Count:
     if first is None:
         raise ValueError(SCHOOL_YEAR_HELP)
     if group.lower() not in GROUPS:
-        raise ValueError(f"unknown group {_quoted(group)}: use total or one of the groups "
-                         "listed on the upload page, like race:black or gender:female")
+        raise ValueError(
+            f"unknown group {_quoted(group)}: use total or one of the groups "
+            "listed on the upload page, like race:black or gender:female"
+        )
     if students.startswith("-") and WHOLE_NUMBER.fullmatch(students[1:]):
         raise ValueError("students cannot be a negative number")
     if not WHOLE_NUMBER.fullmatch(students):
-        raise ValueError(f"students must be a whole number like 420, not {_quoted(students)}"
-                         if students else "give the number of students")
+        raise ValueError(
+            f"students must be a whole number like 420, not {_quoted(students)}"
+            if students
+            else "give the number of students"
+        )
     if len(students.lstrip("0")) > len(str(MAX_STUDENTS)) or int(students) > MAX_STUDENTS:
         raise ValueError(f"more than {MAX_STUDENTS:,} students: no school has that many")
     number = int(students)
     if number == 0 and group.lower() == TOTAL:
-        raise ValueError("a school's total enrollment cannot be 0: leave the school out of "
-                         "the file instead")
+        raise ValueError(
+            "a school's total enrollment cannot be 0: leave the school out of the file instead"
+        )
     return Count(schools[code.upper()].id, first, group.lower(), number)
 
 
@@ -192,8 +229,10 @@ def _check_year(code: str, first: int, rows: list[tuple[roster.Row, Count]]) -> 
     """A school's year as a whole: it has a total, and no group or dimension is larger."""
     total = next((count.students for _, count in rows if count.group == TOTAL), None)
     if total is None:
-        rows[0][0].problem = (f"{code} has no total row for {year_label(first)}: add one "
-                              "(group total) with every student enrolled.")
+        rows[0][0].problem = (
+            f"{code} has no total row for {year_label(first)}: add one "
+            "(group total) with every student enrolled."
+        )
         return
     added: dict[str, int] = defaultdict(int)
     for row, count in rows:
@@ -202,11 +241,15 @@ def _check_year(code: str, first: int, rows: list[tuple[roster.Row, Count]]) -> 
         dimension = count.group.partition(":")[0]
         added[dimension] += count.students
         if count.students > total:
-            row.problem = (f"{count.students:,} students in {count.group} is more than "
-                           f"{code}'s total of {total:,}.")
+            row.problem = (
+                f"{count.students:,} students in {count.group} is more than "
+                f"{code}'s total of {total:,}."
+            )
         elif added[dimension] > total:
-            row.problem = (f"{code}'s {dimension} groups add up to {added[dimension]:,} here, "
-                           f"more than its total of {total:,}: a student counts in one group.")
+            row.problem = (
+                f"{code}'s {dimension} groups add up to {added[dimension]:,} here, "
+                f"more than its total of {total:,}: a student counts in one group."
+            )
 
 
 def _quoted(text: str) -> str:

@@ -29,9 +29,16 @@ def by_school():
     first = first or (stored[0] if stored else None)
     counts = enrollment.by_school(first) if first else {}
     schools = [(school, counts[school.id]) for school in schools_by_name() if school.id in counts]
-    return render_template("admin/enrollment.html", years=stored, first=first, schools=schools,
-                           problem=problem, groups=enrollment.GROUPS[1:],
-                           group_label=enrollment.group_label, year_label=enrollment.year_label)
+    return render_template(
+        "admin/enrollment.html",
+        years=stored,
+        first=first,
+        schools=schools,
+        problem=problem,
+        groups=enrollment.GROUPS[1:],
+        group_label=enrollment.group_label,
+        year_label=enrollment.year_label,
+    )
 
 
 @bp.route("/upload", methods=["GET", "POST"])
@@ -44,8 +51,9 @@ def upload():
     data = file.read(roster.MAX_BYTES + 1) if file else b""
     checked = enrollment.check(data)
     db.session.rollback()
-    return _upload_page(checked, data.decode("utf-8-sig") if checked.ok else ""), \
-        200 if checked.ok else 422
+    return _upload_page(
+        checked, data.decode("utf-8-sig") if checked.ok else ""
+    ), 200 if checked.ok else 422
 
 
 @bp.route("/import", methods=["POST"])
@@ -54,21 +62,35 @@ def import_checked():
     """Keep the checked file: all its rows, or none (it is checked again)."""
     try:
         with writing():
-            imported = enrollment.import_file(request.form.get("content", "").encode(),
-                                              admin=current_user, client_addr=client_addr())
+            imported = enrollment.import_file(
+                request.form.get("content", "").encode(),
+                admin=current_user,
+                client_addr=client_addr(),
+            )
     except IntegrityError:  # the same school's year imported at the same moment
-        return _upload_page(None, problem="Another import of the same schools and years "
-                            "finished first: check the list, then upload the file again."), 409
+        return _upload_page(
+            None,
+            problem="Another import of the same schools and years "
+            "finished first: check the list, then upload the file again.",
+        ), 409
     if not imported.ok:
         return _upload_page(imported), 422
-    flash(f"Imported {len(imported.counts):,} enrollment rows"
-          + (f", replacing {imported.replaced:,} stored rows." if imported.replaced else "."),
-          "success")
+    flash(
+        f"Imported {len(imported.counts):,} enrollment rows"
+        + (f", replacing {imported.replaced:,} stored rows." if imported.replaced else "."),
+        "success",
+    )
     return redirect(url_for(".by_school", school_year=max(y for _, y in imported.school_years)))
 
 
-def _upload_page(checked: enrollment.EnrollmentFile | None, content: str = "",
-                 problem: str | None = None):
-    return render_template("admin/enrollment_upload.html", checked=checked, content=content,
-                           problem=problem, dimensions=enrollment.DIMENSIONS,
-                           year_label=enrollment.year_label)
+def _upload_page(
+    checked: enrollment.EnrollmentFile | None, content: str = "", problem: str | None = None
+):
+    return render_template(
+        "admin/enrollment_upload.html",
+        checked=checked,
+        content=content,
+        problem=problem,
+        dimensions=enrollment.DIMENSIONS,
+        year_label=enrollment.year_label,
+    )

@@ -39,14 +39,17 @@ from logger.core.record import record_id
 from logger.extensions import db
 
 LABELS = {
-    "adolescent_development": "Adolescent development", "de_escalation": "De-escalation",
+    "adolescent_development": "Adolescent development",
+    "de_escalation": "De-escalation",
     "implicit_bias": "Implicit bias",
     "disabilities_special_education": "Disabilities and special education",
     "trauma_informed_practice": "Trauma-informed practice",
     "student_privacy_search_law": "Student privacy and search law",
     "restorative_practices": "Restorative practices",
-    "peer_network_meeting": "Peer-network meeting", "conference": "Conference",
-    "mentoring": "Mentoring between officers", "other": "Other",
+    "peer_network_meeting": "Peer-network meeting",
+    "conference": "Conference",
+    "mentoring": "Mentoring between officers",
+    "other": "Other",
 }
 MAX_COUNT = 100_000  # people at one event
 MAX_HOURS = 1000
@@ -107,111 +110,244 @@ def _mou_dates(values: dict, errors: dict) -> None:
     if effective and expires and expires <= effective:
         errors.setdefault("expires_on", []).append(
             f"The MOU would expire ({expires.isoformat()}) before it takes effect "
-            f"({effective.isoformat()}): check both dates.")
+            f"({effective.isoformat()}): check both dates."
+        )
     if signed and expires and expires < signed:
         errors.setdefault("signed_on", []).append(
             f"The MOU cannot be signed ({signed.isoformat()}) after it expires "
-            f"({expires.isoformat()}).")
+            f"({expires.isoformat()})."
+        )
     if review and effective and expires and not effective <= review <= expires:
         errors.setdefault("review_on", []).append(
             f"Review the MOU while it is in force: between {effective.isoformat()} and "
-            f"{expires.isoformat()}.")
+            f"{expires.isoformat()}."
+        )
 
 
 def _hours_or_summary(values: dict, errors: dict) -> None:
     if not values.get("hours") and not values.get("summary") and not errors:
         errors.setdefault("summary", []).append(
-            "Give the hours it took or a summary of it (or both).")
+            "Give the hours it took or a summary of it (or both)."
+        )
 
 
 RECORD_TYPES = (
     RecordType(
-        "community_input", CommunityInputSession, 1, "Community input sessions",
+        "community_input",
+        CommunityInputSession,
+        1,
+        "Community input sessions",
         "a community input session",
         "Where students, families and the community had their say on the program.",
-        (_on("held_on", "Date", "The day the session was held", past=True),
-         Field("audience", "Audience", "line", "Who was invited, in words.",
-               hint="Who it was for, like “Parents of Jefferson Middle School”."),
-         Field("attended", "How many attended", "count", "How many people attended."),
-         Field("summary", "Summary", description="What was asked and heard.", **SUMMARY)),
-        "held_on"),
+        (
+            _on("held_on", "Date", "The day the session was held", past=True),
+            Field(
+                "audience",
+                "Audience",
+                "line",
+                "Who was invited, in words.",
+                hint="Who it was for, like “Parents of Jefferson Middle School”.",
+            ),
+            Field("attended", "How many attended", "count", "How many people attended."),
+            Field("summary", "Summary", description="What was asked and heard.", **SUMMARY),
+        ),
+        "held_on",
+    ),
     RecordType(
-        "mou", Mou, 2, "Memorandums of understanding (MOUs)", "an MOU",
+        "mou",
+        Mou,
+        2,
+        "Memorandums of understanding (MOUs)",
+        "an MOU",
         "The agreements between the district and the law enforcement agency: who does what, "
         "for how long.",
-        (Field("parties", "Parties", "lines", "The parties, one a line (in CSV, joined with "
-               "';').", limit=1000, least=2,
-               hint="One a line: the school district and the law enforcement agency, at least."),
-         _on("signed_on", "Signed on", "The day the MOU was signed"),
-         _on("effective_on", "In force from", "The first day the MOU is in force"),
-         _on("expires_on", "Expires on", "The last day the MOU is in force"),
-         _on("review_on", "Review on", "The day the parties review it", required=False),
-         Field("reference", "Link or file", "line", "Where the signed MOU is: a link or a "
-               "file's name.", required=False, limit=500)),
-        "effective_on", _mou_dates),
+        (
+            Field(
+                "parties",
+                "Parties",
+                "lines",
+                "The parties, one a line (in CSV, joined with ';').",
+                limit=1000,
+                least=2,
+                hint="One a line: the school district and the law enforcement agency, at least.",
+            ),
+            _on("signed_on", "Signed on", "The day the MOU was signed"),
+            _on("effective_on", "In force from", "The first day the MOU is in force"),
+            _on("expires_on", "Expires on", "The last day the MOU is in force"),
+            _on("review_on", "Review on", "The day the parties review it", required=False),
+            Field(
+                "reference",
+                "Link or file",
+                "line",
+                "Where the signed MOU is: a link or a file's name.",
+                required=False,
+                limit=500,
+            ),
+        ),
+        "effective_on",
+        _mou_dates,
+    ),
     RecordType(
-        "selection", OfficerSelection, 5, "Officers' selection",
+        "selection",
+        OfficerSelection,
+        5,
+        "Officers' selection",
         "an officer's selection record",
         "How each officer was chosen for a school: who sat on the panel, what was looked for.",
-        (Field("officer", "Officer", "officer", "The officer selected."),
-         _on("selected_on", "Selected on", "The day the officer was selected", past=True),
-         Field("staff_on_panel", "School staff sat on the panel", "yes_no",
-               "Whether school staff sat on the selection panel (true/false)."),
-         Field("community_on_panel", "The community sat on the panel", "yes_no",
-               "Whether community members sat on the selection panel (true/false)."),
-         Field("qualifications", "Qualifications noted", description="The qualifications "
-               "the panel noted: experience with young people, temperament, training.",
-               **SUMMARY)),
-        "selected_on"),
+        (
+            Field("officer", "Officer", "officer", "The officer selected."),
+            _on("selected_on", "Selected on", "The day the officer was selected", past=True),
+            Field(
+                "staff_on_panel",
+                "School staff sat on the panel",
+                "yes_no",
+                "Whether school staff sat on the selection panel (true/false).",
+            ),
+            Field(
+                "community_on_panel",
+                "The community sat on the panel",
+                "yes_no",
+                "Whether community members sat on the selection panel (true/false).",
+            ),
+            Field(
+                "qualifications",
+                "Qualifications noted",
+                description="The qualifications "
+                "the panel noted: experience with young people, temperament, training.",
+                **SUMMARY,
+            ),
+        ),
+        "selected_on",
+    ),
     RecordType(
-        "training", OfficerTraining, 8, "Officers' training", "a training an officer completed",
+        "training",
+        OfficerTraining,
+        8,
+        "Officers' training",
+        "a training an officer completed",
         "Courses each officer completed on the topics the COPS principles require.",
-        (Field("officer", "Officer", "officer", "The officer trained."),
-         Field("course", "Course", "line", "The course's name."),
-         Field("hours", "Hours", "hours", "Hours of training, to the hundredth.",
-               limit=MAX_HOURS, hint="Like 8 or 1.5."),
-         _on("completed_on", "Completed on", "The day the course was completed", past=True),
-         Field("topic", "Topic", "choice", "The topic: " + ", ".join(TRAINING_TOPICS) + ".",
-               choices=TRAINING_TOPICS)),
-        "completed_on"),
+        (
+            Field("officer", "Officer", "officer", "The officer trained."),
+            Field("course", "Course", "line", "The course's name."),
+            Field(
+                "hours",
+                "Hours",
+                "hours",
+                "Hours of training, to the hundredth.",
+                limit=MAX_HOURS,
+                hint="Like 8 or 1.5.",
+            ),
+            _on("completed_on", "Completed on", "The day the course was completed", past=True),
+            Field(
+                "topic",
+                "Topic",
+                "choice",
+                "The topic: " + ", ".join(TRAINING_TOPICS) + ".",
+                choices=TRAINING_TOPICS,
+            ),
+        ),
+        "completed_on",
+    ),
     RecordType(
-        "staff_training", StaffTraining, 8, "School staff trained",
+        "staff_training",
+        StaffTraining,
+        8,
+        "School staff trained",
         "a training of school staff",
         "Sessions that taught school staff what the SRO program is, and is not, for.",
-        (_on("held_on", "Date", "The day the staff were trained", past=True),
-         Field("school", "School", "school", "The school's code; empty for staff of several "
-               "schools.", required=False),
-         Field("staff_trained", "How many staff", "count", "How many staff were trained.",
-               least=1),
-         Field("summary", "Topic and summary", description="What the training covered.",
-               **SUMMARY)),
-        "held_on"),
+        (
+            _on("held_on", "Date", "The day the staff were trained", past=True),
+            Field(
+                "school",
+                "School",
+                "school",
+                "The school's code; empty for staff of several schools.",
+                required=False,
+            ),
+            Field(
+                "staff_trained", "How many staff", "count", "How many staff were trained.", least=1
+            ),
+            Field(
+                "summary", "Topic and summary", description="What the training covered.", **SUMMARY
+            ),
+        ),
+        "held_on",
+    ),
     RecordType(
-        "outreach", OutreachEvent, 9, "Outreach events", "an outreach event",
+        "outreach",
+        OutreachEvent,
+        9,
+        "Outreach events",
+        "an outreach event",
         "Events for students and families: presentations, open houses, nights out.",
-        (_on("held_on", "Date", "The day of the event", past=True),
-         Field("school", "School", "school", "The school's code; empty for an event beyond "
-               "one school.", required=False),
-         Field("audience", "Kind and audience", "line", "The kind of event and who it was for.",
-               hint="Like “Family night, grades 6–8”."),
-         Field("attended", "How many attended", "count", "How many people attended."),
-         Field("summary", "Summary", description="What happened, in words.", required=False,
-               **SUMMARY)),
-        "held_on"),
+        (
+            _on("held_on", "Date", "The day of the event", past=True),
+            Field(
+                "school",
+                "School",
+                "school",
+                "The school's code; empty for an event beyond one school.",
+                required=False,
+            ),
+            Field(
+                "audience",
+                "Kind and audience",
+                "line",
+                "The kind of event and who it was for.",
+                hint="Like “Family night, grades 6–8”.",
+            ),
+            Field("attended", "How many attended", "count", "How many people attended."),
+            Field(
+                "summary",
+                "Summary",
+                description="What happened, in words.",
+                required=False,
+                **SUMMARY,
+            ),
+        ),
+        "held_on",
+    ),
     RecordType(
-        "practice", PracticeActivity, 12, "Community of practice",
+        "practice",
+        PracticeActivity,
+        12,
+        "Community of practice",
         "a community-of-practice activity",
         "Peer-network meetings, conferences and mentoring between officers.",
-        (_on("held_on", "Date", "The day of the activity", past=True),
-         Field("kind", "Kind", "choice", "The kind: " + ", ".join(PRACTICE_KINDS) + ".",
-               choices=PRACTICE_KINDS),
-         Field("officers", "Officers who took part", "officers", "The officers who took "
-               "part, joined with ';'."),
-         Field("hours", "Hours", "hours", "Hours it took, to the hundredth; may be empty.",
-               required=False, limit=MAX_HOURS),
-         Field("summary", "Summary", description="What was shared or learned.",
-               required=False, **SUMMARY)),
-        "held_on", _hours_or_summary),
+        (
+            _on("held_on", "Date", "The day of the activity", past=True),
+            Field(
+                "kind",
+                "Kind",
+                "choice",
+                "The kind: " + ", ".join(PRACTICE_KINDS) + ".",
+                choices=PRACTICE_KINDS,
+            ),
+            Field(
+                "officers",
+                "Officers who took part",
+                "officers",
+                "The officers who took part, joined with ';'.",
+            ),
+            Field(
+                "hours",
+                "Hours",
+                "hours",
+                "Hours it took, to the hundredth; may be empty.",
+                required=False,
+                limit=MAX_HOURS,
+            ),
+            Field(
+                "summary",
+                "Summary",
+                description="What was shared or learned.",
+                required=False,
+                **SUMMARY,
+            ),
+        ),
+        "held_on",
+        _hours_or_summary,
+    ),
 )
 RECORD_TYPE = {kind.key: kind for kind in RECORD_TYPES}
 
@@ -231,8 +367,9 @@ def label(value: str) -> str:
 
 def officers() -> list[User]:
     """Every officer an admin may name in a record, by user name."""
-    return db.session.scalars(select(User).where(User.role == "officer")
-                              .order_by(User.username)).all()
+    return db.session.scalars(
+        select(User).where(User.role == "officer").order_by(User.username)
+    ).all()
 
 
 def schools() -> list[School]:
@@ -255,9 +392,11 @@ def count(kind: RecordType) -> int:
 
 
 NAMES_CHECKED = "names_checked"  # the admin read the warning: the text names no student
-NAME_WARNING = ("This may name a student. Program records go to evaluators and into exports: "
-                "describe students without their names. If it names no student (an officer or "
-                "a member of staff, say), tick “It names no student” and save again.")
+NAME_WARNING = (
+    "This may name a student. Program records go to evaluators and into exports: "
+    "describe students without their names. If it names no student (an officer or "
+    "a member of staff, say), tick “It names no student” and save again."
+)
 
 
 def read(kind: RecordType, form, today: date) -> dict:
@@ -273,9 +412,11 @@ def read(kind: RecordType, form, today: date) -> dict:
     if kind.check:
         kind.check(values, errors)
     if not errors and form.get(NAMES_CHECKED) != "yes":
-        errors = {spec.name: [NAME_WARNING] for spec in kind.fields
-                  if spec.kind == "text" and values[spec.name]
-                  and rules.possible_pii(values[spec.name])}
+        errors = {
+            spec.name: [NAME_WARNING]
+            for spec in kind.fields
+            if spec.kind == "text" and values[spec.name] and rules.possible_pii(values[spec.name])
+        }
     if errors:
         raise Refused(errors)
     return values
@@ -286,8 +427,7 @@ def name_warned(errors: dict[str, list[str]]) -> bool:
     return bool(errors) and all(messages == [NAME_WARNING] for messages in errors.values())
 
 
-def save(kind: RecordType, record, form, *, today: date, admin: User,
-         client_addr: str | None):
+def save(kind: RecordType, record, form, *, today: date, admin: User, client_addr: str | None):
     """Store a new record (record None) or change one, on the audit trail; the caller commits.
 
     Raises Refused, having changed nothing, when any value is wrong."""
@@ -302,26 +442,42 @@ def save(kind: RecordType, record, form, *, today: date, admin: User,
     db.session.flush()
     after = shown(kind, record, by_name)
     if before is None:
-        audit.record(f"{kind.key}.created", actor=admin, client_addr=client_addr,
-                     detail={"record": record.id, **after})
+        audit.record(
+            f"{kind.key}.created",
+            actor=admin,
+            client_addr=client_addr,
+            detail={"record": record.id, **after},
+        )
     elif changed := audit.changes(before, after):
-        audit.record(f"{kind.key}.changed", actor=admin, client_addr=client_addr,
-                     detail={"record": record.id, **changed})
+        audit.record(
+            f"{kind.key}.changed",
+            actor=admin,
+            client_addr=client_addr,
+            detail={"record": record.id, **changed},
+        )
     return record
 
 
 def remove(kind: RecordType, record, *, admin: User, client_addr: str | None) -> None:
     """Remove a record entered by mistake; the audit trail keeps what it held."""
-    audit.record(f"{kind.key}.removed", actor=admin, client_addr=client_addr,
-                 detail={"record": record.id, **shown(kind, record, by_name)})
+    audit.record(
+        f"{kind.key}.removed",
+        actor=admin,
+        client_addr=client_addr,
+        detail={"record": record.id, **shown(kind, record, by_name)},
+    )
     db.session.delete(record)
 
 
 def record_download(kind: RecordType, *, reader: User, client_addr: str | None) -> None:
     """The audit event a CSV download of a kind of record leaves (apart from the exports of
     the contact record, which the assessment counts)."""
-    audit.record("program_records.exported", actor=reader, client_addr=client_addr,
-                 detail={"format": "csv", "program_records": kind.table})
+    audit.record(
+        "program_records.exported",
+        actor=reader,
+        client_addr=client_addr,
+        detail={"format": "csv", "program_records": kind.table},
+    )
 
 
 def by_name(user: User) -> str:
@@ -356,8 +512,10 @@ def shown(kind: RecordType, record, name_of: Callable[[User], str]) -> dict:
 
 def posted(kind: RecordType, form) -> dict:
     """What was posted, as the form shows it again (a list for the officers)."""
-    return {spec.name: form.getlist(spec.name) if spec.kind == "officers"
-            else form.get(spec.name, "") for spec in kind.fields}
+    return {
+        spec.name: form.getlist(spec.name) if spec.kind == "officers" else form.get(spec.name, "")
+        for spec in kind.fields
+    }
 
 
 def form_values(kind: RecordType, record) -> dict:
@@ -390,8 +548,11 @@ def _value(spec: Field, raw, today: date):
     text = raw.strip()
     if not text:
         if spec.required:
-            raise ValueError(f"Choose “{spec.label}” from the list." if spec.kind in (
-                "choice", "officer") else f"Fill in “{spec.label}”.")
+            raise ValueError(
+                f"Choose “{spec.label}” from the list."
+                if spec.kind in ("choice", "officer")
+                else f"Fill in “{spec.label}”."
+            )
         return None
     return PARSERS[spec.kind](spec, text, today)
 
@@ -402,24 +563,28 @@ def _day(spec: Field, text: str, today: date) -> date:
     except ValueError:
         raise ValueError(f"“{spec.label}”: {DAY_HELP}") from None
     if spec.past and day > today:
-        raise ValueError(f"“{spec.label}” is after today ({day.isoformat()}): record it once "
-                         "it has happened.")
+        raise ValueError(
+            f"“{spec.label}” is after today ({day.isoformat()}): record it once it has happened."
+        )
     return day
 
 
 def _count(spec: Field, text: str, today: date) -> int:
     number = rules.whole_number(text)
     if number is None or not spec.least <= number <= MAX_COUNT:
-        raise ValueError(f"“{spec.label}” is a whole number from {spec.least} to {MAX_COUNT:,} "
-                         f"(it says {text[:20]}).")
+        raise ValueError(
+            f"“{spec.label}” is a whole number from {spec.least} to {MAX_COUNT:,} "
+            f"(it says {text[:20]})."
+        )
     return number
 
 
 def _hours(spec: Field, text: str, today: date) -> float:
     match = HOURS_PATTERN.fullmatch(text)
     if match is None:
-        raise ValueError(f"“{spec.label}” is a number of hours like 8 or 1.5 (it says "
-                         f"{text[:20]}).")
+        raise ValueError(
+            f"“{spec.label}” is a number of hours like 8 or 1.5 (it says {text[:20]})."
+        )
     hours = float(text)
     if match.group(1) or hours <= 0:
         raise ValueError(f"“{spec.label}” must be more than 0 (it says {text}).")
@@ -430,8 +595,9 @@ def _hours(spec: Field, text: str, today: date) -> float:
 
 def _text(spec: Field, text: str, today: date) -> str:
     if len(text) > spec.limit:
-        raise ValueError(f"Shorten “{spec.label}” to {spec.limit:,} characters or fewer (it has "
-                         f"{len(text):,}).")
+        raise ValueError(
+            f"Shorten “{spec.label}” to {spec.limit:,} characters or fewer (it has {len(text):,})."
+        )
     return text.replace("\r\n", "\n")
 
 
@@ -444,8 +610,10 @@ def _lines(spec: Field, text: str, today: date) -> str:
 
 def _choice(spec: Field, text: str, today: date) -> str:
     if text not in spec.choices:
-        raise ValueError(f"Choose the {spec.label.lower()} from the list: "
-                         f"{rules.join_words([label(c) for c in spec.choices])}.")
+        raise ValueError(
+            f"Choose the {spec.label.lower()} from the list: "
+            f"{rules.join_words([label(c) for c in spec.choices])}."
+        )
     return text
 
 
@@ -470,8 +638,17 @@ def _officers(spec: Field, raw: list[str]) -> list[User]:
     return [_officer(spec, text, None) for text in chosen]
 
 
-PARSERS = {"day": _day, "count": _count, "hours": _hours, "line": _text, "text": _text,
-           "lines": _lines, "choice": _choice, "school": _school, "officer": _officer}
+PARSERS = {
+    "day": _day,
+    "count": _count,
+    "hours": _hours,
+    "line": _text,
+    "text": _text,
+    "lines": _lines,
+    "choice": _choice,
+    "school": _school,
+    "officer": _officer,
+}
 
 
 def _one_selection(officer: User, record: OfficerSelection | None) -> None:
@@ -492,6 +669,7 @@ def one_selection_taken(form) -> dict[str, list[str]]:
 
 
 # The MOU in force, for the admin's home page.
+
 
 @dataclass
 class MouNotice:
@@ -515,13 +693,17 @@ def _covered_until(first: date, mous: list[Mou]) -> date | None:
     """The last day of the run of days from `first` on which some MOU is in force, MOUs that
     follow one another without a gap counted together; None when none is in force on `first`."""
     until = None
-    while reaching := [mou.expires_on for mou in mous
-                       if mou.covers(first if until is None else until + timedelta(days=1))]:
+    while reaching := [
+        mou.expires_on
+        for mou in mous
+        if mou.covers(first if until is None else until + timedelta(days=1))
+    ]:
         until = max(reaching)
     return until
 
 
 # The figures the annual assessment reads.
+
 
 @dataclass
 class ProgramFigures:
@@ -577,21 +759,41 @@ def program_figures(year: SchoolYear) -> ProgramFigures:
     first, last = year.first_day, year.last_day
     figures = ProgramFigures(year)
     sessions = _within(CommunityInputSession, first, last)
-    figures.input_sessions, figures.input_attended = len(sessions), sum(
-        s.attended for s in sessions)
+    figures.input_sessions, figures.input_attended = (
+        len(sessions),
+        sum(s.attended for s in sessions),
+    )
 
-    mous = db.session.scalars(select(Mou).where(Mou.effective_on <= last, Mou.expires_on >= first)
-                              .order_by(Mou.effective_on, Mou.id)).all()
+    mous = db.session.scalars(
+        select(Mou)
+        .where(Mou.effective_on <= last, Mou.expires_on >= first)
+        .order_by(Mou.effective_on, Mou.id)
+    ).all()
     covered = _covered_until(first, mous)
     figures.mou_all_year = covered is not None and covered >= last
-    figures.mous = [{"parties": m.parties.splitlines(), "signed_on": m.signed_on,
-                     "effective_on": m.effective_on, "expires_on": m.expires_on,
-                     "review_on": m.review_on, "reference": m.reference} for m in mous]
+    figures.mous = [
+        {
+            "parties": m.parties.splitlines(),
+            "signed_on": m.signed_on,
+            "effective_on": m.effective_on,
+            "expires_on": m.expires_on,
+            "review_on": m.review_on,
+            "reference": m.reference,
+        }
+        for m in mous
+    ]
 
     active = db.session.scalars(
-        select(User).where(User.role == "officer", User.id.in_(
-            select(Assignment.officer_id).where(Assignment.starts_on <= last, or_(
-                Assignment.ends_on.is_(None), Assignment.ends_on >= first))))).all()
+        select(User).where(
+            User.role == "officer",
+            User.id.in_(
+                select(Assignment.officer_id).where(
+                    Assignment.starts_on <= last,
+                    or_(Assignment.ends_on.is_(None), Assignment.ends_on >= first),
+                )
+            ),
+        )
+    ).all()
     selected = set(db.session.scalars(select(OfficerSelection.officer_id)))
     figures.officers_active = sorted(map(name, active))
     figures.selected = sorted(name(o) for o in active if o.id in selected)
@@ -602,20 +804,24 @@ def program_figures(year: SchoolYear) -> ProgramFigures:
     for training in trainings:
         hours[name(training.officer)] = hours.get(name(training.officer), 0.0) + training.hours
     figures.training_hours = {who: round(hours[who], 2) for who in sorted(hours)}
-    figures.topic_officers = {topic: len({t.officer_id for t in trainings if t.topic == topic})
-                              for topic in TRAINING_TOPICS}
+    figures.topic_officers = {
+        topic: len({t.officer_id for t in trainings if t.topic == topic})
+        for topic in TRAINING_TOPICS
+    }
     staff = _within(StaffTraining, first, last)
-    figures.staff_trainings, figures.staff_trained = len(staff), sum(
-        s.staff_trained for s in staff)
+    figures.staff_trainings, figures.staff_trained = len(staff), sum(s.staff_trained for s in staff)
 
     events = _within(OutreachEvent, first, last)
-    figures.outreach_events, figures.outreach_attended = len(events), sum(
-        e.attended for e in events)
+    figures.outreach_events, figures.outreach_attended = (
+        len(events),
+        sum(e.attended for e in events),
+    )
 
     practice = _within(PracticeActivity, first, last)
     figures.practice_activities = len(practice)
-    figures.practice_by_kind = {kind: sum(a.kind == kind for a in practice)
-                                for kind in PRACTICE_KINDS}
+    figures.practice_by_kind = {
+        kind: sum(a.kind == kind for a in practice) for kind in PRACTICE_KINDS
+    }
     figures.practice_officers = sorted({name(o) for a in practice for o in a.officers})
     figures.practice_hours = round(sum(a.hours or 0.0 for a in practice), 2)
     return figures

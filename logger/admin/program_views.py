@@ -35,9 +35,13 @@ def index():
 
 def records(kind: RecordType):
     """Every record of a kind, latest first; officers by name for admins, else by pseudonym."""
-    return render_template("admin/program/list.html", kind=kind, rows=_rows(kind),
-                           writable=current_user.role == "admin",
-                           choice_label=program_records.label)
+    return render_template(
+        "admin/program/list.html",
+        kind=kind,
+        rows=_rows(kind),
+        writable=current_user.role == "admin",
+        choice_label=program_records.label,
+    )
 
 
 def records_csv(kind: RecordType):
@@ -45,9 +49,11 @@ def records_csv(kind: RecordType):
     text = exports.program_csv(kind, _rows(kind))
     with writing():
         program_records.record_download(kind, reader=current_user, client_addr=client_addr())
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f"attachment; filename=sro-field-log-{kind.table}.csv"})
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=sro-field-log-{kind.table}.csv"},
+    )
 
 
 def new_record(kind: RecordType):
@@ -74,8 +80,14 @@ def _form(kind: RecordType, record):
     if request.method == "POST":
         try:
             with writing():
-                program_records.save(kind, record, request.form, today=clock.today(),
-                                     admin=current_user, client_addr=client_addr())
+                program_records.save(
+                    kind,
+                    record,
+                    request.form,
+                    today=clock.today(),
+                    admin=current_user,
+                    client_addr=client_addr(),
+                )
         except program_records.Refused as refusal:
             errors = refusal.errors
         except IntegrityError:  # another admin kept this officer's selection a moment before
@@ -83,37 +95,52 @@ def _form(kind: RecordType, record):
         else:
             flash(f"Saved {kind.one}.", "success")
             return redirect(url_for(f".{kind.key}"))
-    values = program_records.posted(kind, request.form) if request.method == "POST" else (
-        program_records.form_values(kind, record) if record else {})
-    return render_template("admin/program/form.html", kind=kind, record=record, values=values,
-                           errors=errors, officers=program_records.officers(),
-                           schools=program_records.schools(),
-                           choice_label=program_records.label,
-                           name_warned=program_records.name_warned(errors),
-                           names_checked=program_records.NAMES_CHECKED), 422 if errors else 200
+    values = (
+        program_records.posted(kind, request.form)
+        if request.method == "POST"
+        else (program_records.form_values(kind, record) if record else {})
+    )
+    return render_template(
+        "admin/program/form.html",
+        kind=kind,
+        record=record,
+        values=values,
+        errors=errors,
+        officers=program_records.officers(),
+        schools=program_records.schools(),
+        choice_label=program_records.label,
+        name_warned=program_records.name_warned(errors),
+        names_checked=program_records.NAMES_CHECKED,
+    ), 422 if errors else 200
 
 
 def _rows(kind: RecordType) -> list[tuple[int, dict]]:
     names = current_user.role == "admin"
-    return [(record.id, program_records.shown(kind, record,
-                                                    lambda user: exports.pseudonym(user, names)))
-            for record in program_records.listed(kind)]
+    return [
+        (
+            record.id,
+            program_records.shown(kind, record, lambda user: exports.pseudonym(user, names)),
+        )
+        for record in program_records.listed(kind)
+    ]
 
 
 def _route(kind: RecordType) -> None:
     """The list, its CSV, and the forms to add, change and remove, for one kind of record."""
     at = "/" + kind.table.replace("_", "-")
     for rule, endpoint, view, roles, methods in (
-            (at, kind.key, records, READERS, ["GET"]),
-            (f"{at}.csv", f"{kind.key}_csv", records_csv, READERS, ["GET"]),
-            (f"{at}/new", f"{kind.key}_new", new_record, ("admin",), ["GET", "POST"]),
-            (f"{at}/<int:record_id>", f"{kind.key}_edit", edit_record, ("admin",),
-             ["GET", "POST"]),
-            (f"{at}/<int:record_id>/remove", f"{kind.key}_remove", remove_record, ("admin",),
-             ["POST"])):
-        bp.add_url_rule(rule, endpoint,
-                        role_required(*roles)(update_wrapper(partial(view, kind), view)),
-                        methods=methods)
+        (at, kind.key, records, READERS, ["GET"]),
+        (f"{at}.csv", f"{kind.key}_csv", records_csv, READERS, ["GET"]),
+        (f"{at}/new", f"{kind.key}_new", new_record, ("admin",), ["GET", "POST"]),
+        (f"{at}/<int:record_id>", f"{kind.key}_edit", edit_record, ("admin",), ["GET", "POST"]),
+        (f"{at}/<int:record_id>/remove", f"{kind.key}_remove", remove_record, ("admin",), ["POST"]),
+    ):
+        bp.add_url_rule(
+            rule,
+            endpoint,
+            role_required(*roles)(update_wrapper(partial(view, kind), view)),
+            methods=methods,
+        )
 
 
 for each_kind in RECORD_TYPES:

@@ -70,8 +70,9 @@ def import_file(kind: str, data: bytes, *, admin: User | None, client_addr: str 
     return _tried(kind, data, admin, client_addr, keep=True)
 
 
-def _tried(kind: str, data: bytes, admin: User | None, client_addr: str | None, *,
-           keep: bool) -> Roster:
+def _tried(
+    kind: str, data: bytes, admin: User | None, client_addr: str | None, *, keep: bool
+) -> Roster:
     """Read the file and apply its rows in a savepoint, kept only if asked and all are good."""
     roster = _read(kind, data)
     if roster.problem is None:
@@ -103,16 +104,20 @@ def read_csv(found: CsvFile, data: bytes, columns: tuple[str, ...], required: in
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        found.problem = (f"The file is not UTF-8 text (byte {error.start + 1} cannot be read): "
-                         "save it from your spreadsheet as “CSV UTF-8”.")
+        found.problem = (
+            f"The file is not UTF-8 text (byte {error.start + 1} cannot be read): "
+            "save it from your spreadsheet as “CSV UTF-8”."
+        )
         return found
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader, [])]
         missing = [name for name in columns[:required] if name not in header]
         if missing:
-            found.problem = (f"The first line must name the columns: {', '.join(columns)}. "
-                             f"Missing: {', '.join(missing)}.")
+            found.problem = (
+                f"The first line must name the columns: {', '.join(columns)}. "
+                f"Missing: {', '.join(missing)}."
+            )
             return found
         for cells in reader:
             if reader.line_num - 1 > MAX_ROWS:
@@ -120,8 +125,11 @@ def read_csv(found: CsvFile, data: bytes, columns: tuple[str, ...], required: in
                 return found
             if not any(cell.strip() for cell in cells):
                 continue
-            values = {name: (cells[i].strip() if i < len(cells) else "")
-                      for i, name in enumerate(header) if name in columns}
+            values = {
+                name: (cells[i].strip() if i < len(cells) else "")
+                for i, name in enumerate(header)
+                if name in columns
+            }
             found.rows.append(Row(reader.line_num, values))
     except csv.Error as error:
         found.problem = f"Line {reader.line_num} is not readable CSV: {error}."
@@ -136,16 +144,26 @@ def _apply(roster: Roster, admin: User | None, client_addr: str | None) -> None:
         savepoint = db.session.begin_nested()
         try:
             if roster.kind == "schools":
-                district.create_school(row.values["code"], row.values["name"],
-                                       row.values["level"], admin=admin, client_addr=client_addr)
+                district.create_school(
+                    row.values["code"],
+                    row.values["name"],
+                    row.values["level"],
+                    admin=admin,
+                    client_addr=client_addr,
+                )
             else:
                 user = district.open_account(
-                    row.values["username"], row.values["role"],
+                    row.values["username"],
+                    row.values["role"],
                     school_codes=row.values.get("schools", "").replace(";", " ").split(),
                     supervisor_name=row.values.get("supervisor") or None,
-                    email=row.values.get("email", ""), admin=admin, client_addr=client_addr)
-                roster.links.append((user, setup_links.issue(
-                    user, "new account", admin, client_addr)))
+                    email=row.values.get("email", ""),
+                    admin=admin,
+                    client_addr=client_addr,
+                )
+                roster.links.append(
+                    (user, setup_links.issue(user, "new account", admin, client_addr))
+                )
             db.session.flush()
             savepoint.commit()
         except district.AccountError as refusal:

@@ -39,8 +39,11 @@ PAGE_SIZE = 100
 @role_required("admin")
 def trail():
     """Every sign-in, submission, revision, decision and amendment, filterable."""
-    query = (select(AuditEvent).options(joinedload(AuditEvent.actor))
-             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    query = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     problems = []
     action, username = (request.args.get(name, "").strip() for name in ("action", "user"))
     if not all(rules.is_clean_text(text) for text in (action, username)):
@@ -50,7 +53,8 @@ def trail():
         query = query.where(AuditEvent.action == action)
     if username:
         query = query.join(User, AuditEvent.actor_id == User.id).where(
-            User.username == username.lower())
+            User.username == username.lower()
+        )
     try:
         first, last = (parse_day(request.args.get(name, "")) for name in ("date_from", "date_to"))
     except ValueError:
@@ -58,8 +62,12 @@ def trail():
         problems.append(DAY_HELP)
     query = query.where(*within_days(AuditEvent.at, first, last))
     actions = db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action))
-    return render_template("admin/audit.html", page=paginate(query, per_page=PAGE_SIZE),
-                           actions=list(actions), problems=problems)
+    return render_template(
+        "admin/audit.html",
+        page=paginate(query, per_page=PAGE_SIZE),
+        actions=list(actions),
+        problems=problems,
+    )
 
 
 @accounts_bp.route("")
@@ -70,8 +78,7 @@ def accounts():
     school_id = record_id(request.args.get("school_id", ""))
     active = {"yes": True, "no": False}.get(request.args.get("active", ""))
     page = paginate(district.accounts(role, school_id, active), per_page=PAGE_SIZE)
-    return render_template("admin/accounts.html", page=page, schools=schools_by_name(),
-                           roles=ROLES)
+    return render_template("admin/accounts.html", page=page, schools=schools_by_name(), roles=ROLES)
 
 
 @accounts_bp.route("/new", methods=["GET", "POST"])
@@ -84,11 +91,16 @@ def new_account():
     try:
         with writing():
             user = district.open_account(
-                form.get("username", ""), form.get("role", ""),
+                form.get("username", ""),
+                form.get("role", ""),
                 school_codes=form.getlist("school") if form.get("role") == "officer" else (),
-                supervisor_name=(form.get("supervisor") or None) if form.get("role") == "officer"
-                else None, email=form.get("email", ""), admin=current_user,
-                client_addr=client_addr())
+                supervisor_name=(form.get("supervisor") or None)
+                if form.get("role") == "officer"
+                else None,
+                email=form.get("email", ""),
+                admin=current_user,
+                client_addr=client_addr(),
+            )
             token = setup_links.issue(user, "new account", current_user, client_addr())
     except district.AccountError as refusal:
         return _account_form(str(refusal)), 422
@@ -103,10 +115,14 @@ def account(user_id: int):
     if request.method == "POST":
         try:
             with writing():
-                district.change_account(user, request.form.get("role", ""),
-                                        request.form.get("supervisor") or None,
-                                        request.form.get("email", ""),
-                                        admin=current_user, client_addr=client_addr())
+                district.change_account(
+                    user,
+                    request.form.get("role", ""),
+                    request.form.get("supervisor") or None,
+                    request.form.get("email", ""),
+                    admin=current_user,
+                    client_addr=client_addr(),
+                )
         except district.AccountError as refusal:
             return _account_page(user, str(refusal)), 422
         flash(f"Saved {user.username}.", "success")
@@ -153,8 +169,14 @@ def assign(user_id: int):
         return _account_page(user, DAY_HELP), 422
     try:
         with writing():
-            warnings = district.assign(user, request.form.get("school", ""), starts_on, ends_on,
-                                       admin=current_user, client_addr=client_addr())
+            warnings = district.assign(
+                user,
+                request.form.get("school", ""),
+                starts_on,
+                ends_on,
+                admin=current_user,
+                client_addr=client_addr(),
+            )
     except district.AccountError as refusal:
         return _account_page(user, str(refusal)), 422
     flash(f"Assigned {user.username}.", "success")
@@ -176,12 +198,16 @@ def end_assignment(user_id: int, assignment_id: int):
         return _account_page(assignment.officer, DAY_HELP), 422
     try:
         with writing():
-            district.end_assignment(assignment, ends_on, admin=current_user,
-                                    client_addr=client_addr())
+            district.end_assignment(
+                assignment, ends_on, admin=current_user, client_addr=client_addr()
+            )
     except district.AccountError as refusal:
         return _account_page(assignment.officer, str(refusal)), 422
-    flash(f"{assignment.officer.username}'s assignment to {assignment.school.name} ends "
-          f"{ends_on.isoformat()}.", "success")
+    flash(
+        f"{assignment.officer.username}'s assignment to {assignment.school.name} ends "
+        f"{ends_on.isoformat()}.",
+        "success",
+    )
     return redirect(url_for(".account", user_id=user_id))
 
 
@@ -189,8 +215,9 @@ def end_assignment(user_id: int, assignment_id: int):
 @role_required("admin")
 def schools():
     """Every school, retired ones too, with how many officers are assigned to each."""
-    return render_template("admin/schools.html", schools=schools_by_name(),
-                           assigned=district.officers_by_school())
+    return render_template(
+        "admin/schools.html", schools=schools_by_name(), assigned=district.officers_by_school()
+    )
 
 
 @schools_bp.route("/new", methods=["GET", "POST"])
@@ -201,9 +228,13 @@ def new_school():
         form = request.form
         try:
             with writing():
-                district.create_school(form.get("code", ""), form.get("name", ""),
-                                       form.get("level", ""), admin=current_user,
-                                       client_addr=client_addr())
+                district.create_school(
+                    form.get("code", ""),
+                    form.get("name", ""),
+                    form.get("level", ""),
+                    admin=current_user,
+                    client_addr=client_addr(),
+                )
         except district.AccountError as refusal:
             return _school_page(None, str(refusal)), 422
         flash(f"Added {form['name'].strip()}.", "success")
@@ -219,9 +250,13 @@ def school(school_id: int):
     if request.method == "POST":
         try:
             with writing():
-                district.change_school(found, request.form.get("name", ""),
-                                       request.form.get("level", ""), admin=current_user,
-                                       client_addr=client_addr())
+                district.change_school(
+                    found,
+                    request.form.get("name", ""),
+                    request.form.get("level", ""),
+                    admin=current_user,
+                    client_addr=client_addr(),
+                )
         except district.AccountError as refusal:
             return _school_page(found, str(refusal)), 422
         flash(f"Saved {found.name}.", "success")
@@ -250,8 +285,9 @@ def _yes_or_no(field: str) -> bool:
 
 
 def _school_page(school: School | None, problem: str | None = None):
-    return render_template("admin/school.html", school=school, problem=problem,
-                           form=request.form, levels=SCHOOL_LEVELS)
+    return render_template(
+        "admin/school.html", school=school, problem=problem, form=request.form, levels=SCHOOL_LEVELS
+    )
 
 
 @settings_bp.route("", methods=["GET", "POST"])
@@ -268,9 +304,14 @@ def district_settings():
         else:
             flash("The district's settings are saved.", "success")
             return redirect(url_for(".district_settings"))
-    return render_template("admin/settings.html", values=settings.current(), problem=problem,
-                           fixed=settings.overridden(), zones=settings.time_zones(),
-                           form=request.form), 422 if problem else 200
+    return render_template(
+        "admin/settings.html",
+        values=settings.current(),
+        problem=problem,
+        fixed=settings.overridden(),
+        zones=settings.time_zones(),
+        form=request.form,
+    ), 422 if problem else 200
 
 
 @roster_bp.route("", methods=["GET", "POST"])
@@ -281,12 +322,14 @@ def roster_upload():
         return render_template("admin/roster.html", roster=None, content="")
     upload = request.files.get("file")
     data = upload.read(roster.MAX_BYTES + 1) if upload else b""
-    tried = roster.preview(request.form.get("kind", ""), data, admin=current_user,
-                           client_addr=client_addr())
+    tried = roster.preview(
+        request.form.get("kind", ""), data, admin=current_user, client_addr=client_addr()
+    )
     db.session.rollback()
     content = data.decode("utf-8-sig") if tried.ok else ""
-    return render_template("admin/roster.html", roster=tried, content=content), \
-        200 if tried.ok else 422
+    return render_template(
+        "admin/roster.html", roster=tried, content=content
+    ), 200 if tried.ok else 422
 
 
 @roster_bp.route("/import", methods=["POST"])
@@ -295,16 +338,18 @@ def roster_import():
     """Keep the previewed file: all its rows, or none (it is checked again)."""
     kind, content = request.form.get("kind", ""), request.form.get("content", "")
     with writing():
-        imported = roster.import_file(kind, content.encode(), admin=current_user,
-                                      client_addr=client_addr())
+        imported = roster.import_file(
+            kind, content.encode(), admin=current_user, client_addr=client_addr()
+        )
     if not imported.ok:
         return render_template("admin/roster.html", roster=imported, content=""), 422
     links = []
     for user, token in imported.links:
         link = url_for("auth.setup", token=token, _external=True)
         links.append((user.username, link, setup_links.mail(user, link)))
-    return render_template("admin/roster_done.html", roster=imported, links=links,
-                           valid_hours=setup_links.VALID_HOURS)
+    return render_template(
+        "admin/roster_done.html", roster=imported, links=links, valid_hours=setup_links.VALID_HOURS
+    )
 
 
 @templates_bp.route("", methods=["GET", "POST"])
@@ -315,8 +360,13 @@ def templates():
     status = 200
     if form.validate_on_submit():
         with writing():
-            kept, errors = entry_templates.create(None, form.to_template(), actor=current_user,
-                                                  now=clock.utcnow(), client_addr=client_addr())
+            kept, errors = entry_templates.create(
+                None,
+                form.to_template(),
+                actor=current_user,
+                now=clock.utcnow(),
+                client_addr=client_addr(),
+            )
         if kept is not None:
             flash(f"Published “{kept.name}” to every officer.", "success")
             return redirect(url_for(".templates"))
@@ -324,8 +374,9 @@ def templates():
             field = form[path.removeprefix("fields.")] if path != "fields" else form.actions
             field.errors = list(messages)
         status = 422
-    return render_template("admin/templates.html", form=form,
-                           templates=entry_templates.offered_by_district()), status
+    return render_template(
+        "admin/templates.html", form=form, templates=entry_templates.offered_by_district()
+    ), status
 
 
 @templates_bp.route("/<int:template_id>/retired", methods=["POST"])
@@ -333,8 +384,9 @@ def templates():
 def retire_template(template_id: int):
     """Stop offering a district template (it is kept, never deleted)."""
     with writing():
-        retired = entry_templates.retire(current_user, template_id, now=clock.utcnow(),
-                                         client_addr=client_addr())
+        retired = entry_templates.retire(
+            current_user, template_id, now=clock.utcnow(), client_addr=client_addr()
+        )
     if not retired:
         abort(404)
     flash("The template is no longer offered.", "success")
@@ -347,28 +399,47 @@ def seconds_per_entry():
     """How long new entries take on the phone: the median by week, and by officer's pseudonym."""
     now = clock.utcnow()
     recent = entry_times.between(now - timedelta(weeks=entry_times.WEEKS_SHOWN), now)
-    return render_template("admin/entry_times.html", weeks=entry_times.by_week(now),
-                           officers=entry_times.by_officer(recent, lambda u: pseudonym(u, False)),
-                           weeks_shown=entry_times.WEEKS_SHOWN)
+    return render_template(
+        "admin/entry_times.html",
+        weeks=entry_times.by_week(now),
+        officers=entry_times.by_officer(recent, lambda u: pseudonym(u, False)),
+        weeks_shown=entry_times.WEEKS_SHOWN,
+    )
 
 
 def _account_form(problem: str | None = None):
-    return render_template("admin/account_new.html", problem=problem, form=request.form,
-                           roles=ROLES, schools=district.schools_in_service(),
-                           supervisors=district.supervisors())
+    return render_template(
+        "admin/account_new.html",
+        problem=problem,
+        form=request.form,
+        roles=ROLES,
+        schools=district.schools_in_service(),
+        supervisors=district.supervisors(),
+    )
 
 
 def _account_page(user: User, problem: str | None = None):
-    return render_template("admin/account.html", user=user, problem=problem, roles=ROLES,
-                           supervisors=district.supervisors(), today=clock.today(),
-                           schools=district.schools_in_service(),
-                           link=setup_links.waiting(user), last_admin=district.is_last_admin(user))
+    return render_template(
+        "admin/account.html",
+        user=user,
+        problem=problem,
+        roles=ROLES,
+        supervisors=district.supervisors(),
+        today=clock.today(),
+        schools=district.schools_in_service(),
+        link=setup_links.waiting(user),
+        last_admin=district.is_last_admin(user),
+    )
 
 
 def _link_shown_once(user: User, token: str):
     """The page that shows a setup link: the only time anyone sees it (and its e-mail, sent
     when the server sends mail and the account has an address)."""
     link = url_for("auth.setup", token=token, _external=True)
-    return render_template("admin/setup_link.html", user=user, link=link,
-                           mailed=setup_links.mail(user, link),
-                           valid_hours=setup_links.VALID_HOURS)
+    return render_template(
+        "admin/setup_link.html",
+        user=user,
+        link=link,
+        mailed=setup_links.mail(user, link),
+        valid_hours=setup_links.VALID_HOURS,
+    )

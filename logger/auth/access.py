@@ -45,6 +45,7 @@ def unauthorized():
 
 def role_required(*roles: str):
     """Let only signed-in users with one of these roles through; others get 403."""
+
     def decorator(view):
         @functools.wraps(view)
         @login_required
@@ -52,8 +53,10 @@ def role_required(*roles: str):
             if current_user.role not in roles:
                 abort(403)
             return view(*args, **kwargs)
+
         wrapped.allowed_roles = roles
         return wrapped
+
     return decorator
 
 

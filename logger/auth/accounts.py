@@ -61,8 +61,11 @@ def password_problem(username: str, password: str) -> str | None:
         return problem
     if username.lower() in password.lower():
         return "the password must not contain the user name"
-    estimate = zxcvbn(password[:PASSWORD_CHARACTERS_ESTIMATED], user_inputs=[username],
-                      max_length=PASSWORD_CHARACTERS_ESTIMATED)
+    estimate = zxcvbn(
+        password[:PASSWORD_CHARACTERS_ESTIMATED],
+        user_inputs=[username],
+        max_length=PASSWORD_CHARACTERS_ESTIMATED,
+    )
     if estimate["score"] < MIN_PASSWORD_SCORE:
         feedback = estimate["feedback"]
         why = " ".join(part for part in (feedback["warning"], *feedback["suggestions"]) if part)
@@ -124,18 +127,23 @@ def sign_in(typed_name: str, password: str, client_addr: str | None) -> SignInAt
         if user is None:
             _record_failure(account, client_addr, failures, now)
             return SignInAttempt()
-        db.session.execute(delete(SignInFailure).where(SignInFailure.account == account,
-                                                       SignInFailure.client_addr == client_addr))
+        db.session.execute(
+            delete(SignInFailure).where(
+                SignInFailure.account == account, SignInFailure.client_addr == client_addr
+            )
+        )
         audit.record("auth.sign_in", actor=user, client_addr=client_addr)
     return SignInAttempt(user=user)
 
 
-def _wait_seconds(account: str, client_addr: str | None, now: datetime,
-                  failures: list | None = None) -> int:
+def _wait_seconds(
+    account: str, client_addr: str | None, now: datetime, failures: list | None = None
+) -> int:
     """How long the throttle holds attempts at this account from this address (0: none)."""
     failures = _recent_failures(account, now) if failures is None else failures
-    return _seconds_to_wait(failures, client_addr, now,
-                            known_address=_signed_in_from(account, client_addr, now))
+    return _seconds_to_wait(
+        failures, client_addr, now, known_address=_signed_in_from(account, client_addr, now)
+    )
 
 
 def sign_in_account(typed_name: str) -> str:
@@ -168,37 +176,54 @@ def locked_accounts() -> list[tuple[str, int]]:
     per_address = db.session.execute(
         select(SignInFailure.account, func.count(SignInFailure.id))
         .where(SignInFailure.at > clock.utcnow() - SIGN_IN_WINDOW)
-        .group_by(SignInFailure.account, SignInFailure.client_addr)).all()
+        .group_by(SignInFailure.account, SignInFailure.client_addr)
+    ).all()
     total, locked = Counter(), set()
     for account, failures in per_address:
         total[account] += failures
         if failures >= FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS:
             locked.add(account)
-    locked |= {account for account, failures in total.items()
-               if failures >= FAILURES_TO_LOCK_ACCOUNT}
-    return sorted(((account, total[account]) for account in locked),
-                  key=lambda pair: (-pair[1], pair[0]))
+    locked |= {
+        account for account, failures in total.items() if failures >= FAILURES_TO_LOCK_ACCOUNT
+    }
+    return sorted(
+        ((account, total[account]) for account in locked), key=lambda pair: (-pair[1], pair[0])
+    )
 
 
 def _recent_failures(account: str, now: datetime) -> list[tuple[datetime, str | None]]:
     """(at, client address) of the account's failures in the window, the latest first."""
-    return [tuple(row) for row in db.session.execute(
-        select(SignInFailure.at, SignInFailure.client_addr)
-        .where(SignInFailure.account == account, SignInFailure.at > now - SIGN_IN_WINDOW)
-        .order_by(SignInFailure.at.desc()))]
+    return [
+        tuple(row)
+        for row in db.session.execute(
+            select(SignInFailure.at, SignInFailure.client_addr)
+            .where(SignInFailure.account == account, SignInFailure.at > now - SIGN_IN_WINDOW)
+            .order_by(SignInFailure.at.desc())
+        )
+    ]
 
 
 def _signed_in_from(account: str, client_addr: str | None, now: datetime) -> bool:
     """Whether this account signed in from this address lately (the audit trail says)."""
-    return db.session.scalar(
-        select(AuditEvent.id).join(User, AuditEvent.actor_id == User.id)
-        .where(AuditEvent.action == "auth.sign_in", AuditEvent.client_addr == client_addr,
-               AuditEvent.at > now - KNOWN_ADDRESS_FOR, func.lower(User.username) == account)
-        .limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(AuditEvent.id)
+            .join(User, AuditEvent.actor_id == User.id)
+            .where(
+                AuditEvent.action == "auth.sign_in",
+                AuditEvent.client_addr == client_addr,
+                AuditEvent.at > now - KNOWN_ADDRESS_FOR,
+                func.lower(User.username) == account,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
-def _seconds_to_wait(failures, client_addr: str | None, now: datetime, *,
-                     known_address: bool = False) -> int:
+def _seconds_to_wait(
+    failures, client_addr: str | None, now: datetime, *, known_address: bool = False
+) -> int:
     """How long before the next attempt, given the account's recent failures (latest first):
     an account lock holds everywhere but at an address the account signed in from lately,
     where attempts are only slowed."""
@@ -206,8 +231,7 @@ def _seconds_to_wait(failures, client_addr: str | None, now: datetime, *,
     here = [at for at, addr in failures if addr == client_addr]
     allowed_at = now
     if len(here) >= FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS:
-        allowed_at = max(allowed_at,
-                         here[FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS - 1] + SIGN_IN_WINDOW)
+        allowed_at = max(allowed_at, here[FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS - 1] + SIGN_IN_WINDOW)
     if len(times) >= FAILURES_TO_LOCK_ACCOUNT and not known_address:
         allowed_at = max(allowed_at, times[FAILURES_TO_LOCK_ACCOUNT - 1] + SIGN_IN_WINDOW)
     elif len(times) >= FAILURES_BEFORE_DELAY:
@@ -217,24 +241,37 @@ def _seconds_to_wait(failures, client_addr: str | None, now: datetime, *,
 
 def _delay_after(failure_count: int) -> timedelta:
     doublings = failure_count - FAILURES_BEFORE_DELAY
-    return timedelta(seconds=min(FIRST_DELAY_SECONDS * 2 ** doublings, MAX_DELAY_SECONDS))
+    return timedelta(seconds=min(FIRST_DELAY_SECONDS * 2**doublings, MAX_DELAY_SECONDS))
 
 
 def _record_failure(account: str, client_addr: str | None, failures, now: datetime) -> None:
     """Write and audit a failed sign-in, audit a lock it starts, and prune expired failures."""
-    stale = (select(SignInFailure.id).where(SignInFailure.at <= now - SIGN_IN_WINDOW)
-             .with_for_update(skip_locked=True))  # PostgreSQL: never wait on another pruner
+    stale = (
+        select(SignInFailure.id)
+        .where(SignInFailure.at <= now - SIGN_IN_WINDOW)
+        .with_for_update(skip_locked=True)
+    )  # PostgreSQL: never wait on another pruner
     db.session.execute(delete(SignInFailure).where(SignInFailure.id.in_(stale)))
     db.session.add(SignInFailure(account=account, client_addr=client_addr, at=now))
-    audit.record("auth.sign_in_failed", actor=None, client_addr=client_addr,
-                 detail={"username": account})
+    audit.record(
+        "auth.sign_in_failed", actor=None, client_addr=client_addr, detail={"username": account}
+    )
     failures = [(now, client_addr), *failures]
     times = [at for at, _ in failures]
     here = [at for at, addr in failures if addr == client_addr]
     for scope, counted, limit in (
-            ("account", times, FAILURES_TO_LOCK_ACCOUNT),
-            ("account_at_address", here, FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS)):
+        ("account", times, FAILURES_TO_LOCK_ACCOUNT),
+        ("account_at_address", here, FAILURES_TO_LOCK_ACCOUNT_AT_ADDRESS),
+    ):
         if len(counted) == limit:  # this failure starts the lock
-            audit.record("auth.sign_in_locked", actor=None, client_addr=client_addr, detail={
-                "username": account, "scope": scope, "failures": limit,
-                "until": (counted[-1] + SIGN_IN_WINDOW).isoformat()})
+            audit.record(
+                "auth.sign_in_locked",
+                actor=None,
+                client_addr=client_addr,
+                detail={
+                    "username": account,
+                    "scope": scope,
+                    "failures": limit,
+                    "until": (counted[-1] + SIGN_IN_WINDOW).isoformat(),
+                },
+            )

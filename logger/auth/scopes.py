@@ -35,15 +35,19 @@ def entry_for(user: User, entry_id: uuid.UUID) -> Contact | None:
     return db.session.scalar(
         select(Contact)
         .where(Contact.id == entry_id, entries_visible_to(user))
-        .options(selectinload(Contact.revisions).selectinload(ContactRevision.flag_rows),
-                 selectinload(Contact.decisions).joinedload(ReviewDecision.reviewer)))
+        .options(
+            selectinload(Contact.revisions).selectinload(ContactRevision.flag_rows),
+            selectinload(Contact.decisions).joinedload(ReviewDecision.reviewer),
+        )
+    )
 
 
 def templates_offered_to(officer: User) -> ColumnElement[bool]:
     """A condition on templates: those in service an officer may start from, their own and
     the district's."""
-    return EntryTemplate.deleted_at.is_(None) & or_(EntryTemplate.owner_id == officer.id,
-                                                     EntryTemplate.owner_id.is_(None))
+    return EntryTemplate.deleted_at.is_(None) & or_(
+        EntryTemplate.owner_id == officer.id, EntryTemplate.owner_id.is_(None)
+    )
 
 
 def templates_kept_by(user: User) -> ColumnElement[bool]:
@@ -61,4 +65,5 @@ def templates_kept_by(user: User) -> ColumnElement[bool]:
 def template_for(user: User, template_id: int) -> EntryTemplate | None:
     """One template this user keeps; None for any other."""
     return db.session.scalar(
-        select(EntryTemplate).where(EntryTemplate.id == template_id, templates_kept_by(user)))
+        select(EntryTemplate).where(EntryTemplate.id == template_id, templates_kept_by(user))
+    )

@@ -22,8 +22,10 @@ from logger.extensions import db
 
 VALID_HOURS = 72
 VALID_FOR = timedelta(hours=VALID_HOURS)
-UNUSABLE = ("This setup link does not work: it was already used, a newer one replaced it, or it "
-            f"is older than {VALID_HOURS} hours. Ask your admin for a new one.")
+UNUSABLE = (
+    "This setup link does not work: it was already used, a newer one replaced it, or it "
+    f"is older than {VALID_HOURS} hours. Ask your admin for a new one."
+)
 
 
 class SetupRefused(ValueError):
@@ -37,16 +39,30 @@ def _hash(token: str) -> str:
 def issue(user: User, purpose: str, admin: User | None, client_addr: str | None) -> str:
     """A new link's token for this person (older unused ones stop working); the caller commits."""
     now = clock.utcnow()
-    db.session.execute(update(SetupLink).where(SetupLink.user_id == user.id,
-                                               SetupLink.used_at.is_(None),
-                                               SetupLink.expires_at > now)
-                       .values(expires_at=now))
+    db.session.execute(
+        update(SetupLink)
+        .where(
+            SetupLink.user_id == user.id, SetupLink.used_at.is_(None), SetupLink.expires_at > now
+        )
+        .values(expires_at=now)
+    )
     token = secrets.token_urlsafe(32)
-    db.session.add(SetupLink(token_hash=_hash(token), user_id=user.id, purpose=purpose,
-                             created_by_id=admin.id if admin else None, created_at=now,
-                             expires_at=now + VALID_FOR))
-    audit.record("account.setup_link", actor=admin, client_addr=client_addr,
-                 detail={"user": user.username, "purpose": purpose})
+    db.session.add(
+        SetupLink(
+            token_hash=_hash(token),
+            user_id=user.id,
+            purpose=purpose,
+            created_by_id=admin.id if admin else None,
+            created_at=now,
+            expires_at=now + VALID_FOR,
+        )
+    )
+    audit.record(
+        "account.setup_link",
+        actor=admin,
+        client_addr=client_addr,
+        detail={"user": user.username, "purpose": purpose},
+    )
     return token
 
 
@@ -74,16 +90,27 @@ def choose_password(token: str, password: str, client_addr: str | None) -> User:
     link.used_at = clock.utcnow()
     user.set_password(password)
     user.session_version += 1
-    audit.record("account.password_set", actor=user, client_addr=client_addr,
-                 detail={"purpose": link.purpose})
+    audit.record(
+        "account.password_set",
+        actor=user,
+        client_addr=client_addr,
+        detail={"purpose": link.purpose},
+    )
     return user
 
 
 def waiting(user: User) -> SetupLink | None:
     """The person's link not yet used, if one still works."""
-    return db.session.scalar(select(SetupLink).where(
-        SetupLink.user_id == user.id, SetupLink.used_at.is_(None),
-        SetupLink.expires_at > clock.utcnow()).order_by(SetupLink.id.desc()).limit(1))
+    return db.session.scalar(
+        select(SetupLink)
+        .where(
+            SetupLink.user_id == user.id,
+            SetupLink.used_at.is_(None),
+            SetupLink.expires_at > clock.utcnow(),
+        )
+        .order_by(SetupLink.id.desc())
+        .limit(1)
+    )
 
 
 def mail(user: User, link: str) -> str | None:
@@ -92,10 +119,13 @@ def mail(user: User, link: str) -> str | None:
     if not (user.email and mail_server.configured()):
         return None
     try:
-        mail_server.send(user.email, "Choose your SRO Field Log password",
-                         f"Hello {user.username},\n\nChoose your password for SRO Field Log "
-                         f"here (the link works once, for {VALID_HOURS} hours):\n\n{link}\n\n"
-                         "If you did not expect this, tell your admin.\n")
+        mail_server.send(
+            user.email,
+            "Choose your SRO Field Log password",
+            f"Hello {user.username},\n\nChoose your password for SRO Field Log "
+            f"here (the link works once, for {VALID_HOURS} hours):\n\n{link}\n\n"
+            "If you did not expect this, tell your admin.\n",
+        )
     except mail_server.MailFailed as failure:
         return f"The e-mail to {user.email} was not sent: {failure}. Pass the link on yourself."
     return f"The link was also sent to {user.email}."

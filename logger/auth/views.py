@@ -27,10 +27,16 @@ def login():
         return render_template("auth/login.html", form=form), 400 if form.errors else 200
     attempt = accounts.sign_in(form.username.data, form.password.data, client_addr())
     if attempt.wait_seconds:
-        flash("Too many failed sign-ins with this user name. Wait "
-              f"{accounts.wait_in_words(attempt.wait_seconds)}, then try again.", "error")
-        return (render_template("auth/login.html", form=form), 429,
-                {"Retry-After": str(attempt.wait_seconds)})
+        flash(
+            "Too many failed sign-ins with this user name. Wait "
+            f"{accounts.wait_in_words(attempt.wait_seconds)}, then try again.",
+            "error",
+        )
+        return (
+            render_template("auth/login.html", form=form),
+            429,
+            {"Retry-After": str(attempt.wait_seconds)},
+        )
     if attempt.user is None:
         flash("That user name and password do not match an active account.", "error")
         return render_template("auth/login.html", form=form), 401
@@ -62,8 +68,13 @@ def _safe_next(target: str | None) -> str | None:
     or whitespace, is kept: browsers drop tabs and read a backslash as "/", so either could
     turn the path into "//host" on another site; a line break cannot go in a header.
     """
-    if (not rules.is_clean_text(target) or not target.startswith("/") or target.startswith("//")
-            or "\\" in target or any(character.isspace() for character in target)):
+    if (
+        not rules.is_clean_text(target)
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(character.isspace() for character in target)
+    ):
         return None
     return target
 
@@ -90,8 +101,9 @@ def setup(token: str):
                 session.clear()
                 flash(f"Your password is set. Sign in as {user.username}.", "success")
                 return redirect(url_for("auth.login"))
-    return render_template("auth/setup.html", link=link, problem=problem,
-                           min_length=accounts.MIN_PASSWORD_LENGTH), 422 if problem else 200
+    return render_template(
+        "auth/setup.html", link=link, problem=problem, min_length=accounts.MIN_PASSWORD_LENGTH
+    ), 422 if problem else 200
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -111,10 +123,12 @@ def change_password():
                 with writing():
                     current_user.set_password(form["password"])
                     current_user.session_version += 1  # ends the other sessions
-                    audit.record("account.password_changed", actor=current_user,
-                                 client_addr=client_addr())
+                    audit.record(
+                        "account.password_changed", actor=current_user, client_addr=client_addr()
+                    )
                 login_user(current_user._get_current_object())  # this session: the new version
                 flash("Your password is changed; you are signed out everywhere else.", "success")
                 return redirect(url_for("home.index"))
-    return render_template("auth/password.html", problem=problem,
-                           min_length=accounts.MIN_PASSWORD_LENGTH), 422 if problem else 200
+    return render_template(
+        "auth/password.html", problem=problem, min_length=accounts.MIN_PASSWORD_LENGTH
+    ), 422 if problem else 200

@@ -14,12 +14,25 @@ def changes(before: dict, after: dict) -> dict[str, list]:
     return {name: [before[name], after[name]] for name in before if before[name] != after[name]}
 
 
-def record(action: str, *, actor: User | None, client_addr: str | None,
-           contact_id: uuid.UUID | None = None, revision: int | None = None,
-           detail: dict | None = None, at: datetime | None = None) -> AuditEvent:
+def record(
+    action: str,
+    *,
+    actor: User | None,
+    client_addr: str | None,
+    contact_id: uuid.UUID | None = None,
+    revision: int | None = None,
+    detail: dict | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
     """Add an audit event to the session; it is committed with the change it describes."""
-    event = AuditEvent(action=action, actor=actor, client_addr=client_addr,
-                       contact_id=contact_id, revision=revision, detail=detail)
+    event = AuditEvent(
+        action=action,
+        actor=actor,
+        client_addr=client_addr,
+        contact_id=contact_id,
+        revision=revision,
+        detail=detail,
+    )
     if at is not None:
         event.at = at
     db.session.add(event)

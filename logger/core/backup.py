@@ -10,8 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-PG_DUMP_HINT = ("this database is PostgreSQL: back it up with pg_dump -Fc "
-                "(README, \"Backups\")")
+PG_DUMP_HINT = 'this database is PostgreSQL: back it up with pg_dump -Fc (README, "Backups")'
 
 
 class BackupRefused(Exception):
@@ -21,8 +20,11 @@ class BackupRefused(Exception):
 def database_file(url: URL) -> Path:
     """The SQLite file a database URL names, or BackupRefused for any other database."""
     if url.get_backend_name() != "sqlite":
-        raise BackupRefused(PG_DUMP_HINT if url.get_backend_name() == "postgresql"
-                            else f"backup copies SQLite databases, not {url.get_backend_name()}")
+        raise BackupRefused(
+            PG_DUMP_HINT
+            if url.get_backend_name() == "postgresql"
+            else f"backup copies SQLite databases, not {url.get_backend_name()}"
+        )
     if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
         raise BackupRefused("backup copies a SQLite database file, not an in-memory database")
     path = Path(url.database)

@@ -4,7 +4,7 @@ school years."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
@@ -12,12 +12,13 @@ LOCAL_INPUT_FORMAT = "%Y-%m-%dT%H:%M"
 
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def district_zone() -> ZoneInfo:
     """The district's time zone (core/settings.py)."""
     from logger.core import settings  # settings read the database, which reads the clock
+
     return ZoneInfo(settings.current()["timezone"])
 
 
@@ -106,8 +107,14 @@ class SchoolYear:
 
     def months(self) -> list[date]:
         """The first day of each of its twelve months."""
-        return [date(self.first + (self.start_month - 1 + n) // 12,
-                     (self.start_month - 1 + n) % 12 + 1, 1) for n in range(12)]
+        return [
+            date(
+                self.first + (self.start_month - 1 + n) // 12,
+                (self.start_month - 1 + n) % 12 + 1,
+                1,
+            )
+            for n in range(12)
+        ]
 
     def bounds(self) -> tuple[datetime, datetime]:
         """Its first moment and the first moment after it, in the district."""

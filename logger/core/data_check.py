@@ -28,20 +28,28 @@ def problems() -> Iterator[str]:
     under older rules stay valid under those rules and are not reported for that.
     """
     for contact_id, number, content, explanation in db.session.execute(
-            select(ContactRevision.contact_id, ContactRevision.number, ContactRevision.content,
-                   ContactRevision.amendment_explanation)
-            .order_by(ContactRevision.contact_id, ContactRevision.number)
-            .execution_options(yield_per=BATCH)):
+        select(
+            ContactRevision.contact_id,
+            ContactRevision.number,
+            ContactRevision.content,
+            ContactRevision.amendment_explanation,
+        )
+        .order_by(ContactRevision.contact_id, ContactRevision.number)
+        .execution_options(yield_per=BATCH)
+    ):
         where = f"entry {contact_id} revision {number}"
         for path, text in _texts(content):
             yield from _problem(where, path, text, multiline=path in TEXT_FIELDS)
         if explanation is not None:
             yield from _problem(where, rules.AMENDMENT.name, explanation, multiline=True)
     for contact_id, revision, comment in db.session.execute(
-            select(ReviewDecision.contact_id, ReviewDecision.revision, ReviewDecision.comment)
-            .where(ReviewDecision.comment.is_not(None)).execution_options(yield_per=BATCH)):
-        yield from _problem(f"entry {contact_id} revision {revision}", "review comment", comment,
-                            multiline=True)
+        select(ReviewDecision.contact_id, ReviewDecision.revision, ReviewDecision.comment)
+        .where(ReviewDecision.comment.is_not(None))
+        .execution_options(yield_per=BATCH)
+    ):
+        yield from _problem(
+            f"entry {contact_id} revision {revision}", "review comment", comment, multiline=True
+        )
     for user_id, username in db.session.execute(select(User.id, User.username)):
         yield from _problem(f"user {user_id}", "username", username)
     for school_id, code, name in db.session.execute(select(School.id, School.code, School.name)):

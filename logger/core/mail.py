@@ -26,13 +26,16 @@ def send(to: str, subject: str, body: str) -> None:
     message["From"], message["To"], message["Subject"] = config["SRO_SMTP_FROM"], to, subject
     message.set_content(body)
     try:
-        with smtplib.SMTP(config["SRO_SMTP_HOST"], config["SRO_SMTP_PORT"],
-                          timeout=TIMEOUT_SECONDS) as server:
+        with smtplib.SMTP(
+            config["SRO_SMTP_HOST"], config["SRO_SMTP_PORT"], timeout=TIMEOUT_SECONDS
+        ) as server:
             if config["SRO_SMTP_STARTTLS"]:
                 server.starttls()
             if config.get("SRO_SMTP_USER"):
                 server.login(config["SRO_SMTP_USER"], config.get("SRO_SMTP_PASSWORD") or "")
             server.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
-        raise MailFailed(f"the mail server at {config['SRO_SMTP_HOST']} refused it or could "
-                         f"not be reached ({error.__class__.__name__})") from None
+        raise MailFailed(
+            f"the mail server at {config['SRO_SMTP_HOST']} refused it or could "
+            f"not be reached ({error.__class__.__name__})"
+        ) from None

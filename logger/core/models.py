@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -23,8 +23,9 @@ DECISIONS = rules.DECISIONS
 
 def _enum(values: tuple[str, ...], name: str) -> sa.Enum:
     """A portable enum: a VARCHAR with a CHECK constraint on every database."""
-    return sa.Enum(*values, name=name, native_enum=False, create_constraint=True,
-                   length=max(map(len, values)))
+    return sa.Enum(
+        *values, name=name, native_enum=False, create_constraint=True, length=max(map(len, values))
+    )
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -38,10 +39,10 @@ class UTCDateTime(sa.types.TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime: give times with a zone")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value, dialect):
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 def _utcnow() -> datetime:
@@ -65,11 +66,15 @@ class User(UserMixin, db.Model):
 
     supervisor: Mapped[User | None] = relationship(remote_side=[id])
     assignments: Mapped[list[Assignment]] = relationship(
-        back_populates="officer", order_by="Assignment.starts_on, Assignment.id",
-        cascade="all, delete-orphan")
+        back_populates="officer",
+        order_by="Assignment.starts_on, Assignment.id",
+        cascade="all, delete-orphan",
+    )
     supervisions: Mapped[list[Supervision]] = relationship(
-        foreign_keys="Supervision.officer_id", order_by="Supervision.started_at, Supervision.id",
-        cascade="all, delete-orphan")
+        foreign_keys="Supervision.officer_id",
+        order_by="Supervision.started_at, Supervision.id",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def is_active(self) -> bool:
@@ -87,8 +92,11 @@ class User(UserMixin, db.Model):
 
     def schools_on(self, day: date) -> list[School]:
         """The schools assigned on a day, first assignment first, each once."""
-        return list(dict.fromkeys(assignment.school for assignment in self.assignments
-                                  if assignment.covers(day)))
+        return list(
+            dict.fromkeys(
+                assignment.school for assignment in self.assignments if assignment.covers(day)
+            )
+        )
 
     def set_password(self, password: str) -> None:
         """Keep only a salted hash of the password."""
@@ -152,12 +160,15 @@ class Contact(db.Model):
 
     officer: Mapped[User] = relationship()
     revisions: Mapped[list[ContactRevision]] = relationship(
-        back_populates="contact", order_by="ContactRevision.number")
+        back_populates="contact", order_by="ContactRevision.number"
+    )
     decisions: Mapped[list[ReviewDecision]] = relationship(order_by="ReviewDecision.id")
     current: Mapped[ContactRevision] = relationship(
         primaryjoin="and_(ContactRevision.contact_id == Contact.id, "
-                    "ContactRevision.number == Contact.current_revision)",
-        viewonly=True, uselist=False)
+        "ContactRevision.number == Contact.current_revision)",
+        viewonly=True,
+        uselist=False,
+    )
 
     @property
     def record(self) -> ContactRevision | None:
@@ -179,8 +190,16 @@ class ContactRevision(db.Model):
         sa.UniqueConstraint("contact_id", "number"),
         sa.Index("ix_contact_revisions_status_received_at", "status", "received_at"),
         # Covers the review queue's page and its counts: no table reads for waiting entries.
-        sa.Index("ix_contact_revisions_queue", "status", "concern", "received_at", "contact_id",
-                 "number", "school_id", "classification"),
+        sa.Index(
+            "ix_contact_revisions_queue",
+            "status",
+            "concern",
+            "received_at",
+            "contact_id",
+            "number",
+            "school_id",
+            "classification",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -193,11 +212,13 @@ class ContactRevision(db.Model):
     status: Mapped[str] = mapped_column(_enum(STATUSES, "status"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     amendment_explanation: Mapped[str | None] = mapped_column(sa.Text)
-    concern: Mapped[int] = mapped_column(default=len(rules.CONCERN_ORDER),
-                                         server_default=str(len(rules.CONCERN_ORDER)))
+    concern: Mapped[int] = mapped_column(
+        default=len(rules.CONCERN_ORDER), server_default=str(len(rules.CONCERN_ORDER))
+    )
     # The data dictionary this revision was checked under: v1 entries stay valid under v1.
-    dictionary_version: Mapped[int] = mapped_column(default=rules.CURRENT_VERSION,
-                                                    server_default="1")
+    dictionary_version: Mapped[int] = mapped_column(
+        default=rules.CURRENT_VERSION, server_default="1"
+    )
 
     contact: Mapped[Contact] = relationship(back_populates="revisions")
     school: Mapped[School] = relationship()
@@ -211,8 +232,9 @@ class ContactRevision(db.Model):
 
 
 # Joins a contact to its current revision (the one the officer and the review queue see).
-CURRENT_REVISION = sa.and_(ContactRevision.contact_id == Contact.id,
-                           ContactRevision.number == Contact.current_revision)
+CURRENT_REVISION = sa.and_(
+    ContactRevision.contact_id == Contact.id, ContactRevision.number == Contact.current_revision
+)
 
 
 class ReviewDecision(db.Model):
@@ -237,10 +259,12 @@ class RevisionFlag(db.Model):
 
     __tablename__ = "revision_flags"
 
-    revision_id: Mapped[int] = mapped_column(sa.ForeignKey("contact_revisions.id"),
-                                             primary_key=True)
-    flag: Mapped[str] = mapped_column(_enum(tuple(rules.FLAGS), "flag"), primary_key=True,
-                                      index=True)
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contact_revisions.id"), primary_key=True
+    )
+    flag: Mapped[str] = mapped_column(
+        _enum(tuple(rules.FLAGS), "flag"), primary_key=True, index=True
+    )
 
 
 class AuditEvent(db.Model):
@@ -340,13 +364,20 @@ _LATER = aliased(ContactRevision)
 # Joins a contact to its record: its latest approved revision (DESIGN.md, "The record").
 # An amendment waiting for review, or returned, never takes the approved one's place.
 RECORD_REVISION = sa.and_(
-    ContactRevision.contact_id == Contact.id, ContactRevision.status == "approved",
-    ~sa.exists().where(_LATER.contact_id == ContactRevision.contact_id,
-                       _LATER.number > ContactRevision.number, _LATER.status == "approved")
-    .correlate_except(_LATER))
+    ContactRevision.contact_id == Contact.id,
+    ContactRevision.status == "approved",
+    ~sa.exists()
+    .where(
+        _LATER.contact_id == ContactRevision.contact_id,
+        _LATER.number > ContactRevision.number,
+        _LATER.status == "approved",
+    )
+    .correlate_except(_LATER),
+)
 # The number of a newer revision waiting for review or returned, beside the record; else NULL.
-PENDING_REVISION = sa.case((Contact.current_revision > ContactRevision.number,
-                            Contact.current_revision), else_=None)
+PENDING_REVISION = sa.case(
+    (Contact.current_revision > ContactRevision.number, Contact.current_revision), else_=None
+)
 
 
 class EntryTemplate(db.Model):
@@ -394,9 +425,15 @@ def _refuse_audit_bulk_changes(state):
 
 
 # Program records (principles 1, 2, 5, 8, 9, 12): the program's evidence beside the contacts.
-TRAINING_TOPICS = ("adolescent_development", "de_escalation", "implicit_bias",
-                   "disabilities_special_education", "trauma_informed_practice",
-                   "student_privacy_search_law", "restorative_practices")
+TRAINING_TOPICS = (
+    "adolescent_development",
+    "de_escalation",
+    "implicit_bias",
+    "disabilities_special_education",
+    "trauma_informed_practice",
+    "student_privacy_search_law",
+    "restorative_practices",
+)
 PRACTICE_KINDS = ("peer_network_meeting", "conference", "mentoring", "other")
 HOURS = sa.Numeric(6, 2, asdecimal=False)  # hours to the hundredth, read back as a float
 
@@ -492,10 +529,13 @@ class OutreachEvent(db.Model):
 
 
 practice_participants = sa.Table(
-    "practice_participants", db.metadata,
-    sa.Column("activity_id", sa.ForeignKey("practice_activities.id", ondelete="CASCADE"),
-              primary_key=True),
-    sa.Column("officer_id", sa.ForeignKey("users.id"), primary_key=True, index=True))
+    "practice_participants",
+    db.metadata,
+    sa.Column(
+        "activity_id", sa.ForeignKey("practice_activities.id", ondelete="CASCADE"), primary_key=True
+    ),
+    sa.Column("officer_id", sa.ForeignKey("users.id"), primary_key=True, index=True),
+)
 
 
 class PracticeActivity(db.Model):
@@ -509,8 +549,9 @@ class PracticeActivity(db.Model):
     hours: Mapped[float | None] = mapped_column(HOURS)
     summary: Mapped[str | None] = mapped_column(sa.Text)
 
-    officers: Mapped[list[User]] = relationship(secondary=practice_participants,
-                                                order_by="User.username")
+    officers: Mapped[list[User]] = relationship(
+        secondary=practice_participants, order_by="User.username"
+    )
 
 
 # Public feedback (principle 9)
@@ -537,8 +578,7 @@ class Feedback(db.Model):
     text: Mapped[str] = mapped_column(sa.Text)
     reply_to: Mapped[str | None] = mapped_column(sa.String(254))  # an e-mail address or phone
     possible_name: Mapped[bool] = mapped_column(default=False)  # sent on after the warning
-    status: Mapped[str] = mapped_column(_enum(FEEDBACK_STATUSES, "feedback_status"),
-                                        default="new")
+    status: Mapped[str] = mapped_column(_enum(FEEDBACK_STATUSES, "feedback_status"), default="new")
     first_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
@@ -546,7 +586,8 @@ class Feedback(db.Model):
     school: Mapped[School | None] = relationship()
     resolved_by: Mapped[User | None] = relationship()
     answers: Mapped[list[FeedbackAnswer]] = relationship(
-        back_populates="feedback", order_by="FeedbackAnswer.answered_at, FeedbackAnswer.id")
+        back_populates="feedback", order_by="FeedbackAnswer.answered_at, FeedbackAnswer.id"
+    )
 
 
 class FeedbackAnswer(db.Model):

@@ -86,20 +86,25 @@ class RecordFilter:
         if self.classification and "classification" not in without:
             found.append(ContactRevision.classification == self.classification)
         if self.flag and "flag" not in without:
-            found.append(ContactRevision.id.in_(
-                select(RevisionFlag.revision_id).where(RevisionFlag.flag == self.flag)))
+            found.append(
+                ContactRevision.id.in_(
+                    select(RevisionFlag.revision_id).where(RevisionFlag.flag == self.flag)
+                )
+            )
         return found
 
     def chosen(self) -> dict:
         """The filters in use, as plain values (dates as ISO text), for the audit trail."""
-        return {name: value.isoformat() if isinstance(value, date) else value
-                for name in FILTERS if (value := getattr(self, name)) is not None}
+        return {
+            name: value.isoformat() if isinstance(value, date) else value
+            for name in FILTERS
+            if (value := getattr(self, name)) is not None
+        }
 
 
 def approved(*columns, start: datetime | None, end: datetime):
     """The record from start to end (by when each contact happened), streamed."""
-    query = (select(*columns).join(Contact, RECORD_REVISION)
-             .where(ContactRevision.occurred_at < end))
+    query = select(*columns).join(Contact, RECORD_REVISION).where(ContactRevision.occurred_at < end)
     if start is not None:
         query = query.where(ContactRevision.occurred_at >= start)
     return db.session.execute(query.execution_options(yield_per=BATCH))

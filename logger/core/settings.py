@@ -18,10 +18,16 @@ from logger.core.models import Setting, User
 from logger.extensions import db
 
 SETTING = "district"
-DEFAULTS = {"name": "", "timezone": config.DEFAULT_TIMEZONE,
-            "school_year_start_month": config.DEFAULT_SCHOOL_YEAR_START_MONTH}
-OVERRIDES = {"name": "SRO_DISTRICT_NAME", "timezone": "SRO_TIMEZONE",
-             "school_year_start_month": "SRO_SCHOOL_YEAR_START_MONTH"}
+DEFAULTS = {
+    "name": "",
+    "timezone": config.DEFAULT_TIMEZONE,
+    "school_year_start_month": config.DEFAULT_SCHOOL_YEAR_START_MONTH,
+}
+OVERRIDES = {
+    "name": "SRO_DISTRICT_NAME",
+    "timezone": "SRO_TIMEZONE",
+    "school_year_start_month": "SRO_SCHOOL_YEAR_START_MONTH",
+}
 MAX_NAME = 200
 
 
@@ -42,15 +48,19 @@ def current() -> dict:
 
 def overridden() -> set[str]:
     """The settings the environment sets, which the app cannot change."""
-    return {name for name, variable in OVERRIDES.items()
-            if current_app.config.get(variable) is not None}
+    return {
+        name for name, variable in OVERRIDES.items() if current_app.config.get(variable) is not None
+    }
 
 
 @functools.cache
 def time_zones() -> list[str]:
     """Every time zone a district can choose, by name."""
-    return sorted(zone for zone in available_timezones() if "/" in zone
-                  and not zone.startswith(("Etc/", "SystemV/", "posix/", "right/")))
+    return sorted(
+        zone
+        for zone in available_timezones()
+        if "/" in zone and not zone.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+    )
 
 
 def save(form, *, admin: User, client_addr: str | None) -> None:

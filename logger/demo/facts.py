@@ -24,8 +24,12 @@ OPEN_SETTINGS = {
     "other": {"school_grounds": 1},
 }
 MENTORING_MINUTES = {  # mentoring type: how long such a contact lasts
-    "informal_counseling": (5, 30), "mentoring": (15, 45), "class_presentation": (30, 60),
-    "family_engagement": (10, 45), "extracurricular": (60, 180), "safety_education": (10, 45),
+    "informal_counseling": (5, 30),
+    "mentoring": (15, 45),
+    "class_presentation": (30, 60),
+    "family_engagement": (10, 45),
+    "extracurricular": (60, 180),
+    "safety_education": (10, 45),
 }
 MENTORING_UNTIMED_SHARE = 0.25  # the duration of a mentoring contact is optional
 ARREST_MINUTES, CITATION_OR_SEARCH_MINUTES = (60, 240), (20, 90)
@@ -59,7 +63,10 @@ class Facts:
     restraint_minutes: tuple[int, int] = (1, 15)
     prone_share: float = 0.0  # held face down: only where the story has a takedown
     outcome_referrals: tuple[tuple[str, ...], ...] = (
-        ("juvenile_court",), ("diversion_program",), ("none",))
+        ("juvenile_court",),
+        ("diversion_program",),
+        ("none",),
+    )
     every_year: bool = False
 
 
@@ -67,7 +74,8 @@ def add_v2_facts(entry: dict, facts: Facts, rng: random.Random) -> None:
     """Add to an entry built from the v1 fields the v2 facts that apply to it, in place."""
     actions = set(entry["actions"])
     entry["setting"] = rules.SETTING_FROM_LOCATION.get(entry["location"]) or weighted(
-        OPEN_SETTINGS[entry["location"]], rng)
+        OPEN_SETTINGS[entry["location"]], rng
+    )
     held = 0  # minutes of a detention or restraint, which the contact lasts at least
     if "detention" in actions:
         entry["detention_minutes"] = held = _minutes(DETENTION_MINUTES, rng)
@@ -88,10 +96,13 @@ def add_v2_facts(entry: dict, facts: Facts, rng: random.Random) -> None:
         entry["outcome_referrals"] = list(rng.choice(facts.outcome_referrals))
     if actions & set(rules.ENFORCEMENT_ACTIONS):
         entry["parent_notified"] = bool(actions & MUST_TELL_PARENT) or (
-            rng.random() < PARENT_TOLD_SHARE)
-        entry["principal_notified"] = (entry["initiated_by"] == "school_staff"
-                                       or "referral_school_admin" in actions
-                                       or rng.random() < PRINCIPAL_TOLD_SHARE)
+            rng.random() < PARENT_TOLD_SHARE
+        )
+        entry["principal_notified"] = (
+            entry["initiated_by"] == "school_staff"
+            or "referral_school_admin" in actions
+            or rng.random() < PRINCIPAL_TOLD_SHARE
+        )
     for student in entry.get("students", []):
         student["perceived_limited_english"] = rng.random() < LIMITED_ENGLISH_SHARE
 

@@ -46,18 +46,33 @@ def review_the_year(cutoff: datetime, rng: random.Random) -> None:
         if received > cutoff - timedelta(days=WAITING_DAYS) and rng.random() < WAITING_SHARE:
             continue
         supervisor = contact.officer.supervisor
-        decided = min(received + timedelta(hours=rng.uniform(*DECISION_DELAY_HOURS)),
-                      cutoff - timedelta(minutes=1))
+        decided = min(
+            received + timedelta(hours=rng.uniform(*DECISION_DELAY_HOURS)),
+            cutoff - timedelta(minutes=1),
+        )
         if rng.random() < RETURN_SHARE:
-            workflow.decide(supervisor, contact.id, 1, "return", rng.choice(RETURN_COMMENTS),
-                            decided_at=decided, client_addr=None)
+            workflow.decide(
+                supervisor,
+                contact.id,
+                1,
+                "return",
+                rng.choice(RETURN_COMMENTS),
+                decided_at=decided,
+                client_addr=None,
+            )
             if decided < cutoff - timedelta(days=3) and rng.random() < FIXED_SHARE:
                 _fix_and_approve(contact, decided, rng)
             continue
         needs_comment = rules.approval_needs_comment(contact.current.flags)
-        workflow.decide(supervisor, contact.id, 1, "approve",
-                        rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
-                        decided_at=decided, client_addr=None)
+        workflow.decide(
+            supervisor,
+            contact.id,
+            1,
+            "approve",
+            rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
+            decided_at=decided,
+            client_addr=None,
+        )
 
 
 def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random) -> None:
@@ -66,12 +81,20 @@ def _fix_and_approve(contact: Contact, returned_at: datetime, rng: random.Random
     fixed = dict(contact.current.content)
     fixed["narrative"] = f"{fixed.get('narrative', '')} {rng.choice(FIXES)}".strip()
     resent = returned_at + timedelta(hours=rng.uniform(2, 30))
-    verdict = entries.check(contact.officer, fixed, now=resent,
-                            version=contact.current.dictionary_version)
-    entries.save(contact.officer, contact.id, verdict, received_at=resent, client_addr=None,
-                 base_revision=1)
+    verdict = entries.check(
+        contact.officer, fixed, now=resent, version=contact.current.dictionary_version
+    )
+    entries.save(
+        contact.officer, contact.id, verdict, received_at=resent, client_addr=None, base_revision=1
+    )
     approved = resent + timedelta(hours=rng.uniform(1, 24))
     needs_comment = rules.approval_needs_comment(contact.current.flags)
-    workflow.decide(contact.officer.supervisor, contact.id, 2, "approve",
-                    rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
-                    decided_at=approved, client_addr=None)
+    workflow.decide(
+        contact.officer.supervisor,
+        contact.id,
+        2,
+        "approve",
+        rng.choice(APPROVAL_COMMENTS) if needs_comment else None,
+        decided_at=approved,
+        client_addr=None,
+    )

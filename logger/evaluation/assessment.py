@@ -37,16 +37,23 @@ from logger.evaluation.exports import pseudonym
 from logger.extensions import db
 
 TWO_OR_MORE = "two_or_more"
-TURNAROUND_BANDS = ((24, "Within a day"), (72, "1 to 3 days"), (168, "3 to 7 days"),
-                    (math.inf, "More than a week"))
+TURNAROUND_BANDS = (
+    (24, "Within a day"),
+    (72, "1 to 3 days"),
+    (168, "3 to 7 days"),
+    (math.inf, "More than a week"),
+)
 EQUITY_DIMENSIONS = {  # dimension: (title, groups in order)
     "perceived_race": ("Perceived race", (*rules.RACES, TWO_OR_MORE)),
     "perceived_gender": ("Perceived gender", rules.GENDERS),
     "perceived_disability": ("Perceived disability", ("yes", "no")),
     "grade_band": ("Grade band", rules.GRADE_BANDS),
 }
-GROUP_LABELS = {TWO_OR_MORE: "Two or more races", "yes": "Perceived disability",
-                "no": "No perceived disability"}
+GROUP_LABELS = {
+    TWO_OR_MORE: "Two or more races",
+    "yes": "Perceived disability",
+    "no": "No perceived disability",
+}
 
 
 def rate(part: float, whole: float, per: int = 100) -> float | None:
@@ -55,7 +62,8 @@ def rate(part: float, whole: float, per: int = 100) -> float | None:
 
 
 def percentile(values: list[float], share: float) -> float | None:
-    """The nearest-rank percentile: the smallest value with at least `share` of values at or below."""
+    """The nearest-rank percentile: the smallest value with at least `share` of values at or
+    below it."""
     if not values:
         return None
     ordered = sorted(values)
@@ -113,8 +121,9 @@ class ReviewFigures:
     @property
     def bands(self) -> list[tuple[str, int]]:
         """How many decisions came within a day, 1 to 3 days, 3 to 7 days, or later."""
-        counts = Counter(next(text for limit, text in TURNAROUND_BANDS if value < limit)
-                         for value in self.hours)
+        counts = Counter(
+            next(text for limit, text in TURNAROUND_BANDS if value < limit) for value in self.hours
+        )
         return [(text, counts[text]) for _, text in TURNAROUND_BANDS]
 
 
@@ -160,7 +169,9 @@ class YearFigures:
     @property
     def officers_by_schools(self) -> dict[int, int]:
         """How many officers logged contacts at 1, 2, 3... schools this year."""
-        return dict(sorted(Counter(len(schools) for schools in self.schools_logged.values()).items()))
+        return dict(
+            sorted(Counter(len(schools) for schools in self.schools_logged.values()).items())
+        )
 
     @property
     def students_unenforced(self) -> int:
@@ -181,7 +192,8 @@ class YearFigures:
 def available_years(start_month: int) -> list[SchoolYear]:
     """The school years that hold entries, newest first."""
     first, last = db.session.execute(
-        select(func.min(ContactRevision.occurred_at), func.max(ContactRevision.occurred_at))).one()
+        select(func.min(ContactRevision.occurred_at), func.max(ContactRevision.occurred_at))
+    ).one()
     if first is None:
         return []
     newest = SchoolYear.containing(to_local(last).date(), start_month)
@@ -197,32 +209,49 @@ def default_year(years: list[SchoolYear], today: date) -> SchoolYear | None:
 def assess(year: SchoolYear) -> YearFigures:
     """Every figure of the assessment for one school year."""
     figures = YearFigures(year=year, by_month={month: Counter() for month in year.months()})
-    figures.schools = {school.id: SchoolFigures(school.name) for school in
-                       schools_by_name()}
-    figures.equity = {dimension: {group: GroupFigures.named(group) for group in groups}
-                      for dimension, (_, groups) in EQUITY_DIMENSIONS.items()}
+    figures.schools = {school.id: SchoolFigures(school.name) for school in schools_by_name()}
+    figures.equity = {
+        dimension: {group: GroupFigures.named(group) for group in groups}
+        for dimension, (_, groups) in EQUITY_DIMENSIONS.items()
+    }
     assigned = _assignments(year)
     start, end = year.bounds()
-    for row in approved(ContactRevision.content, ContactRevision.school_id,
-                        ContactRevision.occurred_at, ContactRevision.dictionary_version,
-                        Contact.officer_id, start=start, end=end):
+    for row in approved(
+        ContactRevision.content,
+        ContactRevision.school_id,
+        ContactRevision.occurred_at,
+        ContactRevision.dictionary_version,
+        Contact.officer_id,
+        start=start,
+        end=end,
+    ):
         occurred = to_local(row.occurred_at)
-        _count(figures, row.content, row.school_id, occurred,
-               any(school_id == row.school_id and assignment.covers(occurred.date())
-                   for school_id, assignment in assigned[row.officer_id]))
-        figures.crdc.add(row.content, row.dictionary_version, row.school_id,
-                         figures.schools[row.school_id].name)
+        _count(
+            figures,
+            row.content,
+            row.school_id,
+            occurred,
+            any(
+                school_id == row.school_id and assignment.covers(occurred.date())
+                for school_id, assignment in assigned[row.officer_id]
+            ),
+        )
+        figures.crdc.add(
+            row.content, row.dictionary_version, row.school_id, figures.schools[row.school_id].name
+        )
         figures.schools_logged[row.officer_id].add(row.school_id)
     figures.schools = {key: school for key, school in figures.schools.items() if school.contacts}
-    figures.crdc.schools = {key: figures.crdc.schools[key] for key in figures.schools
-                            if key in figures.crdc.schools}  # by name, as every table
+    figures.crdc.schools = {
+        key: figures.crdc.schools[key] for key in figures.schools if key in figures.crdc.schools
+    }  # by name, as every table
     figures.review = _review(year)
     _officers(figures, assigned)
     return figures
 
 
-def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime,
-           at_assigned_school: bool) -> None:
+def _count(
+    figures: YearFigures, entry: dict, school_id: int, occurred: datetime, at_assigned_school: bool
+) -> None:
     """Add one approved entry to every count it belongs in."""
     classification = entry["classification"]
     actions = [a for a in rules.ENFORCEMENT_ACTIONS if a in entry.get("actions", ())]
@@ -243,7 +272,9 @@ def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime
             figures.discipline_enforcement += 1
             school.discipline_enforcement += 1
         figures.justified += not rules.missing(entry, "justification.")
-        figures.alternatives.update((entry.get("justification") or {}).get("alternatives_tried", ()))
+        figures.alternatives.update(
+            (entry.get("justification") or {}).get("alternatives_tried", ())
+        )
     if set(actions) & set(rules.INJURY_ACTIONS):
         figures.injury_contacts += 1
         figures.injuries[(entry.get("justification") or {}).get("injuries") or "not_recorded"] += 1
@@ -256,7 +287,8 @@ def _count(figures: YearFigures, entry: dict, school_id: int, occurred: datetime
         figures.students_in_enforcement += bool(actions)
         for dimension, group in _groups(student):
             counts = figures.equity[dimension].setdefault(  # a value from older rules
-                group, GroupFigures.named(group))
+                group, GroupFigures.named(group)
+            )
             counts.students += 1
             counts.in_enforcement += bool(actions)
             counts.arrested += "arrest" in actions
@@ -283,11 +315,21 @@ def _review(year: SchoolYear) -> ReviewFigures:
     in_year = and_(ContactRevision.occurred_at >= start, ContactRevision.occurred_at < end)
     returned_entries = set()
     for decision, decided_at, received_at, contact_id in db.session.execute(
-            select(ReviewDecision.decision, ReviewDecision.decided_at,
-                   ContactRevision.received_at, ReviewDecision.contact_id)
-            .join(ContactRevision, and_(ContactRevision.contact_id == ReviewDecision.contact_id,
-                                        ContactRevision.number == ReviewDecision.revision))
-            .where(in_year)):
+        select(
+            ReviewDecision.decision,
+            ReviewDecision.decided_at,
+            ContactRevision.received_at,
+            ReviewDecision.contact_id,
+        )
+        .join(
+            ContactRevision,
+            and_(
+                ContactRevision.contact_id == ReviewDecision.contact_id,
+                ContactRevision.number == ReviewDecision.revision,
+            ),
+        )
+        .where(in_year)
+    ):
         review.decisions += 1
         review.hours.append((decided_at - received_at).total_seconds() / 3600)
         if decision == "return":
@@ -295,10 +337,11 @@ def _review(year: SchoolYear) -> ReviewFigures:
             returned_entries.add(contact_id)
     review.entries_returned = len(returned_entries)
     for status, count, oldest in db.session.execute(
-            select(ContactRevision.status, func.count(), func.min(ContactRevision.received_at))
-            .join(Contact, CURRENT_REVISION)
-            .where(in_year, ContactRevision.status != "approved")
-            .group_by(ContactRevision.status)):
+        select(ContactRevision.status, func.count(), func.min(ContactRevision.received_at))
+        .join(Contact, CURRENT_REVISION)
+        .where(in_year, ContactRevision.status != "approved")
+        .group_by(ContactRevision.status)
+    ):
         if status == "submitted":
             review.waiting, review.oldest_waiting = count, oldest
         else:
@@ -309,9 +352,12 @@ def _review(year: SchoolYear) -> ReviewFigures:
 def _assignments(year: SchoolYear) -> dict[int, list[tuple[int, Assignment]]]:
     """Each officer's assignments that overlap the year: (school id, assignment)."""
     found = defaultdict(list)
-    for assignment in db.session.scalars(select(Assignment).where(
+    for assignment in db.session.scalars(
+        select(Assignment).where(
             Assignment.starts_on <= year.last_day,
-            or_(Assignment.ends_on.is_(None), Assignment.ends_on >= year.first_day))):
+            or_(Assignment.ends_on.is_(None), Assignment.ends_on >= year.first_day),
+        )
+    ):
         found[assignment.officer_id].append((assignment.school_id, assignment))
     return found
 
@@ -319,27 +365,37 @@ def _assignments(year: SchoolYear) -> dict[int, list[tuple[int, Assignment]]]:
 def _most_at_once(assignments: list[Assignment], year: SchoolYear) -> int:
     """The most schools an officer was assigned to on any one day of the year."""
     days = {max(a.starts_on, year.first_day) for a in assignments}  # the count rises only here
-    return max((len({a.school_id for a in assignments if a.covers(day)}) for day in days),
-               default=0)
+    return max(
+        (len({a.school_id for a in assignments if a.covers(day)}) for day in days), default=0
+    )
 
 
 def _officers(figures: YearFigures, assigned: dict[int, list[tuple[int, Assignment]]]) -> None:
     """Principle 11 from the assignments' history: officers spread over many schools, in the
     year's contacts and in their assignments, and officers moved during the year."""
-    officers = {officer.id: officer for officer in db.session.scalars(
-        select(User).where(User.role == "officer").order_by(User.id))}
-    figures.spread_officers = [pseudonym(officers[officer_id], names=False)
-                               for officer_id, schools in sorted(figures.schools_logged.items())
-                               if len(schools) > rules.MANY_SCHOOLS]
+    officers = {
+        officer.id: officer
+        for officer in db.session.scalars(
+            select(User).where(User.role == "officer").order_by(User.id)
+        )
+    }
+    figures.spread_officers = [
+        pseudonym(officers[officer_id], names=False)
+        for officer_id, schools in sorted(figures.schools_logged.items())
+        if len(schools) > rules.MANY_SCHOOLS
+    ]
     year = figures.year
     assigned = {officer_id: held for officer_id, held in assigned.items() if officer_id in officers}
     figures.officers_assigned = len(assigned)
     figures.spread_assigned = [
-        pseudonym(officers[officer_id], names=False) for officer_id in sorted(assigned)
-        if _most_at_once([a for _, a in assigned[officer_id]], year) > rules.MANY_SCHOOLS]
+        pseudonym(officers[officer_id], names=False)
+        for officer_id in sorted(assigned)
+        if _most_at_once([a for _, a in assigned[officer_id]], year) > rules.MANY_SCHOOLS
+    ]
     figures.moved_officers = sum(
         any(a.ends_on is not None and a.ends_on <= year.last_day for _, a in held)
-        for held in assigned.values())
+        for held in assigned.values()
+    )
 
 
 def start_month() -> int:

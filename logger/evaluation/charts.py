@@ -66,8 +66,14 @@ def _number(value: float, unit: str) -> str:
     return (f"{value:,.0f}" if whole else f"{value:,.1f}") + unit
 
 
-def horizontal(title: str, categories: list[str], series: list[str],
-               values: list[list[float]], *, unit: str = "") -> Chart:
+def horizontal(
+    title: str,
+    categories: list[str],
+    series: list[str],
+    values: list[list[float]],
+    *,
+    unit: str = "",
+) -> Chart:
     """One row per category, one bar per series in the row (grouped side by side)."""
     top = max((v for row in values for v in row), default=0)
     scale = (WIDTH - LABEL_WIDTH - VALUE_ROOM) / nice_ceiling(top)
@@ -78,17 +84,26 @@ def horizontal(title: str, categories: list[str], series: list[str],
         texts.append(Text(LABEL_WIDTH - 8, y + BAR * len(series) / 2 + 4, category, "end"))
         for number, value in enumerate(row):
             bar_y = y + number * BAR
-            bars.append(Bar(LABEL_WIDTH, bar_y, value * scale, BAR - 2, number,
-                            f"{category}, {series[number]}: {_number(value, unit)}"))
-            texts.append(Text(LABEL_WIDTH + value * scale + 4, bar_y + BAR - 5,
-                              _number(value, unit)))
+            bars.append(
+                Bar(
+                    LABEL_WIDTH,
+                    bar_y,
+                    value * scale,
+                    BAR - 2,
+                    number,
+                    f"{category}, {series[number]}: {_number(value, unit)}",
+                )
+            )
+            texts.append(
+                Text(LABEL_WIDTH + value * scale + 4, bar_y + BAR - 5, _number(value, unit))
+            )
     height = len(categories) * row_height + 8
-    return Chart(title, WIDTH, height, bars, texts, [(LABEL_WIDTH, 0, LABEL_WIDTH, height)],
-                 series)
+    return Chart(title, WIDTH, height, bars, texts, [(LABEL_WIDTH, 0, LABEL_WIDTH, height)], series)
 
 
-def stacked_columns(title: str, categories: list[str], series: list[str],
-                    values: list[list[float]]) -> Chart:
+def stacked_columns(
+    title: str, categories: list[str], series: list[str], values: list[list[float]]
+) -> Chart:
     """One column per category, its series stacked; a scale on the left."""
     top = nice_ceiling(max((sum(row) for row in values), default=0))
     left, plot_width = 48, WIDTH - 56
@@ -106,8 +121,16 @@ def stacked_columns(title: str, categories: list[str], series: list[str],
             height = value * scale
             base -= height
             if value:
-                bars.append(Bar(x, base, step * 0.7, height, number,
-                                f"{category}, {series[number]}: {_number(value, '')}"))
+                bars.append(
+                    Bar(
+                        x,
+                        base,
+                        step * 0.7,
+                        height,
+                        number,
+                        f"{category}, {series[number]}: {_number(value, '')}",
+                    )
+                )
         texts.append(Text(x + step * 0.35, COLUMN_HEIGHT + 8 + 18, category, "middle"))
     return Chart(title, WIDTH, COLUMN_HEIGHT + 8 + AXIS_ROOM, bars, texts, lines, series)
 
@@ -119,24 +142,41 @@ def for_year(figures: YearFigures) -> dict[str, Chart]:
     races = figures.equity["perceived_race"].values()
     return {
         "months": stacked_columns(
-            "Contacts by month and classification", [m.strftime("%b") for m in figures.by_month],
-            kinds, [[month[c] for c in rules.CLASSIFICATIONS] for month in figures.by_month.values()]),
+            "Contacts by month and classification",
+            [m.strftime("%b") for m in figures.by_month],
+            kinds,
+            [[month[c] for c in rules.CLASSIFICATIONS] for month in figures.by_month.values()],
+        ),
         "schools": horizontal(
-            "Contacts by school and classification", [s.name for s in schools], kinds,
-            [[s.by_classification[c] for c in rules.CLASSIFICATIONS] for s in schools]),
+            "Contacts by school and classification",
+            [s.name for s in schools],
+            kinds,
+            [[s.by_classification[c] for c in rules.CLASSIFICATIONS] for s in schools],
+        ),
         "actions": horizontal(
             "Enforcement actions per 100 contacts",
-            [rules.label(a) for a in rules.ENFORCEMENT_ACTIONS], ["Per 100 contacts"],
-            [[round(figures.share(figures.actions[a]) or 0, 1)] for a in rules.ENFORCEMENT_ACTIONS]),
+            [rules.label(a) for a in rules.ENFORCEMENT_ACTIONS],
+            ["Per 100 contacts"],
+            [[round(figures.share(figures.actions[a]) or 0, 1)] for a in rules.ENFORCEMENT_ACTIONS],
+        ),
         "race": horizontal(
             "Share of students described, in all contacts and in enforcement contacts, "
-            "by perceived race", [g.label for g in races],
+            "by perceived race",
+            [g.label for g in races],
             ["Share of all contacts", "Share of enforcement contacts"],
-            [[round(rate(g.students, figures.students_described) or 0, 1),
-              round(rate(g.in_enforcement, figures.students_in_enforcement) or 0, 1)]
-             for g in races], unit="%"),
+            [
+                [
+                    round(rate(g.students, figures.students_described) or 0, 1),
+                    round(rate(g.in_enforcement, figures.students_in_enforcement) or 0, 1),
+                ]
+                for g in races
+            ],
+            unit="%",
+        ),
         "turnaround": horizontal(
             "Review decisions by time from submission",
-            [text for text, _ in figures.review.bands], ["Decisions"],
-            [[count] for _, count in figures.review.bands]),
+            [text for text, _ in figures.review.bands],
+            ["Decisions"],
+            [[count] for _, count in figures.review.bands],
+        ),
     }

@@ -60,14 +60,18 @@ from logger.core.record import BATCH, RecordFilter, schools_by_name
 from logger.evaluation.data_dictionary import spreadsheet_safe
 from logger.extensions import db
 
-LABEL = ("officer-perceived counts to reconcile against the district's student records; "
-         "not the official CRDC submission")
+LABEL = (
+    "officer-perceived counts to reconcile against the district's student records; "
+    "not the official CRDC submission"
+)
 # (the worksheet's name for it, the rules' CRDC derivation)
-MEASURES = (("referred_to_law_enforcement", "crdc_referral_to_law_enforcement"),
-            ("school_related_arrest", "crdc_school_related_arrest"),
-            ("physical_restraint", "crdc_physical_restraint"),
-            ("mechanical_restraint", "crdc_mechanical_restraint"),
-            ("seclusion", "crdc_seclusion"))
+MEASURES = (
+    ("referred_to_law_enforcement", "crdc_referral_to_law_enforcement"),
+    ("school_related_arrest", "crdc_school_related_arrest"),
+    ("physical_restraint", "crdc_physical_restraint"),
+    ("mechanical_restraint", "crdc_mechanical_restraint"),
+    ("seclusion", "crdc_seclusion"),
+)
 HISPANIC, TWO_OR_MORE = "hispanic_latino", "two_or_more_races"
 OTHER_GENDER = "other_perceived_gender"
 CRDC_SEXES = ("male", "female")
@@ -78,13 +82,23 @@ DIMENSIONS = (
     ("limited_english", ("yes", "no", "not_recorded")),
 )
 GROUPS = tuple(f"{dimension}_{group}" for dimension, groups in DIMENSIONS for group in groups)
-COLUMNS = ("label", "period", "school", "school_name", "v2_entries_counted",
-           "v1_entries_not_counted",
-           *(f"{measure}_{part}" for measure, _ in MEASURES
-             for part in ("total", *GROUPS, "not_described")))
+COLUMNS = (
+    "label",
+    "period",
+    "school",
+    "school_name",
+    "v2_entries_counted",
+    "v1_entries_not_counted",
+    *(
+        f"{measure}_{part}"
+        for measure, _ in MEASURES
+        for part in ("total", *GROUPS, "not_described")
+    ),
+)
 TOTAL = "total"
-SCHOOL_YEAR_HELP = ("Write the school year as the year it starts, like 2026 (or 2026-27), "
-                    "from 2000 to 2099.")
+SCHOOL_YEAR_HELP = (
+    "Write the school year as the year it starts, like 2026 (or 2026-27), from 2000 to 2099."
+)
 SCHOOL_YEAR = re.compile(r"(\d{4})(?:[-–](\d{2}))?")
 
 
@@ -95,8 +109,11 @@ def parse_school_year(text: str) -> int | None:
     if not text:
         return None
     match = SCHOOL_YEAR.fullmatch(text)
-    if (not match or not 2000 <= int(match[1]) <= 2099
-            or (match[2] and int(match[2]) != (int(match[1]) + 1) % 100)):
+    if (
+        not match
+        or not 2000 <= int(match[1]) <= 2099
+        or (match[2] and int(match[2]) != (int(match[1]) + 1) % 100)
+    ):
         raise ValueError(SCHOOL_YEAR_HELP)
     return int(match[1])
 
@@ -114,8 +131,10 @@ def period(school_year: SchoolYear | None, chosen: RecordFilter) -> str:
     if school_year is not None:
         return f"school year {school_year.label}"
     first, last = chosen.date_from, chosen.date_to
-    return (f"contacts from {first.isoformat() if first else 'the first'} "
-            f"to {last.isoformat() if last else 'the last'}")
+    return (
+        f"contacts from {first.isoformat() if first else 'the first'} "
+        f"to {last.isoformat() if last else 'the last'}"
+    )
 
 
 def groups(student: dict) -> tuple[str, ...]:
@@ -124,10 +143,12 @@ def groups(student: dict) -> tuple[str, ...]:
     race = HISPANIC if HISPANIC in races else TWO_OR_MORE if len(races) > 1 else races[0]
     gender = student.get("perceived_gender")
     english = student.get("perceived_limited_english")
-    return (f"race_{race}", f"sex_{gender if gender in CRDC_SEXES else OTHER_GENDER}",
-            f"disability_{'yes' if student.get('perceived_disability') else 'no'}",
-            "limited_english_" + ("not_recorded" if english is None else
-                                  "yes" if english else "no"))
+    return (
+        f"race_{race}",
+        f"sex_{gender if gender in CRDC_SEXES else OTHER_GENDER}",
+        f"disability_{'yes' if student.get('perceived_disability') else 'no'}",
+        "limited_english_" + ("not_recorded" if english is None else "yes" if english else "no"),
+    )
 
 
 def tally(content: dict) -> Counter:
@@ -139,8 +160,7 @@ def tally(content: dict) -> Counter:
         if not facts[derivation]:
             continue
         counts[f"{measure}_total"] += len(students)
-        counts[f"{measure}_not_described"] += (content.get("students_involved", 0)
-                                               - len(students))
+        counts[f"{measure}_not_described"] += content.get("students_involved", 0) - len(students)
         for student in students:
             counts.update(f"{measure}_{group}" for group in groups(student))
     return counts
@@ -148,10 +168,14 @@ def tally(content: dict) -> Counter:
 
 def counts(chosen: RecordFilter) -> dict[int, Counter]:
     """Each school's counts from the record that `chosen` narrows, streamed."""
-    query = (select(ContactRevision.school_id, ContactRevision.dictionary_version,
-                    ContactRevision.content)
-             .select_from(Contact).join(ContactRevision, RECORD_REVISION)
-             .where(*chosen.conditions()))
+    query = (
+        select(
+            ContactRevision.school_id, ContactRevision.dictionary_version, ContactRevision.content
+        )
+        .select_from(Contact)
+        .join(ContactRevision, RECORD_REVISION)
+        .where(*chosen.conditions())
+    )
     found: dict[int, Counter] = {}
     for row in db.session.execute(query.execution_options(yield_per=BATCH)):
         school = found.setdefault(row.school_id, Counter())
@@ -165,18 +189,24 @@ def counts(chosen: RecordFilter) -> dict[int, Counter]:
 def rows(chosen: RecordFilter, school_year: SchoolYear | None) -> list[dict]:
     """One row per school (every school, or the one chosen), then the total row."""
     found = counts(chosen)
-    schools = [school for school in schools_by_name()
-               if chosen.school_id in (None, school.id)]
+    schools = [school for school in schools_by_name() if chosen.school_id in (None, school.id)]
     covered = period(school_year, chosen)
-    table = [_row(covered, school.code, school.name, found.get(school.id, Counter()))
-             for school in schools]
+    table = [
+        _row(covered, school.code, school.name, found.get(school.id, Counter()))
+        for school in schools
+    ]
     total = sum(found.values(), Counter())
     return [*table, _row(covered, TOTAL, "All schools in this worksheet", total)]
 
 
 def _row(covered: str, code: str, name: str, counted: Counter) -> dict:
-    return {"label": LABEL, "period": covered, "school": code, "school_name": name,
-            **{column: counted[column] for column in COLUMNS[4:]}}
+    return {
+        "label": LABEL,
+        "period": covered,
+        "school": code,
+        "school_name": name,
+        **{column: counted[column] for column in COLUMNS[4:]},
+    }
 
 
 def csv_text(chosen: RecordFilter, school_year: SchoolYear | None) -> str:
@@ -184,18 +214,23 @@ def csv_text(chosen: RecordFilter, school_year: SchoolYear | None) -> str:
     table = rows(chosen, school_year)
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f"SRO Field Log CRDC worksheet, {table[-1]['period']}: {LABEL}. "
-                     f"{_v1_note(table[-1]['v1_entries_not_counted'])}"])
+    writer.writerow(
+        [
+            f"SRO Field Log CRDC worksheet, {table[-1]['period']}: {LABEL}. "
+            f"{_v1_note(table[-1]['v1_entries_not_counted'])}"
+        ]
+    )
     writer.writerow(COLUMNS)
     for row in table:
         writer.writerow([spreadsheet_safe(row[column]) for column in COLUMNS])
     return out.getvalue()
 
 
-
 def _v1_note(v1: int) -> str:
     """What the worksheet could not count, in words."""
     if not v1:
         return "Every record entry of this period was recorded under data dictionary v2."
-    return (f"{v1:,} record {'entry' if v1 == 1 else 'entries'} of this period recorded under "
-            "data dictionary v1 could not be counted.")
+    return (
+        f"{v1:,} record {'entry' if v1 == 1 else 'entries'} of this period recorded under "
+        "data dictionary v1 could not be counted."
+    )

@@ -14,11 +14,17 @@ from logger.admin.program_records import RECORD_TYPES, RecordType
 # name, description: the columns of one entry, in the data dictionary's words.
 ENTRY_COLUMNS = (
     ("entry_id", "The entry's UUID, minted on the officer's phone."),
-    ("revision", "The revision exported: in an export of approved entries, the entry's record "
-                 "(its latest approved revision); otherwise its current revision."),
+    (
+        "revision",
+        "The revision exported: in an export of approved entries, the entry's record "
+        "(its latest approved revision); otherwise its current revision.",
+    ),
     ("status", "submitted, returned or approved."),
-    ("pending_revision", "The number of a newer revision waiting for review or returned, which "
-                         "does not change the record until a supervisor approves it; else empty."),
+    (
+        "pending_revision",
+        "The number of a newer revision waiting for review or returned, which "
+        "does not change the record until a supervisor approves it; else empty.",
+    ),
     ("approved_at", "When a supervisor approved this revision (UTC), if approved."),
     ("officer", "The officer: a pseudonym, stable across exports made with the same key."),
     ("school", "The school's code."),
@@ -28,8 +34,11 @@ ENTRY_COLUMNS = (
     ("initiated_by", "Who started the contact: " + ", ".join(rules.INITIATORS) + "."),
     ("classification", "disciplinary, criminal or mentoring."),
     ("school_rule", "For disciplinary contacts: the school rule involved."),
-    ("involvement_reason", "For disciplinary contacts: why an officer, not school staff, "
-                           "handled it (COPS principle 3)."),
+    (
+        "involvement_reason",
+        "For disciplinary contacts: why an officer, not school staff, "
+        "handled it (COPS principle 3).",
+    ),
     ("offense_category", "For criminal contacts: the offense category."),
     ("mentoring_type", "For mentoring contacts: the kind of mentoring."),
     ("students_involved", "How many students were involved (1-50)."),
@@ -37,44 +46,76 @@ ENTRY_COLUMNS = (
     ("force_types", "Types of force used, joined with ';'."),
     ("justification_basis", "The specific facts that made the enforcement action necessary."),
     ("justification_alternatives_tried", "What was tried first, joined with ';'."),
-    ("justification_why_last_resort", "Why the detention, restraint, arrest or force was a "
-                                      "last resort (COPS principle 4)."),
+    (
+        "justification_why_last_resort",
+        "Why the detention, restraint, arrest or force was a last resort (COPS principle 4).",
+    ),
     ("justification_injuries", "Injuries from a restraint or use of force."),
-    ("justification_supervisor_notified", "Whether a supervisor was notified of the use of "
-                                          "force (true/false)."),
+    (
+        "justification_supervisor_notified",
+        "Whether a supervisor was notified of the use of force (true/false).",
+    ),
     ("flags", "Flags the rules raised, joined with ';': " + ", ".join(rules.FLAGS) + "."),
-    ("crdc_referral_to_law_enforcement", "Derived, never typed: a CRDC referral to law "
-                                         "enforcement (rules/crdc.py quotes the definition); "
-                                         "true/false, or empty for entries under data "
-                                         "dictionary v1, which cannot say."),
-    ("crdc_school_related_arrest", "Derived: a CRDC school-related arrest (true/false; empty "
-                                   "under v1)."),
+    (
+        "crdc_referral_to_law_enforcement",
+        "Derived, never typed: a CRDC referral to law "
+        "enforcement (rules/crdc.py quotes the definition); "
+        "true/false, or empty for entries under data "
+        "dictionary v1, which cannot say.",
+    ),
+    (
+        "crdc_school_related_arrest",
+        "Derived: a CRDC school-related arrest (true/false; empty under v1).",
+    ),
     ("crdc_physical_restraint", "Derived: a CRDC physical restraint (true/false; empty under v1)."),
-    ("crdc_mechanical_restraint", "Derived: a CRDC mechanical restraint (true/false; empty under "
-                                  "v1)."),
+    (
+        "crdc_mechanical_restraint",
+        "Derived: a CRDC mechanical restraint (true/false; empty under v1).",
+    ),
     ("crdc_seclusion", "Derived: CRDC seclusion (true/false; empty under v1)."),
-    ("dictionary_version", "The data dictionary version the revision was checked under: 1 or "
-                           "2. Entries under v1 leave every v2 column below empty: they never "
-                           "recorded those facts, and no value is guessed for them."),
-    ("setting", "v2: the setting, as the CRDC distinguishes it: "
-                + ", ".join(rules.SETTINGS) + "."),
-    ("duration_minutes", "v2: how long the contact lasted, in minutes (may be empty for "
-                         "mentoring)."),
+    (
+        "dictionary_version",
+        "The data dictionary version the revision was checked under: 1 or "
+        "2. Entries under v1 leave every v2 column below empty: they never "
+        "recorded those facts, and no value is guessed for them.",
+    ),
+    (
+        "setting",
+        "v2: the setting, as the CRDC distinguishes it: " + ", ".join(rules.SETTINGS) + ".",
+    ),
+    (
+        "duration_minutes",
+        "v2: how long the contact lasted, in minutes (may be empty for mentoring).",
+    ),
     ("detention_minutes", "v2: for detentions, how long the student was detained, in minutes."),
-    ("restraint_types", "v2: for restraints, the kinds used, joined with ';': "
-                        + ", ".join(rules.RESTRAINT_TYPES) + "."),
+    (
+        "restraint_types",
+        "v2: for restraints, the kinds used, joined with ';': "
+        + ", ".join(rules.RESTRAINT_TYPES)
+        + ".",
+    ),
     ("restraint_minutes", "v2: for restraints, how long the restraint lasted, in minutes."),
-    ("restraint_prone", "v2: for restraints, whether the student was held face down "
-                        "(true/false)."),
+    ("restraint_prone", "v2: for restraints, whether the student was held face down (true/false)."),
     ("search_basis", "v2: for searches, the legal basis: " + ", ".join(rules.SEARCH_BASES) + "."),
-    ("search_found", "v2: for searches, what was found, joined with ';': "
-                     + ", ".join(rules.SEARCH_FINDINGS) + "."),
-    ("outcome_referrals", "v2: for citations and arrests, where the student was referred, "
-                          "joined with ';': " + ", ".join(rules.OUTCOME_REFERRALS) + "."),
-    ("parent_notified", "v2: for enforcement actions, whether a parent or guardian was told "
-                        "(true/false)."),
-    ("principal_notified", "v2: for enforcement actions, whether the principal was told "
-                           "(true/false)."),
+    (
+        "search_found",
+        "v2: for searches, what was found, joined with ';': "
+        + ", ".join(rules.SEARCH_FINDINGS)
+        + ".",
+    ),
+    (
+        "outcome_referrals",
+        "v2: for citations and arrests, where the student was referred, "
+        "joined with ';': " + ", ".join(rules.OUTCOME_REFERRALS) + ".",
+    ),
+    (
+        "parent_notified",
+        "v2: for enforcement actions, whether a parent or guardian was told (true/false).",
+    ),
+    (
+        "principal_notified",
+        "v2: for enforcement actions, whether the principal was told (true/false).",
+    ),
     ("narrative", "The officer's narrative; only in exports made with narratives."),
 )
 STUDENT_COLUMNS = (
@@ -84,20 +125,41 @@ STUDENT_COLUMNS = (
     ("perceived_race", "As the officer perceived it, joined with ';'."),
     ("perceived_gender", "As the officer perceived it."),
     ("perceived_disability", "Whether the officer perceived a disability (true/false)."),
-    ("perceived_limited_english", "v2, optional: whether the officer perceived limited English "
-                                  "(true/false); empty when not recorded or under v1."),
+    (
+        "perceived_limited_english",
+        "v2, optional: whether the officer perceived limited English "
+        "(true/false); empty when not recorded or under v1.",
+    ),
 )
 ACTION_COLUMNS = (("entry_id", "The entry."), ("action", "One action taken."))
 REVIEW_COLUMNS = (
-    ("entry_id", "The entry."), ("revision", "The revision decided on."),
-    ("decision", "approve or return."), ("reviewer", "The supervisor: a pseudonym."),
-    ("decided_at", "When (UTC)."), ("comment", "The supervisor's comment, if any."),
+    ("entry_id", "The entry."),
+    ("revision", "The revision decided on."),
+    ("decision", "approve or return."),
+    ("reviewer", "The supervisor: a pseudonym."),
+    ("decided_at", "When (UTC)."),
+    ("comment", "The supervisor's comment, if any."),
 )
-MULTI = {"actions", "force_types", "justification_alternatives_tried", "flags", "perceived_race",
-         "restraint_types", "search_found", "outcome_referrals"}
+MULTI = {
+    "actions",
+    "force_types",
+    "justification_alternatives_tried",
+    "flags",
+    "perceived_race",
+    "restraint_types",
+    "search_found",
+    "outcome_referrals",
+}
 # Columns SQLite stores as integers; every other column is text.
-INTEGER_COLUMNS = {"revision", "pending_revision", "students_involved", "dictionary_version",
-                   "duration_minutes", "detention_minutes", "restraint_minutes"}
+INTEGER_COLUMNS = {
+    "revision",
+    "pending_revision",
+    "students_involved",
+    "dictionary_version",
+    "duration_minutes",
+    "detention_minutes",
+    "restraint_minutes",
+}
 
 
 def flat(row: dict, blank="") -> dict:
@@ -116,8 +178,11 @@ def flat(row: dict, blank="") -> dict:
 def student_rows(row: dict, blank="") -> Iterator[dict]:
     """One CSV row per student described in an entry."""
     for number, student in enumerate(row.get("students") or [], start=1):
-        yield {"entry_id": row["entry_id"], "student_number": number,
-               **{name: _cell(name, student.get(name), blank) for name, _ in STUDENT_COLUMNS[2:]}}
+        yield {
+            "entry_id": row["entry_id"],
+            "student_number": number,
+            **{name: _cell(name, student.get(name), blank) for name, _ in STUDENT_COLUMNS[2:]},
+        }
 
 
 def _cell(name: str, value, blank=""):
@@ -136,10 +201,15 @@ PROGRAM_TYPES = {"count": int, "hours": float}  # SQLite column types; every oth
 
 def program_columns(kind: RecordType) -> tuple[tuple[str, str], ...]:
     """A program record's columns and what each means (principle and all)."""
-    return (("id", f"The record's number: {kind.title.lower()}, COPS principle "
-                   f"{kind.principle}. Program records are exported whole, whatever the "
-                   "dates or filters chosen."),
-            *((spec.name, spec.description) for spec in kind.fields))
+    return (
+        (
+            "id",
+            f"The record's number: {kind.title.lower()}, COPS principle "
+            f"{kind.principle}. Program records are exported whole, whatever the "
+            "dates or filters chosen.",
+        ),
+        *((spec.name, spec.description) for spec in kind.fields),
+    )
 
 
 def program_column_types(kind: RecordType) -> dict[str, type]:
@@ -157,10 +227,12 @@ PROGRAM_COLUMNS = tuple((kind.table, program_columns(kind)) for kind in RECORD_T
 
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-CSV_NOTE = ("In CSV files, a text that begins with =, +, -, @, a tab or a carriage return is "
-            "written after an apostrophe (') so that a spreadsheet shows it instead of running "
-            "it as a formula (OWASP, CSV injection); JSON Lines and SQLite keep the text exactly "
-            "as stored.")
+CSV_NOTE = (
+    "In CSV files, a text that begins with =, +, -, @, a tab or a carriage return is "
+    "written after an apostrophe (') so that a spreadsheet shows it instead of running "
+    "it as a formula (OWASP, CSV injection); JSON Lines and SQLite keep the text exactly "
+    "as stored."
+)
 
 
 def spreadsheet_safe(value):

@@ -38,8 +38,9 @@ from logger.evaluation.assessment import rate
 from logger.public.summary import SMALLEST_SHOWN as SMALLEST
 
 PER = 1000
-DIMENSION_OF_FIELD = {field: dimension
-                      for dimension, (_, field, _) in enrollment.DIMENSIONS.items()}
+DIMENSION_OF_FIELD = {
+    field: dimension for dimension, (_, field, _) in enrollment.DIMENSIONS.items()
+}
 
 
 def per_thousand(count: int, students: int | None) -> float | None:
@@ -92,17 +93,34 @@ def school_rates(year: SchoolYear) -> list[SchoolRate]:
     for school_id, entry in _record(year):
         contacts[school_id] += 1
         enforcement[school_id] += _is_enforcement(entry)
-    return [school_rate(school.id, school.code, school.name,
-                        enrolled.get(school.id, {}).get(enrollment.TOTAL),
-                        contacts[school.id], enforcement[school.id])
-            for school in schools_by_name() if school.id in enrolled or contacts[school.id]]
+    return [
+        school_rate(
+            school.id,
+            school.code,
+            school.name,
+            enrolled.get(school.id, {}).get(enrollment.TOTAL),
+            contacts[school.id],
+            enforcement[school.id],
+        )
+        for school in schools_by_name()
+        if school.id in enrolled or contacts[school.id]
+    ]
 
 
-def school_rate(school_id: int, code: str, name: str, students: int | None, contacts: int,
-                enforcement: int) -> SchoolRate:
+def school_rate(
+    school_id: int, code: str, name: str, students: int | None, contacts: int, enforcement: int
+) -> SchoolRate:
     """A school's row, its rates worked out from its counts."""
-    return SchoolRate(school_id, code, name, students, contacts, enforcement,
-                      per_thousand(contacts, students), per_thousand(enforcement, students))
+    return SchoolRate(
+        school_id,
+        code,
+        name,
+        students,
+        contacts,
+        enforcement,
+        per_thousand(contacts, students),
+        per_thousand(enforcement, students),
+    )
 
 
 def group_rates(year: SchoolYear) -> list[GroupRate]:
@@ -122,8 +140,11 @@ def group_rates(year: SchoolYear) -> list[GroupRate]:
                 recorded[school_id][group.partition(":")[0]] += 1
     found = []
     for dimension, (_, _, values) in enrollment.DIMENSIONS.items():
-        covering = [school_id for school_id, counts in enrolled.items()
-                    if any(group.startswith(f"{dimension}:") for group in counts)]
+        covering = [
+            school_id
+            for school_id, counts in enrolled.items()
+            if any(group.startswith(f"{dimension}:") for group in counts)
+        ]
         if not covering:
             continue
         total = sum(enrolled[school_id][enrollment.TOTAL] for school_id in covering)
@@ -133,23 +154,52 @@ def group_rates(year: SchoolYear) -> list[GroupRate]:
             group = f"{dimension}:{value}"
             students = sum(enrolled[school_id].get(group, 0) for school_id in covering)
             count = sum(events[school_id][group] for school_id in covering)
-            found.append(group_rate(group, len(covering), students, count, total - students,
-                                    in_dimension - count, unrecorded))
+            found.append(
+                group_rate(
+                    group,
+                    len(covering),
+                    students,
+                    count,
+                    total - students,
+                    in_dimension - count,
+                    unrecorded,
+                )
+            )
     return found
 
 
-def group_rate(group: str, schools: int, enrolled: int, events: int, others_enrolled: int,
-               others_events: int, unrecorded: int = 0) -> GroupRate:
+def group_rate(
+    group: str,
+    schools: int,
+    enrolled: int,
+    events: int,
+    others_enrolled: int,
+    others_events: int,
+    unrecorded: int = 0,
+) -> GroupRate:
     """A group's row, its rates worked out from its counts (None where suppressed)."""
-    suppressed = (min(enrolled, others_enrolled) < SMALLEST
-                  or any(0 < count < SMALLEST for count in (events, others_events)))
+    suppressed = min(enrolled, others_enrolled) < SMALLEST or any(
+        0 < count < SMALLEST for count in (events, others_events)
+    )
     mine, theirs = per_thousand(events, enrolled), per_thousand(others_events, others_enrolled)
     relative = mine / theirs if mine is not None and theirs else None
     if suppressed:
         mine = theirs = relative = None
-    return GroupRate(group, group.partition(":")[0], enrollment.group_label(group), schools,
-                     enrolled, events, others_enrolled, others_events, unrecorded, mine, theirs,
-                     relative, suppressed)
+    return GroupRate(
+        group,
+        group.partition(":")[0],
+        enrollment.group_label(group),
+        schools,
+        enrolled,
+        events,
+        others_enrolled,
+        others_events,
+        unrecorded,
+        mine,
+        theirs,
+        relative,
+        suppressed,
+    )
 
 
 def student_groups(student: dict) -> list[str]:
@@ -164,9 +214,7 @@ def student_groups(student: dict) -> list[str]:
 def _record(year: SchoolYear):
     """(school id, entry) for each contact of the year in the record."""
     start, end = year.bounds()
-    for school_id, content in approved(ContactRevision.school_id, ContactRevision.content,
-                                       start=start, end=end):
-        yield school_id, content
+    yield from approved(ContactRevision.school_id, ContactRevision.content, start=start, end=end)
 
 
 def _is_enforcement(entry: dict) -> bool:

@@ -64,16 +64,25 @@ from logger.evaluation.data_dictionary import (
 )
 from logger.extensions import db
 
-FORMAT_NAMES = {"csv": "Entries (CSV)", "students.csv": "Students (CSV)", "jsonl": "JSON Lines",
-                "sqlite": "SQLite database (for Datasette)",
-                "crdc": "CRDC worksheet (CSV, per school; approved entries of a school year)"}
-STATUS_NAMES = {"approved": "Approved (the record)", "submitted": "Waiting for review",
-                "returned": "Returned for correction", "all": "All"}
+FORMAT_NAMES = {
+    "csv": "Entries (CSV)",
+    "students.csv": "Students (CSV)",
+    "jsonl": "JSON Lines",
+    "sqlite": "SQLite database (for Datasette)",
+    "crdc": "CRDC worksheet (CSV, per school; approved entries of a school year)",
+}
+STATUS_NAMES = {
+    "approved": "Approved (the record)",
+    "submitted": "Waiting for review",
+    "returned": "Returned for correction",
+    "all": "All",
+}
 FORMATS = tuple(FORMAT_NAMES)
 STATUSES = tuple(STATUS_NAMES)
 BATCH = 1000
 # The entry's fields that data dictionary v2 added: null for entries under v1, never guessed.
 V2_FIELDS = tuple(spec.name for spec in rules.FIELDS if spec.since > 1)
+
 
 @dataclass
 class Choice(RecordFilter):
@@ -85,22 +94,28 @@ class Choice(RecordFilter):
     school_year: SchoolYear | None = None  # the CRDC worksheet's, when it covers one
 
     @classmethod
-    def worksheet(cls, first_year: int | None, *, date_from: date | None = None,
-                  date_to: date | None = None, school_id: int | None = None) -> Choice:
+    def worksheet(
+        cls,
+        first_year: int | None,
+        *,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        school_id: int | None = None,
+    ) -> Choice:
         """What a CRDC worksheet counts: the record of the school year starting in
         `first_year`, or of days; with neither, of the school year today falls in."""
         school_year = None
         if first_year is not None or (date_from is None and date_to is None):
             school_year = crdc_worksheet.school_year(first_year)
             date_from, date_to = school_year.first_day, school_year.last_day
-        return cls(date_from=date_from, date_to=date_to, school_id=school_id,
-                   school_year=school_year)
+        return cls(
+            date_from=date_from, date_to=date_to, school_id=school_id, school_year=school_year
+        )
 
     def audit_detail(self, export_format: str) -> dict:
         options = {name: True for name in ("narratives", "names") if getattr(self, name)}
         year = {"school_year": self.school_year.first} if self.school_year else {}
-        return {"format": export_format, "status": self.status, **self.chosen(), **year,
-                **options}
+        return {"format": export_format, "status": self.status, **self.chosen(), **year, **options}
 
 
 def pseudonym(user: User, names: bool) -> str:
@@ -114,27 +129,46 @@ def pseudonym(user: User, names: bool) -> str:
 def officer_choices(names: bool) -> list[tuple[int, str]]:
     """(id, how the export names them) for every officer, in that order: filter choices."""
     officers = db.session.scalars(select(User).where(User.role == "officer")).all()
-    return sorted(((officer.id, pseudonym(officer, names)) for officer in officers),
-                  key=lambda pair: pair[1])
+    return sorted(
+        ((officer.id, pseudonym(officer, names)) for officer in officers), key=lambda pair: pair[1]
+    )
 
 
 def _query(choice: Choice):
     approval = aliased(ReviewDecision)
-    flags = (select(func.aggregate_strings(RevisionFlag.flag, " "))
-             .where(RevisionFlag.revision_id == ContactRevision.id).scalar_subquery())
+    flags = (
+        select(func.aggregate_strings(RevisionFlag.flag, " "))
+        .where(RevisionFlag.revision_id == ContactRevision.id)
+        .scalar_subquery()
+    )
     revision = RECORD_REVISION if choice.status == "approved" else CURRENT_REVISION
-    query = (select(Contact.id.label("entry_id"), Contact.officer_id, ContactRevision.number,
-                    ContactRevision.status, ContactRevision.content, ContactRevision.received_at,
-                    ContactRevision.dictionary_version,
-                    PENDING_REVISION.label("pending_revision"), approval.decided_at, School.code,
-                    flags.label("flags"))
-             .select_from(Contact)
-             .join(ContactRevision, revision)
-             .join(School, School.id == ContactRevision.school_id)
-             .outerjoin(approval, and_(approval.contact_id == Contact.id,
-                                       approval.revision == ContactRevision.number,
-                                       approval.decision == "approve"))
-             .order_by(ContactRevision.occurred_at, Contact.id))
+    query = (
+        select(
+            Contact.id.label("entry_id"),
+            Contact.officer_id,
+            ContactRevision.number,
+            ContactRevision.status,
+            ContactRevision.content,
+            ContactRevision.received_at,
+            ContactRevision.dictionary_version,
+            PENDING_REVISION.label("pending_revision"),
+            approval.decided_at,
+            School.code,
+            flags.label("flags"),
+        )
+        .select_from(Contact)
+        .join(ContactRevision, revision)
+        .join(School, School.id == ContactRevision.school_id)
+        .outerjoin(
+            approval,
+            and_(
+                approval.contact_id == Contact.id,
+                approval.revision == ContactRevision.number,
+                approval.decision == "approve",
+            ),
+        )
+        .order_by(ContactRevision.occurred_at, Contact.id)
+    )
     if choice.status not in ("all", "approved"):
         query = query.where(ContactRevision.status == choice.status)
     return query.where(*choice.conditions())
@@ -150,23 +184,30 @@ def rows(choice: Choice) -> Iterator[dict]:
     officers: dict[int, str] = {}
     for row in db.session.execute(_query(choice).execution_options(yield_per=BATCH)):
         if row.officer_id not in officers:
-            officers[row.officer_id] = pseudonym(db.session.get(User, row.officer_id),
-                                                 choice.names)
+            officers[row.officer_id] = pseudonym(db.session.get(User, row.officer_id), choice.names)
         unknown = () if row.dictionary_version > 1 else V2_FIELDS
         content = {key: value for key, value in row.content.items() if key not in unknown}
-        entry = {key: value for key, value in content.items()
-                 if key not in ("school_id", "narrative")}
+        entry = {
+            key: value for key, value in content.items() if key not in ("school_id", "narrative")
+        }
         if choice.narratives and row.content.get("narrative"):
             entry["narrative"] = row.content["narrative"]
         raised = (row.flags or "").split()
-        yield {"entry_id": str(row.entry_id), "revision": row.number, "status": row.status,
-               "pending_revision": row.pending_revision,
-               "approved_at": row.decided_at.isoformat() if row.decided_at else None,
-               "officer": officers[row.officer_id], "school": row.code,
-               "received_at": row.received_at.isoformat(),
-               "flags": [name for name in rules.FLAGS if name in raised],
-               "dictionary_version": row.dictionary_version, **dict.fromkeys(V2_FIELDS),
-               **entry, **rules.crdc(content)}
+        yield {
+            "entry_id": str(row.entry_id),
+            "revision": row.number,
+            "status": row.status,
+            "pending_revision": row.pending_revision,
+            "approved_at": row.decided_at.isoformat() if row.decided_at else None,
+            "officer": officers[row.officer_id],
+            "school": row.code,
+            "received_at": row.received_at.isoformat(),
+            "flags": [name for name in rules.FLAGS if name in raised],
+            "dictionary_version": row.dictionary_version,
+            **dict.fromkeys(V2_FIELDS),
+            **entry,
+            **rules.crdc(content),
+        }
 
 
 class ExportFailed(Exception):
@@ -176,7 +217,8 @@ class ExportFailed(Exception):
         super().__init__(
             f"The export was not made: entry {entry_id or '(unknown)'} holds text that cannot "
             "be written. Nothing was sent. An admin can list such entries with "
-            "'flask --app logger check-data'.")
+            "'flask --app logger check-data'."
+        )
         self.entry_id = entry_id
 
 
@@ -267,14 +309,16 @@ def save(choice: Choice, targets: list[tuple[str, str]]) -> None:
     folders, written = [], []
     try:
         for export_format, path in targets:
-            folders.append(tempfile.mkdtemp(prefix=".sro-export-",
-                                            dir=os.path.dirname(os.path.abspath(path))))
+            folders.append(
+                tempfile.mkdtemp(prefix=".sro-export-", dir=os.path.dirname(os.path.abspath(path)))
+            )
             partial = os.path.join(folders[-1], "export")
             if export_format == "sqlite":
                 write_sqlite(choice, partial)
             else:
-                with open(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
-                          "wb") as out:
+                with open(
+                    os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
+                ) as out:
                     write_text(choice, export_format, out)
             os.chmod(partial, 0o600)
             written.append((partial, path))
@@ -288,8 +332,9 @@ def save(choice: Choice, targets: list[tuple[str, str]]) -> None:
 def program_csv(kind: program_records.RecordType, rows: list[tuple[int, dict]]) -> str:
     """A kind of program record as CSV text, from (id, shown values) pairs."""
     table = _CsvLines(program_columns(kind))
-    return table.header() + "".join(table.line(program_cells(record_id, values))
-                                    for record_id, values in rows)
+    return table.header() + "".join(
+        table.line(program_cells(record_id, values)) for record_id, values in rows
+    )
 
 
 def write_sqlite(choice: Choice, path: str) -> None:
@@ -310,35 +355,56 @@ def write_sqlite(choice: Choice, path: str) -> None:
 def _create_tables(out) -> None:
     entry_types = {name: int if name in INTEGER_COLUMNS else str for name, _ in ENTRY_COLUMNS}
     out["entries"].create(entry_types, pk="entry_id")
-    out["actions"].create({"entry_id": str, "action": str},
-                          foreign_keys=[("entry_id", "entries", "entry_id")])
-    out["students"].create({name: int if name == "student_number" else str
-                            for name, _ in STUDENT_COLUMNS},
-                           pk=("entry_id", "student_number"),
-                           foreign_keys=[("entry_id", "entries", "entry_id")])
-    out["reviews"].create({"entry_id": str, "revision": int, "decision": str, "reviewer": str,
-                           "decided_at": str, "comment": str},
-                          foreign_keys=[("entry_id", "entries", "entry_id")])
+    out["actions"].create(
+        {"entry_id": str, "action": str}, foreign_keys=[("entry_id", "entries", "entry_id")]
+    )
+    out["students"].create(
+        {name: int if name == "student_number" else str for name, _ in STUDENT_COLUMNS},
+        pk=("entry_id", "student_number"),
+        foreign_keys=[("entry_id", "entries", "entry_id")],
+    )
+    out["reviews"].create(
+        {
+            "entry_id": str,
+            "revision": int,
+            "decision": str,
+            "reviewer": str,
+            "decided_at": str,
+            "comment": str,
+        },
+        foreign_keys=[("entry_id", "entries", "entry_id")],
+    )
 
 
 def _index_and_describe(out) -> None:
-    for table, column in (("entries", "occurred_at"), ("entries", "school"),
-                          ("entries", "classification"), ("entries", "officer"),
-                          ("actions", "entry_id"), ("actions", "action"),
-                          ("reviews", "entry_id")):
+    for table, column in (
+        ("entries", "occurred_at"),
+        ("entries", "school"),
+        ("entries", "classification"),
+        ("entries", "officer"),
+        ("actions", "entry_id"),
+        ("actions", "action"),
+        ("reviews", "entry_id"),
+    ):
         out[table].create_index([column], if_not_exists=True)
     out["data_dictionary"].insert_all(
         {"table_name": table, "column_name": name, "description": description}
-        for table, columns in (("entries", ENTRY_COLUMNS), ("students", STUDENT_COLUMNS),
-                               ("actions", ACTION_COLUMNS), ("reviews", REVIEW_COLUMNS),
-                               *PROGRAM_COLUMNS,
-                               ("(CSV exports)", (("(every text cell)", CSV_NOTE),)))
-        for name, description in columns)
+        for table, columns in (
+            ("entries", ENTRY_COLUMNS),
+            ("students", STUDENT_COLUMNS),
+            ("actions", ACTION_COLUMNS),
+            ("reviews", REVIEW_COLUMNS),
+            *PROGRAM_COLUMNS,
+            ("(CSV exports)", (("(every text cell)", CSV_NOTE),)),
+        )
+        for name, description in columns
+    )
 
 
 def _write_program_records(out, names: bool) -> None:
     """Every program record, officers named as the export names them (pseudonyms unless
     names were asked for)."""
+
     def name_of(user: User) -> str:
         return pseudonym(user, names)
 
@@ -346,7 +412,8 @@ def _write_program_records(out, names: bool) -> None:
         out[kind.table].create(program_column_types(kind), pk="id")
         out[kind.table].insert_all(
             program_cells(record.id, program_records.shown(kind, record, name_of), blank=None)
-            for record in program_records.listed(kind))
+            for record in program_records.listed(kind)
+        )
 
 
 def _write_entries(out, choice: Choice) -> None:
@@ -355,8 +422,10 @@ def _write_entries(out, choice: Choice) -> None:
     for row in rows(choice):
         try:
             out["entries"].insert(flat(row, blank=None))
-            out["actions"].insert_all({"entry_id": row["entry_id"], "action": action}
-                                      for action in row.get("actions") or [])
+            out["actions"].insert_all(
+                {"entry_id": row["entry_id"], "action": action}
+                for action in row.get("actions") or []
+            )
             out["students"].insert_all(student_rows(row, blank=None))
         except UnicodeEncodeError:
             raise ExportFailed(row["entry_id"]) from None
@@ -371,18 +440,28 @@ def _write_reviews(out, entry_ids: list[str], choice: Choice) -> None:
     if not entry_ids:
         return
     decisions = db.session.scalars(
-        select(ReviewDecision).where(ReviewDecision.contact_id.in_([uuid.UUID(i) for i in entry_ids]))
-        .order_by(ReviewDecision.id)).all()
+        select(ReviewDecision)
+        .where(ReviewDecision.contact_id.in_([uuid.UUID(i) for i in entry_ids]))
+        .order_by(ReviewDecision.id)
+    ).all()
     unwritable = next((d for d in decisions if not rules.is_valid_unicode(d.comment or "")), None)
     if unwritable is not None:
         raise ExportFailed(str(unwritable.contact_id))
     out["reviews"].insert_all(
-        {"entry_id": str(d.contact_id), "revision": d.revision, "decision": d.decision,
-         "reviewer": pseudonym(d.reviewer, choice.names), "decided_at": d.decided_at.isoformat(),
-         "comment": d.comment or ""} for d in decisions)
+        {
+            "entry_id": str(d.contact_id),
+            "revision": d.revision,
+            "decision": d.decision,
+            "reviewer": pseudonym(d.reviewer, choice.names),
+            "decided_at": d.decided_at.isoformat(),
+            "comment": d.comment or "",
+        }
+        for d in decisions
+    )
 
 
 def record(actor: User | None, choice: Choice, export_format: str, client_addr: str | None) -> None:
     """The audit event every export leaves; the caller commits."""
-    audit.record("export", actor=actor, client_addr=client_addr,
-                 detail=choice.audit_detail(export_format))
+    audit.record(
+        "export", actor=actor, client_addr=client_addr, detail=choice.audit_detail(export_format)
+    )

@@ -98,8 +98,10 @@ class Evidence:
     def enforcement_per_thousand(self) -> float | None:
         """Contacts with enforcement per 1,000 students, over the schools with enrollment."""
         enrolled = self.enrolled_schools
-        return per_thousand(sum(school.enforcement for school in enrolled),
-                            sum(school.students for school in enrolled))
+        return per_thousand(
+            sum(school.enforcement for school in enrolled),
+            sum(school.students for school in enrolled),
+        )
 
     def recorded(self, number: int, contacts: int) -> bool:
         """Whether the year holds evidence for a principle (contacts: the year's approved)."""
@@ -120,25 +122,43 @@ def gather(year: SchoolYear) -> Evidence:
     """Every record of the year beyond the contacts, for the assessment."""
     start, end = year.bounds()
     return Evidence(
-        year=year, program=program_figures(year), feedback=feedback_figures(year),
-        schools=school_rates(year), groups=group_rates(year),
+        year=year,
+        program=program_figures(year),
+        feedback=feedback_figures(year),
+        schools=school_rates(year),
+        groups=group_rates(year),
         summary_published=_summary_published_during(start, end),
-        exports=db.session.scalar(select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == "export", AuditEvent.at >= start, AuditEvent.at < end)))
+        exports=db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == "export", AuditEvent.at >= start, AuditEvent.at < end
+            )
+        ),
+    )
 
 
 def _summary_published_during(start: datetime, end: datetime) -> bool:
     """Whether the public summary was open at some time in [start, end): published during it,
     or published before it and not withdrawn before it began (the audit trail keeps both)."""
     changes = select(AuditEvent.action).where(AuditEvent.action.in_((PUBLISHED, WITHDRAWN)))
-    before = db.session.scalar(changes.where(AuditEvent.at < start)
-                               .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(1))
-    return before == PUBLISHED or db.session.scalar(
-        select(func.count(AuditEvent.id)).where(AuditEvent.action == PUBLISHED,
-                                                AuditEvent.at >= start, AuditEvent.at < end)) > 0
+    before = db.session.scalar(
+        changes.where(AuditEvent.at < start)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+    )
+    return (
+        before == PUBLISHED
+        or db.session.scalar(
+            select(func.count(AuditEvent.id)).where(
+                AuditEvent.action == PUBLISHED, AuditEvent.at >= start, AuditEvent.at < end
+            )
+        )
+        > 0
+    )
 
 
 def principles(evidence: Evidence, figures: YearFigures) -> list[Principle]:
     """The twelve principles in order, each with whether this year speaks to it."""
-    return [Principle(number, title, evidence.recorded(number, figures.contacts))
-            for number, title in TITLES.items()]
+    return [
+        Principle(number, title, evidence.recorded(number, figures.contacts))
+        for number, title in TITLES.items()
+    ]

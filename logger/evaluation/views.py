@@ -29,8 +29,13 @@ from logger.web.responses import error_response
 exports_bp = Blueprint("exports", __name__, url_prefix="/export")
 assessment_bp = Blueprint("assessment", __name__, url_prefix="/assessment")
 
-MEDIA = {"csv": "text/csv", "students.csv": "text/csv", "jsonl": "application/x-ndjson",
-         "sqlite": "application/vnd.sqlite3", "crdc": "text/csv"}
+MEDIA = {
+    "csv": "text/csv",
+    "students.csv": "text/csv",
+    "jsonl": "application/x-ndjson",
+    "sqlite": "application/vnd.sqlite3",
+    "crdc": "text/csv",
+}
 
 
 @exports_bp.route("", methods=["GET", "POST"])
@@ -51,13 +56,23 @@ def export():
         return error_response(409, str(failure))  # the stored record needs fixing first
     with writing():
         exports.record(current_user, choice, export_format, client_addr())
-    return send_file(download, mimetype=MEDIA[export_format], as_attachment=True,
-                     download_name=_download_name(choice, export_format))
+    return send_file(
+        download,
+        mimetype=MEDIA[export_format],
+        as_attachment=True,
+        download_name=_download_name(choice, export_format),
+    )
 
 
 def _page(schools, officers, problems: list[str], form):
-    return render_template("evaluation/export.html", schools=schools, officers=officers,
-                           problems=problems, form=form, worksheet_label=crdc_worksheet.LABEL)
+    return render_template(
+        "evaluation/export.html",
+        schools=schools,
+        officers=officers,
+        problems=problems,
+        form=form,
+        worksheet_label=crdc_worksheet.LABEL,
+    )
 
 
 def _download_name(choice: exports.Choice, export_format: str) -> str:
@@ -67,14 +82,16 @@ def _download_name(choice: exports.Choice, export_format: str) -> str:
     return f"sro-field-log-{choice.status}.{'db' if export_format == 'sqlite' else export_format}"
 
 
-def _read(form, schools: list[School], officers: list[tuple[int, str]]
-          ) -> tuple[exports.Choice, str, list[str]]:
+def _read(
+    form, schools: list[School], officers: list[tuple[int, str]]
+) -> tuple[exports.Choice, str, list[str]]:
     """The export asked for, and what in the form could not be used."""
     problems = []
     export_format = form.get("format", "")
     if export_format not in exports.FORMATS:
-        problems.append("Choose a format: CSV, students CSV, JSON Lines, SQLite or the CRDC "
-                        "worksheet.")
+        problems.append(
+            "Choose a format: CSV, students CSV, JSON Lines, SQLite or the CRDC worksheet."
+        )
     date_from = date_to = school_id = None
     try:
         date_from = parse_day(form.get("date_from", ""))
@@ -88,10 +105,14 @@ def _read(form, schools: list[School], officers: list[tuple[int, str]]
             problems.append("Choose a school from the list.")
     if export_format == "crdc":
         return _read_worksheet(form, date_from, date_to, school_id, problems), "crdc", problems
-    choice = exports.Choice(status=form.get("status", "approved"), date_from=date_from,
-                            date_to=date_to, school_id=school_id,
-                            narratives=form.get("narratives") == "yes",
-                            names=form.get("names") == "yes" and current_user.role == "admin")
+    choice = exports.Choice(
+        status=form.get("status", "approved"),
+        date_from=date_from,
+        date_to=date_to,
+        school_id=school_id,
+        narratives=form.get("narratives") == "yes",
+        names=form.get("names") == "yes" and current_user.role == "admin",
+    )
     if choice.status not in exports.STATUSES:
         problems.append("Choose which entries: approved, submitted, returned or all.")
     officer = form.get("officer_id", "")
@@ -116,13 +137,17 @@ def _read_worksheet(form, date_from, date_to, school_id, problems: list[str]) ->
         problems.append(str(problem))
     if year is not None and (date_from or date_to):
         problems.append("Choose a school year or dates for the CRDC worksheet, not both.")
-    if (form.get("status", "approved") != "approved" or form.get("officer_id")
-            or form.get("classification")):
-        problems.append("The CRDC worksheet counts the record (approved entries) of every "
-                        "officer and classification: choose Approved, All officers and All "
-                        "classifications.")
-    return exports.Choice.worksheet(year, date_from=date_from, date_to=date_to,
-                                    school_id=school_id)
+    if (
+        form.get("status", "approved") != "approved"
+        or form.get("officer_id")
+        or form.get("classification")
+    ):
+        problems.append(
+            "The CRDC worksheet counts the record (approved entries) of every "
+            "officer and classification: choose Approved, All officers and All "
+            "classifications."
+        )
+    return exports.Choice.worksheet(year, date_from=date_from, date_to=date_to, school_id=school_id)
 
 
 @assessment_bp.route("")
@@ -135,8 +160,9 @@ def report():
         year = next((year for year in years if str(year.first) == asked), None)
         if year is None:
             problem = "No entries fall in that school year. Choose a school year from the list."
-            return render_template("evaluation/assessment.html", years=years, year=None,
-                                   problem=problem), 404
+            return render_template(
+                "evaluation/assessment.html", years=years, year=None, problem=problem
+            ), 404
     else:
         year = assessment.default_year(years, clock.today())
     if year is None:
@@ -145,13 +171,21 @@ def report():
     previous = assessment.assess(year.previous) if year.previous in years else None
     previous_evidence = principles.gather(year.previous) if previous else None
     return render_template(
-        "evaluation/assessment.html", years=years, year=year, figures=figures, previous=previous,
-        charts=charts.for_year(figures), today=clock.today(),
+        "evaluation/assessment.html",
+        years=years,
+        year=year,
+        figures=figures,
+        previous=previous,
+        charts=charts.for_year(figures),
+        today=clock.today(),
         dimensions=assessment.EQUITY_DIMENSIONS,
-        trend=trend.key_figures(figures, previous, evidence, previous_evidence)
-        if previous else [],
-        evidence=evidence, principles=principles.principles(evidence, figures),
-        program_label=program_records.label, smallest=denominators.SMALLEST,
+        trend=trend.key_figures(figures, previous, evidence, previous_evidence) if previous else [],
+        evidence=evidence,
+        principles=principles.principles(evidence, figures),
+        program_label=program_records.label,
+        smallest=denominators.SMALLEST,
         feedback_categories=feedback.CATEGORY_LABELS,
-        rules=rules, rate=assessment.rate,
-        entry_time=entry_times.times(year.label, entry_times.between(*year.bounds())))
+        rules=rules,
+        rate=assessment.rate,
+        entry_time=entry_times.times(year.label, entry_times.between(*year.bounds())),
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, inspect, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -28,14 +28,16 @@ def parse_entry_id(value: object) -> uuid.UUID | None:
     return parsed if parsed.version == 4 else None
 
 
-def check(officer: User, entry: dict, *, now: datetime,
-          version: int = rules.CURRENT_VERSION) -> rules.Verdict:
+def check(
+    officer: User, entry: dict, *, now: datetime, version: int = rules.CURRENT_VERSION
+) -> rules.Verdict:
     """The rules' verdict on an entry from this officer: at a school they were assigned to on
     the contact's day (the district's day; today when the time cannot be read). Every write
     is checked under the current dictionary; the demo writes its past years under v1."""
     day = _contact_day(entry, now)
-    assigned = {assignment.school_id for assignment in officer.assignments
-                if assignment.covers(day)}
+    assigned = {
+        assignment.school_id for assignment in officer.assignments if assignment.covers(day)
+    }
     verdict = rules.check(entry, assigned_school_ids=assigned, now=now, version=version)
     if verdict.school_not_assigned:
         _say_when_assigned(officer, entry, day, verdict)
@@ -76,9 +78,16 @@ class Saved:
         return self.contact.current_revision if self.contact is not None else None
 
 
-def store(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received_at: datetime,
-          client_addr: str | None, base_revision: int,
-          amendment_explanation: object = None) -> Saved:
+def store(
+    officer: User,
+    entry_id: uuid.UUID,
+    verdict: rules.Verdict,
+    *,
+    received_at: datetime,
+    client_addr: str | None,
+    base_revision: int,
+    amendment_explanation: object = None,
+) -> Saved:
     """save() in a savepoint; when a concurrent send stored this entry first, look again.
 
     The database's unique constraints (the contact's id, a revision's number)
@@ -88,17 +97,30 @@ def store(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, receive
     for _ in range(2):
         try:
             with db.session.begin_nested():
-                return save(officer, entry_id, verdict, received_at=received_at,
-                            client_addr=client_addr, base_revision=base_revision,
-                            amendment_explanation=amendment_explanation)
+                return save(
+                    officer,
+                    entry_id,
+                    verdict,
+                    received_at=received_at,
+                    client_addr=client_addr,
+                    base_revision=base_revision,
+                    amendment_explanation=amendment_explanation,
+                )
         except IntegrityError:
             continue
     return Saved("conflict")
 
 
-def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received_at: datetime,
-         client_addr: str | None, base_revision: int = 0,
-         amendment_explanation: object = None) -> Saved:
+def save(
+    officer: User,
+    entry_id: uuid.UUID,
+    verdict: rules.Verdict,
+    *,
+    received_at: datetime,
+    client_addr: str | None,
+    base_revision: int = 0,
+    amendment_explanation: object = None,
+) -> Saved:
     """Store an entry the rules accepted, idempotently on its id, and say what happened.
 
     `accepted`: a new contact, a new revision of a submitted or returned one
@@ -120,7 +142,9 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
     if contact.officer_id != officer.id:
         return Saved("forbidden")
     current = base_revision == contact.current_revision
-    if contact.current.content == verdict.entry and not (current and contact.current.status == "returned"):
+    if contact.current.content == verdict.entry and not (
+        current and contact.current.status == "returned"
+    ):
         return Saved("duplicate", contact)  # unless resubmitting a returned entry unchanged
     if not current and any(r.content == verdict.entry for r in contact.revisions):
         return Saved("duplicate", contact)  # a late resend of an earlier revision
@@ -133,12 +157,24 @@ def save(officer: User, entry_id: uuid.UUID, verdict: rules.Verdict, *, received
     errors = rules.check_amendment(amendment_explanation)
     if errors:
         return Saved("invalid", contact, errors)
-    return _add_revision(contact, verdict, "contact.amended", received_at, client_addr,
-                         amendment_explanation=amendment_explanation.strip())
+    return _add_revision(
+        contact,
+        verdict,
+        "contact.amended",
+        received_at,
+        client_addr,
+        amendment_explanation=amendment_explanation.strip(),
+    )
 
 
-def _add_revision(contact: Contact, verdict: rules.Verdict, action: str, received_at: datetime,
-                  client_addr: str | None, amendment_explanation: str | None = None) -> Saved:
+def _add_revision(
+    contact: Contact,
+    verdict: rules.Verdict,
+    action: str,
+    received_at: datetime,
+    client_addr: str | None,
+    amendment_explanation: str | None = None,
+) -> Saved:
     contact.current_revision += 1
     contact.updated_at = clock.utcnow()
     revision = _revision(contact.current_revision, verdict, received_at, contact.created_at)
@@ -146,20 +182,33 @@ def _add_revision(contact: Contact, verdict: rules.Verdict, action: str, receive
     contact.revisions.append(revision)
     if inspect(contact).persistent:
         db.session.expire(contact, ["current"])  # `current` now means the new revision
-    audit.record(action, actor=contact.officer, client_addr=client_addr, contact_id=contact.id,
-                 revision=contact.current_revision, at=received_at)
+    audit.record(
+        action,
+        actor=contact.officer,
+        client_addr=client_addr,
+        contact_id=contact.id,
+        revision=contact.current_revision,
+        at=received_at,
+    )
     return Saved("accepted", contact)
 
 
-def _revision(number: int, verdict: rules.Verdict, received_at: datetime,
-              first_received_at: datetime) -> ContactRevision:
+def _revision(
+    number: int, verdict: rules.Verdict, received_at: datetime, first_received_at: datetime
+) -> ContactRevision:
     """A revision of an entry, with the dictionary version it was checked under; 'late' is
     judged by when the entry first arrived."""
     entry = verdict.entry
     revision = ContactRevision(
-        number=number, content=entry, classification=entry["classification"],
-        occurred_at=rules.parse_datetime(entry["occurred_at"]), school_id=entry["school_id"],
-        status="submitted", received_at=received_at, dictionary_version=verdict.version)
+        number=number,
+        content=entry,
+        classification=entry["classification"],
+        occurred_at=rules.parse_datetime(entry["occurred_at"]),
+        school_id=entry["school_id"],
+        status="submitted",
+        received_at=received_at,
+        dictionary_version=verdict.version,
+    )
     flags = rules.flags(entry, received_at=first_received_at)
     revision.flag_rows = [RevisionFlag(flag=name) for name in flags]
     revision.concern = rules.concern(flags)
@@ -167,25 +216,33 @@ def _revision(number: int, verdict: rules.Verdict, received_at: datetime,
 
 
 def _with_current_revision():
-    return (select(Contact)
-            .join(Contact.current)
-            .options(contains_eager(Contact.current).selectinload(ContactRevision.flag_rows),
-                     contains_eager(Contact.current).joinedload(ContactRevision.school),
-                     selectinload(Contact.decisions)))
+    return (
+        select(Contact)
+        .join(Contact.current)
+        .options(
+            contains_eager(Contact.current).selectinload(ContactRevision.flag_rows),
+            contains_eager(Contact.current).joinedload(ContactRevision.school),
+            selectinload(Contact.decisions),
+        )
+    )
 
 
 def returned_count(officer: User) -> int:
     """How many of the officer's entries a supervisor returned for correction."""
     return db.session.scalar(
-        select(func.count(Contact.id)).join(Contact.current)
-        .where(entries_visible_to(officer), ContactRevision.status == "returned"))
+        select(func.count(Contact.id))
+        .join(Contact.current)
+        .where(entries_visible_to(officer), ContactRevision.status == "returned")
+    )
 
 
 def own_entries(officer: User):
     """A query for the officer's entries, newest contact first, with their current revision."""
-    return (_with_current_revision()
-            .where(entries_visible_to(officer))
-            .order_by(ContactRevision.occurred_at.desc(), Contact.created_at.desc()))
+    return (
+        _with_current_revision()
+        .where(entries_visible_to(officer))
+        .order_by(ContactRevision.occurred_at.desc(), Contact.created_at.desc())
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -200,7 +257,7 @@ class Position:
         return cls(contact.updated_at, contact.id)
 
 
-START = Position(datetime(1970, 1, 1, tzinfo=timezone.utc), uuid.UUID(int=0))
+START = Position(datetime(1970, 1, 1, tzinfo=UTC), uuid.UUID(int=0))
 # A change its transaction commits up to this long after it was stamped is still picked up.
 SLOW_COMMIT_MARGIN = timedelta(minutes=5)
 
@@ -224,10 +281,13 @@ def changes(officer: User, after: Position, *, now: datetime, limit: int) -> Cha
     """
     rows = db.session.scalars(
         _with_current_revision()
-        .where(entries_visible_to(officer),
-               tuple_(Contact.updated_at, Contact.id) > (after.updated_at, after.entry_id))
+        .where(
+            entries_visible_to(officer),
+            tuple_(Contact.updated_at, Contact.id) > (after.updated_at, after.entry_id),
+        )
         .order_by(Contact.updated_at, Contact.id)
-        .limit(limit + 1)).all()
+        .limit(limit + 1)
+    ).all()
     page, more = rows[:limit], len(rows) > limit
     last = Position.of(page[-1]) if page else after
     settled = Position(now - SLOW_COMMIT_MARGIN, START.entry_id)
@@ -240,4 +300,5 @@ def _returned(officer: User) -> list[Contact]:
     return db.session.scalars(
         _with_current_revision()
         .where(entries_visible_to(officer), ContactRevision.status == "returned")
-        .order_by(Contact.updated_at, Contact.id)).all()
+        .order_by(Contact.updated_at, Contact.id)
+    ).all()

@@ -22,8 +22,10 @@ DUPLICATE_NAME = "You already have a template named “{name}”: choose another
 def offered(officer: User) -> list[EntryTemplate]:
     """The templates an officer may use: their own and the district's, by name."""
     return db.session.scalars(
-        select(EntryTemplate).where(templates_offered_to(officer))
-        .order_by(EntryTemplate.name, EntryTemplate.id)).all()
+        select(EntryTemplate)
+        .where(templates_offered_to(officer))
+        .order_by(EntryTemplate.name, EntryTemplate.id)
+    ).all()
 
 
 def has_starting_points(officer: User) -> bool:
@@ -39,23 +41,30 @@ def offered_by_district() -> list[EntryTemplate]:
     return db.session.scalars(
         select(EntryTemplate)
         .where(EntryTemplate.deleted_at.is_(None), EntryTemplate.owner_id.is_(None))
-        .order_by(EntryTemplate.name, EntryTemplate.id)).all()
+        .order_by(EntryTemplate.name, EntryTemplate.id)
+    ).all()
 
 
-def create(owner: User | None, sent: object, *, actor: User, now: datetime,
-           client_addr: str | None) -> tuple[EntryTemplate | None, dict[str, list[str]]]:
+def create(
+    owner: User | None, sent: object, *, actor: User, now: datetime, client_addr: str | None
+) -> tuple[EntryTemplate | None, dict[str, list[str]]]:
     """Keep a template for an officer (owner) or the district (None); or say what is wrong."""
     template, errors = rules.check_template(sent)
     if not errors and _name_taken(owner, template["name"]):
         errors = {"name": [DUPLICATE_NAME.format(name=template["name"])]}
     if errors:
         return None, errors
-    kept = EntryTemplate(name=template["name"], owner=owner, fields=template["fields"],
-                         created_at=now)
+    kept = EntryTemplate(
+        name=template["name"], owner=owner, fields=template["fields"], created_at=now
+    )
     db.session.add(kept)
     db.session.flush()
-    audit.record("template.created", actor=actor, client_addr=client_addr,
-                 detail={"template": kept.id, "name": kept.name, "district": owner is None})
+    audit.record(
+        "template.created",
+        actor=actor,
+        client_addr=client_addr,
+        detail={"template": kept.id, "name": kept.name, "district": owner is None},
+    )
     return kept, {}
 
 
@@ -66,19 +75,32 @@ def retire(actor: User, template_id: int, *, now: datetime, client_addr: str | N
     if template is None:
         return False
     template.deleted_at = now
-    audit.record("template.retired", actor=actor, client_addr=client_addr,
-                 detail={"template": template.id, "name": template.name})
+    audit.record(
+        "template.retired",
+        actor=actor,
+        client_addr=client_addr,
+        detail={"template": template.id, "name": template.name},
+    )
     return True
 
 
 def as_json(template: EntryTemplate) -> dict:
     """A template as the phone keeps it."""
-    return {"id": template.id, "name": template.name, "fields": template.fields,
-            "district": template.owner_id is None}
+    return {
+        "id": template.id,
+        "name": template.name,
+        "fields": template.fields,
+        "district": template.owner_id is None,
+    }
 
 
 def _name_taken(owner: User | None, name: str) -> bool:
     owned = (EntryTemplate.owner_id == owner.id) if owner else EntryTemplate.owner_id.is_(None)
-    return db.session.scalar(select(EntryTemplate.id).where(
-        owned, EntryTemplate.deleted_at.is_(None),
-        EntryTemplate.name == name).limit(1)) is not None
+    return (
+        db.session.scalar(
+            select(EntryTemplate.id)
+            .where(owned, EntryTemplate.deleted_at.is_(None), EntryTemplate.name == name)
+            .limit(1)
+        )
+        is not None
+    )

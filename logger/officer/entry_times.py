@@ -22,8 +22,11 @@ def record(contact: Contact, timing: object, *, saved_at: datetime) -> str | Non
     """Keep a new entry's timing; say why when it cannot be true (the entry is kept anyway)."""
     kept, problem = rules.check_timing(timing)
     if kept is not None:
-        db.session.add(EntryTiming(contact_id=contact.id, officer_id=contact.officer_id,
-                                   saved_at=saved_at, **kept))
+        db.session.add(
+            EntryTiming(
+                contact_id=contact.id, officer_id=contact.officer_id, saved_at=saved_at, **kept
+            )
+        )
     return problem
 
 
@@ -43,14 +46,21 @@ def times(label: str, timings: list[EntryTiming]) -> Times:
     """The medians of some timings."""
     with_template = [t.seconds for t in timings if t.template_used]
     without = [t.seconds for t in timings if not t.template_used]
-    return Times(label, len(timings), _median([t.seconds for t in timings]), len(with_template),
-                 _median(with_template), _median(without))
+    return Times(
+        label,
+        len(timings),
+        _median([t.seconds for t in timings]),
+        len(with_template),
+        _median(with_template),
+        _median(without),
+    )
 
 
 def between(start: datetime, end: datetime) -> list[EntryTiming]:
     """The timings of entries saved from start to before end."""
-    return db.session.scalars(select(EntryTiming).where(
-        EntryTiming.saved_at >= start, EntryTiming.saved_at < end)).all()
+    return db.session.scalars(
+        select(EntryTiming).where(EntryTiming.saved_at >= start, EntryTiming.saved_at < end)
+    ).all()
 
 
 def by_week(now: datetime, weeks: int = WEEKS_SHOWN) -> list[Times]:
@@ -61,8 +71,10 @@ def by_week(now: datetime, weeks: int = WEEKS_SHOWN) -> list[Times]:
     weeks_of: dict[date, list[EntryTiming]] = {}
     for timing in timings:
         weeks_of.setdefault(_monday(clock.to_local(timing.saved_at).date()), []).append(timing)
-    return [times(f"Week of {monday:%d %b %Y}", weeks_of.get(monday, []))
-            for monday in (this_monday - timedelta(weeks=n) for n in range(weeks))]
+    return [
+        times(f"Week of {monday:%d %b %Y}", weeks_of.get(monday, []))
+        for monday in (this_monday - timedelta(weeks=n) for n in range(weeks))
+    ]
 
 
 def by_officer(timings: list[EntryTiming], pseudonym) -> list[Times]:
@@ -70,8 +82,10 @@ def by_officer(timings: list[EntryTiming], pseudonym) -> list[Times]:
     officers: dict[int, list[EntryTiming]] = {}
     for timing in timings:
         officers.setdefault(timing.officer_id, []).append(timing)
-    rows = [times(pseudonym(db.session.get(User, officer_id)), kept)
-            for officer_id, kept in officers.items()]
+    rows = [
+        times(pseudonym(db.session.get(User, officer_id)), kept)
+        for officer_id, kept in officers.items()
+    ]
     return sorted(rows, key=lambda row: (-row.entries, row.label))
 
 

@@ -43,9 +43,13 @@ def _one_of(name: str, fields=rules.FIELDS, **kwargs) -> RadioField:
 
 def _many_of(name: str, fields=rules.FIELDS) -> SelectMultipleField:
     spec = _spec(name, fields)
-    return SelectMultipleField(spec.label, choices=_choices(spec), validate_choice=False,
-                               widget=ListWidget(prefix_label=False),
-                               option_widget=CheckboxInput())
+    return SelectMultipleField(
+        spec.label,
+        choices=_choices(spec),
+        validate_choice=False,
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
 
 
 def _text(name: str) -> TextAreaField:
@@ -75,8 +79,10 @@ class SafeFieldList(FieldList):
 
 def _minutes(name: str) -> StringField:
     spec = _spec(name)
-    return StringField(spec.label, render_kw={"type": "number", "inputmode": "numeric",
-                                              "min": spec.min, "max": spec.max})
+    return StringField(
+        spec.label,
+        render_kw={"type": "number", "inputmode": "numeric", "min": spec.min, "max": spec.max},
+    )
 
 
 def _yes_or_no(name: str) -> RadioField:
@@ -98,15 +104,18 @@ class StudentForm(Form):
     perceived_gender = _one_of("perceived_gender", rules.STUDENT_FIELDS)
     perceived_disability = BooleanField(_spec("perceived_disability", rules.STUDENT_FIELDS).label)
     perceived_limited_english = BooleanField(
-        _spec("perceived_limited_english", rules.STUDENT_FIELDS).label)
+        _spec("perceived_limited_english", rules.STUDENT_FIELDS).label
+    )
 
     def is_empty(self) -> bool:
         return not any(self[spec.name].data for spec in rules.STUDENT_FIELDS)
 
     def to_entry(self) -> dict:
         """The student as the rules read it; an optional box left unticked is not recorded."""
-        return {spec.name: self[spec.name].data if spec.required or self[spec.name].data else None
-                for spec in rules.STUDENT_FIELDS}
+        return {
+            spec.name: self[spec.name].data if spec.required or self[spec.name].data else None
+            for spec in rules.STUDENT_FIELDS
+        }
 
 
 class JustificationForm(Form):
@@ -127,12 +136,16 @@ class EntryChoicesForm(FlaskForm):
     setting = _one_of("setting")
     initiated_by = _one_of("initiated_by")
     classification = _one_of("classification")
-    school_rule = SelectField(_spec("school_rule").label,
-                              choices=[PLEASE_CHOOSE] + _choices(_spec("school_rule")),
-                              validate_choice=False)
-    offense_category = SelectField(_spec("offense_category").label,
-                                   choices=[PLEASE_CHOOSE] + _choices(_spec("offense_category")),
-                                   validate_choice=False)
+    school_rule = SelectField(
+        _spec("school_rule").label,
+        choices=[PLEASE_CHOOSE] + _choices(_spec("school_rule")),
+        validate_choice=False,
+    )
+    offense_category = SelectField(
+        _spec("offense_category").label,
+        choices=[PLEASE_CHOOSE] + _choices(_spec("offense_category")),
+        validate_choice=False,
+    )
     mentoring_type = _one_of("mentoring_type")
     actions = _many_of("actions")
 
@@ -144,9 +157,10 @@ class EntryTemplateForm(EntryChoicesForm):
 
     def to_template(self) -> dict:
         """The template as data for the rules (choices left blank are not part of it)."""
-        return {"name": self.name.data,
-                "fields": {name: self[name].data for name in rules.TEMPLATE_FIELDS
-                           if self[name].data}}
+        return {
+            "name": self.name.data,
+            "fields": {name: self[name].data for name in rules.TEMPLATE_FIELDS if self[name].data},
+        }
 
 
 class ContactForm(EntryChoicesForm):
@@ -155,15 +169,20 @@ class ContactForm(EntryChoicesForm):
 
     entry_id = HiddenField()
     dictionary_version = HiddenField(default=str(rules.CURRENT_VERSION))  # the rules it shows
-    occurred_at = StringField(_spec("occurred_at").label,
-                              render_kw={"type": "datetime-local"})
+    occurred_at = StringField(_spec("occurred_at").label, render_kw={"type": "datetime-local"})
     school_id = SelectField(_spec("school_id").label, choices=[], validate_choice=False)
     involvement_reason = _text("involvement_reason")
     duration_minutes = _minutes("duration_minutes")
-    students_involved = StringField(_spec("students_involved").label, default="1",
-                                    render_kw={"type": "number", "inputmode": "numeric",
-                                               "min": rules.STUDENTS_MIN,
-                                               "max": rules.STUDENTS_MAX})
+    students_involved = StringField(
+        _spec("students_involved").label,
+        default="1",
+        render_kw={
+            "type": "number",
+            "inputmode": "numeric",
+            "min": rules.STUDENTS_MIN,
+            "max": rules.STUDENTS_MAX,
+        },
+    )
     force_types = _many_of("force_types")
     detention_minutes = _minutes("detention_minutes")
     restraint_types = _many_of("restraint_types")
@@ -195,6 +214,7 @@ class ContactForm(EntryChoicesForm):
         version = self.dictionary_version.data or None
         entry[rules.VERSION_FIELD] = rules.whole_number(version or "") or version
         return entry
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.problems: list[tuple[str, str]] = []  # (field id, message), in page order
@@ -212,7 +232,7 @@ class ContactForm(EntryChoicesForm):
             self.warnings[self._field(path, described).id] = list(messages)
 
     def _field(self, path: str, described):
-        """The form field a rules path like 'justification.basis' or 'students.0.grade_band' names."""
+        """The form field a rules path names ('justification.basis', 'students.0.grade_band')."""
         parts = path.split(".")
         if parts[0] == "students" and len(parts) > 1:
             student = described[int(parts[1])].form
@@ -235,8 +255,13 @@ class ContactForm(EntryChoicesForm):
         for spec in rules.FIELDS:
             value = rules.value_at(entry, spec.name)
             if spec.type == "students":
-                value = [{field.name: _shown(field, student.get(field.name), checkbox=True)
-                          for field in rules.STUDENT_FIELDS} for student in value or []]
+                value = [
+                    {
+                        field.name: _shown(field, student.get(field.name), checkbox=True)
+                        for field in rules.STUDENT_FIELDS
+                    }
+                    for student in value or []
+                ]
             _put(data, spec.name, value if spec.type == "students" else _shown(spec, value))
         return data
 
@@ -260,8 +285,9 @@ class EntryEditForm(ContactForm):
     for an approved entry why it is amended."""
 
     base_revision = HiddenField()
-    amendment_explanation = TextAreaField(rules.AMENDMENT.label, render_kw={
-        "maxlength": rules.AMENDMENT.max_length, "rows": 3})
+    amendment_explanation = TextAreaField(
+        rules.AMENDMENT.label, render_kw={"maxlength": rules.AMENDMENT.max_length, "rows": 3}
+    )
 
     def show_amendment_errors(self, errors: dict[str, list[str]]) -> None:
         """Put the rules' messages on the explanation, first in the summary (it is on top)."""

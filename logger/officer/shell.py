@@ -43,8 +43,10 @@ def shell_urls(static_folder: str) -> list[str]:
     """The shell's files by the URLs the pages ask for: each imported module by its plain URL
     (a relative import), every other file by url_for's versioned one (as the templates)."""
     imported = imported_modules(static_folder)
-    return [url_for("static", filename=name, **({"v": None} if name in imported else {}))
-            for name in shell_files(static_folder)]
+    return [
+        url_for("static", filename=name, **({"v": None} if name in imported else {}))
+        for name in shell_files(static_folder)
+    ]
 
 
 @functools.cache
@@ -62,10 +64,14 @@ def shell_version(static_folder: str) -> str:
 def service_worker():
     """The service worker; at the root so it may serve every officer page."""
     response = current_app.response_class(
-        render_template("officer/sw.js", version=shell_version(current_app.static_folder),
-                        pages=[url_for(page) for page in SHELL_PAGES],
-                        files=shell_urls(current_app.static_folder)),
-        mimetype="text/javascript")
+        render_template(
+            "officer/sw.js",
+            version=shell_version(current_app.static_folder),
+            pages=[url_for(page) for page in SHELL_PAGES],
+            files=shell_urls(current_app.static_folder),
+        ),
+        mimetype="text/javascript",
+    )
     response.headers["Cache-Control"] = "no-cache"
     response.add_etag()  # the browser's update check then costs a 304 when nothing changed
     return response.make_conditional(request)
@@ -74,6 +80,7 @@ def service_worker():
 @bp.route("/manifest.webmanifest")
 def manifest():
     """The web app manifest: installable, standalone, opening on New contact."""
-    response = current_app.response_class(render_template("officer/manifest.webmanifest"),
-                                          mimetype="application/manifest+json")
+    response = current_app.response_class(
+        render_template("officer/manifest.webmanifest"), mimetype="application/manifest+json"
+    )
     return response

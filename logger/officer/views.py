@@ -31,8 +31,11 @@ RECENT_DAYS = timedelta(days=30)  # a school left this recently is still offered
 @role_required("officer")
 def new_contact():
     """The New contact form; a valid post is stored once and shown in My entries."""
-    kept = None if request.method == "POST" else kept_forms.take(
-        "entries.new_contact", {}, current_user)
+    kept = (
+        None
+        if request.method == "POST"
+        else kept_forms.take("entries.new_contact", {}, current_user)
+    )
     form = officer_contact_form(kept)
     if not form.is_submitted():
         return render_contact_form(form, notice=kept and kept_forms.RESTORED_NOTICE)
@@ -75,9 +78,12 @@ def _school_choices(also: School | None = None) -> list[SelectChoice]:
 
 def render_contact_form(form: ContactForm, status: int = 200, notice: str | None = None):
     """The New contact page, showing whatever the officer typed."""
-    return render_template("officer/new.html", form=form, notice=notice,
-                           starting_points=entry_templates.has_starting_points(current_user)
-                           ), status
+    return render_template(
+        "officer/new.html",
+        form=form,
+        notice=notice,
+        starting_points=entry_templates.has_starting_points(current_user),
+    ), status
 
 
 def typed_form_again(notice: str):
@@ -96,15 +102,23 @@ SAVE_MESSAGES = {
     "accepted": ("success", "Entry saved and sent for review."),
     "duplicate": ("info", "This entry was already saved; it was not saved twice."),
 }
-CONFLICT_NOTICE = ("This form was already used for another entry, so it was not saved over it. "
-                   "What you typed is kept below: save it as a new entry.")
+CONFLICT_NOTICE = (
+    "This form was already used for another entry, so it was not saved over it. "
+    "What you typed is kept below: save it as a new entry."
+)
 
 
 def _save(form: ContactForm, verdict, now):
     entry_id = _entry_id(form.entry_id.data)
     with writing():
-        outcome = entries.store(current_user, entry_id, verdict, received_at=now,
-                                client_addr=client_addr(), base_revision=0).status
+        outcome = entries.store(
+            current_user,
+            entry_id,
+            verdict,
+            received_at=now,
+            client_addr=client_addr(),
+            base_revision=0,
+        ).status
     if outcome == "forbidden":
         abort(403)
     if outcome == "conflict":  # this id holds another entry: keep what was typed, as a new one
@@ -125,8 +139,12 @@ def _entry_id(text: str | None) -> uuid.UUID:
 def my_entries():
     """The officer's entries, newest contact first, a page at a time."""
     page = paginate(entries.own_entries(current_user))
-    return render_template("officer/list.html", page=page, saved=request.args.get("saved"),
-                           returned=entries.returned_count(current_user))
+    return render_template(
+        "officer/list.html",
+        page=page,
+        saved=request.args.get("saved"),
+        returned=entries.returned_count(current_user),
+    )
 
 
 @bp.route("/entries/<uuid:entry_id>")
@@ -137,18 +155,26 @@ def show_entry(entry_id: uuid.UUID):
     return render_template("officer/show.html", contact=contact)
 
 
-EDIT_HEADINGS = {"returned": "Fix entry", "submitted": "Correct entry",
-                 "approved": "Amend approved entry"}
+EDIT_HEADINGS = {
+    "returned": "Fix entry",
+    "submitted": "Correct entry",
+    "approved": "Amend approved entry",
+}
 EDIT_MESSAGES = {
     "returned": ("success", "Entry fixed and sent back for review."),
     "submitted": ("success", "Entry corrected; it waits for review."),
-    "approved": ("success", "Amendment sent for review. The approved version stays the record "
-                            "until your supervisor approves it."),
+    "approved": (
+        "success",
+        "Amendment sent for review. The approved version stays the record "
+        "until your supervisor approves it.",
+    ),
 }
 UNCHANGED = ("info", "Nothing was changed, so nothing was sent.")
-STALE_NOTICE = ("This entry changed since you opened this page: it is at revision {revision} "
-                "now ({status}). Nothing was saved and what you typed is kept below. Compare it "
-                "with the entry's page, then save again to send yours as a change to it.")
+STALE_NOTICE = (
+    "This entry changed since you opened this page: it is at revision {revision} "
+    "now ({status}). Nothing was saved and what you typed is kept below. Compare it "
+    "with the entry's page, then save again to send yours as a change to it."
+)
 
 
 @bp.route("/entries/<uuid:entry_id>/edit", methods=["GET", "POST"])
@@ -156,8 +182,11 @@ STALE_NOTICE = ("This entry changed since you opened this page: it is at revisio
 def edit_entry(entry_id: uuid.UUID):
     """Fix a returned entry, correct a waiting one or amend an approved one, without script."""
     contact = entry_for(current_user, entry_id) or abort(404)
-    kept = None if request.method == "POST" else kept_forms.take(
-        "entries.edit_entry", {"entry_id": entry_id}, current_user)
+    kept = (
+        None
+        if request.method == "POST"
+        else kept_forms.take("entries.edit_entry", {"entry_id": entry_id}, current_user)
+    )
     form = entry_edit_form(contact, kept)
     if not form.is_submitted():
         return render_edit_form(form, contact, notice=kept and kept_forms.RESTORED_NOTICE)
@@ -180,38 +209,55 @@ def entry_edit_form(contact: Contact, kept: MultiDict | None = None) -> EntryEdi
     current = contact.current
     form.school_id.choices = _school_choices(also=current.school)
     if kept is None and not form.is_submitted():
-        form.process(data={**EntryEditForm.data_from_entry(current.content),
-                           "entry_id": str(contact.id), "base_revision": contact.current_revision})
+        form.process(
+            data={
+                **EntryEditForm.data_from_entry(current.content),
+                "entry_id": str(contact.id),
+                "base_revision": contact.current_revision,
+            }
+        )
     form.fit_student_blocks()
     return form
 
 
-def render_edit_form(form: EntryEditForm, contact: Contact, status: int = 200,
-                     notice: str | None = None):
+def render_edit_form(
+    form: EntryEditForm, contact: Contact, status: int = 200, notice: str | None = None
+):
     """The edit page: the entry's form, with the supervisor's comment or the amendment asked."""
     current = contact.current
     review = contact.decisions[-1] if contact.decisions else None
-    return render_template("officer/edit.html", form=form, contact=contact, current=current,
-                           heading=EDIT_HEADINGS[current.status],
-                           review=review if current.status == "returned" else None,
-                           amendment=rules.AMENDMENT, notice=notice,
-                           newly_required=rules.newly_required(current.content,
-                                                               current.dictionary_version)), status
+    return render_template(
+        "officer/edit.html",
+        form=form,
+        contact=contact,
+        current=current,
+        heading=EDIT_HEADINGS[current.status],
+        review=review if current.status == "returned" else None,
+        amendment=rules.AMENDMENT,
+        notice=notice,
+        newly_required=rules.newly_required(current.content, current.dictionary_version),
+    ), status
 
 
 def _save_edit(form: EntryEditForm, contact: Contact, verdict, now, explanation: str | None):
     status_before = contact.current.status
     with writing():
-        saved = entries.store(current_user, contact.id, verdict, received_at=now,
-                              client_addr=client_addr(),
-                              base_revision=rules.whole_number(form.base_revision.data or "") or 0,
-                              amendment_explanation=explanation)
+        saved = entries.store(
+            current_user,
+            contact.id,
+            verdict,
+            received_at=now,
+            client_addr=client_addr(),
+            base_revision=rules.whole_number(form.base_revision.data or "") or 0,
+            amendment_explanation=explanation,
+        )
     if saved.status == "forbidden":
         abort(403)
     if saved.status == "conflict":  # changed meanwhile: show it, keep what was typed
         form.base_revision.data = str(contact.current_revision)
-        notice = STALE_NOTICE.format(revision=contact.current_revision,
-                                     status=rules.label(contact.current.status).lower())
+        notice = STALE_NOTICE.format(
+            revision=contact.current_revision, status=rules.label(contact.current.status).lower()
+        )
         return render_edit_form(form, contact, status=409, notice=notice)
     if saved.status == "invalid":
         form.show_amendment_errors(saved.errors)

@@ -62,8 +62,6 @@ WAY_LABELS = {
     "in_person": "In person",
     "not_sent": "Not sent (no way to reply): kept as the program's response",
 }
-assert set(CATEGORY_LABELS) == set(FEEDBACK_CATEGORIES) and set(WAY_LABELS) == set(ANSWER_WAYS)
-assert set(STATUS_LABELS) == set(FEEDBACK_STATUSES)
 
 MAX_TEXT = 5000
 MAX_ANSWER = 5000
@@ -75,15 +73,23 @@ POSTS_PER_HOUR, POSTS_PER_DAY = 5, 20
 PHONE_PATTERN = re.compile(r"\+?[0-9 ().-]{7,25}")
 PHONE_DIGITS = (7, 15)
 
-NAME_WARNING = ("Your message may name a student, or hold a birth date or an ID number. "
-                "Please describe what happened without naming students: edit your message, "
-                "or send it as it is if it names no student.")
-AUTOMATED = ("This form was filled in by a program rather than a person, so it was not sent. "
-             "If you are a person, send it again.")
-TOO_QUICK = ("That was sent too quickly for us to tell it from automated spam. Check your "
-             "message and send it again.")
-EXPIRED = ("This form was open for more than a day, or its hidden stamp was changed, so it was "
-           "not sent. Check your message and send it again.")
+NAME_WARNING = (
+    "Your message may name a student, or hold a birth date or an ID number. "
+    "Please describe what happened without naming students: edit your message, "
+    "or send it as it is if it names no student."
+)
+AUTOMATED = (
+    "This form was filled in by a program rather than a person, so it was not sent. "
+    "If you are a person, send it again."
+)
+TOO_QUICK = (
+    "That was sent too quickly for us to tell it from automated spam. Check your "
+    "message and send it again."
+)
+EXPIRED = (
+    "This form was open for more than a day, or its hidden stamp was changed, so it was "
+    "not sent. Check your message and send it again."
+)
 
 
 class Refused(ValueError):
@@ -94,8 +100,10 @@ class TooMany(Exception):
     """Too much feedback from one address lately; wait_seconds until the next is taken."""
 
     def __init__(self, wait_seconds: int):
-        super().__init__(f"Too many messages have been sent from your network lately. "
-                         f"Please wait {wait_in_words(wait_seconds)} and send it again.")
+        super().__init__(
+            f"Too many messages have been sent from your network lately. "
+            f"Please wait {wait_in_words(wait_seconds)} and send it again."
+        )
         self.wait_seconds = wait_seconds
 
 
@@ -118,8 +126,9 @@ class Checked:
 
 def blank_form(now: datetime) -> Checked:
     """The empty form, stamped with the time it is shown."""
-    return Checked(values={"school": "", "category": "", "text": "", "reply_to": ""},
-                   stamp=form_stamp(now))
+    return Checked(
+        values={"school": "", "category": "", "text": "", "reply_to": ""}, stamp=form_stamp(now)
+    )
 
 
 def form_stamp(now: datetime) -> str:
@@ -142,12 +151,18 @@ def check(form, now: datetime) -> Checked:
     elif now.timestamp() - shown_at < MIN_SECONDS_TO_FILL:
         checked.refusal = TOO_QUICK  # the same stamp: by the next send, it is old enough
     checked.school, school_problem = _school(values["school"])
-    problems = {"school": school_problem, "category": _category_problem(values["category"]),
-                "text": _text_problem(values["text"]),
-                "reply_to": _reply_to_problem(values["reply_to"])}
+    problems = {
+        "school": school_problem,
+        "category": _category_problem(values["category"]),
+        "text": _text_problem(values["text"]),
+        "reply_to": _reply_to_problem(values["reply_to"]),
+    }
     checked.errors = {name: problem for name, problem in problems.items() if problem}
-    if (not checked.errors and rules.possible_pii(values["text"])
-            and form.get("name_warning") != "seen"):
+    if (
+        not checked.errors
+        and rules.possible_pii(values["text"])
+        and form.get("name_warning") != "seen"
+    ):
         checked.warning = NAME_WARNING
     return checked
 
@@ -157,25 +172,44 @@ def receive(checked: Checked, client_addr: str | None, now: datetime) -> Feedbac
     The caller commits."""
     key = address_key(client_addr)
     _one_at_a_time(key)
-    recent = db.session.scalars(select(FeedbackPost.at).where(
-        FeedbackPost.address_key == key, FeedbackPost.at > now - timedelta(days=1))
-        .order_by(FeedbackPost.at)).all()
+    recent = db.session.scalars(
+        select(FeedbackPost.at)
+        .where(FeedbackPost.address_key == key, FeedbackPost.at > now - timedelta(days=1))
+        .order_by(FeedbackPost.at)
+    ).all()
     wait = seconds_to_wait(recent, now)
     if wait:
         raise TooMany(wait)
-    stale = (select(FeedbackPost.id).where(FeedbackPost.at <= now - timedelta(days=1))
-             .with_for_update(skip_locked=True))  # PostgreSQL: never wait on another pruner
+    stale = (
+        select(FeedbackPost.id)
+        .where(FeedbackPost.at <= now - timedelta(days=1))
+        .with_for_update(skip_locked=True)
+    )  # PostgreSQL: never wait on another pruner
     db.session.execute(delete(FeedbackPost).where(FeedbackPost.id.in_(stale)))
     db.session.add(FeedbackPost(address_key=key, at=now))
     values = checked.values
-    item = Feedback(received_at=now, school=checked.school, category=values["category"],
-                    text=values["text"], reply_to=values["reply_to"] or None,
-                    possible_name=rules.possible_pii(values["text"]), status="new")
+    item = Feedback(
+        received_at=now,
+        school=checked.school,
+        category=values["category"],
+        text=values["text"],
+        reply_to=values["reply_to"] or None,
+        possible_name=rules.possible_pii(values["text"]),
+        status="new",
+    )
     db.session.add(item)
     db.session.flush()
-    audit.record("feedback.received", actor=None, client_addr=None, at=now,  # sender unknown
-                 detail={"feedback_id": item.id, "category": item.category,
-                         "school": checked.school.code if checked.school else None})
+    audit.record(
+        "feedback.received",
+        actor=None,
+        client_addr=None,
+        at=now,  # sender unknown
+        detail={
+            "feedback_id": item.id,
+            "category": item.category,
+            "school": checked.school.code if checked.school else None,
+        },
+    )
     return item
 
 
@@ -201,8 +235,9 @@ def address_key(client_addr: str | None) -> str:
     else:
         if address.version == 6 and address.ipv4_mapped:  # an IPv4 sender on a dual-stack socket
             address = address.ipv4_mapped
-        network = str(ipaddress.ip_network(f"{address}/64", strict=False)
-                      if address.version == 6 else address)
+        network = str(
+            ipaddress.ip_network(f"{address}/64", strict=False) if address.version == 6 else address
+        )
     secret = current_app.config["SECRET_KEY"].encode()
     return hmac.new(secret, f"feedback:{network}".encode(), hashlib.sha256).hexdigest()
 
@@ -211,8 +246,9 @@ def ways_for(item: Feedback) -> tuple[str, ...]:
     """The ways an answer to this item can reach its sender: e-mailed from here only when the
     server sends mail and the sender gave an e-mail address."""
     emailed = item.reply_to is not None and EMAIL_PATTERN.fullmatch(item.reply_to)
-    return tuple(way for way in ANSWER_WAYS if way != "mailed_here"
-                 or (emailed and mail.configured()))
+    return tuple(
+        way for way in ANSWER_WAYS if way != "mailed_here" or (emailed and mail.configured())
+    )
 
 
 def prepare_answer(item: Feedback, answer_text: str, way: str) -> str:
@@ -222,8 +258,10 @@ def prepare_answer(item: Feedback, answer_text: str, way: str) -> str:
     if not answer_text:
         raise Refused("Write the answer before recording it.")
     if len(answer_text) > MAX_ANSWER:
-        raise Refused(f"An answer can have at most {MAX_ANSWER:,} characters; this one has "
-                      f"{len(answer_text):,}.")
+        raise Refused(
+            f"An answer can have at most {MAX_ANSWER:,} characters; this one has "
+            f"{len(answer_text):,}."
+        )
     problem = rules.text_problem(answer_text, "Answer", multiline=True)
     if problem:
         raise Refused(problem)
@@ -231,26 +269,42 @@ def prepare_answer(item: Feedback, answer_text: str, way: str) -> str:
         raise Refused("Choose how the answer reached the person.")
     if way == "mailed_here":
         try:
-            mail.send(item.reply_to, "Your feedback about the school resource officer program",
-                      answer_text)
+            mail.send(
+                item.reply_to,
+                "Your feedback about the school resource officer program",
+                answer_text,
+            )
         except mail.MailFailed as failure:
             raise Refused(f"The answer was not sent, so it is not recorded: {failure}.") from None
     return answer_text
 
 
-def record_answer(item: Feedback, answer_text: str, way: str, *, admin: User,
-                  client_addr: str | None, now: datetime) -> FeedbackAnswer:
+def record_answer(
+    item: Feedback,
+    answer_text: str,
+    way: str,
+    *,
+    admin: User,
+    client_addr: str | None,
+    now: datetime,
+) -> FeedbackAnswer:
     """Keep a prepared answer; the first one starts the item's response time. The caller
     commits."""
-    kept = FeedbackAnswer(feedback=item, text=answer_text, way=way, answered_by=admin,
-                          answered_at=now)
+    kept = FeedbackAnswer(
+        feedback=item, text=answer_text, way=way, answered_by=admin, answered_at=now
+    )
     db.session.add(kept)
     if item.first_answered_at is None:
         item.first_answered_at = now
     if item.status == "new":
         item.status = "answered"
-    audit.record("feedback.answered", actor=admin, client_addr=client_addr, at=now,
-                 detail={"feedback_id": item.id, "way": way})
+    audit.record(
+        "feedback.answered",
+        actor=admin,
+        client_addr=client_addr,
+        at=now,
+        detail={"feedback_id": item.id, "way": way},
+    )
     return kept
 
 
@@ -259,14 +313,22 @@ def resolve(item: Feedback, *, admin: User, client_addr: str | None, now: dateti
     if item.status == "resolved":
         raise Refused("This feedback is already resolved.")
     item.status, item.resolved_at, item.resolved_by = "resolved", now, admin
-    audit.record("feedback.resolved", actor=admin, client_addr=client_addr, at=now,
-                 detail={"feedback_id": item.id, "answered": item.first_answered_at is not None})
+    audit.record(
+        "feedback.resolved",
+        actor=admin,
+        client_addr=client_addr,
+        at=now,
+        detail={"feedback_id": item.id, "answered": item.first_answered_at is not None},
+    )
 
 
 def queue(status: str | None, category: str | None):
     """The admin's queue: feedback of a status and a category (None: any), newest first."""
-    query = (select(Feedback).options(joinedload(Feedback.school))
-             .order_by(Feedback.received_at.desc(), Feedback.id.desc()))
+    query = (
+        select(Feedback)
+        .options(joinedload(Feedback.school))
+        .order_by(Feedback.received_at.desc(), Feedback.id.desc())
+    )
     if status in FEEDBACK_STATUSES:
         query = query.where(Feedback.status == status)
     if category in FEEDBACK_CATEGORIES:
@@ -276,8 +338,11 @@ def queue(status: str | None, category: str | None):
 
 def item_with_answers(feedback_id: int) -> Feedback | None:
     """One item with its answers and who gave them."""
-    return db.session.scalar(select(Feedback).where(Feedback.id == feedback_id).options(
-        selectinload(Feedback.answers).joinedload(FeedbackAnswer.answered_by)))
+    return db.session.scalar(
+        select(Feedback)
+        .where(Feedback.id == feedback_id)
+        .options(selectinload(Feedback.answers).joinedload(FeedbackAnswer.answered_by))
+    )
 
 
 def feedback_figures(year: SchoolYear) -> dict:
@@ -295,16 +360,21 @@ def feedback_figures(year: SchoolYear) -> dict:
     """
     first, after = year.bounds()
     rows = db.session.execute(
-        select(Feedback.category, Feedback.status, Feedback.received_at,
-               Feedback.first_answered_at)
-        .where(Feedback.received_at >= first, Feedback.received_at < after)).all()
+        select(
+            Feedback.category, Feedback.status, Feedback.received_at, Feedback.first_answered_at
+        ).where(Feedback.received_at >= first, Feedback.received_at < after)
+    ).all()
     by_category = Counter(row.category for row in rows)
-    hours = [(row.first_answered_at - row.received_at).total_seconds() / 3600
-             for row in rows if row.first_answered_at is not None]
+    hours = [
+        (row.first_answered_at - row.received_at).total_seconds() / 3600
+        for row in rows
+        if row.first_answered_at is not None
+    ]
     return {
         "received": len(rows),
-        "received_by_category": {category: by_category[category]
-                                 for category in FEEDBACK_CATEGORIES},
+        "received_by_category": {
+            category: by_category[category] for category in FEEDBACK_CATEGORIES
+        },
         "answered": len(hours),
         "unanswered": len(rows) - len(hours),
         "resolved": sum(row.status == "resolved" for row in rows),
@@ -346,8 +416,10 @@ def _text_problem(message: str) -> str | None:
     if not message:
         return "Write your feedback."
     if len(message) > MAX_TEXT:
-        return (f"Your message can have at most {MAX_TEXT:,} characters; this one has "
-                f"{len(message):,}. Shorten it and send it again.")
+        return (
+            f"Your message can have at most {MAX_TEXT:,} characters; this one has "
+            f"{len(message):,}. Shorten it and send it again."
+        )
     return rules.text_problem(message, "Your message", multiline=True)
 
 
@@ -363,8 +435,7 @@ def _reply_to_problem(reply_to: str) -> str | None:
         return None
     if PHONE_PATTERN.fullmatch(reply_to) and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
         return None
-    return ("Give an e-mail address (like name@example.org) or a phone number, or leave "
-            "it blank.")
+    return "Give an e-mail address (like name@example.org) or a phone number, or leave it blank."
 
 
 def _one_at_a_time(key: str) -> None:

@@ -93,15 +93,28 @@ def program_year(year: SchoolYear, today: date | None) -> ProgramYear:
     figures, feedback = program_records.program_figures(year), feedback_figures(year)
     hours = sum(figures.training_hours.values())
     officers = len(figures.training_hours)
-    mous = [mou for mou in figures.mous
-            if today is None or mou["effective_on"] <= today <= mou["expires_on"]]
+    mous = [
+        mou
+        for mou in figures.mous
+        if today is None or mou["effective_on"] <= today <= mou["expires_on"]
+    ]
     median = feedback["median_hours_to_first_response"]
     return ProgramYear(
-        year, mous, figures.mou_all_year, officers, _number(hours),
-        _number(hours / officers) if officers else NO_RATE, figures.topic_officers,
-        shown(figures.staff_trained), figures.outreach_events, shown(figures.outreach_attended),
-        shown(feedback["received"]), shown(feedback["answered"]), shown(feedback["resolved"]),
-        duration(median) if feedback["answered"] >= SMALLEST_SHOWN else NO_RATE)
+        year,
+        mous,
+        figures.mou_all_year,
+        officers,
+        _number(hours),
+        _number(hours / officers) if officers else NO_RATE,
+        figures.topic_officers,
+        shown(figures.staff_trained),
+        figures.outreach_events,
+        shown(figures.outreach_attended),
+        shown(feedback["received"]),
+        shown(feedback["answered"]),
+        shown(feedback["resolved"]),
+        duration(median) if feedback["answered"] >= SMALLEST_SHOWN else NO_RATE,
+    )
 
 
 def duration(hours: float) -> str:
@@ -120,6 +133,7 @@ def _number(value: float) -> str:
 
 # Enforcement per 1,000 students, by school year, kept as first counted.
 
+
 def year_to_count(today: date) -> SchoolYear:
     """The latest school year whose last quarter has settled."""
     year = SchoolYear.containing(today, start_month()).previous
@@ -134,8 +148,11 @@ def enforcement_years(today: date | None = None) -> list[EnforcementYear]:
     kept = _kept_years()
     if today is not None and (year := year_to_count(today)).first not in kept:
         kept[year.first] = (year, _counted(year, summary.preview(today)))
-    return [EnforcementYear(year, _with_rates(year, rows))
-            for _, (year, rows) in sorted(kept.items(), reverse=True) if rows]
+    return [
+        EnforcementYear(year, _with_rates(year, rows))
+        for _, (year, rows) in sorted(kept.items(), reverse=True)
+        if rows
+    ]
 
 
 def year_uncounted(today: date) -> bool:
@@ -143,8 +160,9 @@ def year_uncounted(today: date) -> bool:
     return year_to_count(today).first not in _kept_years()
 
 
-def count_year(today: date, tables: list[QuarterTable], actor: User | None,
-               client_addr: str | None) -> None:
+def count_year(
+    today: date, tables: list[QuarterTable], actor: User | None, client_addr: str | None
+) -> None:
     """Count the school year that has settled, once, on the record, beside the quarters counted
     (`tables`, whose hidden counts it keeps hidden); the caller commits."""
     year = year_to_count(today)
@@ -153,30 +171,42 @@ def count_year(today: date, tables: list[QuarterTable], actor: User | None,
         return
     kept[year.first] = (year, rows := _counted(year, tables))
     stored = db.session.get(Setting, YEARS) or Setting(name=YEARS)
-    stored.value = {"format": FORMAT, "years": {
-        str(first): {"start_month": year.start_month, "schools": schools}
-        for first, (year, schools) in kept.items()}}
+    stored.value = {
+        "format": FORMAT,
+        "years": {
+            str(first): {"start_month": year.start_month, "schools": schools}
+            for first, (year, schools) in kept.items()
+        },
+    }
     stored.changed_at = clock.utcnow()
     db.session.add(stored)
     if rows:
-        audit.record("public_summary.year_counted", actor=actor, client_addr=client_addr,
-                     detail={"school_year": year.label, "schools": len(rows)})
+        audit.record(
+            "public_summary.year_counted",
+            actor=actor,
+            client_addr=client_addr,
+            detail={"school_year": year.label, "schools": len(rows)},
+        )
 
 
 def _kept_years() -> dict[int, tuple[SchoolYear, list]]:
     stored = db.session.get(Setting, YEARS)
     kept = stored.value if stored and stored.value.get("format") == FORMAT else {}
-    return {int(first): (SchoolYear(int(first), value["start_month"]), value["schools"])
-            for first, value in kept.get("years", {}).items()}
+    return {
+        int(first): (SchoolYear(int(first), value["start_month"]), value["schools"])
+        for first, value in kept.get("years", {}).items()
+    }
 
 
 def _counted(year: SchoolYear, tables: list[QuarterTable]) -> list[list]:
     """[school id, name, enforcement as published] for each school with contacts in the year;
     none when the record holds no contact of it."""
     exact = _exact_in_quarters(year, tables)
-    return [[school.school_id, school.name, _published(school.enforcement,
-                                                        school.name not in exact)]
-            for school in school_rates(year) if school.contacts]
+    return [
+        [school.school_id, school.name, _published(school.enforcement, school.name not in exact)]
+        for school in school_rates(year)
+        if school.contacts
+    ]
 
 
 def _published(count: int, quarter_hidden: bool) -> int | str:
@@ -193,8 +223,9 @@ def _exact_in_quarters(year: SchoolYear, tables: list[QuarterTable]) -> set[str]
     for table in tables:
         if first <= table.quarter <= last:
             for school, row in table.rows:
-                exact[school] &= all(isinstance(row[action], int)
-                                     for action in rules.ENFORCEMENT_ACTIONS)
+                exact[school] &= all(
+                    isinstance(row[action], int) for action in rules.ENFORCEMENT_ACTIONS
+                )
     return {school for school, is_exact in exact.items() if is_exact}
 
 
@@ -205,7 +236,7 @@ def _with_rates(year: SchoolYear, rows: list[list]) -> list[SchoolEnforcement]:
     for school_id, name, count in rows:
         students = enrolled.get(school_id, {}).get(enrollment.TOTAL)
         rate = per_thousand(count, students) if isinstance(count, int) else None
-        found.append(SchoolEnforcement(name, students, count,
-                                       NO_RATE if rate is None else _number(rate)))
+        found.append(
+            SchoolEnforcement(name, students, count, NO_RATE if rate is None else _number(rate))
+        )
     return found
-

@@ -100,7 +100,10 @@ class Quarter:
     @property
     def label(self) -> str:
         """'2026 Q1 (January–March)'."""
-        first, last = self.first_day.strftime("%B"), date(self.year, 3 * self.number, 1).strftime("%B")
+        first, last = (
+            self.first_day.strftime("%B"),
+            date(self.year, 3 * self.number, 1).strftime("%B"),
+        )
         return f"{self.year} Q{self.number} ({first}–{last})"
 
 
@@ -118,17 +121,20 @@ def is_published() -> bool:
     return bool(setting and setting.value.get("published"))
 
 
-def set_published(admin: User, published: bool, client_addr: str | None,
-                  at: datetime | None = None) -> None:
+def set_published(
+    admin: User, published: bool, client_addr: str | None, at: datetime | None = None
+) -> None:
     """Publish or withdraw the summary, on the record (at: when, if not now: the demo's
     history); the caller commits."""
     at = at or clock.utcnow()
     setting = db.session.get(Setting, SETTING) or Setting(name=SETTING)
     setting.value, setting.changed_at, setting.changed_by_id = (
-        {"published": published}, at, admin.id)
+        {"published": published},
+        at,
+        admin.id,
+    )
     db.session.add(setting)
-    audit.record(PUBLISHED if published else WITHDRAWN,
-                 actor=admin, client_addr=client_addr, at=at)
+    audit.record(PUBLISHED if published else WITHDRAWN, actor=admin, client_addr=client_addr, at=at)
 
 
 def shown(count: int) -> int | str:
@@ -143,8 +149,10 @@ def adjusted(values: list[int | str]) -> int | str:
         return sum(values)
     if all(value == NOT_RECORDED for value in values):
         return NOT_RECORDED
-    visible = sum(value if isinstance(value, int) else SMALLEST_SHOWN if value == AT_LEAST
-                  else 0 for value in values)
+    visible = sum(
+        value if isinstance(value, int) else SMALLEST_SHOWN if value == AT_LEAST else 0
+        for value in values
+    )
     return f"{visible}+"
 
 
@@ -161,8 +169,11 @@ def school_row(counts: Counter) -> dict[str, int | str]:
     row = {kind: shown(counts[kind]) for kind in rules.CLASSIFICATIONS}
     contacts_hidden = SUPPRESSED in row.values()
     for measure in (*rules.ENFORCEMENT_ACTIONS, *FACTS):
-        row[measure] = (AT_LEAST if contacts_hidden and counts[measure] >= SMALLEST_SHOWN
-                        else shown(counts[measure]))
+        row[measure] = (
+            AT_LEAST
+            if contacts_hidden and counts[measure] >= SMALLEST_SHOWN
+            else shown(counts[measure])
+        )
     if counts[UNDER_V1]:
         row.update(dict.fromkeys(FACTS, NOT_RECORDED))
     row[ALL_CONTACTS] = adjusted([row[kind] for kind in rules.CLASSIFICATIONS])
@@ -173,10 +184,14 @@ def school_row(counts: Counter) -> dict[str, int | str]:
 def quarter_table(quarter: Quarter, schools: list[tuple[str, Counter]]) -> QuarterTable:
     """A quarter's published rows: each school's, then the totals of all schools."""
     rows = [(name, school_row(counts)) for name, counts in schools]
-    district = {measure: adjusted([row[measure] for _, row in rows])
-                for measure in (*MEASURES, *FACTS) if measure != ALL_CONTACTS}
-    district[ALL_CONTACTS] = adjusted([row[kind] for _, row in rows
-                                       for kind in rules.CLASSIFICATIONS])
+    district = {
+        measure: adjusted([row[measure] for _, row in rows])
+        for measure in (*MEASURES, *FACTS)
+        if measure != ALL_CONTACTS
+    }
+    district[ALL_CONTACTS] = adjusted(
+        [row[kind] for _, row in rows for kind in rules.CLASSIFICATIONS]
+    )
     district[HIT_RATE] = hit_rate(district)
     return QuarterTable(quarter, [*rows, (ALL_SCHOOLS, district)])
 
@@ -186,17 +201,22 @@ def counts(start: date | None, end: date) -> dict[Quarter, dict[int, Counter]]:
     how many were recorded under v1), in [start, end)."""
     table: dict[Quarter, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
     for school_id, occurred_at, content, version in approved(
-            ContactRevision.school_id, ContactRevision.occurred_at, ContactRevision.content,
-            ContactRevision.dictionary_version,
-            start=day_start(start) if start else None, end=day_start(end)):
+        ContactRevision.school_id,
+        ContactRevision.occurred_at,
+        ContactRevision.content,
+        ContactRevision.dictionary_version,
+        start=day_start(start) if start else None,
+        end=day_start(end),
+    ):
         cell = table[Quarter.containing(to_local(occurred_at).date())][school_id]
         cell[content["classification"]] += 1
         cell.update(a for a in rules.ENFORCEMENT_ACTIONS if a in content.get("actions", ()))
         if version < 2:
             cell[UNDER_V1] += 1
         else:
-            cell.update(fact for fact, holds in crdc_figures.contact_facts(content).items()
-                        if holds)
+            cell.update(
+                fact for fact, holds in crdc_figures.contact_facts(content).items() if holds
+            )
     return table
 
 
@@ -220,9 +240,11 @@ def preview(today: date) -> list[QuarterTable]:
 def uncounted(today: date) -> bool:
     """Whether quarters, or a school year, have settled since the last count."""
     from logger.public import program_summary  # it reads the rates, which read this module
+
     _, counted_before = _kept()
-    return (counted_before != settled_before(today).first_day
-            or program_summary.year_uncounted(today))
+    return counted_before != settled_before(today).first_day or program_summary.year_uncounted(
+        today
+    )
 
 
 def count_settled(today: date, actor: User | None, client_addr: str | None) -> None:
@@ -233,20 +255,35 @@ def count_settled(today: date, actor: User | None, client_addr: str | None) -> N
     (daily, from cron), never by a page view. The caller commits.
     """
     from logger.public import program_summary  # it reads the rates, which read this module
+
     tables, counted_before = _kept()
     settled = settled_before(today).first_day
     new = _settled_since(counted_before, today)
     if counted_before != settled:
         stored = db.session.get(Setting, QUARTERS) or Setting(name=QUARTERS)
-        stored.value = {"format": FORMAT, "counted_before": settled.isoformat(), "quarters": {
-            table.quarter.key: {"quarter": [table.quarter.year, table.quarter.number],
-                                "rows": table.rows} for table in tables + new}}
+        stored.value = {
+            "format": FORMAT,
+            "counted_before": settled.isoformat(),
+            "quarters": {
+                table.quarter.key: {
+                    "quarter": [table.quarter.year, table.quarter.number],
+                    "rows": table.rows,
+                }
+                for table in tables + new
+            },
+        }
         stored.changed_at = clock.utcnow()
         db.session.add(stored)
     if new:
-        audit.record("public_summary.counted", actor=actor, client_addr=client_addr,
-                     detail={"quarters": [table.quarter.key for table in new],
-                             "counted_before": settled.isoformat()})
+        audit.record(
+            "public_summary.counted",
+            actor=actor,
+            client_addr=client_addr,
+            detail={
+                "quarters": [table.quarter.key for table in new],
+                "counted_before": settled.isoformat(),
+            },
+        )
     program_summary.count_year(today, tables + new, actor, client_addr)
 
 
@@ -254,10 +291,16 @@ def _kept() -> tuple[list[QuarterTable], date | None]:
     """The quarters counted so far, and the day the count reached (None before the first)."""
     stored = db.session.get(Setting, QUARTERS)
     kept = stored.value if stored and stored.value.get("format") == FORMAT else {}
-    tables = [QuarterTable(Quarter(*value["quarter"]),
-                           [(school, {**dict.fromkeys(V2_MEASURES, NOT_RECORDED), **row})
-                            for school, row in value["rows"]])
-              for value in kept.get("quarters", {}).values()]
+    tables = [
+        QuarterTable(
+            Quarter(*value["quarter"]),
+            [
+                (school, {**dict.fromkeys(V2_MEASURES, NOT_RECORDED), **row})
+                for school, row in value["rows"]
+            ],
+        )
+        for value in kept.get("quarters", {}).values()
+    ]
     return tables, date.fromisoformat(kept["counted_before"]) if kept else None
 
 
@@ -267,8 +310,10 @@ def _settled_since(counted_before: date | None, today: date) -> list[QuarterTabl
     if counted_before == settled:
         return []
     schools = [(school.id, school.name) for school in schools_by_name()]
-    return [quarter_table(quarter, [(name, by_school[school_id]) for school_id, name in schools])
-            for quarter, by_school in counts(counted_before, settled).items()]
+    return [
+        quarter_table(quarter, [(name, by_school[school_id]) for school_id, name in schools])
+        for quarter, by_school in counts(counted_before, settled).items()
+    ]
 
 
 def _newest_first(tables: list[QuarterTable]) -> list[QuarterTable]:
@@ -287,6 +332,10 @@ def csv_text(tables: list[QuarterTable]) -> str:
     writer.writerow(["quarter", "school", *COLUMNS])
     for table in tables:
         for school, row in table.rows:
-            writer.writerow([spreadsheet_safe(cell) for cell in (
-                table.quarter.key, school, *(row[measure] for measure in COLUMNS))])
+            writer.writerow(
+                [
+                    spreadsheet_safe(cell)
+                    for cell in (table.quarter.key, school, *(row[measure] for measure in COLUMNS))
+                ]
+            )
     return buffer.getvalue()

@@ -25,11 +25,13 @@ NOT_PUBLISHED = "The district has not published a public summary of its SRO prog
 
 def published_only(view):
     """Let anyone through once an admin has published the summary; before that, 404."""
+
     @functools.wraps(view)
     def wrapped():
         if not summary.is_published():
             return error_response(404, NOT_PUBLISHED)
         return view()
+
     return wrapped
 
 
@@ -37,20 +39,25 @@ def published_only(view):
 @published_only
 def public_summary():
     """Counts by school and quarter, small ones suppressed; no sign-in needed."""
-    return render_template("public/summary.html", tables=summary.published_summary(),
-                           program=program_summary.program_years(clock.today()),
-                           enforcement=program_summary.enforcement_years(), preview=False,
-                           **_vocabulary())
+    return render_template(
+        "public/summary.html",
+        tables=summary.published_summary(),
+        program=program_summary.program_years(clock.today()),
+        enforcement=program_summary.enforcement_years(),
+        preview=False,
+        **_vocabulary(),
+    )
 
 
 @bp.route("/public-summary.csv")
 @published_only
 def summary_csv():
     """The same counts as CSV."""
-    return Response(summary.csv_text(summary.published_summary()),
-                    mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             'attachment; filename="sro-public-summary.csv"'})
+    return Response(
+        summary.csv_text(summary.published_summary()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="sro-public-summary.csv"'},
+    )
 
 
 @bp.route("/public-summary/publishing", methods=["GET", "POST"])
@@ -65,15 +72,23 @@ def publishing():
             summary.set_published(current_user, choice == "yes", client_addr())
             if choice == "yes":
                 summary.count_settled(clock.today(), current_user, client_addr())
-        flash("The public summary is published." if choice == "yes"
-              else "The public summary is withdrawn: the public page and its CSV are gone.",
-              "success")
+        flash(
+            "The public summary is published."
+            if choice == "yes"
+            else "The public summary is withdrawn: the public page and its CSV are gone.",
+            "success",
+        )
         return redirect(url_for(".publishing"))
-    return render_template("public/summary.html", tables=summary.preview(clock.today()),
-                           program=program_summary.program_years(clock.today()),
-                           enforcement=program_summary.enforcement_years(clock.today()),
-                           preview=True, published=summary.is_published(),
-                           uncounted=summary.uncounted(clock.today()), **_vocabulary())
+    return render_template(
+        "public/summary.html",
+        tables=summary.preview(clock.today()),
+        program=program_summary.program_years(clock.today()),
+        enforcement=program_summary.enforcement_years(clock.today()),
+        preview=True,
+        published=summary.is_published(),
+        uncounted=summary.uncounted(clock.today()),
+        **_vocabulary(),
+    )
 
 
 @bp.route("/public-summary/count", methods=["POST"])
@@ -90,10 +105,14 @@ def count_quarters():
 
 
 def _vocabulary() -> dict:
-    return {"measures": summary.MEASURES, "v2_measures": summary.V2_MEASURES,
-            "measure_label": summary.measure_label,
-            "settle_days": summary.SETTLE_DAYS, "topic_label": program_records.label,
-            "not_imported": program_summary.NOT_IMPORTED}
+    return {
+        "measures": summary.MEASURES,
+        "v2_measures": summary.V2_MEASURES,
+        "measure_label": summary.measure_label,
+        "settle_days": summary.SETTLE_DAYS,
+        "topic_label": program_records.label,
+        "not_imported": program_summary.NOT_IMPORTED,
+    }
 
 
 @feedback_bp.route("/feedback", methods=["GET", "POST"])
@@ -125,9 +144,12 @@ def thanks():
 def queue():
     """The feedback received, newest first, by status and kind."""
     status, category = request.args.get("status"), request.args.get("category")
-    return render_template("admin/feedback_queue.html",
-                           page=paginate(feedback.queue(status, category)), now=clock.utcnow(),
-                           **_feedback_vocabulary())
+    return render_template(
+        "admin/feedback_queue.html",
+        page=paginate(feedback.queue(status, category)),
+        now=clock.utcnow(),
+        **_feedback_vocabulary(),
+    )
 
 
 @feedback_bp.route("/admin/feedback/<int:feedback_id>")
@@ -148,8 +170,9 @@ def answer(feedback_id: int):
     except feedback.Refused as refusal:
         return _feedback_item(found, str(refusal)), 422
     with writing():
-        feedback.record_answer(found, reply, way, admin=current_user, client_addr=client_addr(),
-                               now=clock.utcnow())
+        feedback.record_answer(
+            found, reply, way, admin=current_user, client_addr=client_addr(), now=clock.utcnow()
+        )
     flash("Your answer is recorded.", "success")
     return redirect(url_for(".item", feedback_id=feedback_id))
 
@@ -161,8 +184,9 @@ def resolve(feedback_id: int):
     found = feedback.item_with_answers(feedback_id) or abort(404)
     try:
         with writing():
-            feedback.resolve(found, admin=current_user, client_addr=client_addr(),
-                             now=clock.utcnow())
+            feedback.resolve(
+                found, admin=current_user, client_addr=client_addr(), now=clock.utcnow()
+            )
     except feedback.Refused as refusal:
         return _feedback_item(found, str(refusal)), 409
     flash("The feedback is marked resolved.", "success")
@@ -170,18 +194,32 @@ def resolve(feedback_id: int):
 
 
 def _feedback_form(checked: feedback.Checked):
-    return render_template("public/feedback.html", form=checked,
-                           schools=district.schools_in_service(), **_feedback_vocabulary())
+    return render_template(
+        "public/feedback.html",
+        form=checked,
+        schools=district.schools_in_service(),
+        **_feedback_vocabulary(),
+    )
 
 
 def _feedback_item(found, problem: str | None = None):
-    return render_template("admin/feedback_item.html", item=found, problem=problem,
-                           ways=feedback.ways_for(found), now=clock.utcnow(),
-                           **_feedback_vocabulary())
+    return render_template(
+        "admin/feedback_item.html",
+        item=found,
+        problem=problem,
+        ways=feedback.ways_for(found),
+        now=clock.utcnow(),
+        **_feedback_vocabulary(),
+    )
 
 
 def _feedback_vocabulary() -> dict:
-    return {"categories": feedback.CATEGORY_LABELS, "statuses": feedback.STATUS_LABELS,
-            "way_labels": feedback.WAY_LABELS,
-            "not_about_one_school": feedback.NOT_ABOUT_ONE_SCHOOL, "honeypot": feedback.HONEYPOT,
-            "max_text": feedback.MAX_TEXT, "max_answer": feedback.MAX_ANSWER}
+    return {
+        "categories": feedback.CATEGORY_LABELS,
+        "statuses": feedback.STATUS_LABELS,
+        "way_labels": feedback.WAY_LABELS,
+        "not_about_one_school": feedback.NOT_ABOUT_ONE_SCHOOL,
+        "honeypot": feedback.HONEYPOT,
+        "max_text": feedback.MAX_TEXT,
+        "max_answer": feedback.MAX_ANSWER,
+    }

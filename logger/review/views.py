@@ -21,6 +21,7 @@ from logger.web.pagination import paginate
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
+
 @bp.route("")
 @role_required("supervisor")
 def queue():
@@ -28,9 +29,15 @@ def queue():
     chosen = RecordFilter.from_args(request.args)
     counts, total = workflow.counts(current_user, chosen)
     page = paginate(workflow.queue(current_user, chosen), total=total)
-    return render_template("review/queue.html", page=page, chosen=chosen, counts=counts,
-                           team=workflow.team(current_user), schools=schools_by_name(),
-                           now=clock.utcnow())
+    return render_template(
+        "review/queue.html",
+        page=page,
+        chosen=chosen,
+        counts=counts,
+        team=workflow.team(current_user),
+        schools=schools_by_name(),
+        now=clock.utcnow(),
+    )
 
 
 @bp.route("/<uuid:entry_id>")
@@ -42,13 +49,16 @@ def entry(entry_id: uuid.UUID):
     except workflow.ReviewRefused as refusal:
         abort(refusal.status)
     typed, notice = _kept_decision(contact)
-    return render_template("review/entry.html", contact=contact, errors={}, typed=typed,
-                           notice=notice)
+    return render_template(
+        "review/entry.html", contact=contact, errors={}, typed=typed, notice=notice
+    )
 
 
-CHANGED_WHILE_AWAY = ("This entry changed while you were signed out (it is now revision "
-                      "{revision}, {status}): read it again before deciding. You had written: "
-                      "“{comment}”")
+CHANGED_WHILE_AWAY = (
+    "This entry changed while you were signed out (it is now revision "
+    "{revision}, {status}): read it again before deciding. You had written: "
+    "“{comment}”"
+)
 
 
 def _kept_decision(contact) -> tuple[MultiDict, str | None]:
@@ -61,8 +71,10 @@ def _kept_decision(contact) -> tuple[MultiDict, str | None]:
     if typed.get("revision") == str(current.number) and current.status == "submitted":
         return typed, kept_forms.RESTORED_NOTICE
     return MultiDict({"comment": typed.get("comment", "")}), CHANGED_WHILE_AWAY.format(
-        revision=current.number, status=rules.label(current.status).lower(),
-        comment=typed.get("comment", ""))
+        revision=current.number,
+        status=rules.label(current.status).lower(),
+        comment=typed.get("comment", ""),
+    )
 
 
 def typed_decision_again(notice: str):
@@ -74,8 +86,9 @@ def typed_decision_again(notice: str):
         contact = workflow.entry_for_review(current_user, request.view_args["entry_id"])
     except workflow.ReviewRefused:
         return None
-    return render_template("review/entry.html", contact=contact, errors={}, typed=request.form,
-                           notice=notice), 400
+    return render_template(
+        "review/entry.html", contact=contact, errors={}, typed=request.form, notice=notice
+    ), 400
 
 
 @bp.route("/<uuid:entry_id>/decision", methods=["POST"])
@@ -85,23 +98,32 @@ def decide(entry_id: uuid.UUID):
     form = request.form
     try:
         with writing():
-            workflow.decide(current_user, entry_id, form.get("revision", type=int),
-                            form.get("decision"), form.get("comment"), decided_at=clock.utcnow(),
-                            client_addr=client_addr())
+            workflow.decide(
+                current_user,
+                entry_id,
+                form.get("revision", type=int),
+                form.get("decision"),
+                form.get("comment"),
+                decided_at=clock.utcnow(),
+                client_addr=client_addr(),
+            )
     except IntegrityError:  # decided at the same moment in another tab
         refusal = workflow.ReviewRefused(409, workflow.STALE)
     except workflow.ReviewRefused as caught:
         refusal = caught
     else:
-        flash("Approved." if form.get("decision") == "approve" else "Returned to the officer.",
-              "success")
+        flash(
+            "Approved." if form.get("decision") == "approve" else "Returned to the officer.",
+            "success",
+        )
         return redirect(url_for(".queue"))
     if refusal.status in (403, 404):
         abort(refusal.status)
     contact = workflow.entry_for_review(current_user, entry_id)
     flash(refusal.message, "error")
-    return render_template("review/entry.html", contact=contact, errors=refusal.errors,
-                           typed=form), refusal.status
+    return render_template(
+        "review/entry.html", contact=contact, errors=refusal.errors, typed=form
+    ), refusal.status
 
 
 @bp.route("/bulk-approve", methods=["POST"])
@@ -117,8 +139,9 @@ def bulk_approve():
             abort(400)
     try:
         with writing():
-            approved = workflow.bulk_approve(current_user, picks, decided_at=clock.utcnow(),
-                                             client_addr=client_addr())
+            approved = workflow.bulk_approve(
+                current_user, picks, decided_at=clock.utcnow(), client_addr=client_addr()
+            )
     except IntegrityError:
         flash(workflow.STALE, "error")
         return redirect(url_for(".queue")), 303

@@ -35,9 +35,11 @@ class ReviewRefused(Exception):
 
 
 def _waiting(supervisor: User):
-    return (select(ContactRevision)
-            .join(Contact, CURRENT_REVISION)
-            .where(ContactRevision.status == "submitted", entries_visible_to(supervisor)))
+    return (
+        select(ContactRevision)
+        .join(Contact, CURRENT_REVISION)
+        .where(ContactRevision.status == "submitted", entries_visible_to(supervisor))
+    )
 
 
 FACETS = ("officer_id", "school_id", "classification")
@@ -45,26 +47,39 @@ FACETS = ("officer_id", "school_id", "classification")
 
 def queue(supervisor: User, chosen: RecordFilter):
     """The queue: highest concern first, then the longest waiting (a query to paginate)."""
-    return (_waiting(supervisor).where(*chosen.conditions())
-            .options(contains_eager(ContactRevision.contact).joinedload(Contact.officer),
-                     selectinload(ContactRevision.flag_rows),
-                     selectinload(ContactRevision.school))
-            .order_by(ContactRevision.concern, ContactRevision.received_at, ContactRevision.id))
+    return (
+        _waiting(supervisor)
+        .where(*chosen.conditions())
+        .options(
+            contains_eager(ContactRevision.contact).joinedload(Contact.officer),
+            selectinload(ContactRevision.flag_rows),
+            selectinload(ContactRevision.school),
+        )
+        .order_by(ContactRevision.concern, ContactRevision.received_at, ContactRevision.id)
+    )
 
 
 def counts(supervisor: User, chosen: RecordFilter) -> tuple[dict[str, dict], int]:
     """How many entries wait under each choice of each filter, given the other filters; and
     how many wait under all of them. Two scans of the waiting entries, whatever their number."""
     groups = db.session.execute(
-        _waiting(supervisor).with_only_columns(
-            func.count(ContactRevision.id), Contact.officer_id, ContactRevision.school_id,
-            ContactRevision.classification)
+        _waiting(supervisor)
+        .with_only_columns(
+            func.count(ContactRevision.id),
+            Contact.officer_id,
+            ContactRevision.school_id,
+            ContactRevision.classification,
+        )
         .where(*chosen.conditions(without=FACETS))
-        .group_by(Contact.officer_id, ContactRevision.school_id, ContactRevision.classification)).all()
+        .group_by(Contact.officer_id, ContactRevision.school_id, ContactRevision.classification)
+    ).all()
 
     def matches(row, skip: str) -> bool:
-        return all(getattr(chosen, facet) in (None, value)
-                   for facet, value in zip(FACETS, row[1:], strict=True) if facet != skip)
+        return all(
+            getattr(chosen, facet) in (None, value)
+            for facet, value in zip(FACETS, row[1:], strict=True)
+            if facet != skip
+        )
 
     found: dict[str, dict] = {facet: {} for facet in FACETS}
     for row in groups:
@@ -72,9 +87,12 @@ def counts(supervisor: User, chosen: RecordFilter) -> tuple[dict[str, dict], int
             if matches(row, facet):
                 found[facet][row[index]] = found[facet].get(row[index], 0) + row[0]
     flag_rows = db.session.execute(
-        _waiting(supervisor).with_only_columns(func.count(ContactRevision.id), RevisionFlag.flag)
+        _waiting(supervisor)
+        .with_only_columns(func.count(ContactRevision.id), RevisionFlag.flag)
         .join(RevisionFlag, RevisionFlag.revision_id == ContactRevision.id)
-        .where(*chosen.conditions(without=("flag",))).group_by(RevisionFlag.flag)).all()
+        .where(*chosen.conditions(without=("flag",)))
+        .group_by(RevisionFlag.flag)
+    ).all()
     found["flag"] = {flag: count for count, flag in flag_rows}
     total = sum(row[0] for row in groups if matches(row, ""))
     return found, total
@@ -82,16 +100,20 @@ def counts(supervisor: User, chosen: RecordFilter) -> tuple[dict[str, dict], int
 
 def waiting_summary(supervisor: User) -> tuple[int, datetime | None]:
     """How many entries wait for this supervisor, and since when the oldest has waited."""
-    count, oldest = db.session.execute(_waiting(supervisor).with_only_columns(
-        func.count(ContactRevision.id),
-        func.min(ContactRevision.received_at, type_=UTCDateTime()))).one()
+    count, oldest = db.session.execute(
+        _waiting(supervisor).with_only_columns(
+            func.count(ContactRevision.id),
+            func.min(ContactRevision.received_at, type_=UTCDateTime()),
+        )
+    ).one()
     return count, oldest
 
 
 def team(supervisor: User) -> list[User]:
     """The officers this supervisor reviews."""
-    return db.session.scalars(select(User).where(User.supervisor_id == supervisor.id)
-                              .order_by(User.username)).all()
+    return db.session.scalars(
+        select(User).where(User.supervisor_id == supervisor.id).order_by(User.username)
+    ).all()
 
 
 def entry_for_review(supervisor: User, entry_id: uuid.UUID) -> Contact:
@@ -103,8 +125,16 @@ def entry_for_review(supervisor: User, entry_id: uuid.UUID) -> Contact:
     return contact
 
 
-def decide(supervisor: User, entry_id: uuid.UUID, revision: int | None, decision: str,
-           comment: str | None, *, decided_at: datetime, client_addr: str | None) -> Contact:
+def decide(
+    supervisor: User,
+    entry_id: uuid.UUID,
+    revision: int | None,
+    decision: str,
+    comment: str | None,
+    *,
+    decided_at: datetime,
+    client_addr: str | None,
+) -> Contact:
     """Approve or return the revision the supervisor read; the caller commits."""
     contact = entry_for_review(supervisor, entry_id)
     current = contact.current
@@ -114,26 +144,51 @@ def decide(supervisor: User, entry_id: uuid.UUID, revision: int | None, decision
     if errors:
         raise ReviewRefused(422, "The decision needs a comment.", errors)
     text = comment.strip() if comment and comment.strip() else None
-    db.session.add(ReviewDecision(contact_id=contact.id, revision=current.number,
-                                  reviewer_id=supervisor.id, decision=decision, comment=text,
-                                  decided_at=decided_at))
+    db.session.add(
+        ReviewDecision(
+            contact_id=contact.id,
+            revision=current.number,
+            reviewer_id=supervisor.id,
+            decision=decision,
+            comment=text,
+            decided_at=decided_at,
+        )
+    )
     current.status = "approved" if decision == "approve" else "returned"
     contact.updated_at = clock.utcnow()  # phones fetch what changed since their last sync
-    audit.record(f"review.{decision}", actor=supervisor, client_addr=client_addr,
-                 contact_id=contact.id, revision=current.number, at=decided_at,
-                 detail={"comment": text} if text else None)
+    audit.record(
+        f"review.{decision}",
+        actor=supervisor,
+        client_addr=client_addr,
+        contact_id=contact.id,
+        revision=current.number,
+        at=decided_at,
+        detail={"comment": text} if text else None,
+    )
     return contact
 
 
-def bulk_approve(supervisor: User, picks: list[tuple[uuid.UUID, int]], *, decided_at: datetime,
-                 client_addr: str | None) -> int:
+def bulk_approve(
+    supervisor: User,
+    picks: list[tuple[uuid.UUID, int]],
+    *,
+    decided_at: datetime,
+    client_addr: str | None,
+) -> int:
     """Approve several entries at once, only those with no flags; returns how many."""
     approved = 0
     for entry_id, revision in picks:
         contact = entry_for_review(supervisor, entry_id)
         if contact.current.flags:
             raise ReviewRefused(422, "Flagged entries are approved one at a time, after reading.")
-        decide(supervisor, entry_id, revision, "approve", None, decided_at=decided_at,
-               client_addr=client_addr)
+        decide(
+            supervisor,
+            entry_id,
+            revision,
+            "approve",
+            None,
+            decided_at=decided_at,
+            client_addr=client_addr,
+        )
         approved += 1
     return approved

@@ -15,5 +15,7 @@ def period(starts_on: date, ends_on: date | None) -> str:
 def unassigned_day(school_name: str, periods: list[tuple[date, date | None]], day: date) -> str:
     """The message for a contact at a school the officer was assigned to, but not on its day."""
     spans = "; ".join(period(start, end) for start, end in periods)
-    return (f"You were assigned to {school_name} {spans}, not on {day.isoformat()}. Choose the "
-            "school you were assigned to that day, or correct the date.")
+    return (
+        f"You were assigned to {school_name} {spans}, not on {day.isoformat()}. Choose the "
+        "school you were assigned to that day, or correct the date."
+    )

@@ -46,13 +46,16 @@ class Verdict:
 
 
 VERSION_FIELD = "dictionary_version"  # sent beside the fields: the rules the client checked with
-UNKNOWN_VERSION = ("This entry names a data dictionary version this server does not know "
-                   "(it knows {versions}). Open the app with a connection to get the current "
-                   "rules, then check the entry.")
+UNKNOWN_VERSION = (
+    "This entry names a data dictionary version this server does not know "
+    "(it knows {versions}). Open the app with a connection to get the current "
+    "rules, then check the entry."
+)
 
 
-def check(entry: object, *, assigned_school_ids, now: datetime,
-          version: int = CURRENT_VERSION) -> Verdict:
+def check(
+    entry: object, *, assigned_school_ids, now: datetime, version: int = CURRENT_VERSION
+) -> Verdict:
     """Check an entry as sent (JSON-like) against every rule of a dictionary version; never
     raises on bad input."""
     verdict = Verdict(entry={}, version=version)
@@ -80,8 +83,10 @@ def _check_version(sent: object, verdict: Verdict) -> None:
     """A client's dictionary version must be one this server knows (absent: nothing said)."""
     if sent is None or (type(sent) is int and sent in DICTIONARY_VERSIONS):
         return
-    verdict.add_error(VERSION_FIELD, UNKNOWN_VERSION.format(
-        versions=join_words([str(v) for v in DICTIONARY_VERSIONS])))
+    verdict.add_error(
+        VERSION_FIELD,
+        UNKNOWN_VERSION.format(versions=join_words([str(v) for v in DICTIONARY_VERSIONS])),
+    )
 
 
 def missing(entry: dict, prefix: str = "", version: int = CURRENT_VERSION) -> list[str]:
@@ -91,18 +96,23 @@ def missing(entry: dict, prefix: str = "", version: int = CURRENT_VERSION) -> li
     rules newly require, and `missing(entry, "justification.")` tells whether
     its justification is complete.
     """
-    return [spec.name for spec in fields_for(version)
-            if spec.name.startswith(prefix) and condition_holds(spec.applies_when, entry)
-            and (spec.required is True or (isinstance(spec.required, dict)
-                                           and condition_holds(spec.required, entry)))
-            and _is_blank(value_at(entry, spec.name))]
+    return [
+        spec.name
+        for spec in fields_for(version)
+        if spec.name.startswith(prefix)
+        and condition_holds(spec.applies_when, entry)
+        and (
+            spec.required is True
+            or (isinstance(spec.required, dict) and condition_holds(spec.required, entry))
+        )
+        and _is_blank(value_at(entry, spec.name))
+    ]
 
 
 def newly_required(entry: dict, version: int) -> list[Field]:
     """What today's rules require of an entry stored under an older version, and it lacks: what
     a correction or an amendment of it must add."""
-    return [FIELDS_BY_NAME[name] for name in missing(entry)
-            if FIELDS_BY_NAME[name].since > version]
+    return [FIELDS_BY_NAME[name] for name in missing(entry) if FIELDS_BY_NAME[name].since > version]
 
 
 def _put(entry: dict, dotted: str, value) -> None:
@@ -113,7 +123,12 @@ def _put(entry: dict, dotted: str, value) -> None:
 
 
 def _is_blank(value) -> bool:
-    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+    return (
+        value is None
+        or value == ""
+        or value == []
+        or (isinstance(value, str) and not value.strip())
+    )
 
 
 def _message(spec: Field, key: str, entry: dict, **values) -> str:
@@ -122,19 +137,28 @@ def _message(spec: Field, key: str, entry: dict, **values) -> str:
     chosen = []
     if condition and "has_any" in condition and isinstance(entry.get("actions"), list):
         chosen = [a for a in condition["has_any"] if a in entry["actions"]]
-    words = {"actions": join_words([label(a).lower() for a in chosen]),
-             "was": "was" if len(chosen) <= 1 else "were",
-             "min": spec.min_length or spec.min, "max": spec.max_length or spec.max}
+    words = {
+        "actions": join_words([label(a).lower() for a in chosen]),
+        "was": "was" if len(chosen) <= 1 else "were",
+        "min": spec.min_length or spec.min,
+        "max": spec.max_length or spec.max,
+    }
     return template.format(**{**words, **values})
 
 
 def check_field(spec: Field, value, entry: dict, verdict: Verdict, path: str) -> None:
     """Check one field's value (in an entry, or a template) into the verdict at `path`."""
-    required = spec.required if isinstance(spec.required, bool) else condition_holds(spec.required, entry)
+    required = (
+        spec.required if isinstance(spec.required, bool) else condition_holds(spec.required, entry)
+    )
     if _is_blank(value):
         if spec.count_field and required:
-            verdict.add_error(path, _message(spec, "required", entry, count=0,
-                                             min=_counted(verdict.entry, spec.count_field)))
+            verdict.add_error(
+                path,
+                _message(
+                    spec, "required", entry, count=0, min=_counted(verdict.entry, spec.count_field)
+                ),
+            )
         elif required:
             verdict.add_error(path, _message(spec, "required", entry))
         return
@@ -181,7 +205,11 @@ def _clean_text(spec, value, entry, verdict, path):
 
 def _clean_integer(spec, value, entry, verdict, path):
     number = whole_number(value) if isinstance(value, str) else value
-    if isinstance(number, bool) or not isinstance(number, int) or not spec.min <= number <= spec.max:
+    if (
+        isinstance(number, bool)
+        or not isinstance(number, int)
+        or not spec.min <= number <= spec.max
+    ):
         verdict.add_error(path, _message(spec, "invalid", entry))
         return None
     return number
@@ -222,17 +250,27 @@ def _clean_students(spec, value, entry, verdict, path):
             continue
         described = Verdict(entry={})
         for student_spec in fields_for(verdict.version, STUDENT_FIELDS):
-            check_field(student_spec, student.get(student_spec.name), entry, described,
-                         f"{path}.{index}.{student_spec.name}")
+            check_field(
+                student_spec,
+                student.get(student_spec.name),
+                entry,
+                described,
+                f"{path}.{index}.{student_spec.name}",
+            )
         verdict.errors.update(described.errors)
         students.append(described.entry)
     return students
 
 
 _CLEANERS = {
-    "choice": _clean_choice, "choices": _clean_choices, "text": _clean_text,
-    "integer": _clean_integer, "boolean": _clean_boolean, "datetime": _clean_datetime,
-    "school": _clean_school, "students": _clean_students,
+    "choice": _clean_choice,
+    "choices": _clean_choices,
+    "text": _clean_text,
+    "integer": _clean_integer,
+    "boolean": _clean_boolean,
+    "datetime": _clean_datetime,
+    "school": _clean_school,
+    "students": _clean_students,
 }
 
 
@@ -268,11 +306,13 @@ def _check_count(spec: Field, verdict: Verdict, entry: dict) -> None:
     if described is None or counted is None or spec.name in verdict.errors:
         return
     if len(described) > counted:
-        verdict.add_error(spec.name, _message(spec, "too_many", entry, count=len(described),
-                                              max=counted))
+        verdict.add_error(
+            spec.name, _message(spec, "too_many", entry, count=len(described), max=counted)
+        )
     elif condition_holds(spec.required, entry) and len(described) < counted:
-        verdict.add_error(spec.name, _message(spec, "required", entry, count=len(described),
-                                              min=counted))
+        verdict.add_error(
+            spec.name, _message(spec, "required", entry, count=len(described), min=counted)
+        )
 
 
 def _warn_pii(verdict: Verdict) -> None:

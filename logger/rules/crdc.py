@@ -32,8 +32,13 @@ from __future__ import annotations
 SCHOOL_SETTINGS = ("school_grounds", "school_transportation", "school_activity_off_campus")
 COURT_REFERRALS = ("juvenile_court", "adult_court")
 MECHANICAL = ("mechanical_handcuffs", "mechanical_other")
-CRDC_COLUMNS = ("crdc_referral_to_law_enforcement", "crdc_school_related_arrest",
-                "crdc_physical_restraint", "crdc_mechanical_restraint", "crdc_seclusion")
+CRDC_COLUMNS = (
+    "crdc_referral_to_law_enforcement",
+    "crdc_school_related_arrest",
+    "crdc_physical_restraint",
+    "crdc_mechanical_restraint",
+    "crdc_seclusion",
+)
 
 
 def crdc(entry: dict) -> dict[str, bool | None]:
@@ -47,8 +52,8 @@ def crdc(entry: dict) -> dict[str, bool | None]:
     court = bool(_chosen(entry.get("outcome_referrals")) & set(COURT_REFERRALS))
     restraints = _chosen(entry.get("restraint_types")) if "restraint" in actions else set()
     return {
-        "crdc_referral_to_law_enforcement": in_school and (
-            reported or bool(actions & {"citation", "arrest"}) or court),
+        "crdc_referral_to_law_enforcement": in_school
+        and (reported or bool(actions & {"citation", "arrest"}) or court),
         "crdc_school_related_arrest": "arrest" in actions and (in_school or by_staff),
         "crdc_physical_restraint": "physical" in restraints,
         "crdc_mechanical_restraint": bool(restraints & set(MECHANICAL)),

@@ -14,20 +14,31 @@ from .checks import Verdict, check_field
 from .fields import FIELDS_BY_NAME, condition_holds
 from .text import text_problem
 
-TEMPLATE_FIELDS = ("location", "setting", "initiated_by", "classification", "school_rule",
-                   "offense_category", "mentoring_type", "actions")
+TEMPLATE_FIELDS = (
+    "location",
+    "setting",
+    "initiated_by",
+    "classification",
+    "school_rule",
+    "offense_category",
+    "mentoring_type",
+    "actions",
+)
 NAME_MAX = 60
 TEMPLATE_MESSAGES = {
     "name_required": "Name the template, like “Lunch duty check-in”.",
     "name_too_long": "Shorten the name to {max} characters or fewer (it has {count}).",
     "written_fresh": "A template never holds a justification, a student description or a "
-                     "narrative: they are written fresh for each contact.",
+    "narrative: they are written fresh for each contact.",
     "not_a_choice": "A template holds only these choices: {fields}.",
     "empty": "Choose at least one thing for the template to fill in.",
     "invalid": "A template must be an object with a name and its choices.",
 }
-WRITTEN_FRESH = frozenset(name.split(".")[0] for name, spec in FIELDS_BY_NAME.items()
-                          if spec.type in ("text", "students") or name.startswith("justification."))
+WRITTEN_FRESH = frozenset(
+    name.split(".")[0]
+    for name, spec in FIELDS_BY_NAME.items()
+    if spec.type in ("text", "students") or name.startswith("justification.")
+)
 
 
 def check_template(template: object) -> tuple[dict, dict[str, list[str]]]:
@@ -42,8 +53,12 @@ def check_template(template: object) -> tuple[dict, dict[str, list[str]]]:
         if key in WRITTEN_FRESH:
             verdict.add_error(key, TEMPLATE_MESSAGES["written_fresh"])
         elif key not in TEMPLATE_FIELDS:
-            verdict.add_error(key, TEMPLATE_MESSAGES["not_a_choice"].format(
-                fields=", ".join(label_of(field) for field in TEMPLATE_FIELDS)))
+            verdict.add_error(
+                key,
+                TEMPLATE_MESSAGES["not_a_choice"].format(
+                    fields=", ".join(label_of(field) for field in TEMPLATE_FIELDS)
+                ),
+            )
     for name_of_field in TEMPLATE_FIELDS:
         spec = replace(FIELDS_BY_NAME[name_of_field], required=False)
         if name_of_field in chosen and condition_holds(spec.applies_when, chosen):
@@ -67,6 +82,5 @@ def _check_name(value: object, errors: dict[str, list[str]]) -> str:
     elif not text:
         errors["name"] = [TEMPLATE_MESSAGES["name_required"]]
     elif len(text) > NAME_MAX:
-        errors["name"] = [TEMPLATE_MESSAGES["name_too_long"].format(max=NAME_MAX,
-                                                                   count=len(text))]
+        errors["name"] = [TEMPLATE_MESSAGES["name_too_long"].format(max=NAME_MAX, count=len(text))]
     return text

@@ -21,21 +21,29 @@ FLAGS = {
     "search": ("Search", "COPS principle 4: enforcement powers only as a last resort"),
     "injury": ("Injury", "COPS principle 4: someone was hurt"),
     "disciplinary_involvement": (
-        "Disciplinary matter", "COPS principle 3: school discipline belongs to school staff"),
+        "Disciplinary matter",
+        "COPS principle 3: school discipline belongs to school staff",
+    ),
     "discipline_enforcement": (
         "Disciplinary matter with enforcement",
-        "COPS principles 3 and 4: enforcement action in a school-discipline matter"),
+        "COPS principles 3 and 4: enforcement action in a school-discipline matter",
+    ),
     "late_entry": ("Late entry", "COPS principle 7: logged more than 24 hours after the contact"),
-    "possible_pii": ("Possible student identifiers",
-                     "COPS principle 7: narratives must not identify students"),
+    "possible_pii": (
+        "Possible student identifiers",
+        "COPS principle 7: narratives must not identify students",
+    ),
 }
 
 
 def flags(entry: dict, *, received_at: datetime) -> list[str]:
     """The flags of a cleaned entry, in the order of FLAGS."""
     actions = set(entry.get("actions") or ())
-    raised = {action for action in ("use_of_force", "arrest", "restraint", "detention", "search")
-              if action in actions}
+    raised = {
+        action
+        for action in ("use_of_force", "arrest", "restraint", "detention", "search")
+        if action in actions
+    }
     if (entry.get("justification") or {}).get("injuries") not in (None, "none"):
         raised.add("injury")
     if entry.get("classification") == "disciplinary":
@@ -51,11 +59,19 @@ def flags(entry: dict, *, received_at: datetime) -> list[str]:
 
 
 # Review: the highest-concern entries first (DESIGN.md, "Review workflow").
-CONCERN_ORDER = ("use_of_force", "discipline_enforcement", "arrest", "restraint", "detention",
-                 "search")
+CONCERN_ORDER = (
+    "use_of_force",
+    "discipline_enforcement",
+    "arrest",
+    "restraint",
+    "detention",
+    "search",
+)
 
 
 def concern(flags) -> int:
-    """An entry's rank in the review queue: 0 for use of force ... len(CONCERN_ORDER) for the rest."""
-    return next((rank for rank, flag in enumerate(CONCERN_ORDER) if flag in flags),
-                len(CONCERN_ORDER))
+    """An entry's rank in the review queue: 0 for use of force ... len(CONCERN_ORDER) for the
+    rest."""
+    return next(
+        (rank for rank, flag in enumerate(CONCERN_ORDER) if flag in flags), len(CONCERN_ORDER)
+    )

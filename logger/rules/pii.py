@@ -18,12 +18,13 @@ _WORD = f"[{_UPPER}][{_LOWER}]+"
 PII_PATTERNS = {
     "digits": r"[0-9]{6,}",
     "date": r"\b[0-9]{1,2}[/.-][0-9]{1,2}[/.-](?:[0-9]{4}|[0-9]{2})\b"
-            r"|\b(?:DOB|D\.O\.B|born on|birth ?date)\b",
+    r"|\b(?:DOB|D\.O\.B|born on|birth ?date)\b",
     "cue": rf"\b(?:Mr|Mrs|Ms|Miss|Mx)\.? {_WORD}|\b(?:named|name is|called) {_WORD}",
     "pair": rf"{_NOT_LETTER_BEFORE}(?=({_WORD} {_WORD}){_NOT_LETTER_AFTER})",
 }
 # Capitalised pairs with one of these words are places, roles or sentence openers, not names.
-PII_NOT_NAMES = frozenset("""
+PII_NOT_NAMES = frozenset(
+    """
     The A An This That These Those He She They It We I Officer Deputy Sergeant Sgt Principal
     Assistant Vice Coach Teacher Counselor Nurse School High Middle Elementary Academy Street
     St Avenue Ave Road Rd Drive Park Lot Gym Cafeteria Hall Room Office Main North South East
@@ -31,9 +32,12 @@ PII_NOT_NAMES = frozenset("""
     Wednesday Thursday Friday Saturday Sunday January February March April May June July
     August September October November December Police Department County District Center After
     Before During When While Then Later Also And But Or At In On Of For To With No Yes Mom Dad
-    """.split())
-PII_WARNING = ("This may identify a student (a name, a birth date or an ID number). "
-               "Describe students without names, birth dates or numbers.")
+    """.split()
+)
+PII_WARNING = (
+    "This may identify a student (a name, a birth date or an ID number). "
+    "Describe students without names, birth dates or numbers."
+)
 
 # re.ASCII: \b means what it means in JavaScript, so both sides flag the same texts.
 _PII_REGEXES = {kind: re.compile(pattern, re.ASCII) for kind, pattern in PII_PATTERNS.items()}
@@ -43,8 +47,10 @@ def possible_pii(text: str) -> bool:
     """Whether free text looks like it names, dates or numbers a student."""
     if any(_PII_REGEXES[kind].search(text) for kind in ("digits", "date", "cue")):
         return True
-    return any(not set(pair.group(1).split()) & PII_NOT_NAMES
-               for pair in _PII_REGEXES["pair"].finditer(text))
+    return any(
+        not set(pair.group(1).split()) & PII_NOT_NAMES
+        for pair in _PII_REGEXES["pair"].finditer(text)
+    )
 
 
 def texts_with_possible_pii(entry: dict) -> list[str]:

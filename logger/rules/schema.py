@@ -17,16 +17,25 @@ def describe(version: int = CURRENT_VERSION) -> dict:
     clients as the schema; they send `dictionary.version` with each entry they check."""
     return {
         "version": SPEC_VERSION,
-        "dictionary": {"version": version, "field": VERSION_FIELD,
-                       "known": list(DICTIONARY_VERSIONS), "unknown": UNKNOWN_VERSION},
+        "dictionary": {
+            "version": version,
+            "field": VERSION_FIELD,
+            "known": list(DICTIONARY_VERSIONS),
+            "unknown": UNKNOWN_VERSION,
+        },
         "fields": [spec.to_json() for spec in fields_for(version)],
         "student_fields": [spec.to_json() for spec in fields_for(version, STUDENT_FIELDS)],
         "amendment": AMENDMENT.to_json(),
         "templates": {"fields": list(TEMPLATE_FIELDS), "name_max": NAME_MAX},
-        "flags": {name: {"label": text, "principle": principle}
-                  for name, (text, principle) in FLAGS.items()},
-        "pii": {"patterns": PII_PATTERNS, "not_names": sorted(PII_NOT_NAMES),
-                "warning": PII_WARNING},
+        "flags": {
+            name: {"label": text, "principle": principle}
+            for name, (text, principle) in FLAGS.items()
+        },
+        "pii": {
+            "patterns": PII_PATTERNS,
+            "not_names": sorted(PII_NOT_NAMES),
+            "warning": PII_WARNING,
+        },
         "late_after_hours": LATE_AFTER_HOURS,
         "text": {"control": TEXT_CONTROL, "messages": TEXT_MESSAGES},
     }

@@ -16,9 +16,9 @@ TEXT_CONTROL = {
 TEXT_MESSAGES = {
     "broken": "“{label}” holds a broken character (not valid Unicode): retype that part.",
     "multiline": "“{label}” holds an invisible control character: delete it (tabs and line "
-                 "breaks are fine).",
+    "breaks are fine).",
     "single_line": "“{label}” holds a line break or an invisible control character: "
-                   "write it on one line.",
+    "write it on one line.",
 }
 _TEXT_CONTROL = {kind: re.compile(pattern) for kind, pattern in TEXT_CONTROL.items()}
 

@@ -12,8 +12,10 @@ from logger.review.views import typed_decision_again
 from logger.web import kept_forms
 from logger.web.responses import MESSAGES, error_response, wants_json
 
-CSRF_NOTICE = ("This form's security token was missing or had expired, so nothing was saved. "
-               "Everything you typed is still here: check it and save again.")
+CSRF_NOTICE = (
+    "This form's security token was missing or had expired, so nothing was saved. "
+    "Everything you typed is still here: check it and save again."
+)
 
 
 def register(app) -> None:
@@ -32,8 +34,11 @@ def register(app) -> None:
                 return page
         if wants_json() and not current_user.is_authenticated:
             return error_response(401)  # a signed-out client's token cannot be valid: sign in
-        return error_response(400, "The security token was missing or invalid. "
-                                   "Reload the page and try again.", error="csrf_failed")
+        return error_response(
+            400,
+            "The security token was missing or invalid. Reload the page and try again.",
+            error="csrf_failed",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error):

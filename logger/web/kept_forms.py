@@ -36,16 +36,23 @@ from logger.extensions import db
 SESSION_KEY = "kept_form"
 KEEP_FOR = timedelta(hours=24)
 # The form's action -> the page that shows the form again.
-KEEPABLE = {"review.decide": "review.entry", "entries.new_contact": "entries.new_contact",
-            "entries.edit_entry": "entries.edit_entry"}
+KEEPABLE = {
+    "review.decide": "review.entry",
+    "entries.new_contact": "entries.new_contact",
+    "entries.edit_entry": "entries.edit_entry",
+}
 OWNER_FIELD = "form_owner"
 NOT_KEPT = ("csrf_token", OWNER_FIELD)
 MAX_KEPT_CHARACTERS = 100_000  # more than any form of the app holds
 MAX_KEPT_PER_ADDRESS = 20
-KEPT_MESSAGE = ("Your session had ended, so nothing was saved yet. Sign in again: what you "
-                "typed is kept and shown to you to check and send.")
-RESTORED_NOTICE = ("Your session had ended before this was saved. What you typed is below: "
-                   "check it and send it again.")
+KEPT_MESSAGE = (
+    "Your session had ended, so nothing was saved yet. Sign in again: what you "
+    "typed is kept and shown to you to check and send."
+)
+RESTORED_NOTICE = (
+    "Your session had ended before this was saved. What you typed is below: "
+    "check it and send it again."
+)
 
 
 def sign_in_again():
@@ -62,12 +69,26 @@ def sign_in_again():
     with writing():
         now = clock.utcnow()
         db.session.execute(delete(KeptForm).where(KeptForm.kept_at < now - KEEP_FOR))
-        full = db.session.scalar(select(func.count(KeptForm.token)).where(
-            KeptForm.client_addr == request.remote_addr)) >= MAX_KEPT_PER_ADDRESS
+        full = (
+            db.session.scalar(
+                select(func.count(KeptForm.token)).where(
+                    KeptForm.client_addr == request.remote_addr
+                )
+            )
+            >= MAX_KEPT_PER_ADDRESS
+        )
         if not full:
-            db.session.add(KeptForm(token=token, user_id=owner, endpoint=request.endpoint,
-                                    view_args=_plain(request.view_args), fields=fields,
-                                    client_addr=request.remote_addr, kept_at=now))
+            db.session.add(
+                KeptForm(
+                    token=token,
+                    user_id=owner,
+                    endpoint=request.endpoint,
+                    view_args=_plain(request.view_args),
+                    fields=fields,
+                    client_addr=request.remote_addr,
+                    kept_at=now,
+                )
+            )
     if full:
         return None
     session[SESSION_KEY] = token
@@ -102,8 +123,11 @@ def carried(old_session) -> dict:
 
 def _typed(form) -> list[list[str]]:
     """The posted fields worth keeping: storable text only (the rest is typed again)."""
-    return [[name, value] for name, value in form.items(multi=True)
-            if name not in NOT_KEPT and rules.is_clean_text(value, multiline=True)]
+    return [
+        [name, value]
+        for name, value in form.items(multi=True)
+        if name not in NOT_KEPT and rules.is_clean_text(value, multiline=True)
+    ]
 
 
 def _plain(view_args: dict | None) -> dict:

@@ -53,6 +53,7 @@ def paginate(query, *, per_page: int = PAGE_SIZE, total: int | None = None) -> P
     page = Page([], request.args.get("page", 1, type=int), total, per_page)
     if not 1 <= page.page <= page.pages:
         abort(404)
-    page.items = db.session.scalars(
-        query.limit(per_page).offset((page.page - 1) * per_page)).unique().all()
+    page.items = (
+        db.session.scalars(query.limit(per_page).offset((page.page - 1) * per_page)).unique().all()
+    )
     return page

@@ -12,11 +12,11 @@ MESSAGES = {
     405: "That action is not available here.",
     409: "This changed since you opened it.",
     413: "That was too large to accept (an entry's narrative may be at most 4,000 characters). "
-         "Go back: your browser still has what you typed.",
+    "Go back: your browser still has what you typed.",
     503: "The server is busy; please try again shortly.",
-    500: "Something went wrong on the server. Nothing you saved before was lost; please try "
-         "again.",
+    500: "Something went wrong on the server. Nothing you saved before was lost; please try again.",
 }
+
 
 def wants_json() -> bool:
     """Whether the client is an API client rather than a person's browser."""
@@ -32,6 +32,13 @@ def error_response(status: int, message: str | None = None, error: str | None = 
 
 
 def _slug(status: int) -> str:
-    return {400: "bad_request", 401: "login_required", 403: "forbidden", 404: "not_found",
-            405: "method_not_allowed", 409: "conflict", 413: "too_large",
-            503: "busy"}.get(status, "error")
+    return {
+        400: "bad_request",
+        401: "login_required",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        503: "busy",
+    }.get(status, "error")

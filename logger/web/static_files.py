@@ -34,8 +34,12 @@ def brotli_body(static_folder: str, filename: str, version: str | None) -> bytes
 
 def _compressed_once(response):
     """A static script or style in brotli at its best, for a browser that takes brotli."""
-    if (response.status_code != 200 or response.mimetype not in TEXT
-            or "br" not in request.accept_encodings or "Content-Encoding" in response.headers):
+    if (
+        response.status_code != 200
+        or response.mimetype not in TEXT
+        or "br" not in request.accept_encodings
+        or "Content-Encoding" in response.headers
+    ):
         return response
     filename = request.view_args["filename"]
     static_folder = current_app.static_folder
@@ -61,8 +65,9 @@ def register(app: Flask) -> None:
         if request.endpoint == "static" and response.status_code in (200, 304):
             # Under the debugger a file may be edited in place: the version read at start lies.
             current = version(current_app.static_folder, request.view_args["filename"])
-            fixed = (not current_app.debug and current is not None
-                     and request.args.get("v") == current)
+            fixed = (
+                not current_app.debug and current is not None and request.args.get("v") == current
+            )
             response.headers["Cache-Control"] = IMMUTABLE if fixed else REVALIDATE
             return _compressed_once(response)
         return response

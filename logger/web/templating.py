@@ -40,7 +40,9 @@ def entry_rows(content: dict, school_name: str, part: str = "all") -> list[tuple
     rows = []
     for spec in rules.FIELDS:
         in_justification = spec.name.startswith("justification.")
-        if (part == "justification" and not in_justification) or (part == "rest" and in_justification):
+        if (part == "justification" and not in_justification) or (
+            part == "rest" and in_justification
+        ):
             continue
         value = rules.value_at(content, spec.name)
         if value in (None, "", []) or spec.type == "students":
@@ -53,8 +55,11 @@ def revision_changes(old, new) -> list[tuple[str, str, str]]:
     """(label, before, after) for each field that differs between two revisions."""
     before = dict(entry_rows(old.content, old.school.name))
     after = dict(entry_rows(new.content, new.school.name))
-    changed = [(label, before.get(label, "—"), after.get(label, "—"))
-               for label in dict.fromkeys([*before, *after]) if before.get(label) != after.get(label)]
+    changed = [
+        (label, before.get(label, "—"), after.get(label, "—"))
+        for label in dict.fromkeys([*before, *after])
+        if before.get(label) != after.get(label)
+    ]
     if old.content.get("students") != new.content.get("students"):
         changed.append(("Students", "as described before", "described differently"))
     return changed
@@ -72,8 +77,11 @@ def waited(since: datetime, now: datetime) -> str:
 
 def student_rows(student: dict) -> list[tuple[str, str]]:
     """(label, text) for one described student."""
-    return [(spec.label, readable(spec, student[spec.name]))
-            for spec in rules.STUDENT_FIELDS if spec.name in student]
+    return [
+        (spec.label, readable(spec, student[spec.name]))
+        for spec in rules.STUDENT_FIELDS
+        if spec.name in student
+    ]
 
 
 def figure(value: float | None, unit: str = "count") -> str:
@@ -81,9 +89,14 @@ def figure(value: float | None, unit: str = "count") -> str:
     '22.5' (minutes); '—' for none."""
     if value is None:
         return "—"
-    return {"count": f"{value:,.0f}", "percent": f"{value:.1f}%", "per100": f"{value:.1f}",
-            "per1000": f"{value:.1f}", "hours": f"{value:,.1f} h",
-            "minutes": f"{value:,.1f}"}[unit]
+    return {
+        "count": f"{value:,.0f}",
+        "percent": f"{value:.1f}%",
+        "per100": f"{value:.1f}",
+        "per1000": f"{value:.1f}",
+        "hours": f"{value:,.1f} h",
+        "minutes": f"{value:,.1f}",
+    }[unit]
 
 
 def change(this: float | None, previous: float | None, unit: str) -> str:
@@ -94,8 +107,12 @@ def change(this: float | None, previous: float | None, unit: str) -> str:
     difference = round(this, places) - round(previous, places)
     sign = "+" if difference > 0 else "−" if difference < 0 else "±"
     size = abs(difference)
-    return {"count": f"{sign}{size:,.0f}", "percent": f"{sign}{size:.1f} points",
-            "per100": f"{sign}{size:.1f}", "hours": f"{sign}{size:,.1f} h"}[unit]
+    return {
+        "count": f"{sign}{size:,.0f}",
+        "percent": f"{sign}{size:.1f} points",
+        "per100": f"{sign}{size:.1f}",
+        "hours": f"{sign}{size:,.1f} h",
+    }[unit]
 
 
 def query_without(key: str) -> dict[str, str]:

@@ -20,5 +20,6 @@ def index():
         return redirect(url_for("entries.my_entries"))
     waiting = workflow.waiting_summary(current_user) if current_user.role == "supervisor" else None
     loose_ends = district.attention() if current_user.role == "admin" else None
-    return render_template("web/home.html", waiting=waiting, attention=loose_ends,
-                           now=clock.utcnow())
+    return render_template(
+        "web/home.html", waiting=waiting, attention=loose_ends, now=clock.utcnow()
+    )

@@ -8,8 +8,9 @@ from tests.browser.phone import settle, sign_in, wait_for_offline_shell
 @pytest.fixture
 def phone_context(browser, playwright, live_server, district):
     """A Pixel 7 browser context on the live server, after the module's district is made."""
-    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url,
-                                  bypass_csp=True)
+    context = browser.new_context(
+        **playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True
+    )
     yield context
     context.close()
 

@@ -20,8 +20,10 @@ from tests.factories import PASSWORD, form_token
 
 DECODERS = {"gzip": gzip.decompress, "br": brotli.decompress, "deflate": zlib.decompress}
 # The shell: pages, their styles and scripts, the worker, the manifest and the rules as data.
-SHELL = re.compile(r"^/(entries(/new|/[0-9a-f-]{36})?|static/.+\.(css|js)|sw\.js|"
-                   r"manifest\.webmanifest|api/v1/schema)$")
+SHELL = re.compile(
+    r"^/(entries(/new|/[0-9a-f-]{36})?|static/.+\.(css|js)|sw\.js|"
+    r"manifest\.webmanifest|api/v1/schema)$"
+)
 STATIC_TEXT = re.compile(r"^/static/.+\.(css|js)$")
 
 
@@ -72,13 +74,24 @@ class Wire:
             getattr(chunks, "close", lambda: None)()
         headers = answer["headers"]
         encoding = next((v for k, v in headers if k.lower() == "content-encoding"), "")
-        head = len(f"HTTP/1.1 {answer['status']}\r\n") + sum(len(k) + len(v) + 4
-                                                                for k, v in headers) + 2
-        self.sent.append(Sent(environ["REQUEST_METHOD"], environ["PATH_INFO"],
-                              environ.get("QUERY_STRING", ""),
-                              environ.get("HTTP_SEC_FETCH_DEST", ""), int(answer["status"][:3]),
-                              encoding, head, len(body),
-                              len(DECODERS[encoding](body) if encoding else body)))
+        head = (
+            len(f"HTTP/1.1 {answer['status']}\r\n")
+            + sum(len(k) + len(v) + 4 for k, v in headers)
+            + 2
+        )
+        self.sent.append(
+            Sent(
+                environ["REQUEST_METHOD"],
+                environ["PATH_INFO"],
+                environ.get("QUERY_STRING", ""),
+                environ.get("HTTP_SEC_FETCH_DEST", ""),
+                int(answer["status"][:3]),
+                encoding,
+                head,
+                len(body),
+                len(DECODERS[encoding](body) if encoding else body),
+            )
+        )
         return [body]
 
     def clear(self) -> None:
@@ -101,15 +114,22 @@ def sign_in_without_a_page(context: BrowserContext, username: str) -> None:
     """Sign in through the real form, posted by the context's request API: the cookie is the
     browser's, yet no page (and none of the shell) has loaded."""
     token = form_token(context.request.get("/login").text())
-    answer = context.request.post("/login", form={"username": username, "password": PASSWORD,
-                                                  "csrf_token": token}, max_redirects=0)
+    answer = context.request.post(
+        "/login",
+        form={"username": username, "password": PASSWORD, "csrf_token": token},
+        max_redirects=0,
+    )
     assert answer.status == 302, answer.text()
 
 
 def wait_until_installed(page: Page) -> None:
     """Wait until the service worker has kept the shell and the page has kept the rules, then
     until the network is quiet."""
-    eventually(page, "async () => (await navigator.serviceWorker.getRegistration())"
-                     "?.active?.state === 'activated'", timeout_s=30)
+    eventually(
+        page,
+        "async () => (await navigator.serviceWorker.getRegistration())"
+        "?.active?.state === 'activated'",
+        timeout_s=30,
+    )
     eventually(page, "async () => !!(await SROOutbox.getMeta('schema'))")
     page.wait_for_load_state("networkidle")

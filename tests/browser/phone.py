@@ -18,7 +18,8 @@ def choose(scope, group: str, option: str) -> None:
 def tap_minutes(page: Page, field: str, minutes: int) -> None:
     """One tap on a usual number of minutes beside a minutes field (by its name)."""
     page.locator(f'.quick-picks[data-for="{field}"]').get_by_role(
-        "button", name=f"{minutes} min", exact=True).click()
+        "button", name=f"{minutes} min", exact=True
+    ).click()
 
 
 def sign_in(page: Page, username: str) -> None:
@@ -36,7 +37,8 @@ def eventually(page: Page, script: str, timeout_s: float = 10) -> None:
     wait_for_function does not await a promise, so the page runs the check in the
     background, again each time it answers, and the wait reads its latest answer.
     """
-    page.wait_for_function(f"""() => {{
+    page.wait_for_function(
+        f"""() => {{
         const checks = (window.__eventually ||= {{}});
         const check = (checks[{json.dumps(script)}] ||= {{answer: false, running: false}});
         if (!check.running) {{
@@ -46,7 +48,10 @@ def eventually(page: Page, script: str, timeout_s: float = 10) -> None:
                 .finally(() => {{ check.running = false; }});
         }}
         return check.answer;
-    }}""", polling=100, timeout=timeout_s * 1000)
+    }}""",
+        polling=100,
+        timeout=timeout_s * 1000,
+    )
 
 
 def wait_for_offline_shell(page: Page) -> None:
@@ -56,8 +61,12 @@ def wait_for_offline_shell(page: Page) -> None:
     just before that is not claimed, so it is reloaded, as the officer's next
     visit would be.
     """
-    eventually(page, "async () => (await navigator.serviceWorker.getRegistration())"
-                     "?.active?.state === 'activated'", timeout_s=30)
+    eventually(
+        page,
+        "async () => (await navigator.serviceWorker.getRegistration())"
+        "?.active?.state === 'activated'",
+        timeout_s=30,
+    )
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         page.reload()
     page.wait_for_function("navigator.serviceWorker.controller?.state === 'activated'")

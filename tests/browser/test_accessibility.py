@@ -27,8 +27,11 @@ def district(app):
 def violations(page: Page, where: str) -> list[str]:
     """Each element axe finds at fault on the page as it is now: rule, where, which element."""
     found = AXE.run(page).response["violations"]
-    return [f"{rule['id']} on {where}: {' '.join(map(str, node['target']))} ({rule['help']})"
-            for rule in found for node in rule["nodes"]]
+    return [
+        f"{rule['id']} on {where}: {' '.join(map(str, node['target']))} ({rule['help']})"
+        for rule in found
+        for node in rule["nodes"]
+    ]
 
 
 def assert_none(found: list[str]) -> None:

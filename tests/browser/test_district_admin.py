@@ -26,8 +26,9 @@ def sign_in(page, username: str, password: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_an_admin_brings_an_officer_on_and_off_duty_from_a_phone(browser, playwright,
-                                                                  live_server, first_admin):
+def test_an_admin_brings_an_officer_on_and_off_duty_from_a_phone(
+    browser, playwright, live_server, first_admin
+):
     phone = {**playwright.devices["Pixel 7"], "base_url": live_server.url, "bypass_csp": True}
     admin = browser.new_context(**phone).new_page()
     sign_in(admin, "admin.lee", PASSWORD)

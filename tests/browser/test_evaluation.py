@@ -37,10 +37,20 @@ def approved_year(app):
         for number in range(12):
             build = arrest_entry if number < 2 else mentoring_entry
             moment += timedelta(days=1)
-            contact = make_contact(ruiz, build(lincoln.id, occurred_at=moment.isoformat()),
-                                   received_at=moment + timedelta(minutes=10))
-            workflow.decide(park, contact.id, 1, "approve", "Checked.",
-                            decided_at=moment + timedelta(hours=20), client_addr=None)
+            contact = make_contact(
+                ruiz,
+                build(lincoln.id, occurred_at=moment.isoformat()),
+                received_at=moment + timedelta(minutes=10),
+            )
+            workflow.decide(
+                park,
+                contact.id,
+                1,
+                "approve",
+                "Checked.",
+                decided_at=moment + timedelta(hours=20),
+                client_addr=None,
+            )
         db.session.add(Setting(name="public_summary", value={"published": True}))
         summary.count_settled(clock.today(), actor=None, client_addr=None)  # the daily count
         db.session.commit()
@@ -48,15 +58,18 @@ def approved_year(app):
 
 def test_an_evaluator_reads_the_charts_and_prints_the_report(browser, live_server, approved_year):
     # The app's own Content-Security-Policy applies: the charts need no script and no inline style.
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url,
-                               bypass_csp=False).new_page()
+    desk = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, bypass_csp=False
+    ).new_page()
     desk.goto("/login")
     desk.get_by_label("User name").fill("eval.ode")
     desk.get_by_label("Password").fill(PASSWORD)
     desk.get_by_role("button", name="Sign in").click()
     desk.get_by_role("navigation", name="Main").get_by_role("link", name="Assessment").click()
 
-    expect(desk.get_by_role("heading", name="Annual program assessment, school year 2025–26")).to_be_visible()
+    expect(
+        desk.get_by_role("heading", name="Annual program assessment, school year 2025–26")
+    ).to_be_visible()
     chart = desk.get_by_role("img", name="Enforcement actions per 100 contacts", exact=False)
     expect(chart).to_be_visible()
     assert chart.bounding_box()["width"] > 300
@@ -72,10 +85,12 @@ def test_an_evaluator_reads_the_charts_and_prints_the_report(browser, live_serve
     assert desk.pdf()[:5] == b"%PDF-"
 
 
-def test_anyone_reads_the_published_summary_on_a_phone_and_downloads_it(browser, playwright,
-                                                                        live_server, approved_year):
-    phone = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url,
-                                bypass_csp=False).new_page()
+def test_anyone_reads_the_published_summary_on_a_phone_and_downloads_it(
+    browser, playwright, live_server, approved_year
+):
+    phone = browser.new_context(
+        **playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=False
+    ).new_page()
     phone.goto("/login")
     phone.get_by_role("link", name="public summary of the SRO program").click()
 
@@ -84,7 +99,8 @@ def test_anyone_reads_the_published_summary_on_a_phone_and_downloads_it(browser,
     lincoln = quarter.get_by_role("row", name="Lincoln High School")
     # 2 criminal contacts with 2 arrests hidden; 10 mentoring; the total only of what is shown.
     expect(lincoln.get_by_role("cell")).to_have_text(
-        ["0", "<10", "10", "10+", "0", "0", "0", "0", "<10", "0"])
+        ["0", "<10", "10", "10+", "0", "0", "0", "0", "<10", "0"]
+    )
     with phone.expect_download() as download:
         phone.get_by_role("link", name="Download as CSV").click()
     text = open(download.value.path()).read()

@@ -19,7 +19,9 @@ def officer(app):
 
 @pytest.fixture
 def phone(browser, playwright, live_server, officer):
-    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True)
+    context = browser.new_context(
+        **playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True
+    )
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("User name").fill("ofc.ruiz")
@@ -63,19 +65,25 @@ def test_officer_logs_a_mentoring_contact_then_an_arrest_with_its_justification(
     page.get_by_label("Narrative", exact=True).fill("Knife reported by staff in the gym.")
     page.get_by_role("button", name="Save entry").click()
     expect(page.locator("#justification-basis-error")).to_have_text(
-        "Give the specific facts that made the arrest necessary (at least 30 characters).")
+        "Give the specific facts that made the arrest necessary (at least 30 characters)."
+    )
     expect(page.locator("#justification-why_last_resort-error")).to_have_text(
-        "Explain why arrest was a last resort (at least 30 characters).")
+        "Explain why arrest was a last resort (at least 30 characters)."
+    )
     expect(page.locator("#students-error")).to_contain_text("Describe each student involved")
     expect(page.locator("#duration_minutes-error")).to_have_text(
-        "Enter how many minutes the contact lasted, from 1 to 720.")
+        "Enter how many minutes the contact lasted, from 1 to 720."
+    )
     expect(page.locator("#outcome_referrals-error")).to_have_text(
-        "Choose where the student was referred after the arrest, or “No referral”.")
+        "Choose where the student was referred after the arrest, or “No referral”."
+    )
     expect(page.locator("#principal_notified-error")).to_have_text(
-        "Say whether the principal was told of the arrest.")
+        "Say whether the principal was told of the arrest."
+    )
     expect(page.get_by_role("radio", name="On school grounds")).to_be_checked()  # from Hallway
     expect(page.get_by_label("Narrative", exact=True)).to_have_value(
-        "Knife reported by staff in the gym.")
+        "Knife reported by staff in the gym."
+    )
     expect(page.get_by_role("radio", name="Criminal")).to_be_checked()
     assert stored_count(app) == 1
 
@@ -99,7 +107,8 @@ def test_the_form_fits_360_px_and_its_targets_are_thumb_sized(phone):
     expect(page.get_by_role("heading", name="Justification")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     small = page.evaluate("""() => [...document.querySelectorAll(
-        '#contact-form label.chip, #contact-form select, #contact-form input:not([type=hidden]):not([type=radio]):not([type=checkbox]), #contact-form button')]
+        '#contact-form label.chip, #contact-form select, #contact-form button, '
+        + '#contact-form input:not([type=hidden]):not([type=radio]):not([type=checkbox])')]
         .filter(el => el.offsetParent !== null && !el.closest('details:not([open])'))
         .filter(el => el.getBoundingClientRect().height < 44)
         .map(el => el.textContent.trim() || el.id)""")
@@ -107,9 +116,14 @@ def test_the_form_fits_360_px_and_its_targets_are_thumb_sized(phone):
 
 
 def test_without_javascript_every_section_shows_and_the_server_still_checks(
-        app, browser, playwright, live_server, officer):
-    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True,
-                                  java_script_enabled=False)
+    app, browser, playwright, live_server, officer
+):
+    context = browser.new_context(
+        **playwright.devices["Pixel 7"],
+        base_url=live_server.url,
+        bypass_csp=True,
+        java_script_enabled=False,
+    )
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("User name").fill("ofc.ruiz")
@@ -125,7 +139,8 @@ def test_without_javascript_every_section_shows_and_the_server_still_checks(
     page.get_by_role("button", name="Save entry").click()
     expect(page.locator("#involvement_reason-error")).to_contain_text("sworn officer")
     expect(page.locator("#justification-why_last_resort-error")).to_have_text(
-        "Explain why detention was a last resort (at least 30 characters).")
+        "Explain why detention was a last resort (at least 30 characters)."
+    )
     assert stored_count(app) == 0
     context.close()
 
@@ -166,6 +181,6 @@ def test_copy_student_keeps_the_grade_band_resets_the_rest_and_the_count_follows
         [contact] = db.session.scalars(db.select(Contact)).all()
         content = contact.current.content
     assert content["students_involved"] == 2
-    assert [(s["grade_band"], s["perceived_race"], s["perceived_gender"])
-            for s in content["students"]] == [("high", ["white"], "male"),
-                                               ("high", ["black"], "female")]
+    assert [
+        (s["grade_band"], s["perceived_race"], s["perceived_gender"]) for s in content["students"]
+    ] == [("high", ["white"], "male"), ("high", ["black"], "female")]

@@ -35,7 +35,9 @@ def district(app):
 
 def stored(app, username="ofc.ruiz") -> list[Contact]:
     with app.app_context():
-        return db.session.scalars(db.select(Contact).join(User).filter(User.username == username)).all()
+        return db.session.scalars(
+            db.select(Contact).join(User).filter(User.username == username)
+        ).all()
 
 
 def test_the_app_opens_with_no_network_without_asking_the_server(phone, phone_context, live_server):
@@ -52,8 +54,9 @@ def test_the_app_opens_with_no_network_without_asking_the_server(phone, phone_co
     assert live_server.requests == []
 
 
-def test_entries_made_offline_arrive_exactly_once_when_the_network_returns(app, phone, phone_context,
-                                                                          live_server):
+def test_entries_made_offline_arrive_exactly_once_when_the_network_returns(
+    app, phone, phone_context, live_server
+):
     phone_context.set_offline(True)
     log_mentoring(phone, "First contact of the day.")
     log_mentoring(phone, "Second contact of the day.")
@@ -72,15 +75,19 @@ def test_entries_made_offline_arrive_exactly_once_when_the_network_returns(app, 
     entries = stored(app)
     assert len(entries) == 3
     with app.app_context():
-        arrest = db.session.get(Contact, [e.id for e in entries
-                                          if e.current_revision == 1][0])
+        arrest = db.session.get(Contact, [e.id for e in entries if e.current_revision == 1][0])
         assert arrest.current_revision == 1
 
 
-def test_a_server_error_then_a_lost_response_still_store_each_entry_once(app, browser, playwright,
-                                                                        live_server, district):
-    phone_context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True,
-                                  service_workers="block")
+def test_a_server_error_then_a_lost_response_still_store_each_entry_once(
+    app, browser, playwright, live_server, district
+):
+    phone_context = browser.new_context(
+        **playwright.devices["Pixel 7"],
+        base_url=live_server.url,
+        bypass_csp=True,
+        service_workers="block",
+    )
     page = phone_context.new_page()
     sign_in(page, "ofc.ruiz")
     attempts = []
@@ -106,7 +113,8 @@ def test_a_server_error_then_a_lost_response_still_store_each_entry_once(app, br
 
 
 def test_an_expired_session_pauses_sending_and_never_sends_under_another_account(
-        app, phone, phone_context):
+    app, phone, phone_context
+):
     phone_context.set_offline(True)
     log_mentoring(phone, "Logged just before the session ended.")
     phone_context.clear_cookies()  # the session is gone
@@ -129,22 +137,28 @@ def test_an_expired_session_pauses_sending_and_never_sends_under_another_account
     expect(waiting_text(phone)).to_have_text("Nothing waiting", timeout=15000)
     [contact] = stored(app)
     with app.app_context():
-        assert db.session.get(Contact, contact.id).current.content["narrative"] == \
-            "Logged just before the session ended."
+        assert (
+            db.session.get(Contact, contact.id).current.content["narrative"]
+            == "Logged just before the session ended."
+        )
 
 
 def test_an_entry_the_server_refuses_needs_attention_and_can_be_fixed(app, phone, phone_context):
     with app.app_context():  # the officer was moved off this school after the form was cached
         ruiz = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
-        kept = Assignment(officer=ruiz, school=make_school("AMS", "Adams Middle", "middle"),
-                          starts_on=ASSIGNED_SINCE)
+        kept = Assignment(
+            officer=ruiz,
+            school=make_school("AMS", "Adams Middle", "middle"),
+            starts_on=ASSIGNED_SINCE,
+        )
         db.session.add(kept)
         db.session.commit()
     phone_context.set_offline(True)
     phone.goto("/entries/new")
     phone.evaluate("""() => {  // an entry as an older version of the app would have sent it
         const form = document.getElementById('contact-form');
-        form.querySelector('#school_id').insertAdjacentHTML('beforeend', '<option value="999">Gone</option>');
+        form.querySelector('#school_id')
+            .insertAdjacentHTML('beforeend', '<option value="999">Gone</option>');
     }""")
     phone.get_by_label("School", exact=True).select_option("999")
     fill_mentoring(phone)
@@ -158,7 +172,9 @@ def test_an_entry_the_server_refuses_needs_attention_and_can_be_fixed(app, phone
 
     problem.get_by_role("link", name="Fix and resend").click()
     expect(phone.get_by_role("heading", name="Fix entry")).to_be_visible()
-    expect(phone.locator("#school_id-error")).to_have_text("Choose one of the schools you are assigned to.")
+    expect(phone.locator("#school_id-error")).to_have_text(
+        "Choose one of the schools you are assigned to."
+    )
     expect(phone.get_by_role("radio", name="Hallway")).to_be_checked()
     phone.get_by_label("School", exact=True).select_option(label="Adams Middle")
     phone.get_by_role("button", name="Save entry").click()
@@ -188,10 +204,14 @@ def test_a_draft_survives_a_reload_and_waiting_entries_can_be_downloaded(phone, 
     phone.goto("/entries/new")
     choose(phone, "Classification", "Criminal")
     phone.get_by_label("Narrative", exact=True).fill("Half-typed when the phone died.")
-    eventually(phone, "async () => !!(await SROOutbox.getDraft(document.body.dataset.officerId + ':new'))")
+    eventually(
+        phone, "async () => !!(await SROOutbox.getDraft(document.body.dataset.officerId + ':new'))"
+    )
     phone.reload()
     expect(phone.get_by_text("Your unsaved entry was restored.")).to_be_visible()
-    expect(phone.get_by_label("Narrative", exact=True)).to_have_value("Half-typed when the phone died.")
+    expect(phone.get_by_label("Narrative", exact=True)).to_have_value(
+        "Half-typed when the phone died."
+    )
     expect(phone.get_by_role("radio", name="Criminal")).to_be_checked()
 
     phone_context.set_offline(True)
@@ -227,7 +247,9 @@ def test_a_returned_entry_is_fixed_offline_and_resent_as_a_new_revision(app, pho
         assert fixed.current.content["narrative"] == "Talked about attendance and a tutoring plan."
 
 
-def test_an_entry_valid_under_old_rules_is_invalid_on_the_server_and_fixed(app, phone, phone_context):
+def test_an_entry_valid_under_old_rules_is_invalid_on_the_server_and_fixed(
+    app, phone, phone_context
+):
     """The phone's cached rules are older than the server's: the server's word stands."""
     phone.evaluate("""async () => {
         const schema = await SROOutbox.getMeta('schema');
@@ -247,15 +269,18 @@ def test_an_entry_valid_under_old_rules_is_invalid_on_the_server_and_fixed(app, 
     expect(waiting_text(phone)).to_have_text("1 entry waits to be sent")
     phone_context.set_offline(False)
     expect(phone.locator("[data-strip=attention]")).to_have_text("1 needs attention", timeout=15000)
-    reason = ("Explain why a sworn officer, not school staff, handled this school-discipline "
-              "matter (at least 20 characters).")
+    reason = (
+        "Explain why a sworn officer, not school staff, handled this school-discipline "
+        "matter (at least 20 characters)."
+    )
     expect(phone.locator("#local-entries li").first).to_contain_text(reason)
     assert stored(app) == []
 
     phone.locator("#local-entries li").first.get_by_role("link", name="Fix and resend").click()
     expect(phone.locator("#involvement_reason-error")).to_have_text(reason)
     phone.get_by_label("Why an officer, not school staff, handled this").fill(
-        "The assistant principal asked for help with a student refusing to leave the bus.")
+        "The assistant principal asked for help with a student refusing to leave the bus."
+    )
     phone.get_by_role("button", name="Save entry").click()
     expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible(timeout=15000)
     assert len(stored(app)) == 1
@@ -296,7 +321,8 @@ def test_the_next_officer_never_gets_the_last_officers_pages(app, phone, phone_c
         const owners = [];
         for (const request of await pages.keys()) {
             const html = await (await pages.match(request)).text();
-            owners.push(Number(new DOMParser().parseFromString(html, 'text/html').body.dataset.officerId));
+            const page = new DOMParser().parseFromString(html, 'text/html');
+            owners.push(Number(page.body.dataset.officerId));
         }
         return owners;
     }""")

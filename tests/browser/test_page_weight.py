@@ -37,8 +37,9 @@ def wire(app, monkeypatch):
 @pytest.fixture
 def context(browser, playwright, live_server, entry_path):
     """A Pixel 7 with an empty cache and no service worker, signed in without loading a page."""
-    context = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url,
-                                  bypass_csp=True)
+    context = browser.new_context(
+        **playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True
+    )
     sign_in_without_a_page(context, "ofc.ruiz")
     yield context
     context.close()
@@ -49,8 +50,9 @@ def breakdown(sent) -> str:
 
 
 @pytest.mark.parametrize("page_key", ["/entries/new", "/entries", "entry"])
-def test_first_load_within_budget_then_no_shell_byte_again(page_key, context, wire, live_server,
-                                                          entry_path):
+def test_first_load_within_budget_then_no_shell_byte_again(
+    page_key, context, wire, live_server, entry_path
+):
     path = entry_path if page_key == "entry" else page_key
     heading = HEADINGS[page_key]
     page = context.new_page()

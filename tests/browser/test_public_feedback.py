@@ -28,17 +28,20 @@ def later(monkeypatch) -> None:
     """The parent took as long as a person takes: the server's clock moves past the form's
     too-quick limit (the spam check stays on)."""
     real = clock.utcnow
-    monkeypatch.setattr(clock, "utcnow", lambda: real() + timedelta(
-        seconds=feedback.MIN_SECONDS_TO_FILL))
+    monkeypatch.setattr(
+        clock, "utcnow", lambda: real() + timedelta(seconds=feedback.MIN_SECONDS_TO_FILL)
+    )
 
 
 def test_a_parent_sends_a_concern_on_a_phone_and_an_admin_answers_it(
-        browser, phone_context, live_server, monkeypatch):
+    browser, phone_context, live_server, monkeypatch
+):
     parent = phone_context.new_page()
     parent.goto("/login")
     parent.get_by_role("link", name="Tell us about the SRO program").click()
-    expect(parent.get_by_role("heading", name="Tell us about the school resource officer "
-                                              "program")).to_be_visible()
+    expect(
+        parent.get_by_role("heading", name="Tell us about the school resource officer program")
+    ).to_be_visible()
     parent.get_by_label("School").select_option(label="Lincoln High School")
     parent.get_by_label("A complaint about an interaction with an officer").check()
     parent.get_by_label("Your message").fill(NAMED)
@@ -58,8 +61,9 @@ def test_a_parent_sends_a_concern_on_a_phone_and_an_admin_answers_it(
     admin.get_by_role("table").get_by_role("link").first.click()
     expect(admin.locator("#feedback-text")).to_have_text(UNNAMED)
     expect(admin.get_by_text("parent@example.org")).to_be_visible()
-    admin.get_by_label("Your answer").fill("We are sorry. The officer's supervisor will call "
-                                           "you this week to hear what happened.")
+    admin.get_by_label("Your answer").fill(
+        "We are sorry. The officer's supervisor will call you this week to hear what happened."
+    )
     admin.get_by_label("By e-mail, sent from my own mailbox").check()
     admin.get_by_role("button", name="Record answer").click()
     expect(admin.get_by_text("Your answer is recorded.")).to_be_visible()

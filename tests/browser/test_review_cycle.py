@@ -27,10 +27,12 @@ def sign_in_supervisor(page) -> None:
 
 
 def test_return_fix_resubmit_approve(app, browser, playwright, live_server, team):
-    phone = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url,
-                                bypass_csp=True).new_page()
-    desk = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url,
-                               bypass_csp=True).new_page()
+    phone = browser.new_context(
+        **playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True
+    ).new_page()
+    desk = browser.new_context(
+        viewport={"width": 1280, "height": 900}, base_url=live_server.url, bypass_csp=True
+    ).new_page()
     sign_in(phone, "ofc.ruiz")
     log_arrest(phone)
     expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible()
@@ -55,7 +57,9 @@ def test_return_fix_resubmit_approve(app, browser, playwright, live_server, team
     returned = phone.locator("#server-entries li.entry").first
     expect(returned).to_contain_text("Say which staff member reported the knife.")
     returned.get_by_role("link", name="Fix and resend").click()
-    expect(phone.locator("#review-comment")).to_contain_text("Say which staff member reported the knife.")
+    expect(phone.locator("#review-comment")).to_contain_text(
+        "Say which staff member reported the knife."
+    )
     phone.get_by_label("Narrative", exact=True).fill("The assistant principal reported the knife.")
     phone.get_by_role("button", name="Save entry").click()
     expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible(timeout=15000)
@@ -75,16 +79,21 @@ def test_return_fix_resubmit_approve(app, browser, playwright, live_server, team
         contact = db.session.scalars(db.select(Contact)).one()
         entry_id = contact.id
         assert contact.current_revision == 2 and contact.current.status == "approved"
-        assert [(d.revision, d.decision) for d in contact.decisions] == [(1, "return"), (2, "approve")]
+        assert [(d.revision, d.decision) for d in contact.decisions] == [
+            (1, "return"),
+            (2, "approve"),
+        ]
     phone.goto(f"/entries/{entry_id}")
     expect(phone.locator(".history li")).to_have_count(2)
     expect(phone.get_by_text("Revision 1 · Returned")).to_be_visible()
 
 
 def test_an_approved_entry_is_amended_with_an_explanation_and_reviewed_again(
-        app, browser, playwright, live_server, team):
-    phone = browser.new_context(**playwright.devices["Pixel 7"], base_url=live_server.url,
-                                bypass_csp=True).new_page()
+    app, browser, playwright, live_server, team
+):
+    phone = browser.new_context(
+        **playwright.devices["Pixel 7"], base_url=live_server.url, bypass_csp=True
+    ).new_page()
     sign_in(phone, "ofc.ruiz")
     log_arrest(phone)
     expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible()
@@ -100,12 +109,17 @@ def test_an_approved_entry_is_amended_with_an_explanation_and_reviewed_again(
     phone.get_by_label("Narrative", exact=True).fill("Two students were present, not one.")
     phone.get_by_role("button", name="Save entry").click()
     expect(phone.locator("#amendment_explanation-error")).to_have_text(
-        "Explain why you are amending this approved entry (at least 10 characters).")
+        "Explain why you are amending this approved entry (at least 10 characters)."
+    )
     phone.get_by_label("Why you are amending an approved entry").fill(
-        "I miscounted the students present.")
+        "I miscounted the students present."
+    )
     phone.get_by_role("button", name="Save entry").click()
     expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible(timeout=15000)
     with app.app_context():
         amended = db.session.get(Contact, entry_id)
-        assert [(r.number, r.status) for r in amended.revisions] == [(1, "approved"), (2, "submitted")]
+        assert [(r.number, r.status) for r in amended.revisions] == [
+            (1, "approved"),
+            (2, "submitted"),
+        ]
         assert amended.current.amendment_explanation == "I miscounted the students present."

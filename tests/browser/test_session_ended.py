@@ -14,8 +14,9 @@ COMMENT = "Say which teacher asked for you, and why staff could not handle it."
 def waiting(app):
     with app.app_context():
         lincoln = make_school("LHS", "Lincoln High School")
-        ruiz = make_user("ofc.ruiz", schools=[lincoln],
-                         supervisor=make_user("sgt.park", "supervisor"))
+        ruiz = make_user(
+            "ofc.ruiz", schools=[lincoln], supervisor=make_user("sgt.park", "supervisor")
+        )
         return str(make_contact(ruiz, mentoring_entry(lincoln.id)).id)
 
 

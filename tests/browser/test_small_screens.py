@@ -46,8 +46,9 @@ def test_no_page_scrolls_sideways_at_360px(app, browser, live_server, district, 
     page.context.close()
     print(f"{role or 'signed out'}: {walked} pages walked at {WIDTH} px")
     assert walked >= 2
-    assert not sideways, f"{role or 'signed out'}: pages wider than {WIDTH} px:\n" + \
-        "\n".join(sideways)
+    assert not sideways, f"{role or 'signed out'}: pages wider than {WIDTH} px:\n" + "\n".join(
+        sideways
+    )
 
 
 def thumb_sized(locator) -> None:
@@ -86,16 +87,17 @@ SHIFTS = """() => new Promise((done) => new PerformanceObserver((list, observer)
 def shift_after_sync(page, path: str) -> float:
     """Open an officer's page, wait for the status strip and one sync, and measure the shift."""
     page.goto(path)
-    expect(page.locator("#sync-strip:not(.pending) [data-strip=last]")).to_contain_text(
-        "Last sync")
+    expect(page.locator("#sync-strip:not(.pending) [data-strip=last]")).to_contain_text("Last sync")
     page.evaluate("SROApp.syncNow()")
     page.evaluate("document.body.offsetHeight")  # a layout, so every shift has been reported
-    return page.evaluate(f"Promise.race([({SHIFTS})(), "
-                         "new Promise((r) => setTimeout(() => r(0), 1000))])")
+    return page.evaluate(
+        f"Promise.race([({SHIFTS})(), new Promise((r) => setTimeout(() => r(0), 1000))])"
+    )
 
 
-def test_the_status_strip_and_the_start_buttons_move_nothing_as_they_arrive(browser, live_server,
-                                                                            district):
+def test_the_status_strip_and_the_start_buttons_move_nothing_as_they_arrive(
+    browser, live_server, district
+):
     page = phone_page(browser, live_server.url)
     sign_in(page, "officer")
     # The scripts (the strip's, the templates') arrive after the page is drawn, as on a slow

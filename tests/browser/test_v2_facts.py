@@ -32,14 +32,19 @@ def district(app):
 
 def stored(app) -> list[dict]:
     with app.app_context():
-        contacts = db.session.scalars(db.select(Contact).join(User)
-                                      .filter(User.username == "ofc.ruiz")).all()
-        return [{"content": c.current.content, "version": c.current.dictionary_version}
-                for c in contacts]
+        contacts = db.session.scalars(
+            db.select(Contact).join(User).filter(User.username == "ofc.ruiz")
+        ).all()
+        return [
+            {"content": c.current.content, "version": c.current.dictionary_version}
+            for c in contacts
+        ]
 
 
 def setting(page) -> str | None:
-    return page.evaluate("() => (document.querySelector('input[name=setting]:checked') || {}).value")
+    return page.evaluate(
+        "() => (document.querySelector('input[name=setting]:checked') || {}).value"
+    )
 
 
 def test_a_restraint_and_a_search_logged_offline_arrive_with_their_facts(app, phone, phone_context):
@@ -55,11 +60,14 @@ def test_a_restraint_and_a_search_logged_offline_arrive_with_their_facts(app, ph
     choose(phone, "Actions taken", "Search")
     choose(phone, "Actions taken", "Restraint")
     phone.get_by_role("button", name="Save entry").click()  # the phone's rules ask each new fact
-    for field, message in [("restraint_types", "Choose each kind of restraint used."),
-                           ("search_found", "Choose what the search found, or “Nothing found”."),
-                           ("parent_notified",
-                            "Say whether a parent or guardian was told of the search and "
-                            "restraint.")]:
+    for field, message in [
+        ("restraint_types", "Choose each kind of restraint used."),
+        ("search_found", "Choose what the search found, or “Nothing found”."),
+        (
+            "parent_notified",
+            "Say whether a parent or guardian was told of the search and restraint.",
+        ),
+    ]:
         expect(phone.locator(f"#{field}-error")).to_have_text(message)
     assert phone.get_by_role("heading", name="New contact").is_visible()
 
@@ -86,14 +94,32 @@ def test_a_restraint_and_a_search_logged_offline_arrive_with_their_facts(app, ph
     [entry] = stored(app)
     content = entry["content"]
     assert entry["version"] == 2
-    assert {name: content.get(name) for name in (
-        "location", "setting", "duration_minutes", "restraint_types", "restraint_minutes",
-        "restraint_prone", "search_basis", "search_found", "parent_notified",
-        "principal_notified")} == {
-        "location": "bus_area", "setting": "school_transportation", "duration_minutes": 15,
-        "restraint_types": ["physical", "mechanical_handcuffs"], "restraint_minutes": 5,
-        "restraint_prone": False, "search_basis": "reasonable_suspicion",
-        "search_found": ["drugs"], "parent_notified": True, "principal_notified": False}
+    assert {
+        name: content.get(name)
+        for name in (
+            "location",
+            "setting",
+            "duration_minutes",
+            "restraint_types",
+            "restraint_minutes",
+            "restraint_prone",
+            "search_basis",
+            "search_found",
+            "parent_notified",
+            "principal_notified",
+        )
+    } == {
+        "location": "bus_area",
+        "setting": "school_transportation",
+        "duration_minutes": 15,
+        "restraint_types": ["physical", "mechanical_handcuffs"],
+        "restraint_minutes": 5,
+        "restraint_prone": False,
+        "search_basis": "reasonable_suspicion",
+        "search_found": ["drugs"],
+        "parent_notified": True,
+        "principal_notified": False,
+    }
     assert content["students"][0]["perceived_limited_english"] is True
     assert "outcome_referrals" not in content and "detention_minutes" not in content
     crdc = rules.crdc(content)
@@ -117,8 +143,9 @@ def test_the_setting_follows_the_location_until_the_officer_chooses_one(phone):
 def test_an_entry_waiting_across_the_upgrade_comes_back_to_complete(app, phone, phone_context):
     """The phone still holds the v1 rules when the officer logs offline; the server, on v2,
     answers invalid naming the new fields; the entry opens in the form and is completed."""
-    phone.evaluate("(schema) => SROOutbox.putMeta('schema', schema)",
-                   json.loads(json.dumps(rules.describe(1))))
+    phone.evaluate(
+        "(schema) => SROOutbox.putMeta('schema', schema)", json.loads(json.dumps(rules.describe(1)))
+    )
     phone_context.set_offline(True)
     phone.goto("/entries/new")
     fill_mentoring(phone)
@@ -128,8 +155,7 @@ def test_an_entry_waiting_across_the_upgrade_comes_back_to_complete(app, phone, 
 
     phone_context.set_offline(False)
     phone.reload()  # back online: the page fetches the current rules and sends the outbox
-    expect(phone.locator("[data-strip=attention]")).to_have_text("1 needs attention",
-                                                                  timeout=15000)
+    expect(phone.locator("[data-strip=attention]")).to_have_text("1 needs attention", timeout=15000)
     problem = phone.locator("#local-entries li").first
     expect(problem).to_contain_text("Choose the setting")
     assert stored(app) == []
@@ -153,7 +179,8 @@ def test_a_detention_takes_fifteen_taps_and_three_short_texts(app, phone):
     choose(phone, "Classification", "Disciplinary")  # 3
     phone.get_by_label("School rule involved").select_option("fighting_no_injury")  # 4, 5
     phone.get_by_label("Why an officer, not school staff, handled this").fill(
-        "The principal called me to separate two students still fighting.")  # text 1
+        "The principal called me to separate two students still fighting."
+    )  # text 1
     tap_minutes(phone, "duration_minutes", 30)  # 6
     choose(phone, "Actions taken", "Detention")  # 7
     tap_minutes(phone, "detention_minutes", 15)  # 8
@@ -164,8 +191,19 @@ def test_a_detention_takes_fifteen_taps_and_three_short_texts(app, phone):
     phone.get_by_role("button", name="Save entry").click()  # 15
     expect(phone.get_by_text("Entry saved and sent for review.")).to_be_visible(timeout=15000)
     [entry] = stored(app)
-    assert {name: entry["content"][name] for name in (
-        "setting", "duration_minutes", "detention_minutes", "parent_notified",
-        "principal_notified")} == {
-        "setting": "school_grounds", "duration_minutes": 30, "detention_minutes": 15,
-        "parent_notified": True, "principal_notified": True}
+    assert {
+        name: entry["content"][name]
+        for name in (
+            "setting",
+            "duration_minutes",
+            "detention_minutes",
+            "parent_notified",
+            "principal_notified",
+        )
+    } == {
+        "setting": "school_grounds",
+        "duration_minutes": 30,
+        "detention_minutes": 15,
+        "parent_notified": True,
+        "principal_notified": True,
+    }
