@@ -407,6 +407,25 @@ def test_the_sqlite_export_holds_every_kind_with_its_data_dictionary(app, auth, 
     assert list(out["officer_selections"].rows)[0]["community_on_panel"] == "false"
 
 
+def test_an_admin_s_csv_names_officers_by_pseudonym_unless_asked(app, auth, ids):
+    client = _signed_in(auth, "admin.lee")
+    assert _post(client, _url("training", "new"), _valid("training", ids)).status_code == 302
+    with app.app_context():
+        hidden = pseudonym(db.session.get(User, ids["ruiz"]), False)
+    [row] = csv.DictReader(io.StringIO(client.get(_url("training") + ".csv").get_data(True)))
+    assert row["officer"] == hidden
+    assert "names=yes" in client.get(_url("training")).get_data(as_text=True)
+    [row] = csv.DictReader(
+        io.StringIO(client.get(_url("training") + ".csv?names=yes").get_data(True))
+    )
+    assert row["officer"] == "ofc.ruiz"
+    with app.app_context():
+        asked = db.session.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "program_records.exported")
+        ).all()
+    assert [detail["names"] for detail in asked] == [False, True]
+
+
 def test_a_csv_cell_that_looks_like_a_formula_is_defused(auth, ids):
     client = _signed_in(auth, "admin.lee")
     _post(

@@ -96,6 +96,11 @@ class RecordType:
     def table(self) -> str:
         return self.model.__tablename__
 
+    @property
+    def names_officers(self) -> bool:
+        """Whether its records name officers (by pseudonym in exports, unless asked)."""
+        return any(spec.kind in ("officer", "officers") for spec in self.fields)
+
 
 def _on(name: str, label: str, what: str, **options) -> Field:
     return Field(name, label, "day", f"{what} (YYYY-MM-DD).", **options)
@@ -469,14 +474,16 @@ def remove(kind: RecordType, record, *, admin: User, client_addr: str | None) ->
     db.session.delete(record)
 
 
-def record_download(kind: RecordType, *, reader: User, client_addr: str | None) -> None:
+def record_download(
+    kind: RecordType, *, reader: User, client_addr: str | None, names: bool = False
+) -> None:
     """The audit event a CSV download of a kind of record leaves (apart from the exports of
     the contact record, which the assessment counts)."""
     audit.record(
         "program_records.exported",
         actor=reader,
         client_addr=client_addr,
-        detail={"format": "csv", "program_records": kind.table},
+        detail={"format": "csv", "program_records": kind.table, "names": names},
     )
 
 
