@@ -261,6 +261,19 @@ def test_feedback_without_the_csrf_token_is_refused(app, district, client):
         data={"stamp": old_stamp(app), "school": "none", "category": "praise", "text": CALM},
     )
     assert response.status_code == 400 and count(app, Feedback) == 0
+    page = page_text(response)  # what was typed comes back, with a token that will do
+    assert "security token was missing or had expired" in page and CALM in page
+    again = client.post(
+        "/feedback",
+        data={
+            "csrf_token": form_token(response.get_data(as_text=True)),
+            "stamp": old_stamp(app),
+            "school": "none",
+            "category": "praise",
+            "text": CALM,
+        },
+    )
+    assert again.status_code == 302 and count(app, Feedback) == 1
 
 
 def test_feedback_posted_1000_times_from_one_address_keeps_five(app, district, client):

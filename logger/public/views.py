@@ -133,6 +133,17 @@ def give():
     return redirect(url_for(".thanks"))
 
 
+def typed_feedback_again(notice: str):
+    """The feedback form shown again as it was posted, with a fresh security token and a notice
+    (its token was refused: the sender's session ended, in a private window say); None when
+    the request was not the feedback form."""
+    if request.endpoint != "feedback.give":
+        return None
+    checked = feedback.check(request.form, clock.utcnow())
+    checked.refusal = notice
+    return _feedback_form(checked), 400
+
+
 @feedback_bp.route("/feedback/thanks")
 def thanks():
     """Where feedback lands once it is kept."""

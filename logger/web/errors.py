@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from logger.extensions import db
 from logger.officer.views import typed_form_again
+from logger.public.views import typed_feedback_again
 from logger.review.views import typed_decision_again
 from logger.web import kept_forms
 from logger.web.responses import MESSAGES, error_response, wants_json
@@ -23,6 +24,9 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
+        feedback_page = None if wants_json() else typed_feedback_again(CSRF_NOTICE)
+        if feedback_page is not None:
+            return feedback_page
         if not current_user.is_authenticated and not wants_json():
             kept = kept_forms.sign_in_again()  # the session ended while a form was open
             if kept is not None:
