@@ -192,8 +192,9 @@ def people(app) -> dict:
                 "waiting_for_supervisor": waiting,
                 "waiting": sum(count for _, count in waiting_by_supervisor),
                 "officer": officer.username, "officer_id": officer.id, "entry_id": entry_id,
-                "year": year, "first": year.previous.bounds()[0], "year_start": year.bounds()[0],
-                "end": year.bounds()[1], "entries": db.session.scalar(select(func.count(Contact.id))),
+                "year": year, "first": year.previous.bounds()[0],
+                "year_start": year.bounds()[0], "end": year.bounds()[1],
+                "entries": db.session.scalar(select(func.count(Contact.id))),
                 "today": clock.today()}
 
 

@@ -306,7 +306,7 @@ def write_entries(writer: Writer, district: District, pool: dict, count: int,
             revisions.append((rid, contact_id, number, json.dumps(content),
                               content["classification"], writer.time(occurred), school_id,
                               status, writer.time(received), explanation,
-                              rules.concern(flagged), content_version))
+                              rules.concern(flagged), content_version))  # the entry's
             flags.extend((rid, flag) for flag in flagged)
 
         def audit(at, actor_id, action, contact_id, number, detail=None):
