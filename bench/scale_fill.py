@@ -13,7 +13,7 @@ What it writes looks like production:
   1,000 entries (at least 20), two officers to a school, schools of every level;
   an evaluator and an admin; enrollment for each school year;
 - contacts spread over the school days of the two school years before the one
-  under way and of that one up to today, in the order they reached the server;
+  under way and of that one up to today, day by day (roughly as they reach a server);
   the earlier years under data dictionary v1, the year under way under v2;
 - their content drawn from the demo district's scenarios (logger/demo), each
   scenario as often as it is there (so every classification, action and
