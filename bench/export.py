@@ -64,13 +64,15 @@ def fill(path: str, size: int):
     return app
 
 
-def export_in_child(path: str) -> dict:
-    """Run the evaluator's CSV download in a child process; its rows, seconds and peak memory."""
+def export_in_child(path: str, url: str | None = None) -> dict:
+    """Run the evaluator's CSV download in a child process; its rows, seconds and peak memory.
+    The database is the SQLite file at path, or the one at url when given."""
+    url = url or f"sqlite:///{path}"
     code = f"""
 import re, sys, time, json
 sys.path.insert(0, {str(ROOT)!r})
 from logger import create_app
-app = create_app({{"SQLALCHEMY_DATABASE_URI": "sqlite:///{path}",
+app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r},
                    "SECRET_KEY": "bench-only-secret-key-not-for-production",
                    "SRO_EXPORT_KEY": "bench-export-key"}})
 client = app.test_client()
