@@ -54,11 +54,14 @@ def flask(env: dict, *args: str) -> None:
 
 
 def entries(count: int, school_id: int) -> list[dict]:
-    base = datetime.now(UTC) - timedelta(hours=2)
+    """count mentoring entries a millisecond apart, a minute ago: all after the start of the
+    officer's assignment, which `create-user` dates today (a minute apart, 10,000 entries
+    reached back a week, and the ingest refused most as at a school not yet assigned)."""
+    base = datetime.now(UTC) - timedelta(minutes=1)
     out = []
     for n in range(count):
         contact = {
-            "occurred_at": (base - timedelta(minutes=n)).isoformat(),
+            "occurred_at": (base - timedelta(milliseconds=n)).isoformat(),
             "school_id": school_id,
             "location": "hallway",
             "setting": "school_grounds",
