@@ -35,10 +35,18 @@ class ReviewRefused(Exception):
 
 
 def _waiting(supervisor: User):
+    """Waiting entries of this supervisor's team, reached officer by officer through the
+    revisions' own officer (ix_contact_revisions_officer_queue), never the whole queue."""
     return (
         select(ContactRevision)
         .join(Contact, CURRENT_REVISION)
-        .where(ContactRevision.status == "submitted", entries_visible_to(supervisor))
+        .where(
+            ContactRevision.status == "submitted",
+            ContactRevision.officer_id.in_(
+                select(User.id).where(User.supervisor_id == supervisor.id)
+            ),
+            entries_visible_to(supervisor),
+        )
     )
 
 
@@ -66,12 +74,14 @@ def counts(supervisor: User, chosen: RecordFilter) -> tuple[dict[str, dict], int
         _waiting(supervisor)
         .with_only_columns(
             func.count(ContactRevision.id),
-            Contact.officer_id,
+            ContactRevision.officer_id,
             ContactRevision.school_id,
             ContactRevision.classification,
         )
         .where(*chosen.conditions(without=FACETS))
-        .group_by(Contact.officer_id, ContactRevision.school_id, ContactRevision.classification)
+        .group_by(
+            ContactRevision.officer_id, ContactRevision.school_id, ContactRevision.classification
+        )
     ).all()
 
     def matches(row, skip: str) -> bool:
