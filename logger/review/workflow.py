@@ -96,11 +96,14 @@ def counts(supervisor: User, chosen: RecordFilter) -> tuple[dict[str, dict], int
         for index, facet in enumerate(FACETS, start=1):
             if matches(row, facet):
                 found[facet][row[index]] = found[facet].get(row[index], 0) + row[0]
-    flag_rows = db.session.execute(
+    waiting = (
         _waiting(supervisor)
-        .with_only_columns(func.count(ContactRevision.id), RevisionFlag.flag)
-        .join(RevisionFlag, RevisionFlag.revision_id == ContactRevision.id)
+        .with_only_columns(ContactRevision.id)
         .where(*chosen.conditions(without=("flag",)))
+    )  # flags looked up for these revisions only: never a walk of every revision's flags
+    flag_rows = db.session.execute(
+        select(func.count(), RevisionFlag.flag)
+        .where(RevisionFlag.revision_id.in_(waiting))
         .group_by(RevisionFlag.flag)
     ).all()
     found["flag"] = {flag: count for count, flag in flag_rows}
