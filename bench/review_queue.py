@@ -95,6 +95,7 @@ def add_entries(
                 {
                     "contact_id": entry_id,
                     "number": 1,
+                    "officer_id": contacts[-1]["officer_id"],
                     "classification": "criminal",
                     "content": {
                         "classification": "criminal",

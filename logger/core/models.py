@@ -189,6 +189,20 @@ class ContactRevision(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("contact_id", "number"),
         sa.Index("ix_contact_revisions_status_received_at", "status", "received_at"),
+        # A team's waiting entries, officer by officer in the queue's order, with what the
+        # queue's counts group by: a supervisor's page and counts read only their team's.
+        sa.Index(
+            "ix_contact_revisions_officer_queue",
+            "status",
+            "officer_id",
+            "concern",
+            "received_at",
+            "id",
+            "contact_id",
+            "number",
+            "school_id",
+            "classification",
+        ),
         # Covers the review queue's page and its counts: no table reads for waiting entries.
         sa.Index(
             "ix_contact_revisions_queue",
@@ -205,6 +219,8 @@ class ContactRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("contacts.id"))
     number: Mapped[int]
+    # Its contact's officer, copied at insert (an entry never changes officer): the queue's index.
+    officer_id: Mapped[int]
     content: Mapped[dict] = mapped_column(sa.JSON)
     classification: Mapped[str] = mapped_column(_enum(rules.CLASSIFICATIONS, "classification"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
@@ -229,6 +245,12 @@ class ContactRevision(db.Model):
         """The flags raised on this revision, in the rules' order."""
         raised = {row.flag for row in self.flag_rows}
         return [name for name in rules.FLAGS if name in raised]
+
+
+@event.listens_for(ContactRevision, "before_insert")
+def _copy_officer(mapper, connection, revision: ContactRevision) -> None:
+    if revision.officer_id is None:
+        revision.officer_id = revision.contact.officer_id
 
 
 # Joins a contact to its current revision (the one the officer and the review queue see).

@@ -35,10 +35,18 @@ class ReviewRefused(Exception):
 
 
 def _waiting(supervisor: User):
+    """Waiting entries of this supervisor's team, reached officer by officer through the
+    revisions' own officer (ix_contact_revisions_officer_queue), never the whole queue."""
     return (
         select(ContactRevision)
         .join(Contact, CURRENT_REVISION)
-        .where(ContactRevision.status == "submitted", entries_visible_to(supervisor))
+        .where(
+            ContactRevision.status == "submitted",
+            ContactRevision.officer_id.in_(
+                select(User.id).where(User.supervisor_id == supervisor.id)
+            ),
+            entries_visible_to(supervisor),
+        )
     )
 
 
@@ -66,12 +74,14 @@ def counts(supervisor: User, chosen: RecordFilter) -> tuple[dict[str, dict], int
         _waiting(supervisor)
         .with_only_columns(
             func.count(ContactRevision.id),
-            Contact.officer_id,
+            ContactRevision.officer_id,
             ContactRevision.school_id,
             ContactRevision.classification,
         )
         .where(*chosen.conditions(without=FACETS))
-        .group_by(Contact.officer_id, ContactRevision.school_id, ContactRevision.classification)
+        .group_by(
+            ContactRevision.officer_id, ContactRevision.school_id, ContactRevision.classification
+        )
     ).all()
 
     def matches(row, skip: str) -> bool:
@@ -86,11 +96,14 @@ def counts(supervisor: User, chosen: RecordFilter) -> tuple[dict[str, dict], int
         for index, facet in enumerate(FACETS, start=1):
             if matches(row, facet):
                 found[facet][row[index]] = found[facet].get(row[index], 0) + row[0]
-    flag_rows = db.session.execute(
+    waiting = (
         _waiting(supervisor)
-        .with_only_columns(func.count(ContactRevision.id), RevisionFlag.flag)
-        .join(RevisionFlag, RevisionFlag.revision_id == ContactRevision.id)
+        .with_only_columns(ContactRevision.id)
         .where(*chosen.conditions(without=("flag",)))
+    )  # flags looked up for these revisions only: never a walk of every revision's flags
+    flag_rows = db.session.execute(
+        select(func.count(), RevisionFlag.flag)
+        .where(RevisionFlag.revision_id.in_(waiting))
         .group_by(RevisionFlag.flag)
     ).all()
     found["flag"] = {flag: count for count, flag in flag_rows}

@@ -53,6 +53,7 @@ def oldest_returned(app) -> str:
                 {
                     "contact_id": entry_id,
                     "number": 1,
+                    "officer_id": ruiz.id,
                     "content": content,
                     "classification": "mentoring",
                     "school_id": lincoln.id,
