@@ -5,6 +5,8 @@ revision, for contacts that happened in the school year (`core.record.approved`)
 is an enforcement contact when it holds any of the enforcement actions (rules), as in the
 assessment's tables.
 
+- `rates`: both of these from one pass over the year's record (`school_rates` and
+  `group_rates` give one each).
 - `school_rates`: per school, contacts and enforcement contacts per 1,000 students enrolled.
 - `group_rates`: per student group, enforcement per 1,000 students of the group enrolled,
   beside the same rate for all other students, and their ratio (the relative rate). An
@@ -26,7 +28,7 @@ not privacy: the counts stay for the evaluator.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from logger import rules
 from logger.admin import enrollment
@@ -86,24 +88,58 @@ class GroupRate:
     suppressed: bool  # fewer than SMALLEST enrolled, or 1 to 9 events, on either side: no rates
 
 
+@dataclass
+class _Counts:
+    """What one pass over a year's record gives both kinds of rate."""
+
+    contacts: Counter = field(default_factory=Counter)  # school id: contacts
+    enforcement: Counter = field(default_factory=Counter)  # school id: enforcement contacts
+    events: dict = field(default_factory=lambda: defaultdict(Counter))  # school: by group
+    recorded: dict = field(default_factory=lambda: defaultdict(Counter))  # school: by dimension
+    described: Counter = field(default_factory=Counter)  # school: students in enforcement
+
+
+def rates(year: SchoolYear) -> tuple[list[SchoolRate], list[GroupRate]]:
+    """The school rates and the group rates of a year, from one pass over its record."""
+    enrolled = enrollment.by_school(year.first)
+    counts = _Counts()
+    for school_id, entry in _record(year):
+        enforced = _is_enforcement(entry)
+        counts.contacts[school_id] += 1
+        counts.enforcement[school_id] += enforced
+        if not enforced or school_id not in enrolled:
+            continue
+        for student in entry.get("students") or ():
+            counts.described[school_id] += 1
+            for group in student_groups(student):
+                counts.events[school_id][group] += 1
+                counts.recorded[school_id][group.partition(":")[0]] += 1
+    return _school_rates(enrolled, counts), _group_rates(enrolled, counts)
+
+
 def school_rates(year: SchoolYear) -> list[SchoolRate]:
     """Each school with contacts or enrollment in the year, by name."""
-    enrolled = enrollment.by_school(year.first)
-    contacts, enforcement = Counter(), Counter()
-    for school_id, entry in _record(year):
-        contacts[school_id] += 1
-        enforcement[school_id] += _is_enforcement(entry)
+    return rates(year)[0]
+
+
+def group_rates(year: SchoolYear) -> list[GroupRate]:
+    """Each group of each dimension that some school's enrollment for the year gives, in the
+    enrollment file's order."""
+    return rates(year)[1]
+
+
+def _school_rates(enrolled: dict, counts: _Counts) -> list[SchoolRate]:
     return [
         school_rate(
             school.id,
             school.code,
             school.name,
             enrolled.get(school.id, {}).get(enrollment.TOTAL),
-            contacts[school.id],
-            enforcement[school.id],
+            counts.contacts[school.id],
+            counts.enforcement[school.id],
         )
         for school in schools_by_name()
-        if school.id in enrolled or contacts[school.id]
+        if school.id in enrolled or counts.contacts[school.id]
     ]
 
 
@@ -123,21 +159,8 @@ def school_rate(
     )
 
 
-def group_rates(year: SchoolYear) -> list[GroupRate]:
-    """Each group of each dimension that some school's enrollment for the year gives, in the
-    enrollment file's order."""
-    enrolled = enrollment.by_school(year.first)
-    events: dict[int, Counter] = defaultdict(Counter)  # school id: events by group
-    recorded: dict[int, Counter] = defaultdict(Counter)  # school id: events by dimension
-    described: Counter = Counter()  # school id: students described in enforcement contacts
-    for school_id, entry in _record(year):
-        if not _is_enforcement(entry) or school_id not in enrolled:
-            continue
-        for student in entry.get("students") or ():
-            described[school_id] += 1
-            for group in student_groups(student):
-                events[school_id][group] += 1
-                recorded[school_id][group.partition(":")[0]] += 1
+def _group_rates(enrolled: dict, counts: _Counts) -> list[GroupRate]:
+    events, recorded, described = counts.events, counts.recorded, counts.described
     found = []
     for dimension, (_, _, values) in enrollment.DIMENSIONS.items():
         covering = [

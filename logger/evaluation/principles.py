@@ -20,13 +20,7 @@ from logger.admin.program_records import ProgramFigures, program_figures
 from logger.core.clock import SchoolYear
 from logger.core.models import AuditEvent
 from logger.evaluation.assessment import YearFigures
-from logger.evaluation.denominators import (
-    GroupRate,
-    SchoolRate,
-    group_rates,
-    per_thousand,
-    school_rates,
-)
+from logger.evaluation.denominators import GroupRate, SchoolRate, per_thousand, rates
 from logger.extensions import db
 from logger.public.feedback import feedback_figures
 from logger.public.summary import PUBLISHED, WITHDRAWN
@@ -121,12 +115,13 @@ class Evidence:
 def gather(year: SchoolYear) -> Evidence:
     """Every record of the year beyond the contacts, for the assessment."""
     start, end = year.bounds()
+    schools, groups = rates(year)  # one pass over the year's record for both
     return Evidence(
         year=year,
         program=program_figures(year),
         feedback=feedback_figures(year),
-        schools=school_rates(year),
-        groups=group_rates(year),
+        schools=schools,
+        groups=groups,
         summary_published=_summary_published_during(start, end),
         exports=db.session.scalar(
             select(func.count(AuditEvent.id)).where(
