@@ -162,7 +162,9 @@ def test_an_officer_keeps_lists_and_retires_their_templates(app, client, auth, d
         kept = db.session.get(EntryTemplate, template["id"])
         assert kept.deleted_at is not None  # retired, never deleted
         actions = db.session.scalars(
-            db.select(AuditEvent.action).where(AuditEvent.action.like("template.%"))
+            db.select(AuditEvent.action)
+            .where(AuditEvent.action.like("template.%"))
+            .order_by(AuditEvent.id)
         ).all()
         assert actions == ["template.created", "template.retired"]
 

@@ -421,7 +421,9 @@ def test_an_admin_s_csv_names_officers_by_pseudonym_unless_asked(app, auth, ids)
     assert row["officer"] == "ofc.ruiz"
     with app.app_context():
         asked = db.session.scalars(
-            select(AuditEvent.detail).where(AuditEvent.action == "program_records.exported")
+            select(AuditEvent.detail)
+            .where(AuditEvent.action == "program_records.exported")
+            .order_by(AuditEvent.id)
         ).all()
     assert [detail["names"] for detail in asked] == [False, True]
 
