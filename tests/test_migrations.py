@@ -1,12 +1,13 @@
 """The migrations are the schema: one head, and they match the models exactly."""
 
+import json
 from datetime import date
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from logger.core.models import Assignment, Contact, ContactRevision, User
 from logger.extensions import db
@@ -73,6 +74,17 @@ def test_old_assignments_and_supervisors_become_history_that_covers_every_stored
         assert (supervision.supervisor.username, supervision.ended_at) == ("sgt.park", None)
 
 
+def _school_and_officers(run, officer_ids) -> None:
+    """School 1 and an officer for each id, stored by SQL as an older schema holds them."""
+    run("INSERT INTO schools (id, code, name, level) VALUES (1, 'LHS', 'L', 'high')")
+    for user_id in officer_ids:
+        run(
+            "INSERT INTO users (id, username, password_hash, role, active, session_version,"
+            f" created_at) VALUES ({user_id}, 'ofc.{user_id}', 'x', 'officer', true, 0,"
+            " '2026-11-01 08:00:00')"
+        )
+
+
 def test_0021_gives_each_stored_revision_its_contacts_officer(app):
     """The review queue finds a team's entries by the revisions' officer: 0021 back-fills it."""
     with app.app_context():
@@ -80,13 +92,7 @@ def test_0021_gives_each_stored_revision_its_contacts_officer(app):
         try:
             with db.engine.begin() as connection:
                 run = connection.exec_driver_sql
-                run("INSERT INTO schools (id, code, name, level) VALUES (1, 'LHS', 'L', 'high')")
-                for user_id in (1, 2):
-                    run(
-                        "INSERT INTO users (id, username, password_hash, role, active,"
-                        f" session_version, created_at) VALUES ({user_id}, 'ofc.{user_id}', 'x',"
-                        " 'officer', true, 0, '2026-11-01 08:00:00')"
-                    )
+                _school_and_officers(run, officer_ids=(1, 2))
                 for user_id in (1, 2):
                     run(
                         "INSERT INTO contacts (id, officer_id, current_revision, created_at,"
@@ -106,3 +112,77 @@ def test_0021_gives_each_stored_revision_its_contacts_officer(app):
             select(ContactRevision.officer_id, Contact.officer_id).join(ContactRevision.contact)
         ).all()
         assert sorted(rows) == [(1, 1), (2, 2)]
+
+
+def test_0022_marks_each_record_and_derives_the_facts_of_stored_revisions(app):
+    """An amended entry whose amendment was approved has revision 2 as its record; a waiting
+    entry has none; facts, choices and students come from the stored content, by the rules."""
+    arrest = {
+        "classification": "criminal",
+        "actions": ["search", "arrest"],
+        "students_involved": 2,
+        "students": [
+            {"grade_band": "high", "perceived_race": ["black", "white"], "perceived_gender": "male"}
+        ],
+        "justification": {"alternatives_tried": ["verbal_deescalation"]},
+    }
+    with app.app_context():
+        downgrade(revision="0021")
+        try:
+            with db.engine.begin() as connection:
+                run = connection.exec_driver_sql
+                _school_and_officers(run, officer_ids=(1,))
+                stored = [(1, 1, "approved"), (1, 2, "approved"), (1, 3, "submitted")]
+                stored += [(2, 1, "submitted")]
+                for contact, revisions in ((1, 3), (2, 1)):
+                    run(
+                        "INSERT INTO contacts (id, officer_id, current_revision, created_at,"
+                        f" updated_at) VALUES ('0000000000004000800000000000000{contact}', 1,"
+                        f" {revisions}, '2026-11-01 08:00:00', '2026-11-01 08:00:00')"
+                    )
+                for contact, number, status in stored:
+                    connection.execute(
+                        text(
+                            "INSERT INTO contact_revisions (contact_id, number, officer_id,"
+                            " content, classification, occurred_at, school_id, status,"
+                            " received_at, concern, dictionary_version) VALUES (:contact,"
+                            " :number, 1, :content, 'criminal', '2026-10-20 03:00:00', 1,"
+                            " :status, '2026-11-01 08:00:00', 9, 1)"
+                        ),
+                        {
+                            "contact": f"0000000000004000800000000000000{contact}",
+                            "number": number,
+                            "content": json.dumps(arrest),
+                            "status": status,
+                        },
+                    )
+        finally:
+            upgrade()
+        revisions = db.session.scalars(
+            select(ContactRevision).order_by(ContactRevision.contact_id, ContactRevision.number)
+        ).all()
+        assert [(r.number, r.is_record) for r in revisions] == [
+            (1, False),
+            (2, True),
+            (3, False),
+            (1, False),
+        ]
+        amended = revisions[1]
+        assert (amended.enforcement, amended.action_arrest, amended.action_search) == (
+            True,
+            True,
+            True,
+        )
+        assert (amended.action_use_of_force, amended.students_involved) == (False, 2)
+        assert amended.justified is False  # the justification lacks its facts
+        assert amended.crdc_arrest is None  # v1 never asked the setting
+        assert [(c.field, c.choice) for c in amended.choice_rows] == [
+            ("justification.alternatives_tried", "verbal_deescalation")
+        ]
+        [student] = amended.student_rows
+        assert (student.race, student.gender, student.grade_band, student.disability) == (
+            "two_or_more",
+            "male",
+            "high",
+            None,
+        )

@@ -322,3 +322,31 @@ def test_deep_nesting_anywhere_is_answered_well(app, ruiz, district, where, dept
         f'{contact[:-1]}, "narrative": {nested}}}}}]}}',
     }[where]
     assert_answered_well(app, ruiz, body)
+
+
+TEXT_FACTS = ("injuries", "search_basis")
+NUMBER_FACTS = ("students_involved", "students_described", "detention_minutes")
+
+
+@RULES
+@given(changes=st.dictionaries(st.sampled_from(PATHS), JSON, max_size=6), version=VERSIONS)
+def test_any_stored_content_gives_facts_that_fit_their_columns(changes, version):
+    """Migration 0022 derives the facts of whatever older code stored: never an exception, and
+    every value of the type its column holds."""
+    entry = FULL
+    for path, value in changes.items():
+        entry = with_value(entry, path, value)
+    facts = rules.revision_facts(entry, version)
+    for name, value in facts.items():
+        if name in TEXT_FACTS:
+            assert value is None or isinstance(value, str)
+        elif name in NUMBER_FACTS:
+            assert value is None or (isinstance(value, int) and not isinstance(value, bool))
+        else:
+            assert value is None or isinstance(value, bool), name
+    assert all(facts[name] is not None for name in ("enforcement", *rules.ACTION_COLUMNS.values()))
+    for name, choice in rules.choice_rows(entry):
+        assert name in rules.CHOICE_FIELDS and isinstance(choice, str)
+    for groups in rules.student_rows(entry):
+        assert set(groups) == set(rules.STUDENT_GROUPS)
+        assert all(value is None or isinstance(value, str) for value in groups.values())

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy import event
-from sqlalchemy.orm import Mapped, Session, aliased, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from logger import rules
@@ -182,6 +182,18 @@ class Contact(db.Model):
         return latest if record is not None and latest is not record else None
 
 
+# The record's index (ix_contact_revisions_record): when, where, who, and the counted facts.
+RECORD_INDEX_COLUMNS = (
+    "occurred_at",
+    "school_id",
+    "classification",
+    "officer_id",
+    "dictionary_version",
+    "id",
+    *rules.revision_facts({}, rules.CURRENT_VERSION),
+)
+
+
 class ContactRevision(db.Model):
     """The full entry as received, plus the columns that queues and exports filter on."""
 
@@ -203,6 +215,24 @@ class ContactRevision(db.Model):
             "school_id",
             "classification",
         ),
+        # The record by when it happened, with every fact the assessment, the rates and the
+        # public summary count: they add it up from this index alone.
+        sa.Index(
+            "ix_contact_revisions_record",
+            *RECORD_INDEX_COLUMNS,
+            postgresql_where=sa.text("is_record"),
+            sqlite_where=sa.text("is_record"),
+        ),
+        # Revisions by when they happened, with what a review's turnaround and a year's waiting
+        # entries need: the assessment joins them to decisions and contacts from the index.
+        sa.Index(
+            "ix_contact_revisions_occurred",
+            "occurred_at",
+            "contact_id",
+            "number",
+            "status",
+            "received_at",
+        ),
         # Covers the review queue's page and its counts: no table reads for waiting entries.
         sa.Index(
             "ix_contact_revisions_queue",
@@ -223,7 +253,7 @@ class ContactRevision(db.Model):
     officer_id: Mapped[int]
     content: Mapped[dict] = mapped_column(sa.JSON)
     classification: Mapped[str] = mapped_column(_enum(rules.CLASSIFICATIONS, "classification"))
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     school_id: Mapped[int] = mapped_column(sa.ForeignKey("schools.id"), index=True)
     status: Mapped[str] = mapped_column(_enum(STATUSES, "status"))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -235,10 +265,52 @@ class ContactRevision(db.Model):
     dictionary_version: Mapped[int] = mapped_column(
         default=rules.CURRENT_VERSION, server_default="1"
     )
+    # Whether this is its contact's record, the latest approved revision (DESIGN.md, "The
+    # record"): set when a supervisor approves it, cleared when a later revision is approved.
+    is_record: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+    # The entry's queryable facts (rules/facts.py), written with it and never changed after:
+    # the assessment, the rates and the public summary add these up in SQL.
+    students_involved: Mapped[int] = mapped_column(default=0, server_default="0")
+    students_described: Mapped[int] = mapped_column(default=0, server_default="0")
+    enforcement: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    action_citation: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    action_search: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    action_detention: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    action_restraint: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    action_arrest: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    action_use_of_force: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    justified: Mapped[bool | None]
+    injuries: Mapped[str | None] = mapped_column(sa.Text)
+    crdc_referral: Mapped[bool | None]
+    crdc_arrest: Mapped[bool | None]
+    restraint_prone: Mapped[bool | None]
+    search_found_something: Mapped[bool | None]
+    search_basis: Mapped[str | None] = mapped_column(sa.Text)
+    detention_minutes: Mapped[int | None]
+    parent_notified: Mapped[bool | None]
+    principal_notified: Mapped[bool | None]
 
     contact: Mapped[Contact] = relationship(back_populates="revisions")
     school: Mapped[School] = relationship()
     flag_rows: Mapped[list[RevisionFlag]] = relationship(cascade="all, delete-orphan")
+    choice_rows: Mapped[list[RevisionChoice]] = relationship(cascade="all, delete-orphan")
+    student_rows: Mapped[list[RevisionStudent]] = relationship(
+        cascade="all, delete-orphan", order_by="RevisionStudent.position"
+    )
+
+    def derive_facts(self) -> None:
+        """Fill the queryable facts from the content, by the rules (before it is stored)."""
+        for column, value in rules.revision_facts(self.content, self.dictionary_version).items():
+            setattr(self, column, value)
+        self.choice_rows = [
+            RevisionChoice(field=name, choice=choice)
+            for name, choice in rules.choice_rows(self.content)
+        ]
+        self.student_rows = [
+            RevisionStudent(position=position, **groups)
+            for position, groups in enumerate(rules.student_rows(self.content))
+        ]
 
     @property
     def flags(self) -> list[str]:
@@ -287,6 +359,35 @@ class RevisionFlag(db.Model):
     flag: Mapped[str] = mapped_column(
         _enum(tuple(rules.FLAGS), "flag"), primary_key=True, index=True
     )
+
+
+class RevisionChoice(db.Model):
+    """One choice of a multiple-choice field of a revision (rules.CHOICE_FIELDS), countable."""
+
+    __tablename__ = "revision_choices"
+
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contact_revisions.id"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    choice: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+
+
+class RevisionStudent(db.Model):
+    """One student described in a revision: the groups they count in (rules.student_groups),
+    never an identity."""
+
+    __tablename__ = "revision_students"
+
+    revision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("contact_revisions.id"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(primary_key=True)  # 0 for the first described
+    race: Mapped[str | None] = mapped_column(sa.Text)
+    gender: Mapped[str | None] = mapped_column(sa.Text)
+    disability: Mapped[str | None] = mapped_column(sa.String(3))
+    limited_english: Mapped[str | None] = mapped_column(sa.String(3))
+    grade_band: Mapped[str | None] = mapped_column(sa.Text)
 
 
 class AuditEvent(db.Model):
@@ -382,20 +483,9 @@ class SetupLink(db.Model):
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
-_LATER = aliased(ContactRevision)
 # Joins a contact to its record: its latest approved revision (DESIGN.md, "The record").
 # An amendment waiting for review, or returned, never takes the approved one's place.
-RECORD_REVISION = sa.and_(
-    ContactRevision.contact_id == Contact.id,
-    ContactRevision.status == "approved",
-    ~sa.exists()
-    .where(
-        _LATER.contact_id == ContactRevision.contact_id,
-        _LATER.number > ContactRevision.number,
-        _LATER.status == "approved",
-    )
-    .correlate_except(_LATER),
-)
+RECORD_REVISION = sa.and_(ContactRevision.contact_id == Contact.id, ContactRevision.is_record)
 # The number of a newer revision waiting for review or returned, beside the record; else NULL.
 PENDING_REVISION = sa.case(
     (Contact.current_revision > ContactRevision.number, Contact.current_revision), else_=None

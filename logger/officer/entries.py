@@ -212,6 +212,7 @@ def _revision(
     flags = rules.flags(entry, received_at=first_received_at)
     revision.flag_rows = [RevisionFlag(flag=name) for name in flags]
     revision.concern = rules.concern(flags)
+    revision.derive_facts()
     return revision
 
 

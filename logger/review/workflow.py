@@ -168,6 +168,9 @@ def decide(
         )
     )
     current.status = "approved" if decision == "approve" else "returned"
+    if decision == "approve":  # the record moves to this revision
+        for revision in contact.revisions:
+            revision.is_record = revision is current
     contact.updated_at = clock.utcnow()  # phones fetch what changed since their last sync
     audit.record(
         f"review.{decision}",

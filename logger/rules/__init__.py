@@ -14,6 +14,8 @@ Where each rule lives (callers use `from logger import rules; rules.X`):
 - decisions: a supervisor's decision (`check_decision()`, `approval_needs_comment()`)
 - assignments: duty assignments by day (`MANY_SCHOOLS`, `period()`, `unassigned_day()`)
 - crdc: the Civil Rights Data Collection's counts derived from an entry (`crdc()`)
+- facts: an entry's queryable facts, stored beside it for counting in SQL (`revision_facts()`,
+  `choice_rows()`, `student_rows()`)
 - entry_templates: what a template may hold (`check_template()`)
 - telemetry: what an entry's timing may be (`check_timing()`)
 - schema: `describe()`, the rules as data for offline clients
@@ -38,6 +40,16 @@ from .decisions import (
     check_decision,
 )
 from .entry_templates import NAME_MAX, TEMPLATE_FIELDS, TEMPLATE_MESSAGES, check_template
+from .facts import (
+    ACTION_COLUMNS,
+    CHOICE_FIELDS,
+    STUDENT_GROUPS,
+    TWO_OR_MORE,
+    choice_rows,
+    revision_facts,
+    student_groups,
+    student_rows,
+)
 from .fields import (
     ACTIONS,
     ALTERNATIVES,
@@ -207,6 +219,15 @@ __all__ = [
     # crdc
     "CRDC_COLUMNS",
     "crdc",
+    # facts
+    "ACTION_COLUMNS",
+    "CHOICE_FIELDS",
+    "STUDENT_GROUPS",
+    "TWO_OR_MORE",
+    "choice_rows",
+    "revision_facts",
+    "student_groups",
+    "student_rows",
     # entry_templates
     "NAME_MAX",
     "TEMPLATE_FIELDS",

@@ -45,12 +45,12 @@ def crdc(entry: dict) -> dict[str, bool | None]:
     """The CRDC facts of one entry (see the module's definitions); None where v1 cannot say."""
     if "setting" not in entry:
         return dict.fromkeys(CRDC_COLUMNS)
-    actions = _chosen(entry.get("actions"))
+    actions = chosen(entry.get("actions"))
     in_school = entry["setting"] in SCHOOL_SETTINGS
     by_staff = entry.get("initiated_by") == "school_staff"
     reported = entry.get("classification") in ("disciplinary", "criminal") and by_staff
-    court = bool(_chosen(entry.get("outcome_referrals")) & set(COURT_REFERRALS))
-    restraints = _chosen(entry.get("restraint_types")) if "restraint" in actions else set()
+    court = bool(chosen(entry.get("outcome_referrals")) & set(COURT_REFERRALS))
+    restraints = chosen(entry.get("restraint_types")) if "restraint" in actions else set()
     return {
         "crdc_referral_to_law_enforcement": in_school
         and (reported or bool(actions & {"citation", "arrest"}) or court),
@@ -61,6 +61,6 @@ def crdc(entry: dict) -> dict[str, bool | None]:
     }
 
 
-def _chosen(value) -> set[str]:
+def chosen(value) -> set[str]:
     """The choices of a multiple-choice field (nothing, for anything that is not a list)."""
     return {item for item in value if isinstance(item, str)} if isinstance(value, list) else set()
