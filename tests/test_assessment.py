@@ -20,7 +20,7 @@ from logger import config, rules
 from logger.core.clock import SchoolYear
 from logger.core.models import Assignment, ContactRevision, User
 from logger.evaluation import assessment, charts, principles, trend
-from logger.evaluation.crdc_figures import CrdcFigures
+from logger.evaluation.crdc_figures import CrdcFigures, SchoolCrdc
 from logger.evaluation.exports import pseudonym
 from logger.extensions import db
 from logger.officer import entries
@@ -232,6 +232,7 @@ def year_of_entries(ctx):
             k: v for k, v in revision.content["justification"].items() if k != "basis"
         },
     }
+    revision.derive_facts()  # as migration 0022 derives a stored revision's facts
     db.session.commit()
 
     # Not counted: waiting for review (9), returned to the officer (10: a return after 12 h).
@@ -338,7 +339,6 @@ def test_principle_6_measures_review_turnaround_returns_and_waiting(year_of_entr
     review_figures = assessment.assess(YEAR).review
 
     # Hours to each decision on the year's entries: 10, 20, 4, 30, 50, 100, 2, 8, 200, 12.
-    assert sorted(review_figures.hours) == [2, 4, 8, 10, 12, 20, 30, 50, 100, 200]
     assert review_figures.median_hours == 16  # (12 + 20) / 2
     assert review_figures.p90_hours == 100  # the 9th of 10
     assert (review_figures.decisions, review_figures.returns) == (10, 2)
@@ -513,6 +513,7 @@ def test_a_descriptor_or_injury_from_older_rules_is_shown_not_a_crash(app, clien
         old["students"] = [{**old["students"][0], "perceived_race": ["unlisted"]}]
         old["justification"] = {**old["justification"], "injuries": "bystander"}
         revision.content = old
+        revision.derive_facts()  # as migration 0022 derives a stored revision's facts
         db.session.commit()
     auth.login("eval.ode")
     tables = tables_in(client.get("/assessment?year=2023").get_data(as_text=True))
@@ -624,7 +625,9 @@ def test_the_default_year_is_the_last_that_ended_else_the_one_under_way():
     ],
 )
 def test_turnaround_percentiles_use_the_median_and_the_nearest_rank(values, median, p90):
-    figures = assessment.ReviewFigures(hours=[float(v) for v in values])
+    """The database ranks the waits (1 = quickest); the figures pick the ranks they need."""
+    ranked = dict(enumerate(sorted(float(v) for v in values), start=1))
+    figures = assessment.ReviewFigures(decisions=len(values), hours_at=ranked)
     assert (figures.median_hours, figures.p90_hours) == (median, p90)
 
 
@@ -788,11 +791,7 @@ def test_a_year_logged_under_v1_has_no_v2_figures_and_says_how_many_entries(year
 
 
 def test_two_school_related_arrests_in_400_contacts_are_5_per_1000():
-    crdc = CrdcFigures()
-    for number in range(400):
-        entry = arrest_entry(1) if number < 2 else mentoring_entry(1)
-        crdc.add(entry, 2, 1, "Lincoln High School")
-    crdc.add(arrest_entry(1), 1, 1, "Lincoln High School")  # under v1: not asked
+    crdc = CrdcFigures(v1_entries=1, schools={1: SchoolCrdc("Lincoln", contacts=400, arrests=2)})
 
     assert (crdc.arrests, crdc.contacts, crdc.v1_entries) == (2, 400, 1)
     assert assessment.rate(crdc.arrests, crdc.contacts, 1000) == 5.0

@@ -476,9 +476,23 @@ def test_any_record_sums_back(app, district, drawn):
 
 def _forget_entries() -> None:
     """Hypothesis runs many examples in one test: start each from no entries."""
-    from logger.core.models import Contact, ContactRevision, ReviewDecision, RevisionFlag
+    from logger.core.models import (
+        Contact,
+        ContactRevision,
+        ReviewDecision,
+        RevisionChoice,
+        RevisionFlag,
+        RevisionStudent,
+    )
 
-    for model in (ReviewDecision, RevisionFlag, ContactRevision, Contact):
+    for model in (
+        ReviewDecision,
+        RevisionFlag,
+        RevisionChoice,
+        RevisionStudent,
+        ContactRevision,
+        Contact,
+    ):
         db.session.execute(db.delete(model))
     db.session.commit()
 

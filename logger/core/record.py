@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import select
+import sqlalchemy as sa
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.compiler import compiles
 
 from logger import rules
 from logger.core.clock import DAY_HELP, day_end, day_start, parse_day
-from logger.core.models import RECORD_REVISION, Contact, ContactRevision, RevisionFlag, School
+from logger.core.models import Contact, ContactRevision, RevisionFlag, School
 from logger.extensions import db
 
 BATCH = 1000  # rows streamed at a time
@@ -102,12 +104,52 @@ class RecordFilter:
         }
 
 
-def approved(*columns, start: datetime | None, end: datetime):
-    """The record from start to end (by when each contact happened), streamed."""
-    query = select(*columns).join(Contact, RECORD_REVISION).where(ContactRevision.occurred_at < end)
+def in_record(start: datetime | None, end: datetime) -> list:
+    """SQL conditions on revisions: the record, for contacts that happened from start to end."""
+    found = [ContactRevision.is_record, ContactRevision.occurred_at < end]
     if start is not None:
-        query = query.where(ContactRevision.occurred_at >= start)
-    return db.session.execute(query.execution_options(yield_per=BATCH))
+        found.append(ContactRevision.occurred_at >= start)
+    return found
+
+
+def count_if(condition):
+    """SQL: how many rows of the group meet the condition (NULL counts as not)."""
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def sum_of(column):
+    """SQL: the sum of a column over the group, 0 for none."""
+    return func.coalesce(func.sum(column), 0)
+
+
+def period_of(column, starts: list[datetime]):
+    """SQL: the index of the period a moment falls in, periods starting at each of `starts`
+    (sorted; the first is 0, a moment before it too)."""
+    if len(starts) == 1:
+        return sa.literal_column("0")
+    return case(
+        *((column < start, index) for index, start in enumerate(starts[1:])), else_=len(starts) - 1
+    )
+
+
+class seconds_between(sa.sql.functions.FunctionElement):  # noqa: N801 (an SQL function)
+    """SQL: the seconds from one moment to a later one, on either database."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(seconds_between)
+def _seconds_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    # To the millisecond: julianday's day fractions are not exact beyond it.
+    return f"round((julianday({later}) - julianday({earlier})) * 86400.0, 3)"
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_postgresql(element, compiler, **kw):
+    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
 
 
 def schools_by_name() -> list[School]:

@@ -1,12 +1,13 @@
 """Rates for the annual assessment with enrollment as their denominator (admin/enrollment.py).
 
 Counts come from the record read as the assessment reads it: each contact's latest approved
-revision, for contacts that happened in the school year (`core.record.approved`). A contact
+revision, for contacts that happened in the school year (`core.record.in_record`). A contact
 is an enforcement contact when it holds any of the enforcement actions (rules), as in the
 assessment's tables.
 
-- `rates`: both of these from one pass over the year's record (`school_rates` and
-  `group_rates` give one each).
+- `rates`: both of these, added up by the database from the record's queryable facts (a
+  contact's `enforcement`, its described students' groups: rules/facts.py); `school_rates`
+  and `group_rates` give one each.
 - `school_rates`: per school, contacts and enforcement contacts per 1,000 students enrolled.
 - `group_rates`: per student group, enforcement per 1,000 students of the group enrolled,
   beside the same rate for all other students, and their ratio (the relative rate). An
@@ -30,19 +31,17 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from logger import rules
+from sqlalchemy import func, select
+
 from logger.admin import enrollment
 from logger.core.clock import SchoolYear
-from logger.core.models import ContactRevision
-from logger.core.record import approved, schools_by_name
-from logger.evaluation.assessment import _groups as assessment_groups
+from logger.core.models import ContactRevision, RevisionStudent
+from logger.core.record import count_if, in_record, schools_by_name
 from logger.evaluation.assessment import rate
+from logger.extensions import db
 from logger.public.summary import SMALLEST_SHOWN as SMALLEST
 
 PER = 1000
-DIMENSION_OF_FIELD = {
-    field: dimension for dimension, (_, field, _) in enrollment.DIMENSIONS.items()
-}
 
 
 def per_thousand(count: int, students: int | None) -> float | None:
@@ -90,7 +89,7 @@ class GroupRate:
 
 @dataclass
 class _Counts:
-    """What one pass over a year's record gives both kinds of rate."""
+    """What both kinds of rate count from the year's record."""
 
     contacts: Counter = field(default_factory=Counter)  # school id: contacts
     enforcement: Counter = field(default_factory=Counter)  # school id: enforcement contacts
@@ -100,20 +99,32 @@ class _Counts:
 
 
 def rates(year: SchoolYear) -> tuple[list[SchoolRate], list[GroupRate]]:
-    """The school rates and the group rates of a year, from one pass over its record."""
+    """The school rates and the group rates of a year, added up by the database."""
     enrolled = enrollment.by_school(year.first)
     counts = _Counts()
-    for school_id, entry in _record(year):
-        enforced = _is_enforcement(entry)
-        counts.contacts[school_id] += 1
-        counts.enforcement[school_id] += enforced
-        if not enforced or school_id not in enrolled:
-            continue
-        for student in entry.get("students") or ():
-            counts.described[school_id] += 1
-            for group in student_groups(student):
-                counts.events[school_id][group] += 1
-                counts.recorded[school_id][group.partition(":")[0]] += 1
+    in_year = in_record(*year.bounds())
+    R = ContactRevision
+    for school_id, contacts, enforcement in db.session.execute(
+        select(R.school_id, func.count(), count_if(R.enforcement))
+        .where(*in_year)
+        .group_by(R.school_id)
+    ):
+        counts.contacts[school_id] += contacts
+        counts.enforcement[school_id] += enforcement
+    groups = [getattr(RevisionStudent, dimension) for dimension in enrollment.DIMENSIONS]
+    events = (
+        select(R.school_id, *groups, func.count().label("students"))
+        .join(R, R.id == RevisionStudent.revision_id)
+        .where(*in_year, R.enforcement, R.school_id.in_(list(enrolled)))
+        .group_by(R.school_id, *groups)
+    )
+    for row in db.session.execute(events) if enrolled else ():
+        counts.described[row.school_id] += row.students
+        for dimension in enrollment.DIMENSIONS:
+            value = getattr(row, dimension)
+            if value is not None:
+                counts.events[row.school_id][f"{dimension}:{value}"] += row.students
+                counts.recorded[row.school_id][dimension] += row.students
     return _school_rates(enrolled, counts), _group_rates(enrolled, counts)
 
 
@@ -223,22 +234,3 @@ def group_rate(
         relative,
         suppressed,
     )
-
-
-def student_groups(student: dict) -> list[str]:
-    """The enrollment groups a described student counts in, one per dimension recorded."""
-    found = [f"{DIMENSION_OF_FIELD[field]}:{group}" for field, group in assessment_groups(student)]
-    english = student.get("perceived_limited_english")
-    if isinstance(english, bool):
-        found.append(f"limited_english:{'yes' if english else 'no'}")
-    return found
-
-
-def _record(year: SchoolYear):
-    """(school id, entry) for each contact of the year in the record."""
-    start, end = year.bounds()
-    yield from approved(ContactRevision.school_id, ContactRevision.content, start=start, end=end)
-
-
-def _is_enforcement(entry: dict) -> bool:
-    return any(action in rules.ENFORCEMENT_ACTIONS for action in entry.get("actions") or ())

@@ -34,11 +34,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import func, literal_column, select
+
 from logger import rules
 from logger.core import audit, clock
 from logger.core.clock import day_start, to_local
 from logger.core.models import ContactRevision, Setting, User
-from logger.core.record import approved, schools_by_name
+from logger.core.record import count_if, in_record, period_of, schools_by_name
 from logger.evaluation import crdc_figures
 from logger.evaluation.data_dictionary import spreadsheet_safe
 from logger.extensions import db
@@ -71,6 +73,8 @@ MEASURE_LABELS = {
     HIT_RATE: "Share of searches that found something",
 }
 ALL_SCHOOLS = "All schools"
+R = ContactRevision
+ACTIONS = rules.ACTION_COLUMNS  # each enforcement action's column on revisions
 
 
 @dataclass(frozen=True, order=True)
@@ -198,25 +202,43 @@ def quarter_table(quarter: Quarter, schools: list[tuple[str, Counter]]) -> Quart
 
 def counts(start: date | None, end: date) -> dict[Quarter, dict[int, Counter]]:
     """Approved contacts per quarter and school, of each classification, action and v2 fact (and
-    how many were recorded under v1), in [start, end)."""
+    how many were recorded under v1), in [start, end): added up by the database."""
     table: dict[Quarter, dict[int, Counter]] = defaultdict(lambda: defaultdict(Counter))
-    for school_id, occurred_at, content, version in approved(
-        ContactRevision.school_id,
-        ContactRevision.occurred_at,
-        ContactRevision.content,
-        ContactRevision.dictionary_version,
-        start=day_start(start) if start else None,
-        end=day_start(end),
-    ):
-        cell = table[Quarter.containing(to_local(occurred_at).date())][school_id]
-        cell[content["classification"]] += 1
-        cell.update(a for a in rules.ENFORCEMENT_ACTIONS if a in content.get("actions", ()))
-        if version < 2:
-            cell[UNDER_V1] += 1
-        else:
-            cell.update(
-                fact for fact, holds in crdc_figures.contact_facts(content).items() if holds
-            )
+    in_range = in_record(day_start(start) if start else None, day_start(end))
+    if start is None:
+        first = db.session.scalar(select(func.min(R.occurred_at)).where(*in_range))
+        if first is None:
+            return table
+        start = to_local(first).date()
+    quarters = [Quarter.containing(start)]
+    while quarters[-1].following.first_day < end:
+        quarters.append(quarters[-1].following)
+    quarter = period_of(R.occurred_at, [day_start(q.first_day) for q in quarters])
+    query = (
+        select(
+            quarter.label("quarter"),
+            R.school_id,
+            R.classification,
+            (R.dictionary_version >= 2).label("v2"),
+            func.count().label("contacts"),
+            *(count_if(getattr(R, column)).label(action) for action, column in ACTIONS.items()),
+            *(
+                count_if(getattr(R, column)).label(fact)
+                for fact, column in crdc_figures.FACT_COLUMNS.items()
+            ),
+        )
+        .where(*in_range)
+        .group_by(literal_column("quarter"), R.school_id, R.classification, literal_column("v2"))
+    )
+    for row in db.session.execute(query):
+        cell = table[quarters[row.quarter]][row.school_id]
+        cell[row.classification] += row.contacts
+        if not row.v2:
+            cell[UNDER_V1] += row.contacts
+        measures = (*ACTIONS, *(FACTS if row.v2 else ()))
+        cell.update(
+            {measure: getattr(row, measure) for measure in measures if getattr(row, measure)}
+        )
     return table
 
 
