@@ -83,6 +83,7 @@ def add_entries(
             entry_id = uuid.uuid4()
             received = now - timedelta(minutes=rng.randint(10, 60 * 24 * 365))
             raised = rng.choice(ACTION_FLAGS)
+            status = "submitted" if rng.random() < waiting_share else "approved"
             contacts.append(
                 {
                     "id": entry_id,
@@ -104,7 +105,8 @@ def add_entries(
                     },
                     "occurred_at": received - timedelta(minutes=5),
                     "school_id": school_id,
-                    "status": "submitted" if rng.random() < waiting_share else "approved",
+                    "status": status,
+                    "is_record": status == "approved",
                     "received_at": received,
                     "concern": rules.concern(raised),
                     "flags": raised,

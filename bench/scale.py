@@ -51,16 +51,13 @@ import psycopg  # noqa: E402
 from review_queue import PASSWORD  # noqa: E402
 from scale_fill import app_for, is_postgres, libpq_url, sqlite_path  # noqa: E402
 from sqlalchemy import (  # noqa: E402
-    and_,
     delete,
     event,
-    exists,
     func,
     literal_column,
     select,
     tuple_,
 )  # noqa: E402
-from sqlalchemy.orm import aliased  # noqa: E402
 
 from logger.config import database_url_for_sqlalchemy  # noqa: E402
 from logger.core import clock  # noqa: E402
@@ -78,16 +75,8 @@ from logger.public import program_summary, summary  # noqa: E402
 from logger.web.pagination import PAGE_SIZE  # noqa: E402
 from sync.api import _cursor  # noqa: E402
 
-LATER = aliased(ContactRevision)
-# The record, as models.RECORD_REVISION has it, on revisions alone.
-IS_RECORD = and_(
-    ContactRevision.status == "approved",
-    ~exists().where(
-        LATER.contact_id == ContactRevision.contact_id,
-        LATER.number > ContactRevision.number,
-        LATER.status == "approved",
-    ),
-)
+# The record, as models.RECORD_REVISION has it, on revisions alone (migration 0022's mark).
+IS_RECORD = ContactRevision.is_record
 
 
 def sign_in(app, username: str):
@@ -160,12 +149,7 @@ def raw_ms(app, statement, runs: int) -> tuple[float, int]:
 
 def record_dump(url: str) -> tuple[int, float]:
     """(rows, seconds) of the database's own CSV dump of the record's revisions."""
-    where = (
-        "r.status = 'approved' AND NOT EXISTS (SELECT 1 FROM contact_revisions l "
-        "WHERE l.contact_id = r.contact_id AND l.number > r.number "
-        "AND l.status = 'approved')"
-    )
-    query = f"SELECT r.* FROM contact_revisions r WHERE {where}"
+    query = "SELECT r.* FROM contact_revisions r WHERE r.is_record"
     start = time.perf_counter()
     if is_postgres(url):
         lines = 0

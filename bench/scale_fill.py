@@ -27,8 +27,10 @@ What it writes looks like production:
   entries wait, `--waiting` of all entries in all; a decision and an audit
   event for each step.
 
-Then ANALYZE (this machine's PostgreSQL runs with autovacuum off), and the fill
-rate is printed.
+Then VACUUM ANALYZE on PostgreSQL (this machine's runs with autovacuum off; a
+production server's autovacuum would have done both: the visibility map lets the
+assessment read the record's covering index alone), ANALYZE on SQLite, and the
+fill rate is printed.
 
     .venv/bin/python bench/scale_fill.py --rows 100000 --database sqlite:////tmp/scale.sqlite3
     .venv/bin/python bench/scale_fill.py --rows 1000000 \\
@@ -199,6 +201,9 @@ class Variant:
     content: dict
     flags: list[str]
     location: str
+    facts: tuple  # the revision's fact columns (FACTS), by the rules
+    choices: list[tuple[str, str]]
+    students: list[tuple]  # each student's groups (STUDENT)
 
 
 def variants(district: District, rng: random.Random) -> dict:
@@ -226,11 +231,18 @@ def variants(district: District, rng: random.Random) -> dict:
                         raise RuntimeError(f"a variant the rules refuse: {verdict.errors}")
                     content = dict(verdict.entry)
                     del content["occurred_at"], content["school_id"]
+                    facts = rules.revision_facts(verdict.entry, version)
                     found.append(
                         Variant(
                             content,
                             rules.flags(verdict.entry, received_at=received),
                             entry["location"],
+                            tuple(facts[name] for name in FACTS),
+                            rules.choice_rows(verdict.entry),
+                            [
+                                tuple(groups[name] for name in rules.STUDENT_GROUPS)
+                                for groups in rules.student_rows(verdict.entry)
+                            ],
                         )
                     )
                     weights.append(scenario.count / VARIANTS)
@@ -292,7 +304,8 @@ class Writer:
             self.conn.execute("BEGIN")
 
     def finish(self) -> None:
-        """Commit; set the id sequences past the rows written; ANALYZE."""
+        """Commit; set the id sequences past the rows written; VACUUM ANALYZE (PostgreSQL) or
+        ANALYZE (SQLite)."""
         if self.postgres:
             self.conn.commit()
             for table in ("contact_revisions", "review_decisions", "audit_events"):
@@ -302,7 +315,7 @@ class Writer:
                 )
             self.conn.commit()
             self.conn.autocommit = True
-            self.conn.execute("ANALYZE")
+            self.conn.execute("VACUUM ANALYZE")
         else:
             self.conn.execute("COMMIT")
             self.conn.execute("PRAGMA journal_mode=WAL")  # as the app runs it
@@ -325,8 +338,12 @@ REVISION = (
     "amendment_explanation",
     "concern",
     "dictionary_version",
+    "is_record",
 )
+FACTS = tuple(rules.revision_facts({}, 1))  # the fact columns, in the rules' order
 FLAG = ("revision_id", "flag")
+CHOICE = ("revision_id", "field", "choice")
+STUDENT = ("revision_id", "position", *rules.STUDENT_GROUPS)
 DECISION = ("id", "contact_id", "revision", "reviewer_id", "decision", "comment", "decided_at")
 AUDIT = ("id", "at", "actor_id", "action", "contact_id", "revision", "client_addr", "detail")
 
@@ -347,11 +364,21 @@ def write_entries(
         for table in ("contact_revisions", "review_decisions", "audit_events")
     }
     written = dict.fromkeys(
-        ("contacts", "contact_revisions", "revision_flags", "review_decisions", "audit_events"), 0
+        (
+            "contacts",
+            "contact_revisions",
+            "revision_flags",
+            "revision_choices",
+            "revision_students",
+            "review_decisions",
+            "audit_events",
+        ),
+        0,
     )
     day_numbers = sorted(rng.randrange(len(days)) for _ in range(count))
     for start in range(0, count, CHUNK):
         contacts, revisions, flags, decisions, audits = [], [], [], [], []
+        choices, students = [], []
 
         def revision(
             contact_id,
@@ -364,10 +391,13 @@ def write_entries(
             received,
             explanation=None,
         ):
+            """Add a revision (the record if approved; an approved amendment takes it over)."""
             rid = ids["contact_revisions"]
             ids["contact_revisions"] += 1
+            if status == "approved" and number > 1 and revisions[-1][1] == contact_id:
+                revisions[-1][len(REVISION) - 1] = False
             revisions.append(
-                (
+                [
                     rid,
                     contact_id,
                     number,
@@ -381,9 +411,15 @@ def write_entries(
                     explanation,
                     rules.concern(flagged),
                     content_version,
-                )
+                    status == "approved",
+                    *variant.facts,
+                ]
             )  # the entry's
             flags.extend((rid, flag) for flag in flagged)
+            choices.extend((rid, name, choice) for name, choice in variant.choices)
+            students.extend(
+                (rid, position, *groups) for position, groups in enumerate(variant.students)
+            )
 
         def audit(at, actor_id, action, contact_id, number, detail=None):
             audits.append(
@@ -540,8 +576,10 @@ def write_entries(
             contacts.append((cid, officer.id, number, writer.time(received), writer.time(last)))
         for table, columns, rows in (
             ("contacts", CONTACT, contacts),
-            ("contact_revisions", REVISION, revisions),
+            ("contact_revisions", (*REVISION, *FACTS), revisions),
             ("revision_flags", FLAG, flags),
+            ("revision_choices", CHOICE, choices),
+            ("revision_students", STUDENT, students),
             ("review_decisions", DECISION, decisions),
             ("audit_events", AUDIT, audits),
         ):
