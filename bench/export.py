@@ -64,12 +64,14 @@ def fill(path: str, size: int):
     return app
 
 
-def export_in_child(path: str, url: str | None = None) -> dict:
-    """Run the evaluator's CSV download in a child process; its rows, seconds and peak memory.
-    The database is the SQLite file at path, or the one at url when given."""
+def export_in_child(path: str, url: str | None = None, export_format: str = "csv") -> dict:
+    """Run the evaluator's download (CSV, JSON Lines or SQLite) in a child process; its
+        entries, seconds and peak memory. The database is the SQLite file at path, or the one at
+        url when given. Each is saved to a file as a browser saves it, and its entries counted
+    from the file after the clock stops (a SQLite download by opening it)."""
     url = url or f"sqlite:///{path}"
     code = f"""
-import re, sys, time, json
+import re, sqlite3, sys, tempfile, time, json
 sys.path.insert(0, {str(ROOT)!r})
 from logger import create_app
 app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r},
@@ -85,11 +87,20 @@ token = token_of(client.get("/export").get_data(as_text=True))
 with open("/proc/self/clear_refs", "w") as clear_refs:
     clear_refs.write("5")  # resets the peak resident size: from here on it is the export's
 start = time.perf_counter()
-response = client.post("/export", data={{"csrf_token": token, "format": "csv"}}, buffered=False)
-lines = sum(chunk.count(b"\\n") for chunk in response.response)
-seconds = time.perf_counter() - start
-peak_kib = int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
-print(json.dumps({{"rows": lines - 1, "seconds": seconds, "peak_mib": peak_kib / 1024}}))
+response = client.post("/export", data={{"csrf_token": token, "format": {export_format!r}}},
+                       buffered=False)
+with tempfile.NamedTemporaryFile(suffix=".db") as copy:  # saved, as a browser saves it
+    for chunk in response.response:
+        copy.write(chunk)
+    copy.flush()
+    seconds = time.perf_counter() - start
+    peak_kib = int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
+    if {export_format!r} == "sqlite":
+        rows = sqlite3.connect(copy.name).execute("SELECT count(*) FROM entries").fetchone()[0]
+    else:
+        copy.seek(0)
+        rows = sum(line.count(b"\\n") for line in copy) - ({export_format!r} == "csv")
+print(json.dumps({{"rows": rows, "seconds": seconds, "peak_mib": peak_kib / 1024}}))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     if out.returncode:

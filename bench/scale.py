@@ -10,9 +10,10 @@ number of entries: compare two sizes).
 - assessment: GET /assessment?year=<the last full school year> (it reads the
   year before it too, for the trend) vs one GROUP BY school and classification
   over the record (latest approved revisions) of those two years;
-- export: the evaluator's CSV download (export.py's child process: rows/s and
-  its peak resident memory) vs `sqlite3 -csv` or `COPY (...) TO STDOUT WITH
-  CSV` of the record's revisions;
+- export: the evaluator's CSV, JSON Lines and SQLite downloads (export.py's
+  child process: rows/s and its peak resident memory) vs `sqlite3 -csv` or
+  `COPY (...) TO STDOUT WITH CSV` of the record's revisions, and each format's
+  rate beside CSV's;
 - review queue: GET /review as the supervisor with the most entries waiting vs
   the first page of their waiting entries in the queue's order (LIMIT 50);
 - My entries: GET /entries as an officer vs their 50 newest current revisions;
@@ -264,23 +265,29 @@ def measure(url: str, repeat: int, slow_runs: int, skip_export: bool) -> list[di
     add(f"assessment {year.label}", app_ms, raw, statements, read)
 
     if not skip_export:
-        run = export.export_in_child(
-            sqlite_path(url) if not is_postgres(url) else "", database_url_for_sqlalchemy(url)
-        )
         lines, seconds = record_dump(url)
-        add(
-            "export CSV",
-            run["rows"] / run["seconds"],
-            lines / seconds,
-            "-",
-            run["rows"],
-            unit="rows/s",
-        )
-        rows[-1]["peak_mib"] = round(run["peak_mib"], 1)
-        print(
-            f"  {'':<28} app peak memory {run['peak_mib']:.1f} MiB; raw dump {lines:,} rows",
-            flush=True,
-        )
+        for export_format, name in (("csv", "CSV"), ("jsonl", "JSON Lines"), ("sqlite", "SQLite")):
+            run = export.export_in_child(
+                sqlite_path(url) if not is_postgres(url) else "",
+                database_url_for_sqlalchemy(url),
+                export_format,
+            )
+            add(
+                f"export {name}",
+                run["rows"] / run["seconds"],
+                lines / seconds,
+                "-",
+                run["rows"],
+                unit="rows/s",
+            )
+            rows[-1]["peak_mib"] = round(run["peak_mib"], 1)
+            if export_format == "csv":
+                csv_rate = rows[-1]["app"]
+            print(
+                f"  {'':<28} app peak memory {run['peak_mib']:.1f} MiB; raw dump {lines:,} rows; "
+                f"CSV's rate / this one's {csv_rate / rows[-1]['app']:.2f}",
+                flush=True,
+            )
 
     supervisor = sign_in(app, who["supervisor"])
     app_ms, statements = app_path(app, supervisor, "/review", repeat)

@@ -262,6 +262,23 @@ def test_an_export_that_cannot_be_written_whole_sends_nothing_but_a_reason(
 
 
 @pytest.mark.parametrize("export_format", ["csv", "jsonl", "sqlite"])
+def test_an_export_names_the_one_unwritable_entry_among_clean_ones(app, team, export_format):
+    """Exports write entries a batch at a time: the reason still names the right one."""
+    clean = [str(uuid.uuid4()) for _ in range(3)]
+    poisoned = str(uuid.uuid4())
+    for entry_id in clean[:2]:
+        store_unchecked(app, entry_id, arrest_entry(team["lincoln"]))
+    bad = with_text(arrest_entry(team["lincoln"]), "justification.basis", "Knife \udfff found.")
+    store_unchecked(app, poisoned, bad)
+    store_unchecked(app, clean[2], arrest_entry(team["lincoln"]))
+    response = Person(app, "eval.ode").export(format=export_format)
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert f"entry {poisoned} holds text that cannot be written" in text
+    assert not any(entry_id in text for entry_id in clean)
+
+
+@pytest.mark.parametrize("export_format", ["csv", "jsonl", "sqlite"])
 def test_the_export_command_leaves_no_partial_file(app, runner, poisoned, tmp_path, export_format):
     target = tmp_path / f"out.{export_format}"
     result = runner.invoke(args=["export", "--format", export_format, "-o", str(target)])

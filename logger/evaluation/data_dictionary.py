@@ -162,35 +162,51 @@ INTEGER_COLUMNS = {
 }
 
 
+ENTRY_NAMES = tuple(name for name, _ in ENTRY_COLUMNS)
+STUDENT_NAMES = tuple(name for name, _ in STUDENT_COLUMNS)
+REVIEW_NAMES = tuple(name for name, _ in REVIEW_COLUMNS)
+# How each entry column is read from a nested row, worked out once (exports run it per cell):
+# (the key, or the justification's key for a justification_ column; whether it is a list).
+_ENTRY_READS = tuple(
+    (name.removeprefix("justification_"), name.startswith("justification_"), name in MULTI)
+    for name in ENTRY_NAMES
+)
+_STUDENT_READS = tuple((name, name in MULTI) for name in STUDENT_NAMES[2:])
+
+
+def entry_cells(row: dict, blank="") -> list:
+    """One entry's cells in ENTRY_COLUMNS order: justification fields read from its
+    justification, lists joined with ';', booleans as true/false; a value not there is
+    `blank` (empty text in CSV, NULL in SQLite)."""
+    justification = row.get("justification") or {}
+    return [
+        _cell(justification.get(key) if justified else row.get(key), multi, blank)
+        for key, justified, multi in _ENTRY_READS
+    ]
+
+
 def flat(row: dict, blank="") -> dict:
-    """One entry as a CSV row: justification fields prefixed, lists joined with ';'; a value
-    not there is `blank` (empty text in CSV, NULL in SQLite)."""
-    out = {}
-    for name, _ in ENTRY_COLUMNS:
-        if name.startswith("justification_"):
-            value = (row.get("justification") or {}).get(name.removeprefix("justification_"))
-        else:
-            value = row.get(name)
-        out[name] = _cell(name, value, blank)
-    return out
+    """One entry as a CSV row (entry_cells, by column name)."""
+    return dict(zip(ENTRY_NAMES, entry_cells(row, blank), strict=True))
 
 
-def student_rows(row: dict, blank="") -> Iterator[dict]:
-    """One CSV row per student described in an entry."""
+def student_cells(row: dict, blank="") -> Iterator[list]:
+    """One row of cells, in STUDENT_COLUMNS order, per student described in an entry."""
+    entry_id = row["entry_id"]
     for number, student in enumerate(row.get("students") or [], start=1):
-        yield {
-            "entry_id": row["entry_id"],
-            "student_number": number,
-            **{name: _cell(name, student.get(name), blank) for name, _ in STUDENT_COLUMNS[2:]},
-        }
+        yield [
+            entry_id,
+            number,
+            *(_cell(student.get(name), multi, blank) for name, multi in _STUDENT_READS),
+        ]
 
 
-def _cell(name: str, value, blank=""):
+def _cell(value, multi: bool, blank=""):
     if value is None:
         return blank
-    if name in MULTI:
+    if multi:
         return ";".join(value)
-    if isinstance(value, bool):
+    if value is True or value is False:
         return "true" if value else "false"
     return value
 
@@ -219,7 +235,10 @@ def program_column_types(kind: RecordType) -> dict[str, type]:
 
 def program_cells(record_id: int, values: dict, blank="") -> dict:
     """One program record as a row (values as program_records.shown() writes them)."""
-    return {"id": record_id, **{name: _cell(name, value, blank) for name, value in values.items()}}
+    return {
+        "id": record_id,
+        **{name: _cell(value, name in MULTI, blank) for name, value in values.items()},
+    }
 
 
 PROGRAM_COLUMNS = tuple((kind.table, program_columns(kind)) for kind in RECORD_TYPES)
@@ -240,3 +259,11 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def spreadsheet_safe_cells(cells: list) -> list:
+    """spreadsheet_safe() of each cell of a row, inline (exports run it on every cell)."""
+    return [
+        "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS) else cell
+        for cell in cells
+    ]

@@ -19,15 +19,14 @@ import json
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import BinaryIO
 
 import sqlite_utils
 from flask import current_app
-from sqlalchemy import and_, func, select
+from sqlalchemy import DateTime, Uuid, and_, func, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from logger import rules
@@ -51,16 +50,19 @@ from logger.evaluation.data_dictionary import (
     ACTION_COLUMNS,
     CSV_NOTE,
     ENTRY_COLUMNS,
+    ENTRY_NAMES,
     INTEGER_COLUMNS,
     PROGRAM_COLUMNS,
     REVIEW_COLUMNS,
+    REVIEW_NAMES,
     STUDENT_COLUMNS,
-    flat,
+    STUDENT_NAMES,
+    entry_cells,
     program_cells,
     program_column_types,
     program_columns,
-    spreadsheet_safe,
-    student_rows,
+    spreadsheet_safe_cells,
+    student_cells,
 )
 from logger.extensions import db
 
@@ -82,6 +84,7 @@ STATUSES = tuple(STATUS_NAMES)
 BATCH = 1000
 # The entry's fields that data dictionary v2 added: null for entries under v1, never guessed.
 V2_FIELDS = tuple(spec.name for spec in rules.FIELDS if spec.since > 1)
+V2_UNKNOWN = dict.fromkeys(V2_FIELDS)
 
 
 @dataclass
@@ -144,15 +147,15 @@ def _query(choice: Choice):
     revision = RECORD_REVISION if choice.status == "approved" else CURRENT_REVISION
     query = (
         select(
-            Contact.id.label("entry_id"),
+            type_coerce(Contact.id, Uuid(as_uuid=False)).label("entry_id"),
             Contact.officer_id,
             ContactRevision.number,
             ContactRevision.status,
             ContactRevision.content,
-            ContactRevision.received_at,
+            type_coerce(ContactRevision.received_at, DateTime()).label("received_at"),
             ContactRevision.dictionary_version,
             PENDING_REVISION.label("pending_revision"),
-            approval.decided_at,
+            type_coerce(approval.decided_at, DateTime()).label("decided_at"),
             School.code,
             flags.label("flags"),
         )
@@ -182,32 +185,40 @@ def rows(choice: Choice) -> Iterator[dict]:
     driver's statement cache, so memory stays flat however many entries stream past.
     """
     officers: dict[int, str] = {}
-    for row in db.session.execute(_query(choice).execution_options(yield_per=BATCH)):
+    for row in db.session.connection().execute(_query(choice).execution_options(yield_per=BATCH)):
         if row.officer_id not in officers:
             officers[row.officer_id] = pseudonym(db.session.get(User, row.officer_id), choice.names)
-        unknown = () if row.dictionary_version > 1 else V2_FIELDS
-        content = {key: value for key, value in row.content.items() if key not in unknown}
-        entry = {
-            key: value for key, value in content.items() if key not in ("school_id", "narrative")
-        }
-        if choice.narratives and row.content.get("narrative"):
-            entry["narrative"] = row.content["narrative"]
+        content = dict(row.content)
+        if row.dictionary_version <= 1:
+            for name in V2_FIELDS:
+                content.pop(name, None)
+        crdc = rules.crdc(content)
+        narrative = content.pop("narrative", None)
+        content.pop("school_id", None)
+        if choice.narratives and narrative:
+            content["narrative"] = narrative
         raised = (row.flags or "").split()
         yield {
-            "entry_id": str(row.entry_id),
+            "entry_id": row.entry_id,
             "revision": row.number,
             "status": row.status,
             "pending_revision": row.pending_revision,
-            "approved_at": row.decided_at.isoformat() if row.decided_at else None,
+            "approved_at": _utc_text(row.decided_at),
             "officer": officers[row.officer_id],
             "school": row.code,
-            "received_at": row.received_at.isoformat(),
+            "received_at": _utc_text(row.received_at),
             "flags": [name for name in rules.FLAGS if name in raised],
             "dictionary_version": row.dictionary_version,
-            **dict.fromkeys(V2_FIELDS),
-            **entry,
-            **rules.crdc(content),
+            **V2_UNKNOWN,
+            **content,
+            **crdc,
         }
+
+
+def _utc_text(stored: datetime | None) -> str | None:
+    """A stored time (naive UTC, read without the UTCDateTime decorator: the export reads
+    many) in ISO 8601 with its offset."""
+    return None if stored is None else stored.isoformat() + "+00:00"
 
 
 class ExportFailed(Exception):
@@ -223,18 +234,19 @@ class ExportFailed(Exception):
 
 
 class _CsvLines:
-    """CSV text a line at a time, with a header row; every cell spreadsheet-safe."""
+    """CSV text a few lines at a time, after a header row; every cell spreadsheet-safe."""
 
-    def __init__(self, columns):
+    def __init__(self, names):
         self.buffer = io.StringIO()
-        self.writer = csv.DictWriter(self.buffer, fieldnames=[name for name, _ in columns])
+        self.writer = csv.writer(self.buffer)
+        self.names = names
 
     def header(self) -> str:
-        self.writer.writeheader()
+        self.writer.writerow(self.names)
         return self._taken()
 
-    def line(self, record: dict) -> str:
-        self.writer.writerow({name: spreadsheet_safe(value) for name, value in record.items()})
+    def lines(self, rows_of_cells) -> str:
+        self.writer.writerows(map(spreadsheet_safe_cells, rows_of_cells))
         return self._taken()
 
     def _taken(self) -> str:
@@ -257,11 +269,10 @@ def _text_lines(choice: Choice, export_format: str) -> Iterator[tuple[str | None
     if export_format not in ("csv", "students.csv"):
         raise ValueError(f"not a text format: {export_format}")
     students = export_format == "students.csv"
-    table = _CsvLines(STUDENT_COLUMNS if students else ENTRY_COLUMNS)
+    table = _CsvLines(STUDENT_NAMES if students else ENTRY_NAMES)
     yield None, table.header()
     for row in rows(choice):
-        records = student_rows(row) if students else (flat(row),)
-        yield row["entry_id"], "".join(table.line(record) for record in records)
+        yield row["entry_id"], table.lines(student_cells(row) if students else (entry_cells(row),))
 
 
 def write_text(choice: Choice, export_format: str, out: BinaryIO) -> None:
@@ -331,9 +342,11 @@ def save(choice: Choice, targets: list[tuple[str, str]]) -> None:
 
 def program_csv(kind: program_records.RecordType, rows: list[tuple[int, dict]]) -> str:
     """A kind of program record as CSV text, from (id, shown values) pairs."""
-    table = _CsvLines(program_columns(kind))
-    return table.header() + "".join(
-        table.line(program_cells(record_id, values)) for record_id, values in rows
+    names = [name for name, _ in program_columns(kind)]
+    table = _CsvLines(names)
+    return table.header() + table.lines(
+        [cells.get(name, "") for name in names]
+        for cells in (program_cells(record_id, values) for record_id, values in rows)
     )
 
 
@@ -343,6 +356,10 @@ def write_sqlite(choice: Choice, path: str) -> None:
 
     A value not there (a field that did not apply, or that v1 never recorded) is NULL."""
     out = sqlite_utils.Database(path, recreate=True)
+    # A file built whole before anyone reads it, and thrown away if building it fails:
+    # neither a rollback journal nor a wait for the disk protects anything.
+    out.execute("PRAGMA journal_mode = OFF")
+    out.execute("PRAGMA synchronous = OFF")
     try:
         _create_tables(out)
         _write_entries(out, choice)
@@ -353,25 +370,18 @@ def write_sqlite(choice: Choice, path: str) -> None:
 
 
 def _create_tables(out) -> None:
-    entry_types = {name: int if name in INTEGER_COLUMNS else str for name, _ in ENTRY_COLUMNS}
+    entry_types = {name: int if name in INTEGER_COLUMNS else str for name in ENTRY_NAMES}
     out["entries"].create(entry_types, pk="entry_id")
     out["actions"].create(
         {"entry_id": str, "action": str}, foreign_keys=[("entry_id", "entries", "entry_id")]
     )
     out["students"].create(
-        {name: int if name == "student_number" else str for name, _ in STUDENT_COLUMNS},
+        {name: int if name == "student_number" else str for name in STUDENT_NAMES},
         pk=("entry_id", "student_number"),
         foreign_keys=[("entry_id", "entries", "entry_id")],
     )
     out["reviews"].create(
-        {
-            "entry_id": str,
-            "revision": int,
-            "decision": str,
-            "reviewer": str,
-            "decided_at": str,
-            "comment": str,
-        },
+        {name: int if name == "revision" else str for name in REVIEW_NAMES},
         foreign_keys=[("entry_id", "entries", "entry_id")],
     )
 
@@ -417,47 +427,87 @@ def _write_program_records(out, names: bool) -> None:
 
 
 def _write_entries(out, choice: Choice) -> None:
-    """Each exported entry with its actions and students, and the decisions on them."""
-    exported: list[str] = []
-    for row in rows(choice):
+    """Each exported entry with its actions and students, and the decisions on them,
+    a batch of entries to a statement."""
+    people: dict[int, str] = {}  # user id: how the export names them
+    batch: list[dict] = []
+    with out.conn:  # one transaction: the file is complete or, on failure, discarded
+        for row in rows(choice):
+            batch.append(row)
+            if len(batch) == BATCH:
+                _write_batch(out, batch, choice, people)
+                batch = []
+        _write_batch(out, batch, choice, people)
+
+
+def _write_batch(out, batch: list[dict], choice: Choice, people: dict[int, str]) -> None:
+    tables = (
+        ("entries", ENTRY_NAMES, [entry_cells(row, blank=None) for row in batch]),
+        (
+            "actions",
+            ("entry_id", "action"),
+            [(row["entry_id"], action) for row in batch for action in row.get("actions") or []],
+        ),
+        (
+            "students",
+            STUDENT_NAMES,
+            [cells for row in batch for cells in student_cells(row, blank=None)],
+        ),
+        ("reviews", REVIEW_NAMES, _review_cells(batch, choice, people)),
+    )
+    for table, names, cells in tables:
         try:
-            out["entries"].insert(flat(row, blank=None))
-            out["actions"].insert_all(
-                {"entry_id": row["entry_id"], "action": action}
-                for action in row.get("actions") or []
-            )
-            out["students"].insert_all(student_rows(row, blank=None))
+            _insert(out, table, names, cells)
         except UnicodeEncodeError:
-            raise ExportFailed(row["entry_id"]) from None
-        exported.append(row["entry_id"])
-        if len(exported) >= BATCH:
-            _write_reviews(out, exported, choice)
-            exported = []
-    _write_reviews(out, exported, choice)
+            raise ExportFailed(_unwritable(cells)) from None
 
 
-def _write_reviews(out, entry_ids: list[str], choice: Choice) -> None:
-    if not entry_ids:
-        return
-    decisions = db.session.scalars(
-        select(ReviewDecision)
-        .where(ReviewDecision.contact_id.in_([uuid.UUID(i) for i in entry_ids]))
+def _insert(out, table: str, names, rows_of_cells: list) -> None:
+    columns = ", ".join(f"[{name}]" for name in names)
+    marks = ", ".join("?" for _ in names)
+    # nosec B608: the table and column names are the data dictionary's constants, never input
+    statement = f"INSERT INTO [{table}] ({columns}) VALUES ({marks})"  # nosec B608
+    out.conn.executemany(statement, rows_of_cells)
+
+
+def _unwritable(rows_of_cells: list) -> str | None:
+    """The entry id (each row's first cell) of the first row holding text UTF-8 cannot carry."""
+    for cells in rows_of_cells:
+        if not all(rules.is_valid_unicode(cell) for cell in cells if isinstance(cell, str)):
+            return cells[0]
+    return None
+
+
+def _review_cells(batch: list[dict], choice: Choice, people: dict[int, str]) -> list[tuple]:
+    """The decisions on a batch of entries, as rows of the reviews table."""
+    if not batch:
+        return []
+    entry_id = type_coerce(ReviewDecision.contact_id, Uuid(as_uuid=False))
+    decisions = db.session.execute(
+        select(
+            entry_id.label("entry_id"),
+            ReviewDecision.revision,
+            ReviewDecision.decision,
+            ReviewDecision.reviewer_id,
+            type_coerce(ReviewDecision.decided_at, DateTime()).label("decided_at"),
+            ReviewDecision.comment,
+        )
+        .where(entry_id.in_([row["entry_id"] for row in batch]))
         .order_by(ReviewDecision.id)
     ).all()
-    unwritable = next((d for d in decisions if not rules.is_valid_unicode(d.comment or "")), None)
-    if unwritable is not None:
-        raise ExportFailed(str(unwritable.contact_id))
-    out["reviews"].insert_all(
-        {
-            "entry_id": str(d.contact_id),
-            "revision": d.revision,
-            "decision": d.decision,
-            "reviewer": pseudonym(d.reviewer, choice.names),
-            "decided_at": d.decided_at.isoformat(),
-            "comment": d.comment or "",
-        }
+    for reviewer_id in {d.reviewer_id for d in decisions} - people.keys():
+        people[reviewer_id] = pseudonym(db.session.get(User, reviewer_id), choice.names)
+    return [
+        (
+            d.entry_id,
+            d.revision,
+            d.decision,
+            people[d.reviewer_id],
+            _utc_text(d.decided_at),
+            d.comment or "",
+        )
         for d in decisions
-    )
+    ]
 
 
 def record(actor: User | None, choice: Choice, export_format: str, client_addr: str | None) -> None:
