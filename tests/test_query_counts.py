@@ -16,8 +16,10 @@ from logger.extensions import db
 from logger.public import summary
 from logger.review import workflow
 from tests.factories import (
+    Api,
     Auth,
     arrest_entry,
+    envelope,
     make_contact,
     make_school,
     make_user,
@@ -66,8 +68,8 @@ def district(app):
         make_user("admin.lee", role="admin")
 
 
-def _statements(app, do: Callable[[], object]) -> int:
-    """How many SQL statements reach the database while `do` runs."""
+def _statements(app, do: Callable[[], object], *, keep: bool = False) -> int | list[str]:
+    """How many SQL statements reach the database while `do` runs (with keep, which)."""
     seen = []
 
     def note(conn, cursor, statement, parameters, context, executemany):
@@ -80,7 +82,7 @@ def _statements(app, do: Callable[[], object]) -> int:
     finally:
         with app.app_context():
             event.remove(db.engine, "before_cursor_execute", note)
-    return len(seen)
+    return seen if keep else len(seen)
 
 
 def _some_entry(app) -> str:
@@ -131,3 +133,38 @@ def test_each_path_issues_as_many_statements_with_many_entries_as_with_few(app, 
     with_many = {name: measure() for name, measure in paths.items()}
     assert with_many == with_few, f"statements with {FEW} entries and with {MANY}"
     assert all(count > 0 for count in with_few.values())  # each path was measured
+
+
+def _new_batch_statements(app, client, size: int) -> list[str]:
+    """The statements POST /api/v1/sync issues for a batch of `size` new entries (and the
+    GET that fetches its CSRF token, the same for any batch)."""
+    with app.app_context():
+        ruiz = db.session.scalar(select(User).filter_by(username="ofc.ruiz"))
+        school_id = ruiz.assignments[0].school_id
+    batch = [envelope(mentoring_entry(school_id, narrative=f"Entry {n}.")) for n in range(size)]
+    results = []
+    seen = _statements(app, lambda: results.extend(Api(client).sync(*batch)), keep=True)
+    assert [r["status"] for r in results] == ["accepted"] * size
+    return seen
+
+
+# SQLite cannot give back the ids of a many-row INSERT in a guaranteed order, so SQLAlchemy
+# inserts the rows that need theirs (revisions, audit events) one statement each there.
+ROW_AT_A_TIME_ON_SQLITE = ("INSERT INTO contact_revisions", "INSERT INTO audit_events")
+
+
+def test_a_sync_batch_of_new_entries_issues_as_many_statements_whatever_its_size(
+    app, client, district
+):
+    Auth(client).login("ofc.ruiz")
+    _log(app, FEW)
+    small, large = (_new_batch_statements(app, client, size) for size in (3, 60))
+    with app.app_context():
+        on_sqlite = db.engine.dialect.name == "sqlite"
+    if on_sqlite:
+        small, large = (
+            [s for s in seen if not s.startswith(ROW_AT_A_TIME_ON_SQLITE)]
+            for seen in (small, large)
+        )
+    assert len(large) == len(small), "statements for a batch of 3 new entries and of 60"
+    assert any(s.startswith("INSERT INTO contacts") for s in large)

@@ -7,6 +7,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from logger import rules
 from logger.core.models import AuditEvent, Contact, ContactRevision, User
@@ -331,3 +333,61 @@ def test_an_edit_back_to_an_earlier_version_is_a_new_revision(app, ruiz, distric
 def test_a_nul_character_is_refused_not_a_server_error(app, ruiz, district):
     [result] = ruiz.sync(envelope(mentoring_entry(district["lincoln"], narrative="bad \x00 byte")))
     assert result["status"] == "invalid" and "narrative" in result["errors"]
+
+
+def test_an_id_stored_by_a_concurrent_send_after_the_lookup_is_still_stored_once(
+    app, ruiz, district, monkeypatch
+):
+    """The lookup of stored ids can miss a send that commits just after it: the unique id
+    refuses the batch's insert, and each entry is then stored on its own, exactly once."""
+    earlier = envelope(mentoring_entry(district["lincoln"], narrative="Sent from the phone."))
+    assert ruiz.sync(earlier)[0]["status"] == "accepted"
+    monkeypatch.setattr(entries, "stored_ids", lambda entry_ids: set())  # the lookup missed it
+    new = envelope(mentoring_entry(district["lincoln"], narrative="Sent with the resend."))
+    results = ruiz.sync(new, earlier)
+    assert [(r["id"], r["status"], r["revision"]) for r in results] == [
+        (new["id"], "accepted", 1),
+        (earlier["id"], "duplicate", 1),
+    ]
+    with app.app_context():
+        assert db.session.query(ContactRevision).count() == 2
+        assert db.session.query(AuditEvent).filter_by(action="contact.submitted").count() == 2
+
+
+NARRATIVES = ("First version.", "Second version.", "Third version.")
+STEPS = st.tuples(
+    st.integers(0, 3),  # which entry: 0 and 1 are stored before the batch, 2 and 3 are not
+    st.integers(0, 3),  # base_revision
+    st.sampled_from(NARRATIVES),
+    st.booleans(),  # passes the rules
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(STEPS, min_size=1, max_size=8))
+def test_a_batch_is_answered_and_stored_as_its_entries_sent_one_by_one(app, ruiz, district, steps):
+    """New entries go in together, the rest one by one; the outcome must not show it."""
+
+    def send(together: bool) -> tuple[list, list]:
+        ids = [str(uuid.uuid4()) for _ in range(4)]
+
+        def sent(which, base, narrative, valid):
+            where = "hallway" if valid else "roof"
+            contact = mentoring_entry(district["lincoln"], narrative=narrative, location=where)
+            return envelope(contact, ids[which], base)
+
+        ruiz.sync(*(sent(which, 0, NARRATIVES[0], True) for which in (0, 1)))
+        batch = [sent(*step) for step in steps]
+        results = ruiz.sync(*batch) if together else [ruiz.sync(one)[0] for one in batch]
+        answered = [(ids.index(r["id"]), r["status"], r.get("revision")) for r in results]
+        stored = [
+            [(number, status, content["narrative"]) for number, status, content in kept]
+            for kept in (revisions(app, entry_id) for entry_id in ids)
+        ]
+        return answered, stored
+
+    assert send(together=True) == send(together=False)

@@ -111,6 +111,38 @@ def store(
     return Saved("conflict")
 
 
+def stored_ids(entry_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Which of these entry ids are stored already, in one query."""
+    if not entry_ids:
+        return set()
+    return set(db.session.scalars(select(Contact.id).where(Contact.id.in_(entry_ids))))
+
+
+def store_new(
+    officer: User,
+    new: list[tuple[uuid.UUID, rules.Verdict]],
+    *,
+    received_at: datetime,
+    client_addr: str | None,
+) -> list[Saved] | None:
+    """New entries (ids not stored when looked for) in one savepoint, so that each table's rows
+    go to the database in one statement; a Saved for each, in order.
+
+    None when a concurrent send stored one of them first (the contact's unique id
+    decides): then none of them is kept, and the caller stores each with store().
+    """
+    if not new:
+        return []
+    try:
+        with db.session.begin_nested():
+            return [
+                _new_contact(officer, entry_id, verdict, received_at, client_addr)
+                for entry_id, verdict in new
+            ]
+    except IntegrityError:
+        return None
+
+
 def save(
     officer: User,
     entry_id: uuid.UUID,
@@ -136,9 +168,7 @@ def save(
         raise ValueError("only entries the rules accept are saved")
     contact = db.session.get(Contact, entry_id)
     if contact is None:
-        contact = Contact(id=entry_id, officer=officer, current_revision=0, created_at=received_at)
-        db.session.add(contact)
-        return _add_revision(contact, verdict, "contact.submitted", received_at, client_addr)
+        return _new_contact(officer, entry_id, verdict, received_at, client_addr)
     if contact.officer_id != officer.id:
         return Saved("forbidden")
     current = base_revision == contact.current_revision
@@ -165,6 +195,20 @@ def save(
         client_addr,
         amendment_explanation=amendment_explanation.strip(),
     )
+
+
+def _new_contact(
+    officer: User,
+    entry_id: uuid.UUID,
+    verdict: rules.Verdict,
+    received_at: datetime,
+    client_addr: str | None,
+) -> Saved:
+    if not verdict.ok:
+        raise ValueError("only entries the rules accept are saved")
+    contact = Contact(id=entry_id, officer=officer, current_revision=0, created_at=received_at)
+    db.session.add(contact)
+    return _add_revision(contact, verdict, "contact.submitted", received_at, client_addr)
 
 
 def _add_revision(
