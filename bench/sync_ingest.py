@@ -1,14 +1,17 @@
 """Sync ingest throughput and app-shell size (run by hand; not a test).
 
-Starts the app under gunicorn on loopback with a fresh SQLite database, signs an
-officer in over HTTP, and sends 10,000 entries in batches of 100 to
-POST /api/v1/sync, as a phone's outbox would. In the same run it inserts the
-same 10,000 rows into a plain table with sqlite3's executemany: the ratio of the
-two rates is the figure to compare across machines. Last, it measures what a
-phone downloads on first load to work offline: the shell's pages and files,
+Starts the app under gunicorn on loopback with a fresh database (SQLite, or an
+emptied PostgreSQL database with --database), signs an officer in over HTTP,
+and sends 10,000 entries in batches of 100 to POST /api/v1/sync, as a phone's
+outbox would; with --workers N, gunicorn runs N workers and N phones send at
+once. In the same run it inserts the same rows into a plain table with the
+driver's executemany (sqlite3, or psycopg on PostgreSQL): the ratio of the two
+rates is the figure to compare across machines. Last, it measures what a phone
+downloads on first load to work offline: the shell's pages and files,
 gzip-compressed as a TLS proxy would send them.
 
     .venv/bin/python bench/sync_ingest.py [--entries 10000] [--batch 100]
+        [--database postgresql://postgres@127.0.0.1:5432/wt_sync] [--workers 1]
 """
 
 from __future__ import annotations
@@ -26,12 +29,15 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench password 2026"
@@ -124,14 +130,14 @@ def wait_until_up(base: str, server: subprocess.Popen, log) -> None:
     raise SystemExit("the server did not answer within 60 s")
 
 
-def raw_sqlite_rate(rows: list[dict], folder: str) -> float:
+RAW_TABLE = (
+    "CREATE TABLE raw_contacts (id TEXT PRIMARY KEY, officer_id INT, content TEXT, "
+    "classification TEXT, occurred_at TEXT, school_id INT, status TEXT, received_at TEXT)"
+)
+
+
+def raw_rate(rows: list[dict], folder: str, database: str | None) -> float:
     """Rows per second for the same rows into one plain table, executemany, one commit."""
-    db = sqlite3.connect(os.path.join(folder, "raw.sqlite3"))
-    db.execute("PRAGMA journal_mode=WAL")
-    db.execute(
-        "CREATE TABLE contacts (id TEXT PRIMARY KEY, officer_id INT, content TEXT, "
-        "classification TEXT, occurred_at TEXT, school_id INT, status TEXT, received_at TEXT)"
-    )
     now = datetime.now(UTC).isoformat()
     values = [
         (
@@ -146,8 +152,17 @@ def raw_sqlite_rate(rows: list[dict], folder: str) -> float:
         )
         for e in rows
     ]
+    if database is None:
+        db = sqlite3.connect(os.path.join(folder, "raw.sqlite3"))
+        db.execute("PRAGMA journal_mode=WAL")
+        insert = "INSERT INTO raw_contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    else:
+        db = psycopg.connect(libpq_url(database))
+        insert = "INSERT INTO raw_contacts VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
+    db.execute(RAW_TABLE)
+    db.commit()
     start = time.perf_counter()
-    db.executemany("INSERT INTO contacts VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+    db.cursor().executemany(insert, values)
     db.commit()
     elapsed = time.perf_counter() - start
     db.close()
@@ -227,49 +242,98 @@ class Gunicorn:
         self.stop()
 
 
+def libpq_url(url: str) -> str:
+    """A SQLAlchemy PostgreSQL URL as psycopg takes it (no driver name)."""
+    return "postgresql://" + url.split("://", 1)[1]
+
+
+def empty_postgres(url: str) -> None:
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
 @contextlib.contextmanager
-def served(folder: str) -> Iterator[str]:
-    """The app under gunicorn (one worker) on loopback with a fresh SQLite database in folder,
-    one school and the officer ofc.bench; yields its address."""
-    env = bench_env(f"sqlite:///{folder}/bench.sqlite3")
+def served(folder: str, database: str | None = None, workers: int = 1) -> Iterator[str]:
+    """The app under gunicorn on loopback with a fresh database (a SQLite file in folder, or
+    the PostgreSQL database emptied), one school and the officer ofc.bench; yields its
+    address."""
+    if database is not None:
+        empty_postgres(database)
+    env = bench_env(database or f"sqlite:///{folder}/bench.sqlite3")
     flask(env, "db", "upgrade")
     flask(env, "create-school", "LHS", "Lincoln High School", "--level", "high")
     flask(env, "create-user", "ofc.bench", "--role", "officer", "--school", "LHS")
-    with Gunicorn(env) as server:
+    with Gunicorn(env, workers=workers) as server:
         yield server.base
+
+
+def send_all(base: str, rows: list[dict], batch: int, phones: int) -> dict[str, int]:
+    """Send the rows in batches from `phones` signed-in clients at once; the statuses."""
+    shares = [rows[n::phones] for n in range(phones)]
+    statuses: dict[str, int] = {}
+    failures: list[BaseException] = []
+    lock = threading.Lock()
+    clients = []
+    for _ in range(phones):
+        officer = Officer(base)
+        officer.sign_in("ofc.bench")
+        clients.append((officer, json.loads(officer.get("/api/v1/session"))["csrf_token"]))
+
+    def send(officer: Officer, token: str, share: list[dict]) -> None:
+        try:
+            for i in range(0, len(share), batch):
+                for result in officer.sync(share[i : i + batch], token):
+                    with lock:
+                        statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [
+        threading.Thread(target=send, args=(*client, share))
+        for client, share in zip(clients, shares, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit(f"a phone's send failed: {failures[0]!r}")
+    return statuses
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--database", help="postgresql://... (emptied); SQLite when left out")
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers, and phones")
     args = parser.parse_args()
+    engine = "PostgreSQL" if args.database else "SQLite"
 
     with tempfile.TemporaryDirectory() as folder:
-        with served(folder) as base:
+        with served(folder, args.database, args.workers) as base:
             officer = Officer(base)
             officer.sign_in("ofc.bench")
             session = json.loads(officer.get("/api/v1/session"))
             rows = entries(args.entries, session["schools"][0]["id"])
             start = time.perf_counter()
-            statuses: dict[str, int] = {}
-            for i in range(0, len(rows), args.batch):
-                for result in officer.sync(rows[i : i + args.batch], session["csrf_token"]):
-                    statuses[result["status"]] = statuses.get(result["status"], 0) + 1
+            statuses = send_all(base, rows, args.batch, args.workers)
             api_seconds = time.perf_counter() - start
             resend_start = time.perf_counter()
             officer.sync(rows[: args.batch], session["csrf_token"])
             resend_seconds = time.perf_counter() - resend_start
             files, raw_bytes, gz_bytes = shell_size(officer)
-        raw_rate = raw_sqlite_rate(rows, folder)
+        raw = raw_rate(rows, folder, args.database)
 
     api_rate = len(rows) / api_seconds
+    where = f"gunicorn, {args.workers} worker{'s' if args.workers > 1 else ''}, {engine}"
     print(f"entries sent                 {len(rows):,} in batches of {args.batch}")
     print(f"results                      {statuses}")
-    print(f"sync API (gunicorn, SQLite)  {api_rate:,.0f} entries/s ({api_seconds:.1f} s)")
+    print(f"sync API ({where})  {api_rate:,.0f} entries/s ({api_seconds:.1f} s)")
     print(f"resending one batch          {resend_seconds * 1000:.0f} ms (all duplicates)")
-    print(f"plain sqlite3 executemany    {raw_rate:,.0f} rows/s")
-    print(f"ratio                        {raw_rate / api_rate:,.0f}x slower than a bare insert")
+    print(f"plain executemany            {raw:,.0f} rows/s")
+    print(f"ratio                        {raw / api_rate:,.0f}x slower than a bare insert")
     print(
         f"app shell on first load      {files} files, {raw_bytes / 1024:.1f} KiB, "
         f"{gz_bytes / 1024:.1f} KiB gzip-compressed"
