@@ -53,10 +53,10 @@ def ingest(
         if saved is None:  # lost a race: each on its own, as sent
             new, others, saved = [], checked, []
         for one, kept in zip(new, saved, strict=True):
-            results[one.index] = _result(one.envelope, kept, received_at)
+            results[one.index] = _result(officer, one.envelope, kept, received_at)
         for one in others:
             kept = _store_one(officer, one, received_at, client_addr)
-            results[one.index] = _result(one.envelope, kept, received_at)
+            results[one.index] = _result(officer, one.envelope, kept, received_at)
         return results
 
 
@@ -101,11 +101,11 @@ def _store_one(
     )
 
 
-def _result(envelope: Envelope, saved: entries.Saved, received_at: datetime) -> dict:
+def _result(officer: User, envelope: Envelope, saved: entries.Saved, received_at: datetime) -> dict:
     """The envelope's result; a new entry's timing is kept beside it."""
     result = envelope.result(saved.status, saved.revision, saved.errors)
     if saved.status == "accepted" and envelope.base_revision == 0:  # a new entry
-        ignored = entry_times.record(saved.contact, envelope.timing, saved_at=received_at)
+        ignored = entry_times.record(envelope.id, officer.id, envelope.timing, saved_at=received_at)
         if ignored:
             result["timing_ignored"] = ignored
     return result

@@ -17,6 +17,7 @@ from logger.core import clock
 from logger.core.models import (
     Assignment,
     CommunityInputSession,
+    Contact,
     Mou,
     OfficerSelection,
     OfficerTraining,
@@ -143,11 +144,10 @@ def make_contact(
     received_at = received_at or datetime.now(UTC)
     verdict = entries.check(officer, entry, now=received_at, version=version)
     assert verdict.ok, verdict.errors
-    saved = entries.save(
-        officer, uuid.uuid4(), verdict, received_at=received_at, client_addr="127.0.0.1"
-    )
+    entry_id = uuid.uuid4()
+    entries.save(officer, entry_id, verdict, received_at=received_at, client_addr="127.0.0.1")
     db.session.commit()
-    return saved.contact
+    return db.session.get(Contact, entry_id)
 
 
 def make_program_records(officer: User, school: School, words: str = "Notes") -> dict:

@@ -14,7 +14,7 @@ from logger import rules
 from logger.core.models import AuditEvent, Contact, ContactRevision, User
 from logger.extensions import db
 from logger.officer import entries
-from tests.factories import Api, arrest_entry, envelope, mentoring_entry
+from tests.factories import Api, arrest_entry, envelope, make_contact, mentoring_entry
 
 
 @pytest.fixture
@@ -391,3 +391,61 @@ def test_a_batch_is_answered_and_stored_as_its_entries_sent_one_by_one(app, ruiz
         return answered, stored
 
     assert send(together=True) == send(together=False)
+
+
+def _as_stored(app, entry_id: str) -> dict:
+    """What the database holds for an entry, but ids and times of arrival."""
+    with app.app_context():
+        contact = db.session.get(Contact, uuid.UUID(entry_id))
+        [revision] = contact.revisions
+        skip = {"id", "contact_id", "received_at"}
+        return {
+            "current_revision": contact.current_revision,
+            "columns": {
+                c.key: getattr(revision, c.key)
+                for c in ContactRevision.__table__.columns
+                if c.key not in skip
+            },
+            "flags": revision.flags,
+            "choices": sorted((row.field, row.choice) for row in revision.choice_rows),
+            "students": [
+                (row.position, row.race, row.gender, row.disability, row.grade_band)
+                for row in revision.student_rows
+            ],
+            "audit": [
+                (event.action, event.actor.username, event.revision)
+                for event in db.session.scalars(
+                    db.select(AuditEvent).filter_by(contact_id=contact.id).order_by(AuditEvent.id)
+                )
+            ],
+        }
+
+
+def test_a_batch_stores_each_new_entry_as_the_form_does(app, ruiz, district):
+    """Sent in a batch, new entries are inserted a table at a time; entered on the form, one
+    by one through the ORM: the revision, its flags, facts, choices, students and audit event
+    must come out the same."""
+    lincoln = district["lincoln"]
+    two_students = arrest_entry(lincoln)["students"] * 2
+    restrained = arrest_entry(
+        lincoln,
+        actions=["arrest", "search", "restraint", "detention"],
+        students=two_students,
+        students_involved=2,
+    )
+    restrained["justification"]["injuries"] = "student_minor"
+    sent = [
+        mentoring_entry(lincoln, narrative="Talked about attendance."),
+        arrest_entry(lincoln),
+        restrained,
+        arrest_entry(lincoln, occurred_at=(datetime.now(UTC) - timedelta(days=9)).isoformat()),
+    ]
+    results = ruiz.sync(*(envelope(entry) for entry in sent))
+    assert [r["status"] for r in results] == ["accepted"] * len(sent), results
+    with app.app_context():
+        officer = db.session.scalar(db.select(User).filter_by(username="ofc.ruiz"))
+        by_form = [str(make_contact(officer, entry).id) for entry in sent]
+    for synced, entered in zip(results, by_form, strict=True):
+        assert _as_stored(app, synced["id"]) == _as_stored(app, entered)
+    assert _as_stored(app, results[3]["id"])["flags"]  # a late entry, flagged
+    assert _as_stored(app, results[2]["id"])["students"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from logger.core.database import insert_rows
 from logger.core.models import AuditEvent, User
 from logger.extensions import db
 
@@ -37,3 +38,29 @@ def record(
         event.at = at
     db.session.add(event)
     return event
+
+
+def record_each(
+    action: str,
+    revisions: list[tuple[uuid.UUID, int]],
+    *,
+    actor: User,
+    client_addr: str | None,
+    at: datetime,
+) -> None:
+    """One event of the same action for each (contact, revision), in one INSERT."""
+    db.session.execute(
+        insert_rows(AuditEvent),
+        [
+            {
+                "at": at,
+                "actor_id": actor.id,
+                "action": action,
+                "contact_id": contact_id,
+                "revision": revision,
+                "client_addr": client_addr,
+                "detail": None,
+            }
+            for contact_id, revision in revisions
+        ],
+    )

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 
 from logger.extensions import db
 
@@ -67,3 +67,9 @@ def writing() -> Iterator[None]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+def insert_rows(model):
+    """An INSERT of many rows of a model, given as dicts, sent as one statement: None goes in
+    as NULL, so rows with None in different columns are not split into statements apart."""
+    return insert(model).execution_options(render_nulls=True)

@@ -13,7 +13,15 @@ from sqlalchemy.orm import contains_eager, selectinload
 from logger import rules
 from logger.auth.scopes import entries_visible_to
 from logger.core import audit, clock
-from logger.core.models import Contact, ContactRevision, RevisionFlag, User
+from logger.core.database import insert_rows
+from logger.core.models import (
+    Contact,
+    ContactRevision,
+    RevisionChoice,
+    RevisionFlag,
+    RevisionStudent,
+    User,
+)
 from logger.extensions import db
 
 
@@ -67,15 +75,11 @@ EDITABLE_STATUSES = ("submitted", "returned")
 
 @dataclass
 class Saved:
-    """What save() did: a sync status, the contact (when known) and any errors."""
+    """What save() did: a sync status, the entry's current revision (when known) and errors."""
 
     status: str  # accepted, duplicate, conflict, invalid, forbidden
-    contact: Contact | None = None
+    revision: int | None = None
     errors: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def revision(self) -> int | None:
-        return self.contact.current_revision if self.contact is not None else None
 
 
 def store(
@@ -125,22 +129,88 @@ def store_new(
     received_at: datetime,
     client_addr: str | None,
 ) -> list[Saved] | None:
-    """New entries (ids not stored when looked for) in one savepoint, so that each table's rows
-    go to the database in one statement; a Saved for each, in order.
+    """New entries (ids not stored when looked for), each table's rows in one INSERT, in one
+    savepoint; a Saved for each, in order.
 
     None when a concurrent send stored one of them first (the contact's unique id
     decides): then none of them is kept, and the caller stores each with store().
     """
     if not new:
         return []
+    for _, verdict in new:
+        if not verdict.ok:
+            raise ValueError("only entries the rules accept are saved")
     try:
         with db.session.begin_nested():
-            return [
-                _new_contact(officer, entry_id, verdict, received_at, client_addr)
-                for entry_id, verdict in new
-            ]
+            _insert_new(officer, new, received_at, client_addr)
     except IntegrityError:
         return None
+    return [Saved("accepted", 1) for _ in new]
+
+
+def _insert_new(
+    officer: User,
+    new: list[tuple[uuid.UUID, rules.Verdict]],
+    received_at: datetime,
+    client_addr: str | None,
+) -> None:
+    """Each new contact at revision 1, with what _add_revision() stores beside it. Each
+    revision's id comes back beside its contact's, so the order rows come back in (which
+    SQLite does not promise) does not matter."""
+    changed_at = clock.utcnow()
+    db.session.execute(
+        insert_rows(Contact),
+        [
+            {
+                "id": entry_id,
+                "officer_id": officer.id,
+                "current_revision": 1,
+                "created_at": received_at,
+                "updated_at": changed_at,
+            }
+            for entry_id, _ in new
+        ],
+    )
+    revisions = {
+        entry_id: _revision_columns(1, verdict, received_at, received_at)
+        for entry_id, verdict in new
+    }
+    revision_ids = dict(
+        db.session.execute(
+            insert_rows(ContactRevision).returning(ContactRevision.contact_id, ContactRevision.id),
+            [
+                {
+                    "contact_id": entry_id,
+                    "officer_id": officer.id,
+                    **columns,
+                    **rules.revision_facts(columns["content"], columns["dictionary_version"]),
+                }
+                for entry_id, (columns, _) in revisions.items()
+            ],
+        ).all()
+    )
+    rows = {RevisionFlag: [], RevisionChoice: [], RevisionStudent: []}
+    for entry_id, (columns, flags) in revisions.items():
+        revision_id, entry = revision_ids[entry_id], columns["content"]
+        rows[RevisionFlag] += [{"revision_id": revision_id, "flag": name} for name in flags]
+        rows[RevisionChoice] += [
+            {"revision_id": revision_id, "field": name, "choice": choice}
+            for name, choice in rules.choice_rows(entry)
+        ]
+        rows[RevisionStudent] += [
+            {"revision_id": revision_id, "position": position, **groups}
+            for position, groups in enumerate(rules.student_rows(entry))
+        ]
+    for model, model_rows in rows.items():
+        if model_rows:
+            db.session.execute(insert_rows(model), model_rows)
+    audit.record_each(
+        "contact.submitted",
+        [(entry_id, 1) for entry_id, _ in new],
+        actor=officer,
+        client_addr=client_addr,
+        at=received_at,
+    )
 
 
 def save(
@@ -168,25 +238,29 @@ def save(
         raise ValueError("only entries the rules accept are saved")
     contact = db.session.get(Contact, entry_id)
     if contact is None:
-        return _new_contact(officer, entry_id, verdict, received_at, client_addr)
+        contact = Contact(id=entry_id, officer=officer, current_revision=0, created_at=received_at)
+        db.session.add(contact)
+        return _add_revision(contact, verdict, "contact.submitted", received_at, client_addr)
     if contact.officer_id != officer.id:
         return Saved("forbidden")
     current = base_revision == contact.current_revision
     if contact.current.content == verdict.entry and not (
         current and contact.current.status == "returned"
     ):
-        return Saved("duplicate", contact)  # unless resubmitting a returned entry unchanged
+        return Saved(
+            "duplicate", contact.current_revision
+        )  # unless resubmitting a returned entry unchanged
     if not current and any(r.content == verdict.entry for r in contact.revisions):
-        return Saved("duplicate", contact)  # a late resend of an earlier revision
+        return Saved("duplicate", contact.current_revision)  # a late resend of an earlier revision
     if not current:
-        return Saved("conflict", contact)
+        return Saved("conflict", contact.current_revision)
     if contact.current.status in EDITABLE_STATUSES:
         return _add_revision(contact, verdict, "contact.revised", received_at, client_addr)
     if amendment_explanation is None:
-        return Saved("conflict", contact)
+        return Saved("conflict", contact.current_revision)
     errors = rules.check_amendment(amendment_explanation)
     if errors:
-        return Saved("invalid", contact, errors)
+        return Saved("invalid", contact.current_revision, errors)
     return _add_revision(
         contact,
         verdict,
@@ -195,20 +269,6 @@ def save(
         client_addr,
         amendment_explanation=amendment_explanation.strip(),
     )
-
-
-def _new_contact(
-    officer: User,
-    entry_id: uuid.UUID,
-    verdict: rules.Verdict,
-    received_at: datetime,
-    client_addr: str | None,
-) -> Saved:
-    if not verdict.ok:
-        raise ValueError("only entries the rules accept are saved")
-    contact = Contact(id=entry_id, officer=officer, current_revision=0, created_at=received_at)
-    db.session.add(contact)
-    return _add_revision(contact, verdict, "contact.submitted", received_at, client_addr)
 
 
 def _add_revision(
@@ -234,30 +294,39 @@ def _add_revision(
         revision=contact.current_revision,
         at=received_at,
     )
-    return Saved("accepted", contact)
+    return Saved("accepted", contact.current_revision)
 
 
 def _revision(
     number: int, verdict: rules.Verdict, received_at: datetime, first_received_at: datetime
 ) -> ContactRevision:
-    """A revision of an entry, with the dictionary version it was checked under; 'late' is
-    judged by when the entry first arrived."""
-    entry = verdict.entry
-    revision = ContactRevision(
-        number=number,
-        content=entry,
-        classification=entry["classification"],
-        occurred_at=rules.parse_datetime(entry["occurred_at"]),
-        school_id=entry["school_id"],
-        status="submitted",
-        received_at=received_at,
-        dictionary_version=verdict.version,
-    )
-    flags = rules.flags(entry, received_at=first_received_at)
+    """A revision of an entry, with its flags and facts."""
+    columns, flags = _revision_columns(number, verdict, received_at, first_received_at)
+    revision = ContactRevision(**columns)
     revision.flag_rows = [RevisionFlag(flag=name) for name in flags]
-    revision.concern = rules.concern(flags)
     revision.derive_facts()
     return revision
+
+
+def _revision_columns(
+    number: int, verdict: rules.Verdict, received_at: datetime, first_received_at: datetime
+) -> tuple[dict, list[str]]:
+    """A revision's columns (but its facts) and the flags the rules raise on it: with the
+    dictionary version it was checked under; 'late' is judged by when the entry first arrived."""
+    entry = verdict.entry
+    flags = rules.flags(entry, received_at=first_received_at)
+    columns = {
+        "number": number,
+        "content": entry,
+        "classification": entry["classification"],
+        "occurred_at": rules.parse_datetime(entry["occurred_at"]),
+        "school_id": entry["school_id"],
+        "status": "submitted",
+        "received_at": received_at,
+        "dictionary_version": verdict.version,
+        "concern": rules.concern(flags),
+    }
+    return columns, flags
 
 
 def _with_current_revision():

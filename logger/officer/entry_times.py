@@ -5,6 +5,7 @@ assessment."""
 from __future__ import annotations
 
 import statistics
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -12,20 +13,20 @@ from sqlalchemy import select
 
 from logger import rules
 from logger.core import clock
-from logger.core.models import Contact, EntryTiming, User
+from logger.core.models import EntryTiming, User
 from logger.extensions import db
 
 WEEKS_SHOWN = 12
 
 
-def record(contact: Contact, timing: object, *, saved_at: datetime) -> str | None:
+def record(
+    contact_id: uuid.UUID, officer_id: int, timing: object, *, saved_at: datetime
+) -> str | None:
     """Keep a new entry's timing; say why when it cannot be true (the entry is kept anyway)."""
     kept, problem = rules.check_timing(timing)
     if kept is not None:
         db.session.add(
-            EntryTiming(
-                contact_id=contact.id, officer_id=contact.officer_id, saved_at=saved_at, **kept
-            )
+            EntryTiming(contact_id=contact_id, officer_id=officer_id, saved_at=saved_at, **kept)
         )
     return problem
 
