@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from logger import rules
-from logger.core.models import AuditEvent, Contact, User
+from logger.core.models import Assignment, AuditEvent, Contact, User
 from logger.extensions import db
 from tests.factories import (
     arrest_entry,
@@ -249,6 +249,27 @@ def test_filters_narrow_the_queue_and_count_each_choice(app, client, auth, teams
     tomorrow = (NOW + timedelta(days=2)).date().isoformat()
     assert "Nothing waits" in client.get(f"/review?date_from={tomorrow}").get_data(as_text=True)
     assert "Dates are written like" in client.get("/review?date_from=soon").get_data(as_text=True)
+
+
+def test_the_school_filter_offers_where_the_teams_entries_wait(app, client, auth, teams):
+    """A state runs thousands of schools: the filter lists those with the team's waiting
+    entries (and one already chosen), not every school."""
+    with app.app_context():
+        adams = make_school("AMS", "Adams Middle", "middle").id
+        make_school("QHS", "Quincy High School")
+        chen = officer("ofc.chen")
+        chen.assignments.append(
+            Assignment(school_id=adams, starts_on=chen.assignments[0].starts_on)
+        )
+        db.session.commit()
+    logged(app, "ofc.ruiz", mentoring_entry(teams["lincoln"]))
+    logged(app, "ofc.chen", mentoring_entry(adams))  # Vance's team, not Park's
+    auth.login("sgt.park")
+    page = client.get("/review").get_data(as_text=True)
+    assert "Lincoln High School (1)" in page
+    assert "Adams Middle" not in page and "Quincy High School" not in page
+    page = client.get(f"/review?school_id={adams}").get_data(as_text=True)
+    assert "Adams Middle (0)" in page and "Nothing waits" in page
 
 
 def test_bulk_approval_is_only_for_unflagged_entries(app, client, auth, teams):

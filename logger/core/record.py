@@ -8,6 +8,7 @@ with one `RecordFilter`, and bound days the same way: a day is the district's da
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -152,6 +153,8 @@ def _seconds_postgresql(element, compiler, **kw):
     return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
 
 
-def schools_by_name() -> list[School]:
-    """Every school, by name, as every list and filter of schools shows them."""
-    return db.session.scalars(select(School).order_by(School.name)).all()
+def schools_by_name(ids: Iterable[int] | None = None) -> list[School]:
+    """Every school (or those of `ids`), by name, as every list and filter of schools shows
+    them."""
+    chosen = select(School) if ids is None else select(School).where(School.id.in_(list(ids)))
+    return db.session.scalars(chosen.order_by(School.name)).all()

@@ -35,7 +35,8 @@ def queue():
         chosen=chosen,
         counts=counts,
         team=workflow.team(current_user),
-        schools=schools_by_name(),
+        # Where the team's entries wait (a state has thousands of schools), and the one chosen.
+        schools=schools_by_name({*counts["school_id"], chosen.school_id} - {None}),
         now=clock.utcnow(),
     )
 
