@@ -222,7 +222,6 @@ def default_year(years: list[SchoolYear], today: date) -> SchoolYear | None:
 def assess(year: SchoolYear) -> YearFigures:
     """Every figure of the assessment for one school year, added up by the database."""
     figures = YearFigures(year=year, by_month={month: Counter() for month in year.months()})
-    figures.schools = {school.id: SchoolFigures(school.name) for school in schools_by_name()}
     figures.equity = {
         dimension: {group: GroupFigures.named(group) for group in groups}
         for dimension, (_, groups) in EQUITY_DIMENSIONS.items()
@@ -234,7 +233,6 @@ def assess(year: SchoolYear) -> YearFigures:
     _choices(figures, in_year)
     _students(figures, in_year)
     _where_logged(figures, assigned, in_year)
-    figures.schools = {key: school for key, school in figures.schools.items() if school.contacts}
     figures.crdc.schools = {
         key: figures.crdc.schools[key] for key in figures.schools if key in figures.crdc.schools
     }  # by name, as every table
@@ -279,7 +277,12 @@ def _contacts(figures: YearFigures, in_year: list) -> None:
         .group_by(R.school_id, R.classification, literal_column("month"), literal_column("v2"))
     )
     crdc = figures.crdc
-    for row in db.session.execute(query):
+    rows = db.session.execute(query).all()
+    figures.schools = {  # by name; only the schools with contacts (a state has thousands)
+        school.id: SchoolFigures(school.name)
+        for school in schools_by_name({row.school_id for row in rows})
+    }
+    for row in rows:
         school, classification, contacts = (
             figures.schools[row.school_id],
             row.classification,

@@ -149,9 +149,13 @@ def _school_rates(enrolled: dict, counts: _Counts) -> list[SchoolRate]:
             counts.contacts[school.id],
             counts.enforcement[school.id],
         )
-        for school in schools_by_name()
-        if school.id in enrolled or counts.contacts[school.id]
+        for school in schools_by_name(_with_enrollment_or_contacts(enrolled, counts))
     ]
+
+
+def _with_enrollment_or_contacts(enrolled: dict, counts: _Counts) -> set[int]:
+    """The schools a year's rates list: a state has thousands, most with neither."""
+    return set(enrolled) | {school_id for school_id, n in counts.contacts.items() if n}
 
 
 def school_rate(
