@@ -40,6 +40,10 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))  # also when imported as bench.sync_ingest (tests)
+
+from scale_fill import empty_database, libpq_url  # noqa: E402
+
 PASSWORD = "bench password 2026"
 
 
@@ -242,24 +246,13 @@ class Gunicorn:
         self.stop()
 
 
-def libpq_url(url: str) -> str:
-    """A SQLAlchemy PostgreSQL URL as psycopg takes it (no driver name)."""
-    return "postgresql://" + url.split("://", 1)[1]
-
-
-def empty_postgres(url: str) -> None:
-    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-
-
 @contextlib.contextmanager
 def served(folder: str, database: str | None = None, workers: int = 1) -> Iterator[str]:
     """The app under gunicorn on loopback with a fresh database (a SQLite file in folder, or
     the PostgreSQL database emptied), one school and the officer ofc.bench; yields its
     address."""
     if database is not None:
-        empty_postgres(database)
+        empty_database(database)
     env = bench_env(database or f"sqlite:///{folder}/bench.sqlite3")
     flask(env, "db", "upgrade")
     flask(env, "create-school", "LHS", "Lincoln High School", "--level", "high")

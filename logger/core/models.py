@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -301,22 +302,38 @@ class ContactRevision(db.Model):
 
     def derive_facts(self) -> None:
         """Fill the queryable facts from the content, by the rules (before it is stored)."""
-        for column, value in rules.revision_facts(self.content, self.dictionary_version).items():
+        facts = RevisionFacts.of(self.content, self.dictionary_version)
+        for column, value in facts.columns.items():
             setattr(self, column, value)
-        self.choice_rows = [
-            RevisionChoice(field=name, choice=choice)
-            for name, choice in rules.choice_rows(self.content)
-        ]
-        self.student_rows = [
-            RevisionStudent(position=position, **groups)
-            for position, groups in enumerate(rules.student_rows(self.content))
-        ]
+        self.choice_rows = [RevisionChoice(**row) for row in facts.choices]
+        self.student_rows = [RevisionStudent(**row) for row in facts.students]
 
     @property
     def flags(self) -> list[str]:
         """The flags raised on this revision, in the rules' order."""
         raised = {row.flag for row in self.flag_rows}
         return [name for name in rules.FLAGS if name in raised]
+
+
+@dataclass(frozen=True)
+class RevisionFacts:
+    """A revision's queryable facts (rules/facts.py), as stored: its fact columns, and its
+    revision_choices and revision_students rows without the revision's id."""
+
+    columns: dict
+    choices: list[dict]
+    students: list[dict]
+
+    @classmethod
+    def of(cls, content: dict, version: int) -> RevisionFacts:
+        return cls(
+            rules.revision_facts(content, version),
+            [{"field": name, "choice": choice} for name, choice in rules.choice_rows(content)],
+            [
+                {"position": position, **groups}
+                for position, groups in enumerate(rules.student_rows(content))
+            ],
+        )
 
 
 @event.listens_for(ContactRevision, "before_insert")

@@ -18,6 +18,7 @@ from logger.core.models import (
     Contact,
     ContactRevision,
     RevisionChoice,
+    RevisionFacts,
     RevisionFlag,
     RevisionStudent,
     User,
@@ -138,8 +139,7 @@ def store_new(
     if not new:
         return []
     for _, verdict in new:
-        if not verdict.ok:
-            raise ValueError("only entries the rules accept are saved")
+        _refuse_unless_accepted(verdict)
     try:
         with db.session.begin_nested():
             _insert_new(officer, new, received_at, client_addr)
@@ -171,36 +171,25 @@ def _insert_new(
             for entry_id, _ in new
         ],
     )
-    revisions = {
-        entry_id: _revision_columns(1, verdict, received_at, received_at)
-        for entry_id, verdict in new
-    }
+    revisions = {}  # entry id: its columns, flags and facts
+    for entry_id, verdict in new:
+        columns, flags = _revision_columns(1, verdict, received_at, received_at)
+        revisions[entry_id] = columns, flags, RevisionFacts.of(verdict.entry, verdict.version)
     revision_ids = dict(
         db.session.execute(
             insert_rows(ContactRevision).returning(ContactRevision.contact_id, ContactRevision.id),
             [
-                {
-                    "contact_id": entry_id,
-                    "officer_id": officer.id,
-                    **columns,
-                    **rules.revision_facts(columns["content"], columns["dictionary_version"]),
-                }
-                for entry_id, (columns, _) in revisions.items()
+                {"contact_id": entry_id, "officer_id": officer.id, **columns, **facts.columns}
+                for entry_id, (columns, _, facts) in revisions.items()
             ],
         ).all()
     )
     rows = {RevisionFlag: [], RevisionChoice: [], RevisionStudent: []}
-    for entry_id, (columns, flags) in revisions.items():
-        revision_id, entry = revision_ids[entry_id], columns["content"]
-        rows[RevisionFlag] += [{"revision_id": revision_id, "flag": name} for name in flags]
-        rows[RevisionChoice] += [
-            {"revision_id": revision_id, "field": name, "choice": choice}
-            for name, choice in rules.choice_rows(entry)
-        ]
-        rows[RevisionStudent] += [
-            {"revision_id": revision_id, "position": position, **groups}
-            for position, groups in enumerate(rules.student_rows(entry))
-        ]
+    for entry_id, (_, flags, facts) in revisions.items():
+        revision = {"revision_id": revision_ids[entry_id]}
+        rows[RevisionFlag] += [{**revision, "flag": name} for name in flags]
+        rows[RevisionChoice] += [{**revision, **row} for row in facts.choices]
+        rows[RevisionStudent] += [{**revision, **row} for row in facts.students]
     for model, model_rows in rows.items():
         if model_rows:
             db.session.execute(insert_rows(model), model_rows)
@@ -234,8 +223,7 @@ def save(
     belongs to another officer.
     base_revision 0 means "a new entry".
     """
-    if not verdict.ok:
-        raise ValueError("only entries the rules accept are saved")
+    _refuse_unless_accepted(verdict)
     contact = db.session.get(Contact, entry_id)
     if contact is None:
         contact = Contact(id=entry_id, officer=officer, current_revision=0, created_at=received_at)
@@ -247,9 +235,8 @@ def save(
     if contact.current.content == verdict.entry and not (
         current and contact.current.status == "returned"
     ):
-        return Saved(
-            "duplicate", contact.current_revision
-        )  # unless resubmitting a returned entry unchanged
+        # Unless resubmitting a returned entry unchanged.
+        return Saved("duplicate", contact.current_revision)
     if not current and any(r.content == verdict.entry for r in contact.revisions):
         return Saved("duplicate", contact.current_revision)  # a late resend of an earlier revision
     if not current:
@@ -269,6 +256,11 @@ def save(
         client_addr,
         amendment_explanation=amendment_explanation.strip(),
     )
+
+
+def _refuse_unless_accepted(verdict: rules.Verdict) -> None:
+    if not verdict.ok:
+        raise ValueError("only entries the rules accept are saved")
 
 
 def _add_revision(
