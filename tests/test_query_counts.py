@@ -68,8 +68,13 @@ def district(app):
         make_user("admin.lee", role="admin")
 
 
-def _statements(app, do: Callable[[], object], *, keep: bool = False) -> int | list[str]:
-    """How many SQL statements reach the database while `do` runs (with keep, which)."""
+def _statements(app, do: Callable[[], object]) -> int:
+    """How many SQL statements reach the database while `do` runs."""
+    return len(_statements_seen(app, do))
+
+
+def _statements_seen(app, do: Callable[[], object]) -> list[str]:
+    """The SQL statements that reach the database while `do` runs."""
     seen = []
 
     def note(conn, cursor, statement, parameters, context, executemany):
@@ -82,7 +87,7 @@ def _statements(app, do: Callable[[], object], *, keep: bool = False) -> int | l
     finally:
         with app.app_context():
             event.remove(db.engine, "before_cursor_execute", note)
-    return seen if keep else len(seen)
+    return seen
 
 
 def _some_entry(app) -> str:
@@ -147,7 +152,7 @@ def _new_batch_statements(app, client, size: int) -> list[str]:
         for n in range(size)
     ]
     results = []
-    seen = _statements(app, lambda: results.extend(Api(client).sync(*batch)), keep=True)
+    seen = _statements_seen(app, lambda: results.extend(Api(client).sync(*batch)))
     assert [r["status"] for r in results] == ["accepted"] * size
     return seen
 
