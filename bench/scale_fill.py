@@ -339,7 +339,9 @@ REVISION = (
     "concern",
     "dictionary_version",
     "is_record",
+    "is_current",
 )
+IS_RECORD, IS_CURRENT = REVISION.index("is_record"), REVISION.index("is_current")
 FACTS = tuple(rules.revision_facts({}, 1))  # the fact columns, in the rules' order
 FLAG = ("revision_id", "flag")
 CHOICE = ("revision_id", "field", "choice")
@@ -394,8 +396,10 @@ def write_entries(
             """Add a revision (the record if approved; an approved amendment takes it over)."""
             rid = ids["contact_revisions"]
             ids["contact_revisions"] += 1
-            if status == "approved" and number > 1 and revisions[-1][1] == contact_id:
-                revisions[-1][len(REVISION) - 1] = False
+            if number > 1 and revisions[-1][1] == contact_id:  # the one before, superseded
+                revisions[-1][IS_CURRENT] = False
+                if status == "approved":
+                    revisions[-1][IS_RECORD] = False
             revisions.append(
                 [
                     rid,
@@ -412,6 +416,7 @@ def write_entries(
                     rules.concern(flagged),
                     content_version,
                     status == "approved",
+                    True,
                     *variant.facts,
                 ]
             )  # the entry's

@@ -186,3 +186,36 @@ def test_0022_marks_each_record_and_derives_the_facts_of_stored_revisions(app):
             "high",
             None,
         )
+
+
+def test_0023_marks_each_contacts_current_revision_and_only_it(app):
+    """An entry edited while it waited has two "submitted" revisions: 0023 marks only its
+    latest as current, and the one of an entry never edited."""
+    with app.app_context():
+        downgrade(revision="0022")
+        try:
+            with db.engine.begin() as connection:
+                run = connection.exec_driver_sql
+                _school_and_officers(run, officer_ids=(1,))
+                for contact, revisions in ((1, 2), (2, 1)):
+                    run(
+                        "INSERT INTO contacts (id, officer_id, current_revision, created_at,"
+                        f" updated_at) VALUES ('0000000000004000800000000000000{contact}', 1,"
+                        f" {revisions}, '2026-11-01 08:00:00', '2026-11-01 08:00:00')"
+                    )
+                for contact, number in ((1, 1), (1, 2), (2, 1)):
+                    run(
+                        "INSERT INTO contact_revisions (contact_id, number, officer_id, content,"
+                        " classification, occurred_at, school_id, status, received_at, concern)"
+                        f" VALUES ('0000000000004000800000000000000{contact}', {number}, 1,"
+                        " '{}', 'mentoring', '2026-10-20 03:00:00', 1, 'submitted',"
+                        " '2026-11-01 08:00:00', 9)"
+                    )
+        finally:
+            upgrade()
+        marks = db.session.execute(
+            select(ContactRevision.number, ContactRevision.is_current).order_by(
+                ContactRevision.contact_id, ContactRevision.number
+            )
+        ).all()
+        assert [tuple(mark) for mark in marks] == [(1, False), (2, True), (1, True)]

@@ -9,6 +9,7 @@ import pytest
 from logger import rules
 from logger.core.models import Assignment, AuditEvent, Contact, User
 from logger.extensions import db
+from logger.officer import entries
 from tests.factories import (
     arrest_entry,
     form_token,
@@ -270,6 +271,34 @@ def test_the_school_filter_offers_where_the_teams_entries_wait(app, client, auth
     assert "Adams Middle" not in page and "Quincy High School" not in page
     page = client.get(f"/review?school_id={adams}").get_data(as_text=True)
     assert "Adams Middle (0)" in page and "Nothing waits" in page
+
+
+def test_an_entry_edited_while_it_waits_is_in_the_queue_once_as_edited(app, client, auth, teams):
+    """The superseded revision is still "submitted", but only the current one waits: on the
+    page, in every count and on the supervisor's home."""
+    school = teams["lincoln"]
+    entry_id = logged(app, "ofc.ruiz", arrest_entry(school))
+    with app.app_context():
+        ruiz = officer("ofc.ruiz")
+        edited = entries.check(ruiz, mentoring_entry(school), now=datetime.now(UTC))
+        saved = entries.save(
+            ruiz,
+            uuid.UUID(entry_id),
+            edited,
+            received_at=datetime.now(UTC),
+            client_addr=None,
+            base_revision=1,
+        )
+        db.session.commit()
+        assert saved.revision == 2
+    auth.login("sgt.park")
+    page = client.get("/review").get_data(as_text=True)
+    assert page.count(f'href="/review/{entry_id}"') == 1
+    assert "Mentoring (1)" in page and "Criminal (0)" in page and "Arrest (1)" not in page
+    assert "Lincoln High School (1)" in page
+    assert "1 entry waits" in client.get("/").get_data(as_text=True)
+    assert decide(client, entry_id, "approve", revision=2).status_code == 302
+    assert "Nothing waits" in client.get("/review").get_data(as_text=True)
 
 
 def test_bulk_approval_is_only_for_unflagged_entries(app, client, auth, teams):

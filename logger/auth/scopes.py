@@ -17,14 +17,15 @@ from logger.core.models import Contact, ContactRevision, EntryTemplate, ReviewDe
 from logger.extensions import db
 
 
-def entries_visible_to(user: User) -> ColumnElement[bool]:
-    """A condition on contacts: those this user may see. An officer their own; a supervisor
-    those of the officers they supervise now; evaluators and admins every entry (they read
-    them in exports, never on an officer's or supervisor's screens); nobody else any."""
+def entries_visible_to(user: User, officer_id=Contact.officer_id) -> ColumnElement[bool]:
+    """A condition on entries, by their officer (the contact's, or a revision's copy of it):
+    those this user may see. An officer their own; a supervisor those of the officers they
+    supervise now; evaluators and admins every entry (they read them in exports, never on an
+    officer's or supervisor's screens); nobody else any."""
     if user.role == "officer":
-        return Contact.officer_id == user.id
+        return officer_id == user.id
     if user.role == "supervisor":
-        return Contact.officer_id.in_(select(User.id).where(User.supervisor_id == user.id))
+        return officer_id.in_(select(User.id).where(User.supervisor_id == user.id))
     if user.role in ("evaluator", "admin"):
         return true()
     return false()

@@ -207,6 +207,7 @@ class ContactRevision(db.Model):
         sa.Index(
             "ix_contact_revisions_officer_queue",
             "status",
+            "is_current",
             "officer_id",
             "concern",
             "received_at",
@@ -269,6 +270,9 @@ class ContactRevision(db.Model):
     # Whether this is its contact's record, the latest approved revision (DESIGN.md, "The
     # record"): set when a supervisor approves it, cleared when a later revision is approved.
     is_record: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Whether this is its contact's current revision (Contact.current_revision): true when it
+    # is stored, cleared when a later revision is added. The review queue filters on it.
+    is_current: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     # The entry's queryable facts (rules/facts.py), written with it and never changed after:
     # the assessment, the rates and the public summary add these up in SQL.

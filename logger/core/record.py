@@ -18,7 +18,7 @@ from sqlalchemy.ext.compiler import compiles
 
 from logger import rules
 from logger.core.clock import DAY_HELP, day_end, day_start, parse_day
-from logger.core.models import Contact, ContactRevision, RevisionFlag, School
+from logger.core.models import ContactRevision, RevisionFlag, School
 from logger.extensions import db
 
 BATCH = 1000  # rows streamed at a time
@@ -83,7 +83,7 @@ class RecordFilter:
         show what each choice would give)."""
         found = within_days(ContactRevision.occurred_at, self.date_from, self.date_to)
         if self.officer_id and "officer_id" not in without:
-            found.append(Contact.officer_id == self.officer_id)
+            found.append(ContactRevision.officer_id == self.officer_id)
         if self.school_id and "school_id" not in without:
             found.append(ContactRevision.school_id == self.school_id)
         if self.classification and "classification" not in without:

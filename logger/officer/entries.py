@@ -271,6 +271,8 @@ def _add_revision(
     client_addr: str | None,
     amendment_explanation: str | None = None,
 ) -> Saved:
+    for earlier in contact.revisions:
+        earlier.is_current = False  # the new revision is current from now on
     contact.current_revision += 1
     contact.updated_at = clock.utcnow()
     revision = _revision(contact.current_revision, verdict, received_at, contact.created_at)

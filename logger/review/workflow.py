@@ -6,13 +6,12 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from logger import rules
 from logger.auth.scopes import entries_visible_to, entry_for
 from logger.core import audit, clock
 from logger.core.models import (
-    CURRENT_REVISION,
     Contact,
     ContactRevision,
     ReviewDecision,
@@ -35,18 +34,14 @@ class ReviewRefused(Exception):
 
 
 def _waiting(supervisor: User):
-    """Waiting entries of this supervisor's team, reached officer by officer through the
-    revisions' own officer (ix_contact_revisions_officer_queue), never the whole queue."""
-    return (
-        select(ContactRevision)
-        .join(Contact, CURRENT_REVISION)
-        .where(
-            ContactRevision.status == "submitted",
-            ContactRevision.officer_id.in_(
-                select(User.id).where(User.supervisor_id == supervisor.id)
-            ),
-            entries_visible_to(supervisor),
-        )
+    """Waiting entries of this supervisor's team: current revisions still submitted, reached
+    officer by officer through the revisions' own columns (ix_contact_revisions_officer_queue),
+    never the whole queue and never a join to every waiting entry's contact."""
+    return select(ContactRevision).where(
+        ContactRevision.status == "submitted",
+        ContactRevision.is_current,
+        ContactRevision.officer_id.in_(select(User.id).where(User.supervisor_id == supervisor.id)),
+        entries_visible_to(supervisor, ContactRevision.officer_id),
     )
 
 
@@ -59,7 +54,7 @@ def queue(supervisor: User, chosen: RecordFilter):
         _waiting(supervisor)
         .where(*chosen.conditions())
         .options(
-            contains_eager(ContactRevision.contact).joinedload(Contact.officer),
+            selectinload(ContactRevision.contact).joinedload(Contact.officer),
             selectinload(ContactRevision.flag_rows),
             selectinload(ContactRevision.school),
         )
