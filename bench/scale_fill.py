@@ -340,8 +340,10 @@ REVISION = (
     "dictionary_version",
     "is_record",
     "is_current",
+    "seconds_to_decision",
 )
 IS_RECORD, IS_CURRENT = REVISION.index("is_record"), REVISION.index("is_current")
+SECONDS_TO_DECISION = REVISION.index("seconds_to_decision")
 FACTS = tuple(rules.revision_facts({}, 1))  # the fact columns, in the rules' order
 FLAG = ("revision_id", "flag")
 CHOICE = ("revision_id", "field", "choice")
@@ -381,6 +383,7 @@ def write_entries(
     for start in range(0, count, CHUNK):
         contacts, revisions, flags, decisions, audits = [], [], [], [], []
         choices, students = [], []
+        newest = {}  # the received time of the newest revision
 
         def revision(
             contact_id,
@@ -417,9 +420,11 @@ def write_entries(
                     content_version,
                     status == "approved",
                     True,
+                    None,  # until decided
                     *variant.facts,
                 ]
             )  # the entry's
+            newest["received"] = received
             flags.extend((rid, flag) for flag in flagged)
             choices.extend((rid, name, choice) for name, choice in variant.choices)
             students.extend(
@@ -442,6 +447,9 @@ def write_entries(
             ids["audit_events"] += 1
 
         def decide(contact_id, number, reviewer_id, decision, comment, at):
+            """Decide the newest revision (the one just added), as workflow.decide does."""
+            waited = (at - newest["received"]).total_seconds()
+            revisions[-1][SECONDS_TO_DECISION] = max(round(waited), 0)
             decisions.append(
                 (
                     ids["review_decisions"],

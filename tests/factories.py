@@ -18,11 +18,16 @@ from logger.core.models import (
     Assignment,
     CommunityInputSession,
     Contact,
+    ContactRevision,
     Mou,
     OfficerSelection,
     OfficerTraining,
     OutreachEvent,
     PracticeActivity,
+    ReviewDecision,
+    RevisionChoice,
+    RevisionFlag,
+    RevisionStudent,
     School,
     StaffTraining,
     Supervision,
@@ -198,6 +203,21 @@ def empty_database() -> None:
     with db.engine.begin() as connection:
         for table in reversed(db.metadata.sorted_tables):
             connection.execute(table.delete())
+
+
+def forget_entries() -> None:
+    """Hypothesis runs many examples in one test: start each from no entries (their audit
+    events stay, as they would)."""
+    for model in (
+        ReviewDecision,
+        RevisionFlag,
+        RevisionChoice,
+        RevisionStudent,
+        ContactRevision,
+        Contact,
+    ):
+        db.session.execute(db.delete(model))
+    db.session.commit()
 
 
 class Auth:

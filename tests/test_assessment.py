@@ -9,16 +9,19 @@ The expected figures are worked out in the comments beside each entry.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from logger import config, rules
 from logger.core.clock import SchoolYear
-from logger.core.models import Assignment, ContactRevision, User
+from logger.core.models import Assignment, ContactRevision, School, User
 from logger.evaluation import assessment, charts, principles, trend
 from logger.evaluation.crdc_figures import CrdcFigures, SchoolCrdc
 from logger.evaluation.exports import pseudonym
@@ -27,6 +30,7 @@ from logger.officer import entries
 from logger.review import workflow
 from tests.factories import (
     arrest_entry,
+    forget_entries,
     make_contact,
     make_school,
     make_user,
@@ -369,14 +373,24 @@ def test_principle_11_measures_assigned_schools_and_officers_spread_thin(year_of
     assert before.spread_officers == [wide]
 
 
-def trend_of(year):
-    """The trend table of a year against the one before it, as the page builds it."""
+def trend_of(year, key_figures_only=True):
+    """The trend table of a year against the one before it, as the page builds it (the year
+    before read for its key figures only, unless asked otherwise)."""
     return trend.key_figures(
         assessment.assess(year),
-        assessment.assess(year.previous),
+        assessment.assess(year.previous, key_figures_only=key_figures_only),
         principles.gather(year),
-        principles.gather(year.previous),
+        principles.gather(year.previous, key_figures_only=key_figures_only),
     )
+
+
+def test_the_year_before_read_for_its_key_figures_gives_the_trend_of_every_figure(
+    year_of_entries,
+):
+    """The year before is read without the tables the trend does not show: the trend is the
+    same as from the whole year (the assessed year rich in entries stands as the one before)."""
+    following = SchoolYear(YEAR.first + 1, YEAR.start_month)
+    assert trend_of(following) == trend_of(following, key_figures_only=False)
 
 
 def test_the_trend_sets_each_key_figure_beside_the_previous_year(year_of_entries):
@@ -878,3 +892,48 @@ def test_a_year_without_v2_entries_says_so_and_shows_no_v2_tables(year_of_entrie
         "asked" in text
     )
     assert "crdc-by-school" not in tables_in(html)
+
+
+WAITS = st.one_of(  # seconds to a decision: anywhere in ten days, or at an hour's edge
+    st.integers(0, 10 * 86400),
+    st.sampled_from([0, 1, 3599, 3600, 3601, 86399, 86400, 259199, 259200, 604800]),
+)
+
+
+@settings(
+    deadline=None,
+    max_examples=25,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.lists(WAITS, min_size=1, max_size=15))
+def test_any_waits_give_the_exact_median_percentile_and_bands(app, waits):
+    """The turnaround is counted by hour of waiting, then each rank read exactly: whatever
+    the waits, the figures are those of the sorted waits themselves."""
+    with app.app_context():
+        school = db.session.scalar(select(School)) or make_school("LHS", "Lincoln High School")
+        park = db.session.scalar(select(User).filter_by(username="sgt.park")) or make_user(
+            "sgt.park", role="supervisor"
+        )
+        ruiz = db.session.scalar(select(User).filter_by(username="ofc.ruiz")) or make_user(
+            "ofc.ruiz", schools=[school], supervisor=park
+        )
+        log = Log(park)
+        try:
+            for number, wait in enumerate(waits):
+                contact = log.entry(
+                    ruiz, _at(2025, 10, 1) + timedelta(minutes=number), mentoring_entry(school.id)
+                )
+                log.decide(contact, "approve", after_hours=wait / 3600)
+            review = assessment.assess(YEAR).review
+        finally:
+            forget_entries()
+    hours = sorted(wait / 3600 for wait in waits)
+    expected = assessment.ReviewFigures(
+        decisions=len(hours), hours_at=dict(enumerate(hours, start=1))
+    )
+    assert review.decisions == len(waits)
+    assert (review.median_hours, review.p90_hours) == (expected.median_hours, expected.p90_hours)
+    assert [count for _, count in review.bands] == [
+        sum(low <= wait < high for wait in waits)
+        for low, high in ((0, 86400), (86400, 259200), (259200, 604800), (604800, math.inf))
+    ]

@@ -22,6 +22,7 @@ from logger.officer import entries
 from logger.review import workflow
 from tests.factories import (
     arrest_entry,
+    forget_entries,
     form_token,
     make_contact,
     make_school,
@@ -471,30 +472,7 @@ def test_any_record_sums_back(app, district, drawn):
         assert all(row["label"] == LABEL for row in rows.values())
     finally:
         with app.app_context():
-            _forget_entries()
-
-
-def _forget_entries() -> None:
-    """Hypothesis runs many examples in one test: start each from no entries."""
-    from logger.core.models import (
-        Contact,
-        ContactRevision,
-        ReviewDecision,
-        RevisionChoice,
-        RevisionFlag,
-        RevisionStudent,
-    )
-
-    for model in (
-        ReviewDecision,
-        RevisionFlag,
-        RevisionChoice,
-        RevisionStudent,
-        ContactRevision,
-        Contact,
-    ):
-        db.session.execute(db.delete(model))
-    db.session.commit()
+            forget_entries()
 
 
 def test_every_column_is_unique_and_named_for_its_group():

@@ -219,3 +219,49 @@ def test_0023_marks_each_contacts_current_revision_and_only_it(app):
             )
         ).all()
         assert [tuple(mark) for mark in marks] == [(1, False), (2, True), (1, True)]
+
+
+def test_0024_keeps_each_decided_revisions_wait_and_none_for_a_waiting_one(app):
+    """The review turnaround reads each revision's wait: 0024 back-fills it from the decisions,
+    to the nearest second, a decision stamped before the receipt (a clock set back) as none."""
+    decided = {  # revision: (status, decided_at), all received at 08:00
+        1: ("returned", "2026-11-01 09:30:00.400000"),
+        2: ("approved", "2026-11-02 04:00:00.600000"),
+        3: ("returned", "2026-11-01 07:59:00"),
+    }
+    with app.app_context():
+        downgrade(revision="0023")
+        try:
+            with db.engine.begin() as connection:
+                run = connection.exec_driver_sql
+                _school_and_officers(run, officer_ids=(1, 2))
+                run(
+                    "INSERT INTO contacts (id, officer_id, current_revision, created_at,"
+                    " updated_at) VALUES ('00000000000040008000000000000001', 1, 4,"
+                    " '2026-11-01 08:00:00', '2026-11-01 08:00:00')"
+                )
+                for number in (1, 2, 3, 4):
+                    status = decided[number][0] if number in decided else "submitted"
+                    run(
+                        "INSERT INTO contact_revisions (contact_id, number, officer_id, content,"
+                        " classification, occurred_at, school_id, status, received_at, concern)"
+                        f" VALUES ('00000000000040008000000000000001', {number}, 1, '{{}}',"
+                        f" 'mentoring', '2026-10-20 03:00:00', 1, '{status}',"
+                        " '2026-11-01 08:00:00', 9)"
+                    )
+                for number, (status, at) in decided.items():
+                    decision = "approve" if status == "approved" else "return"
+                    run(
+                        "INSERT INTO review_decisions (contact_id, revision, reviewer_id,"
+                        " decision, comment, decided_at) VALUES"
+                        f" ('00000000000040008000000000000001', {number}, 2, '{decision}',"
+                        f" 'Checked.', '{at}')"
+                    )
+        finally:
+            upgrade()
+        waits = db.session.execute(
+            select(ContactRevision.number, ContactRevision.seconds_to_decision).order_by(
+                ContactRevision.number
+            )
+        ).all()
+        assert [tuple(wait) for wait in waits] == [(1, 5400), (2, 72001), (3, 0), (4, None)]

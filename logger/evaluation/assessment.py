@@ -19,17 +19,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal, literal_column, or_, select, union_all
 
 from logger import rules
 from logger.core import settings
 from logger.core.clock import SchoolYear, day_end, day_start, to_local
 from logger.core.models import (
-    CURRENT_REVISION,
     Assignment,
-    Contact,
     ContactRevision,
-    ReviewDecision,
     RevisionChoice,
     RevisionStudent,
     User,
@@ -39,7 +36,6 @@ from logger.core.record import (
     in_record,
     period_of,
     schools_by_name,
-    seconds_between,
     sum_of,
 )
 from logger.evaluation.crdc_figures import CrdcFigures, SchoolCrdc
@@ -219,8 +215,10 @@ def default_year(years: list[SchoolYear], today: date) -> SchoolYear | None:
     return next((year for year in years if year.last_day < today), years[0] if years else None)
 
 
-def assess(year: SchoolYear) -> YearFigures:
-    """Every figure of the assessment for one school year, added up by the database."""
+def assess(year: SchoolYear, *, key_figures_only: bool = False) -> YearFigures:
+    """Every figure of the assessment for one school year, added up by the database (key
+    figures only: what trend.key_figures reads of the year before, not the months, the
+    alternatives, restraint types or equity tables)."""
     figures = YearFigures(year=year, by_month={month: Counter() for month in year.months()})
     figures.equity = {
         dimension: {group: GroupFigures.named(group) for group in groups}
@@ -230,8 +228,10 @@ def assess(year: SchoolYear) -> YearFigures:
     in_year = in_record(*year.bounds())
     _contacts(figures, in_year)
     _details(figures, in_year)
-    _choices(figures, in_year)
-    _students(figures, in_year)
+    if not key_figures_only:
+        _months(figures, in_year)
+        _choices(figures, in_year)
+        _students(figures, in_year)
     _where_logged(figures, assigned, in_year)
     figures.crdc.schools = {
         key: figures.crdc.schools[key] for key in figures.schools if key in figures.crdc.schools
@@ -249,14 +249,11 @@ ACTION_SUMS = {
 
 
 def _contacts(figures: YearFigures, in_year: list) -> None:
-    """The counts of contacts by school, classification and month (and dictionary version)."""
-    months = sorted(figures.by_month)
-    month = period_of(R.occurred_at, [day_start(first) for first in months])
+    """The counts of contacts by school and classification (and dictionary version)."""
     query = (
         select(
             R.school_id,
             R.classification,
-            month.label("month"),
             V2.label("v2"),
             func.count().label("contacts"),
             sum_of(R.students_involved).label("students_involved"),
@@ -274,7 +271,7 @@ def _contacts(figures: YearFigures, in_year: list) -> None:
             count_if(R.principal_notified).label("principal_told"),
         )
         .where(*in_year)
-        .group_by(R.school_id, R.classification, literal_column("month"), literal_column("v2"))
+        .group_by(R.school_id, R.classification, literal_column("v2"))
     )
     crdc = figures.crdc
     rows = db.session.execute(query).all()
@@ -295,7 +292,6 @@ def _contacts(figures: YearFigures, in_year: list) -> None:
             counts.enforcement += row.enforcement
             counts.discipline_enforcement += row.enforcement * (classification == "disciplinary")
         figures.students_involved += row.students_involved
-        figures.by_month[months[row.month]][classification] += contacts
         figures.justified += row.justified
         figures.injury_contacts += row.injury_possible
         figures.unenforced += contacts - row.enforcement
@@ -314,6 +310,20 @@ def _contacts(figures: YearFigures, in_year: list) -> None:
         crdc.enforcement += row.enforcement
         crdc.parent_told += row.parent_told
         crdc.principal_told += row.principal_told
+
+
+def _months(figures: YearFigures, in_year: list) -> None:
+    """The contacts by month and classification: a query of their own, not grouped with the
+    schools', because the database cannot foresee how few months there are, and would plan
+    (and spill to disk) for far more groups than the year has."""
+    months = sorted(figures.by_month)
+    month = period_of(R.occurred_at, [day_start(first) for first in months]).label("month")
+    for classification, index, contacts in db.session.execute(
+        select(R.classification, month, func.count())
+        .where(*in_year)
+        .group_by(R.classification, literal_column("month"))
+    ):
+        figures.by_month[months[index]][classification] += contacts
 
 
 def _details(figures: YearFigures, in_year: list) -> None:
@@ -488,67 +498,68 @@ def _assigned_spans(
     return found
 
 
+HOUR = 3600  # seconds; the turnaround bands are whole hours
+
+
 def _review(year: SchoolYear) -> ReviewFigures:
-    """Principle 6: the decisions on the year's entries, and what still waits."""
+    """Principle 6: the decisions on the year's entries, and what still waits.
+
+    Read from the year's revisions alone (each decided one keeps its wait): one count by
+    status and hour of waiting gives the totals, the bands and which hour holds each rank the
+    percentiles need; one more reads the exact wait at each of those ranks.
+    """
     start, end = year.bounds()
-    in_year = and_(ContactRevision.occurred_at >= start, ContactRevision.occurred_at < end)
-    decided = (
-        select(
-            ReviewDecision.decision,
-            ReviewDecision.contact_id,
-            seconds_between(ReviewDecision.decided_at, ContactRevision.received_at).label("wait"),
+    in_year = (R.occurred_at >= start, R.occurred_at < end)
+    hour = (R.seconds_to_decision // HOUR).label("hour")
+    review, by_hour = ReviewFigures(), Counter()
+    for status, current, hours, count, oldest in db.session.execute(
+        select(R.status, R.is_current, hour, func.count(), func.min(R.received_at))
+        .where(
+            *in_year,
+            or_(R.seconds_to_decision.is_not(None), R.is_current & (R.status == "submitted")),
         )
-        .join(
-            ContactRevision,
-            and_(
-                ContactRevision.contact_id == ReviewDecision.contact_id,
-                ContactRevision.number == ReviewDecision.revision,
-            ),
-        )
-        .where(in_year)
-        .subquery()
-    )
-    review = ReviewFigures()
-    limits = [hours for hours, _ in TURNAROUND_BANDS if hours != math.inf]
-    totals = db.session.execute(
-        select(
-            func.count(),
-            count_if(decided.c.decision == "return"),
-            func.count(func.distinct(case((decided.c.decision == "return", decided.c.contact_id)))),
-            *(count_if(decided.c.wait < hours * 3600) for hours in limits),
-        )
-    ).one()
-    review.decisions, review.returns, review.entries_returned, *within = totals
-    review.band_counts = [
-        later - earlier
-        for earlier, later in zip([0, *within], [*within, review.decisions], strict=True)
-    ]
-    review.hours_at = _nearest_ranks(decided.c.wait, review.decisions)
-    for status, count, oldest in db.session.execute(
-        select(ContactRevision.status, func.count(), func.min(ContactRevision.received_at))
-        .join(Contact, CURRENT_REVISION)
-        .where(in_year, ContactRevision.status != "approved")
-        .group_by(ContactRevision.status)
+        .group_by(R.status, R.is_current, hour)
     ):
-        if status == "submitted":
+        if hours is None:  # its current revision waits for a supervisor
             review.waiting, review.oldest_waiting = count, oldest
-        else:
-            review.with_officer = count
+            continue
+        by_hour[hours] += count
+        review.decisions += count
+        if status == "returned":
+            review.returns += count
+            review.with_officer += count * current  # waiting for the officer to fix it
+    if not review.decisions:
+        return review
+    review.entries_returned = db.session.scalar(
+        select(func.count(func.distinct(R.contact_id))).where(*in_year, R.status == "returned")
+    )
+    for hours, count in by_hour.items():
+        band = next(i for i, (limit, _) in enumerate(TURNAROUND_BANDS) if hours < limit)
+        review.band_counts[band] += count
+    review.hours_at = _nearest_ranks(by_hour, review.decisions, in_year)
     return review
 
 
-def _nearest_ranks(wait, decisions: int) -> dict[int, float]:
-    """The waits (in hours) at the ranks the median and the 90th percentile need, 1 = quickest."""
-    if not decisions:
-        return {}
+def _nearest_ranks(by_hour: Counter, decisions: int, in_year: tuple) -> dict[int, float]:
+    """The waits (in hours) at the ranks the median and the 90th percentile need, 1 = quickest:
+    each rank's hour of waiting from the counts by hour, then its place among that hour's
+    waits, read from the index of waits (one short range a rank)."""
     wanted = {(decisions + 1) // 2, decisions // 2 + 1, percentile_rank(decisions, 0.9)}
-    ranked = select(wait, func.row_number().over(order_by=wait).label("rank")).subquery()
-    return {
-        rank: seconds / 3600
-        for seconds, rank in db.session.execute(
-            select(ranked.c.wait, ranked.c["rank"]).where(ranked.c["rank"].in_(wanted))
-        )
-    }
+    seconds, below, places = R.seconds_to_decision, 0, []
+    for hours in sorted(by_hour):
+        for rank in sorted(wanted):
+            if below < rank <= below + by_hour[hours]:
+                places.append(
+                    select(literal(rank).label("rank"), seconds.label("wait"))
+                    .where(*in_year, seconds.between(hours * HOUR, hours * HOUR + HOUR - 1))
+                    .order_by(seconds)
+                    .offset(rank - below - 1)
+                    .limit(1)
+                    .subquery()
+                )
+        below += by_hour[hours]
+    ranked = union_all(*(select(place) for place in places))
+    return {rank: wait / HOUR for rank, wait in db.session.execute(ranked)}
 
 
 def _assignments(year: SchoolYear) -> dict[int, list[tuple[int, Assignment]]]:

@@ -98,8 +98,9 @@ class _Counts:
     described: Counter = field(default_factory=Counter)  # school: students in enforcement
 
 
-def rates(year: SchoolYear) -> tuple[list[SchoolRate], list[GroupRate]]:
-    """The school rates and the group rates of a year, added up by the database."""
+def rates(year: SchoolYear, *, groups: bool = True) -> tuple[list[SchoolRate], list[GroupRate]]:
+    """The school rates and (unless not asked for: none) the group rates of a year, added up
+    by the database."""
     enrolled = enrollment.by_school(year.first)
     counts = _Counts()
     in_year = in_record(*year.bounds())
@@ -111,12 +112,14 @@ def rates(year: SchoolYear) -> tuple[list[SchoolRate], list[GroupRate]]:
     ):
         counts.contacts[school_id] += contacts
         counts.enforcement[school_id] += enforcement
-    groups = [getattr(RevisionStudent, dimension) for dimension in enrollment.DIMENSIONS]
+    if not groups:
+        return _school_rates(enrolled, counts), []
+    by_group = [getattr(RevisionStudent, dimension) for dimension in enrollment.DIMENSIONS]
     events = (
-        select(R.school_id, *groups, func.count().label("students"))
+        select(R.school_id, *by_group, func.count().label("students"))
         .join(R, R.id == RevisionStudent.revision_id)
         .where(*in_year, R.enforcement, R.school_id.in_(list(enrolled)))
-        .group_by(R.school_id, *groups)
+        .group_by(R.school_id, *by_group)
     )
     for row in db.session.execute(events) if enrolled else ():
         counts.described[row.school_id] += row.students
@@ -130,7 +133,7 @@ def rates(year: SchoolYear) -> tuple[list[SchoolRate], list[GroupRate]]:
 
 def school_rates(year: SchoolYear) -> list[SchoolRate]:
     """Each school with contacts or enrollment in the year, by name."""
-    return rates(year)[0]
+    return rates(year, groups=False)[0]
 
 
 def group_rates(year: SchoolYear) -> list[GroupRate]:

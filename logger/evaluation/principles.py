@@ -112,10 +112,11 @@ class Evidence:
         }.get(number, contacts > 0)
 
 
-def gather(year: SchoolYear) -> Evidence:
-    """Every record of the year beyond the contacts, for the assessment."""
+def gather(year: SchoolYear, *, key_figures_only: bool = False) -> Evidence:
+    """Every record of the year beyond the contacts, for the assessment (key figures only:
+    without the group rates, which the trend does not show)."""
     start, end = year.bounds()
-    schools, groups = rates(year)  # one pass over the year's record for both
+    schools, groups = rates(year, groups=not key_figures_only)
     return Evidence(
         year=year,
         program=program_figures(year),

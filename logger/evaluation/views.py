@@ -168,8 +168,12 @@ def report():
     if year is None:
         return render_template("evaluation/assessment.html", years=years, year=None)
     figures, evidence = assessment.assess(year), principles.gather(year)
-    previous = assessment.assess(year.previous) if year.previous in years else None
-    previous_evidence = principles.gather(year.previous) if previous else None
+    previous = (
+        assessment.assess(year.previous, key_figures_only=True) if year.previous in years else None
+    )
+    previous_evidence = (
+        principles.gather(year.previous, key_figures_only=True) if previous else None
+    )
     return render_template(
         "evaluation/assessment.html",
         years=years,

@@ -163,6 +163,7 @@ def decide(
         )
     )
     current.status = "approved" if decision == "approve" else "returned"
+    current.seconds_to_decision = max(round((decided_at - current.received_at).total_seconds()), 0)
     if decision == "approve":  # the record moves to this revision
         for revision in contact.revisions:
             revision.is_record = revision is current
