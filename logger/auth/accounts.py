@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, text
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 from logger import rules
 from logger.core import audit, clock
@@ -61,6 +60,8 @@ def password_problem(username: str, password: str) -> str | None:
         return problem
     if username.lower() in password.lower():
         return "the password must not contain the user name"
+    from zxcvbn import zxcvbn  # here: its word lists take 12 MB, and most processes never ask
+
     estimate = zxcvbn(
         password[:PASSWORD_CHARACTERS_ESTIMATED],
         user_inputs=[username],

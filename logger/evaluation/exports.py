@@ -26,7 +26,7 @@ from typing import BinaryIO
 
 import sqlite_utils
 from flask import current_app
-from sqlalchemy import DateTime, Uuid, and_, func, select, type_coerce
+from sqlalchemy import DateTime, Row, Uuid, and_, func, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from logger import rules
@@ -121,7 +121,7 @@ class Choice(RecordFilter):
         return {"format": export_format, "status": self.status, **self.chosen(), **year, **options}
 
 
-def pseudonym(user: User, names: bool) -> str:
+def pseudonym(user: User | Row, names: bool) -> str:
     """A stable, keyed pseudonym for a person, or their user name when names are asked for."""
     if names:
         return user.username
@@ -184,10 +184,11 @@ def rows(choice: Choice) -> Iterator[dict]:
     each entry's flags gathered in SQL: nothing accumulates in the session or in the
     driver's statement cache, so memory stays flat however many entries stream past.
     """
-    officers: dict[int, str] = {}
+    officers = {  # id: how the export names them; plain rows, not a state's users in the session
+        user.id: pseudonym(user, choice.names)
+        for user in db.session.execute(select(User.id, User.username))
+    }
     for row in db.session.connection().execute(_query(choice).execution_options(yield_per=BATCH)):
-        if row.officer_id not in officers:
-            officers[row.officer_id] = pseudonym(db.session.get(User, row.officer_id), choice.names)
         content = dict(row.content)
         if row.dictionary_version <= 1:
             for name in V2_FIELDS:
