@@ -173,9 +173,8 @@ def people(app) -> dict:
         waiting_by_supervisor = db.session.execute(
             select(User.supervisor_id, func.count())
             .select_from(ContactRevision)
-            .join(Contact, CURRENT_REVISION)
-            .join(User, User.id == Contact.officer_id)
-            .where(ContactRevision.status == "submitted")
+            .join(User, User.id == ContactRevision.officer_id)
+            .where(ContactRevision.status == "submitted", ContactRevision.is_current)
             .group_by(User.supervisor_id)
             .order_by(func.count().desc())
         ).all()
@@ -298,10 +297,13 @@ def measure(url: str, repeat: int, slow_runs: int, skip_export: bool) -> list[di
             ContactRevision.contact_id,
             ContactRevision.concern,
             ContactRevision.received_at,
-            Contact.officer_id,
+            ContactRevision.officer_id,
         )
-        .join(Contact, CURRENT_REVISION)
-        .where(ContactRevision.status == "submitted", Contact.officer_id.in_(team))
+        .where(
+            ContactRevision.status == "submitted",
+            ContactRevision.is_current,
+            ContactRevision.officer_id.in_(team),
+        )
         .order_by(ContactRevision.concern, ContactRevision.received_at, ContactRevision.id)
         .limit(PAGE_SIZE)
     )
