@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy import case, func, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Row, case, func, select
 
 from logger import rules
 from logger.core.clock import DAY_HELP, day_end, day_start, parse_day
@@ -133,28 +132,18 @@ def period_of(column, starts: list[datetime]):
     )
 
 
-class seconds_between(sa.sql.functions.FunctionElement):  # noqa: N801 (an SQL function)
-    """SQL: the seconds from one moment to a later one, on either database."""
-
-    type = sa.Float()
-    inherit_cache = True
-
-
-@compiles(seconds_between)
-def _seconds_sqlite(element, compiler, **kw):
-    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
-    # To the millisecond: julianday's day fractions are not exact beyond it.
-    return f"round((julianday({later}) - julianday({earlier})) * 86400.0, 3)"
-
-
-@compiles(seconds_between, "postgresql")
-def _seconds_postgresql(element, compiler, **kw):
-    later, earlier = (compiler.process(clause, **kw) for clause in element.clauses)
-    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
-
-
 def schools_by_name(ids: Iterable[int] | None = None) -> list[School]:
     """Every school (or those of `ids`), by name, as every list and filter of schools shows
     them."""
     chosen = select(School) if ids is None else select(School).where(School.id.in_(list(ids)))
     return db.session.scalars(chosen.order_by(School.name)).all()
+
+
+def school_names(ids: Iterable[int]) -> list[Row]:
+    """(id, code, name) of these schools, by name: plain rows, for the tables that list a
+    year's schools (a state's thousands, no need of their objects)."""
+    return db.session.execute(
+        select(School.id, School.code, School.name)
+        .where(School.id.in_(list(ids)))
+        .order_by(School.name)
+    ).all()

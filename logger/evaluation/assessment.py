@@ -35,7 +35,7 @@ from logger.core.record import (
     count_if,
     in_record,
     period_of,
-    schools_by_name,
+    school_names,
     sum_of,
 )
 from logger.evaluation.crdc_figures import CrdcFigures, SchoolCrdc
@@ -277,7 +277,7 @@ def _contacts(figures: YearFigures, in_year: list) -> None:
     rows = db.session.execute(query).all()
     figures.schools = {  # by name; only the schools with contacts (a state has thousands)
         school.id: SchoolFigures(school.name)
-        for school in schools_by_name({row.school_id for row in rows})
+        for school in school_names({row.school_id for row in rows})
     }
     for row in rows:
         school, classification, contacts = (
@@ -586,10 +586,10 @@ def _most_at_once(assignments: list[Assignment], year: SchoolYear) -> int:
 def _officers(figures: YearFigures, assigned: dict[int, list[tuple[int, Assignment]]]) -> None:
     """Principle 11 from the assignments' history: officers spread over many schools, in the
     year's contacts and in their assignments, and officers moved during the year."""
-    officers = {
+    officers = {  # plain rows: a state has thousands of officers, and a pseudonym needs two columns
         officer.id: officer
-        for officer in db.session.scalars(
-            select(User).where(User.role == "officer").order_by(User.id)
+        for officer in db.session.execute(
+            select(User.id, User.username).where(User.role == "officer").order_by(User.id)
         )
     }
     figures.spread_officers = [

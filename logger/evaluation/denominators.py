@@ -36,7 +36,7 @@ from sqlalchemy import func, select
 from logger.admin import enrollment
 from logger.core.clock import SchoolYear
 from logger.core.models import ContactRevision, RevisionStudent
-from logger.core.record import count_if, in_record, schools_by_name
+from logger.core.record import count_if, in_record, school_names
 from logger.evaluation.assessment import rate
 from logger.extensions import db
 from logger.public.summary import SMALLEST_SHOWN as SMALLEST
@@ -152,7 +152,7 @@ def _school_rates(enrolled: dict, counts: _Counts) -> list[SchoolRate]:
             counts.contacts[school.id],
             counts.enforcement[school.id],
         )
-        for school in schools_by_name(_with_enrollment_or_contacts(enrolled, counts))
+        for school in school_names(_with_enrollment_or_contacts(enrolled, counts))
     ]
 
 

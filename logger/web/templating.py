@@ -87,16 +87,17 @@ def student_rows(student: dict) -> list[tuple[str, str]]:
 def figure(value: float | None, unit: str = "count") -> str:
     """A figure as a report prints it: '1,204', '12.5%', '3.2' (per 100 or per 1,000), '18.0 h',
     '22.5' (minutes); '—' for none."""
-    if value is None:
-        return "—"
-    return {
-        "count": f"{value:,.0f}",
-        "percent": f"{value:.1f}%",
-        "per100": f"{value:.1f}",
-        "per1000": f"{value:.1f}",
-        "hours": f"{value:,.1f} h",
-        "minutes": f"{value:,.1f}",
-    }[unit]
+    return "—" if value is None else FIGURE_FORMATS[unit].format(value)
+
+
+FIGURE_FORMATS = {  # unit: how figure() prints it (an assessment prints tens of thousands)
+    "count": "{:,.0f}",
+    "percent": "{:.1f}%",
+    "per100": "{:.1f}",
+    "per1000": "{:.1f}",
+    "hours": "{:,.1f} h",
+    "minutes": "{:,.1f}",
+}
 
 
 def change(this: float | None, previous: float | None, unit: str) -> str:
