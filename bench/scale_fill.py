@@ -73,6 +73,7 @@ from logger.demo import review as demo_review  # noqa: E402
 from logger.demo.facts import add_v2_facts  # noqa: E402
 from logger.extensions import db  # noqa: E402
 from logger.public import summary  # noqa: E402
+from logger.review.workflow import seconds_to_decision  # noqa: E402
 
 SECRET_KEY = "bench-only-secret-key-not-for-production"
 EXPORT_KEY = "bench-export-key"
@@ -448,8 +449,7 @@ def write_entries(
 
         def decide(contact_id, number, reviewer_id, decision, comment, at):
             """Decide the newest revision (the one just added), as workflow.decide does."""
-            waited = (at - newest["received"]).total_seconds()
-            revisions[-1][SECONDS_TO_DECISION] = max(round(waited), 0)
+            revisions[-1][SECONDS_TO_DECISION] = seconds_to_decision(newest["received"], at)
             decisions.append(
                 (
                     ids["review_decisions"],

@@ -547,7 +547,7 @@ def _nearest_ranks(by_hour: Counter, decisions: int, in_year: tuple) -> dict[int
     wanted = {(decisions + 1) // 2, decisions // 2 + 1, percentile_rank(decisions, 0.9)}
     seconds, below, places = R.seconds_to_decision, 0, []
     for hours in sorted(by_hour):
-        for rank in sorted(wanted):
+        for rank in wanted:
             if below < rank <= below + by_hour[hours]:
                 places.append(
                     select(literal(rank).label("rank"), seconds.label("wait"))

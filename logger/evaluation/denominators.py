@@ -99,8 +99,8 @@ class _Counts:
 
 
 def rates(year: SchoolYear, *, groups: bool = True) -> tuple[list[SchoolRate], list[GroupRate]]:
-    """The school rates and (unless not asked for: none) the group rates of a year, added up
-    by the database."""
+    """The school rates and the group rates of a year, added up by the database; without
+    `groups`, no group rates (their students are not counted)."""
     enrolled = enrollment.by_school(year.first)
     counts = _Counts()
     in_year = in_record(*year.bounds())

@@ -133,6 +133,12 @@ def entry_for_review(supervisor: User, entry_id: uuid.UUID) -> Contact:
     return contact
 
 
+def seconds_to_decision(received_at: datetime, decided_at: datetime) -> int:
+    """How long a revision waited for its decision: whole seconds from its receipt, to the
+    nearest, never below 0 (a clock set back). The assessment's turnaround counts these."""
+    return max(round((decided_at - received_at).total_seconds()), 0)
+
+
 def decide(
     supervisor: User,
     entry_id: uuid.UUID,
@@ -163,7 +169,7 @@ def decide(
         )
     )
     current.status = "approved" if decision == "approve" else "returned"
-    current.seconds_to_decision = max(round((decided_at - current.received_at).total_seconds()), 0)
+    current.seconds_to_decision = seconds_to_decision(current.received_at, decided_at)
     if decision == "approve":  # the record moves to this revision
         for revision in contact.revisions:
             revision.is_record = revision is current

@@ -1,8 +1,9 @@
 """seconds_to_decision on revisions: a year's review turnaround read from revisions alone
 
 Each revision a supervisor approved or returned keeps how long it waited for that
-decision, in seconds from its receipt (to the nearest) (NULL until decided; a revision is
-decided at most once, migration 0006). The assessment's turnaround figures (the
+decision: seconds from its receipt, to the nearest, never below 0, as
+workflow.seconds_to_decision has it (NULL until decided; a revision is decided at
+most once, migration 0006). The assessment's turnaround figures (the
 median, the 90th percentile, the bands) and its waiting counts then read one
 index of revisions by when they happened, instead of joining each of the
 year's decisions to its revision (issue 15). Back-filled from review_decisions.
