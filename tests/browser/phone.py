@@ -55,7 +55,8 @@ def eventually(page: Page, script: str, timeout_s: float = 10) -> None:
 
 
 def wait_for_offline_shell(page: Page) -> None:
-    """Wait until the service worker controls the page and the rules are cached.
+    """Wait until the service worker controls the page and the shell's pages and the rules
+    are cached, so that a test may go offline at once.
 
     The worker claims the pages open when it activates; a page whose load began
     just before that is not claimed, so it is reloaded, as the officer's next
@@ -71,6 +72,11 @@ def wait_for_offline_shell(page: Page) -> None:
         page.reload()
     page.wait_for_function("navigator.serviceWorker.controller?.state === 'activated'")
     eventually(page, "async () => !!(await SROOutbox.getMeta('schema'))")
+    eventually(
+        page,
+        "async () => { const pages = await caches.open('sro-pages');"
+        " return !!(await pages.match('/entries/new')) && !!(await pages.match('/entries')); }",
+    )
 
 
 def settle(page: Page) -> None:
