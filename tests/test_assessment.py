@@ -667,6 +667,33 @@ def test_bars_are_drawn_in_proportion_to_their_values():
     assert len(columns.bars) == 3  # no empty bar for a zero
 
 
+def test_chart_coordinates_come_rounded_to_the_tenth_the_svg_is_written_with():
+    for chart in (
+        charts.horizontal("t", ["a", "b", "c"], ["s", "u"], [[7, 1], [3, 2], [1, 0]], unit="%"),
+        charts.stacked_columns("t", ["a", "b", "c"], ["x", "y"], [[7, 2], [3, 0], [1, 1]]),
+    ):
+        coordinates = [
+            *(number for bar in chart.bars for number in bar[:4]),
+            *(number for text in chart.texts for number in text[:2]),
+            *(number for line in chart.lines for number in line),
+        ]
+        assert coordinates and all(round(number, 1) == number for number in coordinates)
+
+
+def test_a_school_name_is_escaped_in_the_charts_and_the_tables(year_of_entries, client, auth):
+    school = db.session.scalar(select(School).where(School.code == "AMS"))
+    school.name = "Adams <b>Middle</b> & Annex"
+    db.session.commit()
+    make_user("eval.ode", role="evaluator")
+    html = _page(client, auth)
+
+    assert "<b>Middle</b>" not in html
+    escaped = "Adams &lt;b&gt;Middle&lt;/b&gt; &amp; Annex"
+    assert f'text-anchor="end">{escaped}</text>' in html  # the chart's label
+    assert f"<title>{escaped}, Mentoring: " in html  # a bar's tooltip
+    assert html.count(f'<th scope="row">{escaped}</th>') == 3  # contacts, discipline, actions
+
+
 @pytest.mark.parametrize("month", [0, 13, "August"])
 def test_the_app_refuses_a_school_year_that_starts_in_no_month(month):
     with pytest.raises(RuntimeError, match="SRO_SCHOOL_YEAR_START_MONTH"):

@@ -1,15 +1,18 @@
 """The assessment's bar charts, laid out on the server and drawn as inline SVG by
 templates/evaluation/_charts.html.
 
-No chart library reaches the browser: the layout is plain arithmetic here,
-colours come from CSS classes (series-0, series-1, ...), and every chart
-stands beside a table of its numbers. `for_year()` picks the report's charts.
+No chart library reaches the browser: the layout is plain arithmetic here, its
+fractional coordinates rounded to the tenth the SVG is written with (the template
+only prints them: a year's charts have tens of thousands), colours come from CSS
+classes (series-0, series-1, ...), and every chart stands beside a table of its
+numbers. `for_year()` picks the report's charts.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from logger import rules
 from logger.evaluation.assessment import YearFigures, rate
@@ -23,8 +26,7 @@ COLUMN_HEIGHT = 200
 AXIS_ROOM = 24
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):  # tuples: the template unpacks each one, with no lookup per field
     x: float
     y: float
     width: float
@@ -33,8 +35,7 @@ class Bar:
     title: str  # shown as a tooltip: category, series and value
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     x: float
     y: float
     text: str
@@ -81,22 +82,22 @@ def horizontal(
     bars, texts = [], []
     for index, (category, row) in enumerate(zip(categories, values, strict=True)):
         y = index * row_height + 4
-        texts.append(Text(LABEL_WIDTH - 8, y + BAR * len(series) / 2 + 4, category, "end"))
+        texts.append(
+            Text(LABEL_WIDTH - 8, round(y + BAR * len(series) / 2 + 4, 1), category, "end")
+        )
         for number, value in enumerate(row):
-            bar_y = y + number * BAR
+            bar_y, length, printed = y + number * BAR, value * scale, _number(value, unit)
             bars.append(
                 Bar(
                     LABEL_WIDTH,
                     bar_y,
-                    value * scale,
+                    round(length, 1),
                     BAR - 2,
                     number,
-                    f"{category}, {series[number]}: {_number(value, unit)}",
+                    f"{category}, {series[number]}: {printed}",
                 )
             )
-            texts.append(
-                Text(LABEL_WIDTH + value * scale + 4, bar_y + BAR - 5, _number(value, unit))
-            )
+            texts.append(Text(round(LABEL_WIDTH + length + 4, 1), bar_y + BAR - 5, printed))
     height = len(categories) * row_height + 8
     return Chart(title, WIDTH, height, bars, texts, [(LABEL_WIDTH, 0, LABEL_WIDTH, height)], series)
 
@@ -112,8 +113,8 @@ def stacked_columns(
     bars, texts, lines = [], [], []
     for tick in (0, top / 2, top):
         y = COLUMN_HEIGHT - tick * scale + 8
-        lines.append((left, y, WIDTH, y))
-        texts.append(Text(left - 6, y + 4, _number(tick, ""), "end"))
+        lines.append((left, round(y, 1), WIDTH, round(y, 1)))
+        texts.append(Text(left - 6, round(y + 4, 1), _number(tick, ""), "end"))
     for index, (category, row) in enumerate(zip(categories, values, strict=True)):
         x = left + index * step + step * 0.15
         base = COLUMN_HEIGHT + 8
@@ -123,15 +124,15 @@ def stacked_columns(
             if value:
                 bars.append(
                     Bar(
-                        x,
-                        base,
-                        step * 0.7,
-                        height,
+                        round(x, 1),
+                        round(base, 1),
+                        round(step * 0.7, 1),
+                        round(height, 1),
                         number,
                         f"{category}, {series[number]}: {_number(value, '')}",
                     )
                 )
-        texts.append(Text(x + step * 0.35, COLUMN_HEIGHT + 8 + 18, category, "middle"))
+        texts.append(Text(round(x + step * 0.35, 1), COLUMN_HEIGHT + 8 + 18, category, "middle"))
     return Chart(title, WIDTH, COLUMN_HEIGHT + 8 + AXIS_ROOM, bars, texts, lines, series)
 
 

@@ -20,6 +20,7 @@ from logger.evaluation import (
     denominators,
     exports,
     principles,
+    school_rows,
     trend,
 )
 from logger.officer import entry_times
@@ -181,6 +182,7 @@ def report():
         figures=figures,
         previous=previous,
         charts=charts.for_year(figures),
+        school_rows=school_rows.for_year(figures, evidence),
         today=clock.today(),
         dimensions=assessment.EQUITY_DIMENSIONS,
         trend=trend.key_figures(figures, previous, evidence, previous_evidence) if previous else [],
