@@ -45,7 +45,7 @@ from logger.core.models import (
     User,
 )
 from logger.core.record import RecordFilter
-from logger.evaluation import crdc_worksheet
+from logger.evaluation import crdc_worksheet, entries_copy
 from logger.evaluation.data_dictionary import (
     ACTION_COLUMNS,
     CSV_NOTE,
@@ -137,6 +137,15 @@ def officer_choices(names: bool) -> list[tuple[int, str]]:
     )
 
 
+def officer_names(names: bool) -> dict[int, str]:
+    """Every user's id: how the export names them (plain rows, not a state's users in the
+    session)."""
+    return {
+        user.id: pseudonym(user, names)
+        for user in db.session.execute(select(User.id, User.username))
+    }
+
+
 def _query(choice: Choice):
     approval = aliased(ReviewDecision)
     flags = (
@@ -184,10 +193,7 @@ def rows(choice: Choice) -> Iterator[dict]:
     each entry's flags gathered in SQL: nothing accumulates in the session or in the
     driver's statement cache, so memory stays flat however many entries stream past.
     """
-    officers = {  # id: how the export names them; plain rows, not a state's users in the session
-        user.id: pseudonym(user, choice.names)
-        for user in db.session.execute(select(User.id, User.username))
-    }
+    officers = officer_names(choice.names)
     for row in db.session.connection().execute(_query(choice).execution_options(yield_per=BATCH)):
         content = dict(row.content)
         if row.dictionary_version <= 1:
@@ -281,6 +287,15 @@ def write_text(choice: Choice, export_format: str, out: BinaryIO) -> None:
 
     ExportFailed names the first entry whose text cannot be written.
     """
+    if export_format == "csv" and entries_copy.available():
+        start = out.tell()
+        out.write(_CsvLines(ENTRY_NAMES).header().encode("utf-8"))
+        try:
+            entries_copy.write(choice, officer_names(choice.names), out)
+            return
+        except entries_copy.Unreadable:  # written again below, which names the entry
+            out.seek(start)
+            out.truncate()
     for entry_id, text in _text_lines(choice, export_format):
         try:
             out.write(text.encode("utf-8"))
