@@ -46,7 +46,6 @@ from logger.evaluation.data_dictionary import ENTRY_NAMES, FORMULA_TRIGGERS, MUL
 from logger.extensions import db
 from logger.rules.crdc import MECHANICAL
 
-FIELD_SPECS = {spec.name: spec for spec in rules.FIELDS}
 # The restraint facts by the kinds of restraint that count (rules/crdc.py's definitions).
 RESTRAINT_FACTS = {
     "crdc_physical_restraint": ("physical",),
@@ -104,16 +103,16 @@ def _crlf(chunks):
 
 
 def _query(choice, officers: dict[int, str]):
-    revision = ContactRevision
-    fields = _content_fields()
     content = (
-        func.json_to_record(revision.content)
-        .table_valued(*(column(name, kind) for name, kind in fields["content"].items()))
+        func.json_to_record(ContactRevision.content)
+        .table_valued(*(column(name, kind) for name, kind in CONTENT_FIELDS["content"].items()))
         .render_derived(name="content", with_types=True)
     )
     justification = (
         func.json_to_record(content.c.justification)
-        .table_valued(*(column(name, kind) for name, kind in fields["justification"].items()))
+        .table_valued(
+            *(column(name, kind) for name, kind in CONTENT_FIELDS["justification"].items())
+        )
         .render_derived(name="justification", with_types=True)
     )
     # A values list, not a temporary table: the database may then read in parallel.
@@ -137,28 +136,30 @@ def _query(choice, officers: dict[int, str]):
         for name in ENTRY_NAMES
     ]
     # The record (approved) or the current revision: the marks kept beside each revision.
-    chosen = revision.is_record if choice.status == "approved" else revision.is_current
+    chosen = (
+        ContactRevision.is_record if choice.status == "approved" else ContactRevision.is_current
+    )
     query = (
         select(*cells)
-        .select_from(revision)
+        .select_from(ContactRevision)
         .join(content, true())
         .outerjoin(justification, true())
-        .join(School, School.id == revision.school_id)
-        .join(people, people.c.id == revision.officer_id)
-        .outerjoin(flags, flags.c.revision_id == revision.id)
+        .join(School, School.id == ContactRevision.school_id)
+        .join(people, people.c.id == ContactRevision.officer_id)
+        .outerjoin(flags, flags.c.revision_id == ContactRevision.id)
         .outerjoin(
             APPROVAL,
             and_(
-                APPROVAL.c.contact_id == revision.contact_id,
-                APPROVAL.c.revision == revision.number,
+                APPROVAL.c.contact_id == ContactRevision.contact_id,
+                APPROVAL.c.revision == ContactRevision.number,
                 APPROVAL.c.decision == "approve",
             ),
         )
         .where(chosen, *choice.conditions())
-        .order_by(revision.occurred_at, revision.contact_id)
+        .order_by(ContactRevision.occurred_at, ContactRevision.contact_id)
     )
     if choice.status not in ("all", "approved"):
-        query = query.where(revision.status == choice.status)
+        query = query.where(ContactRevision.status == choice.status)
     return query
 
 
@@ -168,9 +169,9 @@ def _content_fields() -> dict[str, dict]:
     fields = {"content": {"justification": db.JSON}, "justification": {}}
     for name in ENTRY_NAMES:
         key = name.removeprefix("justification_")
-        if f"justification.{key}" in FIELD_SPECS and name != key:
+        if f"justification.{key}" in rules.FIELDS_BY_NAME and name != key:
             fields["justification"][key] = ARRAY(Text) if name in MULTI else Text
-        elif name in FIELD_SPECS:
+        elif name in rules.FIELDS_BY_NAME:
             fields["content"][name] = ARRAY(Text) if name in MULTI else Text
     return fields
 
@@ -179,7 +180,7 @@ def _field_cell(name: str, source, choice):
     """A content field's cell: null where v1 never asked it, or where narratives were not
     asked for; lists joined with ';'; free text spreadsheet-safe."""
     key = name.removeprefix("justification_")
-    spec = FIELD_SPECS[f"justification.{key}" if name != key else name]
+    spec = rules.FIELDS_BY_NAME[f"justification.{key}" if name != key else name]
     if name == "narrative" and not choice.narratives:
         return null()
     value = source.c[key]
@@ -248,6 +249,7 @@ def _restraint(kinds):
     return case((ContactRevision.crdc_referral.is_(None), null()), else_=_true_false(used))
 
 
+CONTENT_FIELDS = _content_fields()
 APPROVAL = ReviewDecision.__table__.alias("approval")
 # The cells not read from the content, by column name (but the officer and the flags, which
 # come from the query's own joins).
