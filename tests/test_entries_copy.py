@@ -1,9 +1,11 @@
-"""On PostgreSQL the entries CSV is written by the database itself (COPY): it must be, byte
-for byte, the CSV the app builds in Python from the same rows, for every kind of entry,
+"""On PostgreSQL the entries CSV and JSON Lines are written by the database itself (COPY):
+the CSV must be, byte for byte, the CSV the app builds in Python from the same rows, and
+each JSON line the same object with its keys in the same order, for every kind of entry,
 every choice of the export and any text an officer may type."""
 
 import csv
 import io
+import json
 import uuid
 from datetime import UTC, date, datetime
 
@@ -90,15 +92,28 @@ def restraint_entry(school_id: int, kinds: list[str], **changes) -> dict:
     return entry
 
 
-def both_ways(choice: exports.Choice) -> tuple[bytes, bytes]:
-    """(the database's CSV, the CSV Python builds from exports.rows())."""
+def both_ways(choice: exports.Choice, export_format: str = "csv") -> tuple[bytes, bytes]:
+    """(the database's export, the one Python builds from exports.rows())."""
     by_database = io.BytesIO()
-    exports.write_text(choice, "csv", by_database)
-    by_python = "".join(text for _, text in exports._text_lines(choice, "csv"))
+    exports.write_text(choice, export_format, by_database)
+    by_python = "".join(text for _, text in exports._text_lines(choice, export_format))
     return by_database.getvalue(), by_python.encode("utf-8")
 
 
-def test_every_kind_of_entry_and_choice_gives_the_same_csv_both_ways(app, team):
+def objects(json_lines: bytes) -> list[list[tuple]]:
+    """Each line's object as its (key, value) pairs, in the order written."""
+    assert json_lines == b"" or json_lines.endswith(b"\n")
+    return [list(json.loads(line).items()) for line in json_lines.decode("utf-8").splitlines()]
+
+
+def assert_the_same_both_ways(choice: exports.Choice) -> None:
+    by_database, by_python = both_ways(choice)
+    assert by_database == by_python, choice
+    by_database, by_python = both_ways(choice, "jsonl")
+    assert objects(by_database) == objects(by_python), choice
+
+
+def test_every_kind_of_entry_and_choice_gives_the_same_export_both_ways(app, team):
     with app.app_context():
         lhs, ams = team["lincoln"], team["adams"]
         ruiz, chen = user("ofc.ruiz"), user("-ofc.chen")
@@ -140,8 +155,7 @@ def test_every_kind_of_entry_and_choice_gives_the_same_csv_both_ways(app, team):
             exports.Choice(date_from=date(2001, 1, 1), date_to=date(2001, 1, 2)),  # nothing
         ]
         for choice in choices:
-            by_database, by_python = both_ways(choice)
-            assert by_database == by_python, choice
+            assert_the_same_both_ways(choice)
         rows = list(
             csv.DictReader(
                 io.StringIO(both_ways(exports.Choice(narratives=True))[0].decode(), newline="")
@@ -173,7 +187,7 @@ ENTRY_TEXT = st.text(
     ),
     referrals=st.sampled_from([["juvenile_court"], ["adult_court", "diversion_program"], ["none"]]),
 )
-def test_any_text_and_choices_give_the_same_csv_both_ways(
+def test_any_text_and_choices_give_the_same_export_both_ways(
     app, team, narrative, basis, kinds, referrals
 ):
     with app.app_context():
@@ -184,7 +198,7 @@ def test_any_text_and_choices_give_the_same_csv_both_ways(
         entry["justification"]["basis"] = basis
         contact = make_contact(user("ofc.ruiz"), entry)
         decide(contact.id, 1, "approve")
-        by_database, by_python = both_ways(exports.Choice(narratives=True))
-        assert by_database == by_python
+        assert_the_same_both_ways(exports.Choice(narratives=True))
+        by_database, _ = both_ways(exports.Choice(narratives=True))
         [row] = csv.DictReader(io.StringIO(by_database.decode(), newline=""))
         assert row["entry_id"] == str(contact.id) and uuid.UUID(row["entry_id"])

@@ -161,6 +161,30 @@ def test_narratives_only_when_asked(client, auth, record):
     ).get_data(as_text=True)
 
 
+def test_every_json_line_holds_every_field_in_the_data_dictionary_s_order(client, auth, record):
+    """An evaluator's script reads the same keys from every line, whatever each entry recorded;
+    a field an entry did not record (or a narrative left empty) is null, not missing."""
+    header = ["entry_id", "revision", "status", "pending_revision", "approved_at", "officer"]
+    header += ["school", "received_at", "flags", "dictionary_version"]
+    recorded = [name for name in data_dictionary.RECORDED_FIELDS if name != "narrative"]
+    for narratives, narrative in (("no", []), ("yes", ["narrative"])):
+        keys = (*header, *recorded, *narrative, *rules.CRDC_COLUMNS)
+        lines = [
+            json.loads(line)
+            for line in download(client, auth, "eval.ode", format="jsonl", narratives=narratives)
+            .get_data(as_text=True)
+            .splitlines()
+        ]
+        assert len(lines) == 3
+        assert {tuple(line) for line in lines} == {keys}
+    mentoring = [line for line in lines if line["classification"] == "mentoring"]
+    assert {line["force_types"] for line in mentoring} == {None}  # not recorded: null
+    assert sorted(line["narrative"] for line in mentoring if line["narrative"]) == [
+        "Talked about grades."
+    ]
+    assert None in {line["narrative"] for line in mentoring}
+
+
 def test_filters_choose_the_entries(client, auth, record):
     waiting = download(client, auth, "eval.ode", format="csv", status="submitted").get_data(
         as_text=True

@@ -140,6 +140,14 @@ REVIEW_COLUMNS = (
     ("decided_at", "When (UTC)."),
     ("comment", "The supervisor's comment, if any."),
 )
+# The entry's fields that data dictionary v2 added: null for entries under v1, never guessed.
+V2_FIELDS = tuple(spec.name for spec in rules.FIELDS if spec.since > 1)
+# An entry's recorded fields as an export's rows hold them (each one, null where not
+# recorded), in the data dictionary's order: the justification and the students nested as
+# the officer recorded them, and the school by its code (not its id), beside the others.
+RECORDED_FIELDS = tuple(
+    dict.fromkeys(spec.name.split(".")[0] for spec in rules.FIELDS if spec.name != "school_id")
+)
 MULTI = {
     "actions",
     "force_types",

@@ -1,28 +1,30 @@
-"""The entries CSV written by PostgreSQL itself (`COPY ... TO STDOUT WITH CSV`).
+"""The entries CSV and JSON Lines written by PostgreSQL itself (`COPY ... TO STDOUT`).
 
-At a state's size the export runs at the database's pace rather than Python's: one
-statement computes every cell as `data_dictionary.entry_cells()` makes it from
-`exports.rows()` (a test holds the two to the same table), and the app only copies
-the database's bytes into the export's file. Each content field is read once per
-entry (`json_to_record`); the CRDC facts are the revision's queryable facts
-(rules/facts.py), never worked out again here. SQLite has no such dump: there the
-export builds its rows in Python.
+At a state's size these exports run at the database's pace rather than Python's: one
+statement computes every cell (or line) as `exports.rows()` and `data_dictionary.
+entry_cells()` make it (tests hold the two ways to the same bytes, and to the same
+objects, key by key), and the app only copies the database's bytes into the export's
+file. Each entry's content is read once (`json_to_record`); the CRDC facts are the
+revision's queryable facts (rules/facts.py), never worked out again here. Every join is
+one the database's parallel workers can share. SQLite has no such dump: there the
+exports are built in Python.
 """
 
 from __future__ import annotations
 
+import json
 from typing import BinaryIO
 
 import psycopg
 from sqlalchemy import (
     ARRAY,
+    JSON,
     Integer,
     String,
     Text,
     and_,
     case,
     column,
-    exists,
     func,
     literal,
     null,
@@ -42,9 +44,15 @@ from logger.core.models import (
     RevisionFlag,
     School,
 )
-from logger.evaluation.data_dictionary import ENTRY_NAMES, FORMULA_TRIGGERS, MULTI
+from logger.evaluation.data_dictionary import (
+    ENTRY_NAMES,
+    FORMULA_TRIGGERS,
+    MULTI,
+    RECORDED_FIELDS,
+    V2_FIELDS,
+)
 from logger.extensions import db
-from logger.rules.crdc import MECHANICAL
+from logger.rules.crdc import CRDC_COLUMNS, MECHANICAL
 
 # The restraint facts by the kinds of restraint that count (rules/crdc.py's definitions).
 RESTRAINT_FACTS = {
@@ -64,28 +72,44 @@ def available() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
-def write(choice, officers: dict[int, str], out: BinaryIO) -> None:
-    """The export's entry rows (no header), as the database writes them, into `out`.
+def write(choice, officers: dict[int, str], out: BinaryIO, export_format: str = "csv") -> None:
+    """The export's entry lines (no header), as the database writes them, into `out`.
 
     `officers` names each officer as the export does (keyed pseudonyms, or user names).
-    Lines end CR LF, as Python's csv module ends them, whatever the data holds. Unreadable:
-    an entry the database could not read; `out` then holds part of the rows.
+    CSV lines end CR LF, as Python's csv module ends them, whatever the data holds; JSON
+    Lines end LF. Unreadable: an entry the database could not read; `out` then holds part
+    of the lines.
     """
     connection = db.session.connection()
     # COPY takes no parameters: the filters' values and the officers' names are written in by
     # SQLAlchemy, as literals of their types (in a style that leaves '%' alone).
-    statement = _query(choice, officers).compile(
+    statement = _query(choice, officers, export_format).compile(
         dialect=postgresql.dialect(paramstyle="named"), compile_kwargs={"literal_binds": True}
     )
     driver = connection.connection.driver_connection
     try:
         # a savepoint: should the database refuse an entry, the caller's transaction goes on
         with driver.transaction(), driver.cursor() as cursor:
-            with cursor.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv)") as copy:
-                for piece in _crlf(copy):
+            # compiling this one long scan to machine code costs more than it saves
+            cursor.execute("SET LOCAL jit = off")
+            with cursor.copy(
+                f"COPY ({statement}) TO STDOUT WITH ({_FORMATS[export_format]})"
+            ) as copy:
+                for piece in _crlf(copy) if export_format == "csv" else _unquoted(copy):
                     out.write(piece)
     except psycopg.DataError as error:  # stored text the database cannot read as JSON
         raise Unreadable(str(error)) from error
+
+
+def _unquoted(chunks):
+    """COPY's JSON lines as they are: a line COPY had to quote would hold a raw control
+    character, which no JSON the database writes holds; should one, the Python path writes
+    the export instead."""
+    for chunk in chunks:
+        piece = bytes(chunk)
+        if _NO_QUOTE in piece:
+            raise Unreadable("a line the database had to quote")
+        yield piece
 
 
 def _crlf(chunks):
@@ -102,19 +126,9 @@ def _crlf(chunks):
         yield b"".join(pieces)
 
 
-def _query(choice, officers: dict[int, str]):
-    content = (
-        func.json_to_record(ContactRevision.content)
-        .table_valued(*(column(name, kind) for name, kind in CONTENT_FIELDS["content"].items()))
-        .render_derived(name="content", with_types=True)
-    )
-    justification = (
-        func.json_to_record(content.c.justification)
-        .table_valued(
-            *(column(name, kind) for name, kind in CONTENT_FIELDS["justification"].items())
-        )
-        .render_derived(name="justification", with_types=True)
-    )
+def _query(choice, officers: dict[int, str], export_format: str):
+    """The export's lines, one cell each for JSON Lines, in time order: the record (approved)
+    or the current revisions, filtered as chosen."""
     # A values list, not a temporary table: the database may then read in parallel.
     people = (
         values(column("id", Integer), column("name", Text), name="people")
@@ -122,31 +136,22 @@ def _query(choice, officers: dict[int, str]):
         .data(list(officers.items()) or [(0, "")])
     )
     flags = _flags()
-    computed = {
-        **_COMPUTED,
-        "officer": _spreadsheet_safe(people.c.name),
-        "flags": flags.c.flags,
-    }
-    cells = [
-        computed[name]
-        if name in computed
-        else _field_cell(
-            name, (justification if name.startswith("justification_") else content), choice
-        )
-        for name in ENTRY_NAMES
-    ]
+    if export_format == "jsonl":
+        query = _json_lines(choice, people, flags)
+    else:
+        query = _csv_cells(choice, people, flags)
     # The record (approved) or the current revision: the marks kept beside each revision.
     chosen = (
         ContactRevision.is_record if choice.status == "approved" else ContactRevision.is_current
     )
     query = (
-        select(*cells)
-        .select_from(ContactRevision)
-        .join(content, true())
-        .outerjoin(justification, true())
-        .join(School, School.id == ContactRevision.school_id)
+        query.join(School, School.id == ContactRevision.school_id)
         .join(people, people.c.id == ContactRevision.officer_id)
         .outerjoin(flags, flags.c.revision_id == ContactRevision.id)
+        .outerjoin(RESTRAINTS, RESTRAINTS.c.revision_id == ContactRevision.id)
+        .outerjoin(
+            NEWER, and_(NEWER.c.id == ContactRevision.contact_id, ~ContactRevision.is_current)
+        )
         .outerjoin(
             APPROVAL,
             and_(
@@ -161,6 +166,85 @@ def _query(choice, officers: dict[int, str]):
     if choice.status not in ("all", "approved"):
         query = query.where(ContactRevision.status == choice.status)
     return query
+
+
+def _csv_cells(choice, people, flags):
+    """The CSV's cells, each content field read once per entry (json_to_record)."""
+    content = (
+        func.json_to_record(ContactRevision.content)
+        .table_valued(*(column(name, kind) for name, kind in CONTENT_FIELDS["content"].items()))
+        .render_derived(name="content", with_types=True)
+    )
+    justification = (
+        func.json_to_record(content.c.justification)
+        .table_valued(
+            *(column(name, kind) for name, kind in CONTENT_FIELDS["justification"].items())
+        )
+        .render_derived(name="justification", with_types=True)
+    )
+    computed = {
+        **_COMPUTED,
+        "school": _spreadsheet_safe(School.code),
+        "officer": _spreadsheet_safe(people.c.name),
+        "flags": flags.c.flags,
+    }
+    cells = [
+        computed[name]
+        if name in computed
+        else _field_cell(
+            name, (justification if name.startswith("justification_") else content), choice
+        )
+        for name in ENTRY_NAMES
+    ]
+    return (
+        select(*cells)
+        .select_from(ContactRevision)
+        .join(content, true())
+        .outerjoin(justification, true())
+    )
+
+
+def _json_lines(choice, people, flags):
+    """exports.rows()'s entries, each as one JSON object with its keys in the same order;
+    the recorded values as stored (each read once per entry, by json_to_record)."""
+    names = [name for name in RECORDED_FIELDS if choice.narratives or name != "narrative"]
+    recorded = (
+        func.json_to_record(ContactRevision.content)
+        .table_valued(*(column(name, JSON) for name in names))
+        .render_derived(name="recorded", with_types=True)
+    )
+    v1 = ContactRevision.dictionary_version <= 1
+    values = {name: recorded.c[name].cast(Text) for name in names}
+    for name in V2_FIELDS:  # null where v1 never asked them
+        values[name] = case((v1, null()), else_=values[name])
+    if choice.narratives:
+        values["narrative"] = func.nullif(values["narrative"], literal('""'))
+    pairs = [
+        _pair("entry_id", _json(_COMPUTED["entry_id"])),
+        _pair("revision", _json(ContactRevision.number)),
+        _pair("status", _json(_COMPUTED["status"])),
+        _pair("pending_revision", _json(_COMPUTED["pending_revision"])),
+        _pair("approved_at", _json(_COMPUTED["approved_at"])),
+        _pair("officer", _json(people.c.name)),
+        _pair("school", _json(School.code)),
+        _pair("received_at", _json(_COMPUTED["received_at"])),
+        _pair("flags", func.coalesce(flags.c.flag_list.cast(Text), literal("[]"))),
+        _pair("dictionary_version", _json(ContactRevision.dictionary_version)),
+        *(_pair(name, value) for name, value in values.items()),
+        *(_pair(name, _COMPUTED[name]) for name in CRDC_COLUMNS),
+    ]
+    line = literal("{") + func.concat_ws(literal(", "), *pairs) + literal("}")
+    return select(line).select_from(ContactRevision).join(recorded, true())
+
+
+def _pair(name: str, json_text):
+    """One key and its value (JSON text; null for SQL's null) of a JSON object."""
+    return literal(json.dumps(name) + ": ") + func.coalesce(json_text, literal("null"))
+
+
+def _json(value):
+    """A value as JSON text (null stays SQL's null)."""
+    return func.to_json(value).cast(Text)
 
 
 def _content_fields() -> dict[str, dict]:
@@ -220,14 +304,15 @@ def _true_false(condition):
 
 
 def _flags():
-    """Each revision's flags, in the rules' order, joined with ';' (revisions with none have
-    no row)."""
+    """Each revision's flags, in the rules' order, joined with ';' and as a JSON list
+    (revisions with none have no row)."""
     flag = RevisionFlag.flag.cast(Text)
     order = case({name: position for position, name in enumerate(rules.FLAGS)}, value=flag)
     return (
         select(
             RevisionFlag.revision_id,
             func.string_agg(flag, aggregate_order_by(literal(";"), order)).label("flags"),
+            func.json_agg(aggregate_order_by(flag, order)).label("flag_list"),
         )
         .where(flag.in_(rules.FLAGS))
         .group_by(RevisionFlag.revision_id)
@@ -235,22 +320,39 @@ def _flags():
     )
 
 
-def _restraint(kinds):
-    """A CRDC restraint fact from the revision's facts: restraint taken, of one of these kinds;
-    empty where the entry cannot say (v1, like its other CRDC facts)."""
-    used = and_(
-        ContactRevision.action_restraint,
-        exists().where(
-            RevisionChoice.revision_id == ContactRevision.id,
-            RevisionChoice.field == "restraint_types",
-            RevisionChoice.choice.in_(kinds),
-        ),
+def _restraints():
+    """Each revision's kinds of restraint, one true/false column per CRDC restraint fact
+    (revisions with none recorded have no row)."""
+    choice = RevisionChoice.choice
+    return (
+        select(
+            RevisionChoice.revision_id,
+            *(
+                func.bool_or(choice.in_(kinds)).label(name)
+                for name, kinds in RESTRAINT_FACTS.items()
+            ),
+        )
+        .where(RevisionChoice.field == "restraint_types")
+        .group_by(RevisionChoice.revision_id)
+        .subquery("restraints")
     )
+
+
+def _restraint(name: str):
+    """A CRDC restraint fact from the revision's facts: restraint taken, of one of its kinds;
+    empty where the entry cannot say (v1, like its other CRDC facts)."""
+    used = and_(ContactRevision.action_restraint, func.coalesce(RESTRAINTS.c[name], False))
     return case((ContactRevision.crdc_referral.is_(None), null()), else_=_true_false(used))
 
 
 CONTENT_FIELDS = _content_fields()
+# COPY's CSV with a quote and a delimiter no JSON line holds: each line is written as it is.
+_NO_QUOTE = b"\x01"
+_FORMATS = {"csv": "FORMAT csv", "jsonl": "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'"}
 APPROVAL = ReviewDecision.__table__.alias("approval")
+RESTRAINTS = _restraints()
+# The entry of a revision no longer current, whose current revision is then a pending one.
+NEWER = Contact.__table__.alias("newer")
 # The cells not read from the content, by column name (but the officer and the flags, which
 # come from the query's own joins).
 _COMPUTED = {
@@ -258,20 +360,12 @@ _COMPUTED = {
     "revision": ContactRevision.number,
     "status": ContactRevision.status.cast(String),
     # The number of a newer revision beside the record: only a revision no longer current has one.
-    "pending_revision": case(
-        (
-            ~ContactRevision.is_current,
-            select(Contact.current_revision)
-            .where(Contact.id == ContactRevision.contact_id)
-            .scalar_subquery(),
-        ),
-        else_=null(),
-    ),
+    # The number of a newer revision beside the record: only a revision no longer current has one.
+    "pending_revision": NEWER.c.current_revision,
     "approved_at": _utc_text(APPROVAL.c.decided_at),
-    "school": _spreadsheet_safe(School.code),
     "received_at": _utc_text(ContactRevision.received_at),
     "crdc_referral_to_law_enforcement": _true_false(ContactRevision.crdc_referral),
     "crdc_school_related_arrest": _true_false(ContactRevision.crdc_arrest),
-    **{name: _restraint(kinds) for name, kinds in RESTRAINT_FACTS.items()},
+    **{name: _restraint(name) for name in RESTRAINT_FACTS},
     "dictionary_version": ContactRevision.dictionary_version,
 }

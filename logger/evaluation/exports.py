@@ -53,10 +53,12 @@ from logger.evaluation.data_dictionary import (
     ENTRY_NAMES,
     INTEGER_COLUMNS,
     PROGRAM_COLUMNS,
+    RECORDED_FIELDS,
     REVIEW_COLUMNS,
     REVIEW_NAMES,
     STUDENT_COLUMNS,
     STUDENT_NAMES,
+    V2_FIELDS,
     entry_cells,
     program_cells,
     program_column_types,
@@ -82,9 +84,8 @@ STATUS_NAMES = {
 FORMATS = tuple(FORMAT_NAMES)
 STATUSES = tuple(STATUS_NAMES)
 BATCH = 1000
-# The entry's fields that data dictionary v2 added: null for entries under v1, never guessed.
-V2_FIELDS = tuple(spec.name for spec in rules.FIELDS if spec.since > 1)
-V2_UNKNOWN = dict.fromkeys(V2_FIELDS)
+V2_ONLY = frozenset(V2_FIELDS)
+V1_CRDC = dict.fromkeys(rules.CRDC_COLUMNS)
 
 
 @dataclass
@@ -194,16 +195,13 @@ def rows(choice: Choice) -> Iterator[dict]:
     driver's statement cache, so memory stays flat however many entries stream past.
     """
     officers = officer_names(choice.names)
+    fields = [name for name in RECORDED_FIELDS if choice.narratives or name != "narrative"]
     for row in db.session.connection().execute(_query(choice).execution_options(yield_per=BATCH)):
-        content = dict(row.content)
-        if row.dictionary_version <= 1:
-            for name in V2_FIELDS:
-                content.pop(name, None)
-        crdc = rules.crdc(content)
-        narrative = content.pop("narrative", None)
-        content.pop("school_id", None)
-        if choice.narratives and narrative:
-            content["narrative"] = narrative
+        content = row.content
+        v1 = row.dictionary_version <= 1
+        recorded = {name: None if v1 and name in V2_ONLY else content.get(name) for name in fields}
+        if choice.narratives:
+            recorded["narrative"] = recorded["narrative"] or None
         raised = (row.flags or "").split()
         yield {
             "entry_id": row.entry_id,
@@ -216,9 +214,9 @@ def rows(choice: Choice) -> Iterator[dict]:
             "received_at": _utc_text(row.received_at),
             "flags": [name for name in rules.FLAGS if name in raised],
             "dictionary_version": row.dictionary_version,
-            **V2_UNKNOWN,
-            **content,
-            **crdc,
+            **recorded,
+            # v1 did not record what the CRDC asks: its facts are unknown, never guessed
+            **(V1_CRDC if v1 else rules.crdc(content)),
         }
 
 
@@ -287,11 +285,12 @@ def write_text(choice: Choice, export_format: str, out: BinaryIO) -> None:
 
     ExportFailed names the first entry whose text cannot be written.
     """
-    if export_format == "csv" and entries_copy.available():
+    if export_format in ("csv", "jsonl") and entries_copy.available():
         start = out.tell()
-        out.write(_CsvLines(ENTRY_NAMES).header().encode("utf-8"))
+        if export_format == "csv":
+            out.write(_CsvLines(ENTRY_NAMES).header().encode("utf-8"))
         try:
-            entries_copy.write(choice, officer_names(choice.names), out)
+            entries_copy.write(choice, officer_names(choice.names), out, export_format)
             return
         except entries_copy.Unreadable:  # written again below, which names the entry
             out.seek(start)
