@@ -10,6 +10,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import pytest
+import sqlite_utils
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,14 +29,14 @@ from tests.factories import (
     mentoring_entry,
 )
 
-TRICKY = '=SUM(A1), "quoted"; a tab\there,\na new line — café 🚓'
+TRICKY = '=SUM(A1), "quoted"; a tab\there, a back\\slash \\N,\na new line — café 🚓'
 
 
 @pytest.fixture
 def team(app):
     with app.app_context():
         if not entries_copy.available():
-            pytest.skip("the database writes the CSV itself on PostgreSQL only")
+            pytest.skip("the database writes the exports itself on PostgreSQL only")
         lincoln = make_school("LHS", "Lincoln High School")
         adams = make_school("+AMS", "Adams Middle School")  # a code a spreadsheet would run
         park = make_user("sgt.park", "supervisor")
@@ -106,14 +107,31 @@ def objects(json_lines: bytes) -> list[list[tuple]]:
     return [list(json.loads(line).items()) for line in json_lines.decode("utf-8").splitlines()]
 
 
-def assert_the_same_both_ways(choice: exports.Choice) -> None:
+def sqlite_tables(path) -> dict[str, list[dict]]:
+    """Every table of a SQLite export, its rows in the order stored, with their types."""
+    database = sqlite_utils.Database(path)
+    return {
+        table: [
+            {name: (type(value).__name__, value) for name, value in row.items()}
+            for row in database[table].rows
+        ]
+        for table in database.table_names()
+    }
+
+
+def assert_the_same_both_ways(choice: exports.Choice, folder) -> None:
     by_database, by_python = both_ways(choice)
     assert by_database == by_python, choice
     by_database, by_python = both_ways(choice, "jsonl")
     assert objects(by_database) == objects(by_python), choice
+    exports.write_sqlite(choice, folder / "by_database.db")
+    exports._write_database(choice, folder / "by_python.db", exports._write_entries)
+    by_database = sqlite_tables(folder / "by_database.db")
+    assert by_database == sqlite_tables(folder / "by_python.db"), choice
+    assert by_database["entries"] or not by_python.strip(), "no entries where some were made"
 
 
-def test_every_kind_of_entry_and_choice_gives_the_same_export_both_ways(app, team):
+def test_every_kind_of_entry_and_choice_gives_the_same_export_both_ways(app, team, tmp_path):
     with app.app_context():
         lhs, ams = team["lincoln"], team["adams"]
         ruiz, chen = user("ofc.ruiz"), user("-ofc.chen")
@@ -155,7 +173,7 @@ def test_every_kind_of_entry_and_choice_gives_the_same_export_both_ways(app, tea
             exports.Choice(date_from=date(2001, 1, 1), date_to=date(2001, 1, 2)),  # nothing
         ]
         for choice in choices:
-            assert_the_same_both_ways(choice)
+            assert_the_same_both_ways(choice, tmp_path)
         rows = list(
             csv.DictReader(
                 io.StringIO(both_ways(exports.Choice(narratives=True))[0].decode(), newline="")
@@ -168,7 +186,7 @@ def test_every_kind_of_entry_and_choice_gives_the_same_export_both_ways(app, tea
 
 ENTRY_TEXT = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"))
-    | st.sampled_from("\t\r\n\",'=+-@"),
+    | st.sampled_from("\t\r\n\",'=+-@\\"),
     min_size=30,
     max_size=80,
 ).filter(rules.is_clean_text)
@@ -188,7 +206,7 @@ ENTRY_TEXT = st.text(
     referrals=st.sampled_from([["juvenile_court"], ["adult_court", "diversion_program"], ["none"]]),
 )
 def test_any_text_and_choices_give_the_same_export_both_ways(
-    app, team, narrative, basis, kinds, referrals
+    app, team, tmp_path_factory, narrative, basis, kinds, referrals
 ):
     with app.app_context():
         forget_entries()
@@ -198,7 +216,7 @@ def test_any_text_and_choices_give_the_same_export_both_ways(
         entry["justification"]["basis"] = basis
         contact = make_contact(user("ofc.ruiz"), entry)
         decide(contact.id, 1, "approve")
-        assert_the_same_both_ways(exports.Choice(narratives=True))
+        assert_the_same_both_ways(exports.Choice(narratives=True), tmp_path_factory.mktemp("x"))
         by_database, _ = both_ways(exports.Choice(narratives=True))
         [row] = csv.DictReader(io.StringIO(by_database.decode(), newline=""))
         assert row["entry_id"] == str(contact.id) and uuid.UUID(row["entry_id"])

@@ -13,6 +13,9 @@ exports are built in Python.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import BinaryIO
 
 import psycopg
@@ -80,23 +83,77 @@ def write(choice, officers: dict[int, str], out: BinaryIO, export_format: str = 
     Lines end LF. Unreadable: an entry the database could not read; `out` then holds part
     of the lines.
     """
-    connection = db.session.connection()
+    with _copy(_query(choice, officers, export_format), _FORMATS[export_format]) as copy:
+        for piece in _crlf(copy) if export_format == "csv" else _unquoted(copy):
+            out.write(piece)
+
+
+def sqlite_rows(choice, officers: dict[int, str]) -> Iterator[tuple]:
+    """The SQLite export's entries as the database reads them: ENTRY_NAMES' cells as text
+    (exactly as stored, not spreadsheet-safe; None where not there), then the students
+    described, as their stored JSON. Unreadable: an entry the database could not read."""
+    with _copy(_query(choice, officers, "sqlite"), "FORMAT text") as copy:
+        yield from _text_rows(copy)
+
+
+def review_rows(choice, people: dict[int, str]) -> Iterator[tuple]:
+    """The decisions on the exported entries, in the order they were made, as the reviews
+    table holds them (REVIEW_NAMES); `people` names each reviewer as the export does."""
+    named = _people(people)
+    decided = ReviewDecision.__table__
+    query = (
+        select(
+            decided.c.contact_id.cast(String),
+            decided.c.revision,
+            decided.c.decision.cast(String),
+            named.c.name,
+            _utc_text(decided.c.decided_at),
+            func.coalesce(decided.c.comment, literal("")),
+        )
+        .join(named, named.c.id == decided.c.reviewer_id)
+        .where(decided.c.contact_id.in_(select(ContactRevision.contact_id).where(*_chosen(choice))))
+        .order_by(decided.c.id)
+    )
+    with _copy(query, "FORMAT text") as copy:
+        yield from _text_rows(copy)
+
+
+def _text_rows(chunks) -> Iterator[list]:
+    """COPY's text format as rows of cells: text, or None for SQL's null (numbers stay text;
+    the SQLite file's integer columns store them as integers). Read here rather than by the
+    driver's row parser, which costs more than the database takes to write the rows."""
+    rest = b""
+    for chunk in chunks:
+        lines = (rest + bytes(chunk)).split(b"\n")
+        rest = lines.pop()  # the start of a row the next chunk ends (COPY escapes line breaks)
+        for line in lines:
+            yield [
+                None if cell == "\\N" else _ESCAPED.sub(_unescaped, cell) if "\\" in cell else cell
+                for cell in line.decode("utf-8").split("\t")
+            ]
+
+
+def _unescaped(escape) -> str:
+    """The character a backslash sequence of COPY's text format stands for."""
+    return _ESCAPES[escape[1]]
+
+
+@contextmanager
+def _copy(query, options: str):
+    """The database's COPY of a query's rows, under a savepoint: should the database refuse
+    an entry (Unreadable), the caller's transaction goes on."""
     # COPY takes no parameters: the filters' values and the officers' names are written in by
     # SQLAlchemy, as literals of their types (in a style that leaves '%' alone).
-    statement = _query(choice, officers, export_format).compile(
+    statement = query.compile(
         dialect=postgresql.dialect(paramstyle="named"), compile_kwargs={"literal_binds": True}
     )
-    driver = connection.connection.driver_connection
+    driver = db.session.connection().connection.driver_connection
     try:
-        # a savepoint: should the database refuse an entry, the caller's transaction goes on
         with driver.transaction(), driver.cursor() as cursor:
             # compiling this one long scan to machine code costs more than it saves
             cursor.execute("SET LOCAL jit = off")
-            with cursor.copy(
-                f"COPY ({statement}) TO STDOUT WITH ({_FORMATS[export_format]})"
-            ) as copy:
-                for piece in _crlf(copy) if export_format == "csv" else _unquoted(copy):
-                    out.write(piece)
+            with cursor.copy(f"COPY ({statement}) TO STDOUT WITH ({options})") as copy:
+                yield copy
     except psycopg.DataError as error:  # stored text the database cannot read as JSON
         raise Unreadable(str(error)) from error
 
@@ -129,22 +186,13 @@ def _crlf(chunks):
 def _query(choice, officers: dict[int, str], export_format: str):
     """The export's lines, one cell each for JSON Lines, in time order: the record (approved)
     or the current revisions, filtered as chosen."""
-    # A values list, not a temporary table: the database may then read in parallel.
-    people = (
-        values(column("id", Integer), column("name", Text), name="people")
-        # with no one to name there is no entry either, but a values list needs a row
-        .data(list(officers.items()) or [(0, "")])
-    )
+    people = _people(officers)
     flags = _flags()
     if export_format == "jsonl":
         query = _json_lines(choice, people, flags)
     else:
-        query = _csv_cells(choice, people, flags)
-    # The record (approved) or the current revision: the marks kept beside each revision.
-    chosen = (
-        ContactRevision.is_record if choice.status == "approved" else ContactRevision.is_current
-    )
-    query = (
+        query = _cells(choice, people, flags, spreadsheet=export_format == "csv")
+    return (
         query.join(School, School.id == ContactRevision.school_id)
         .join(people, people.c.id == ContactRevision.officer_id)
         .outerjoin(flags, flags.c.revision_id == ContactRevision.id)
@@ -160,16 +208,37 @@ def _query(choice, officers: dict[int, str], export_format: str):
                 APPROVAL.c.decision == "approve",
             ),
         )
-        .where(chosen, *choice.conditions())
+        .where(*_chosen(choice))
         .order_by(ContactRevision.occurred_at, ContactRevision.contact_id)
     )
+
+
+def _chosen(choice) -> list:
+    """The revisions exported: the record (approved) or the current ones, by the marks kept
+    beside each revision, of the status and filters chosen."""
+    found = [
+        ContactRevision.is_record if choice.status == "approved" else ContactRevision.is_current,
+        *choice.conditions(),
+    ]
     if choice.status not in ("all", "approved"):
-        query = query.where(ContactRevision.status == choice.status)
-    return query
+        found.append(ContactRevision.status == choice.status)
+    return found
 
 
-def _csv_cells(choice, people, flags):
-    """The CSV's cells, each content field read once per entry (json_to_record)."""
+def _people(names: dict[int, str]):
+    """How the export names each person (id, name), as a values list: not a temporary table,
+    so that the database may read in parallel."""
+    return (
+        values(column("id", Integer), column("name", Text), name="people")
+        # with no one to name there is no entry either, but a values list needs a row
+        .data(list(names.items()) or [(0, "")])
+    )
+
+
+def _cells(choice, people, flags, spreadsheet: bool):
+    """The entries' cells (ENTRY_NAMES), each content field read once per entry
+    (json_to_record): spreadsheet-safe for the CSV; for the SQLite file as stored, and
+    followed by the students described, as their stored JSON."""
     content = (
         func.json_to_record(ContactRevision.content)
         .table_valued(*(column(name, kind) for name, kind in CONTENT_FIELDS["content"].items()))
@@ -182,20 +251,27 @@ def _csv_cells(choice, people, flags):
         )
         .render_derived(name="justification", with_types=True)
     )
+    safe = _spreadsheet_safe if spreadsheet else _as_stored
     computed = {
         **_COMPUTED,
-        "school": _spreadsheet_safe(School.code),
-        "officer": _spreadsheet_safe(people.c.name),
-        "flags": flags.c.flags,
+        "school": safe(School.code),
+        "officer": safe(people.c.name),
+        # a list, empty when none (COPY's CSV writes SQL's null as nothing at all)
+        "flags": flags.c.flags if spreadsheet else func.coalesce(flags.c.flags, literal("")),
     }
     cells = [
         computed[name]
         if name in computed
         else _field_cell(
-            name, (justification if name.startswith("justification_") else content), choice
+            name,
+            (justification if name.startswith("justification_") else content),
+            choice,
+            safe,
         )
         for name in ENTRY_NAMES
     ]
+    if not spreadsheet:
+        cells.append(content.c.students.cast(Text))
     return (
         select(*cells)
         .select_from(ContactRevision)
@@ -250,7 +326,7 @@ def _json(value):
 def _content_fields() -> dict[str, dict]:
     """json_to_record's columns for the content and for its justification: lists as text
     arrays, every other value as its JSON text (numbers, true/false, strings unquoted)."""
-    fields = {"content": {"justification": db.JSON}, "justification": {}}
+    fields = {"content": {"justification": JSON, "students": JSON}, "justification": {}}
     for name in ENTRY_NAMES:
         key = name.removeprefix("justification_")
         if f"justification.{key}" in rules.FIELDS_BY_NAME and name != key:
@@ -260,9 +336,9 @@ def _content_fields() -> dict[str, dict]:
     return fields
 
 
-def _field_cell(name: str, source, choice):
+def _field_cell(name: str, source, choice, safe):
     """A content field's cell: null where v1 never asked it, or where narratives were not
-    asked for; lists joined with ';'; free text spreadsheet-safe."""
+    asked for; lists joined with ';'; free text `safe` (spreadsheet-safe, or as stored)."""
     key = name.removeprefix("justification_")
     spec = rules.FIELDS_BY_NAME[f"justification.{key}" if name != key else name]
     if name == "narrative" and not choice.narratives:
@@ -273,9 +349,14 @@ def _field_cell(name: str, source, choice):
     elif spec.type == "text":
         # Only free text can begin with a formula's sign: every other value was checked at the
         # door against the rules' choices, numbers, times and true/false.
-        value = _spreadsheet_safe(func.nullif(value, ""))
+        value = safe(func.nullif(value, ""))
     if spec.since > 1:
         return case((ContactRevision.dictionary_version >= spec.since, value), else_=null())
+    return value
+
+
+def _as_stored(value):
+    """A text as stored (the SQLite file keeps every text exactly so)."""
     return value
 
 
@@ -346,6 +427,9 @@ def _restraint(name: str):
 
 
 CONTENT_FIELDS = _content_fields()
+# COPY's text format: each backslash sequence it writes, and the character it stands for.
+_ESCAPED = re.compile(r"\\(.)")
+_ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\"}
 # COPY's CSV with a quote and a delimiter no JSON line holds: each line is written as it is.
 _NO_QUOTE = b"\x01"
 _FORMATS = {"csv": "FORMAT csv", "jsonl": "FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02'"}

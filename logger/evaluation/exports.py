@@ -15,11 +15,13 @@ import csv
 import hashlib
 import hmac
 import io
+import itertools
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import BinaryIO
@@ -85,6 +87,7 @@ FORMATS = tuple(FORMAT_NAMES)
 STATUSES = tuple(STATUS_NAMES)
 BATCH = 1000
 V2_ONLY = frozenset(V2_FIELDS)
+ACTIONS = ENTRY_NAMES.index("actions")  # the actions cell of an entry's row
 V1_CRDC = dict.fromkeys(rules.CRDC_COLUMNS)
 
 
@@ -370,6 +373,16 @@ def write_sqlite(choice: Choice, path: str) -> None:
     records (a table each), data_dictionary.
 
     A value not there (a field that did not apply, or that v1 never recorded) is NULL."""
+    if entries_copy.available():
+        try:
+            _write_database(choice, path, _write_entries_as_read_by_database)
+            return
+        except (entries_copy.Unreadable, UnicodeEncodeError):
+            pass  # written again below, which names the entry
+    _write_database(choice, path, _write_entries)
+
+
+def _write_database(choice: Choice, path: str, write_entries) -> None:
     out = sqlite_utils.Database(path, recreate=True)
     # A file built whole before anyone reads it, and thrown away if building it fails:
     # neither a rollback journal nor a wait for the disk protects anything.
@@ -377,7 +390,8 @@ def write_sqlite(choice: Choice, path: str) -> None:
     out.execute("PRAGMA synchronous = OFF")
     try:
         _create_tables(out)
-        _write_entries(out, choice)
+        with out.conn:  # one transaction: the file is complete or, on failure, discarded
+            write_entries(out, choice)
         _write_program_records(out, choice.names)
         _index_and_describe(out)
     finally:
@@ -445,14 +459,57 @@ def _write_entries(out, choice: Choice) -> None:
     """Each exported entry with its actions and students, and the decisions on them,
     a batch of entries to a statement."""
     people: dict[int, str] = {}  # user id: how the export names them
-    batch: list[dict] = []
-    with out.conn:  # one transaction: the file is complete or, on failure, discarded
-        for row in rows(choice):
-            batch.append(row)
-            if len(batch) == BATCH:
-                _write_batch(out, batch, choice, people)
-                batch = []
+    for batch in _batches(rows(choice)):
         _write_batch(out, batch, choice, people)
+
+
+def _write_entries_as_read_by_database(out, choice: Choice) -> None:
+    """_write_entries(), from the rows the database reads (entries_copy), a batch to a
+    statement."""
+    people = officer_names(choice.names)
+    # closed on any failure, so that the Python path may then read from the same connection
+    with closing(entries_copy.sqlite_rows(choice, people)) as entries:
+        _write_rows_as_read_by_database(out, entries)
+    with closing(entries_copy.review_rows(choice, people)) as reviews:
+        for batch in _batches(reviews):
+            _insert(out, "reviews", REVIEW_NAMES, batch)
+
+
+def _write_rows_as_read_by_database(out, entries: Iterator[tuple]) -> None:
+    """Each entry's row, its actions (its actions cell's choices) and the students it
+    describes (as stored), a batch of entries to a statement."""
+    for batch in _batches(entries):
+        _insert(out, "entries", ENTRY_NAMES, [row[:-1] for row in batch])
+        _insert(
+            out,
+            "actions",
+            ("entry_id", "action"),
+            [
+                (row[0], action)
+                for row in batch
+                if row[ACTIONS]
+                for action in row[ACTIONS].split(";")
+            ],
+        )
+        _insert(
+            out,
+            "students",
+            STUDENT_NAMES,
+            [
+                cells
+                for row in batch
+                if row[-1]
+                for cells in student_cells(
+                    {"entry_id": row[0], "students": json.loads(row[-1])}, blank=None
+                )
+            ],
+        )
+
+
+def _batches(rows_of_cells: Iterator) -> Iterator[list]:
+    """Rows a BATCH at a time (the last batch may be shorter)."""
+    while batch := list(itertools.islice(rows_of_cells, BATCH)):
+        yield batch
 
 
 def _write_batch(out, batch: list[dict], choice: Choice, people: dict[int, str]) -> None:
@@ -495,8 +552,6 @@ def _unwritable(rows_of_cells: list) -> str | None:
 
 def _review_cells(batch: list[dict], choice: Choice, people: dict[int, str]) -> list[tuple]:
     """The decisions on a batch of entries, as rows of the reviews table."""
-    if not batch:
-        return []
     entry_id = type_coerce(ReviewDecision.contact_id, Uuid(as_uuid=False))
     decisions = db.session.execute(
         select(
