@@ -88,7 +88,7 @@ def write(choice, officers: dict[int, str], out: BinaryIO, export_format: str = 
             out.write(piece)
 
 
-def sqlite_rows(choice, officers: dict[int, str]) -> Iterator[tuple]:
+def sqlite_rows(choice, officers: dict[int, str]) -> Iterator[list]:
     """The SQLite export's entries as the database reads them: ENTRY_NAMES' cells as text
     (exactly as stored, not spreadsheet-safe; None where not there), then the students
     described, as their stored JSON. Unreadable: an entry the database could not read."""
@@ -96,7 +96,7 @@ def sqlite_rows(choice, officers: dict[int, str]) -> Iterator[tuple]:
         yield from _text_rows(copy)
 
 
-def review_rows(choice, people: dict[int, str]) -> Iterator[tuple]:
+def review_rows(choice, people: dict[int, str]) -> Iterator[list]:
     """The decisions on the exported entries, in the order they were made, as the reviews
     table holds them (REVIEW_NAMES); `people` names each reviewer as the export does."""
     named = _people(people)
@@ -290,11 +290,11 @@ def _json_lines(choice, people, flags):
         .render_derived(name="recorded", with_types=True)
     )
     v1 = ContactRevision.dictionary_version <= 1
-    values = {name: recorded.c[name].cast(Text) for name in names}
+    as_stored = {name: recorded.c[name].cast(Text) for name in names}
     for name in V2_FIELDS:  # null where v1 never asked them
-        values[name] = case((v1, null()), else_=values[name])
+        as_stored[name] = case((v1, null()), else_=as_stored[name])
     if choice.narratives:
-        values["narrative"] = func.nullif(values["narrative"], literal('""'))
+        as_stored["narrative"] = func.nullif(as_stored["narrative"], literal('""'))
     pairs = [
         _pair("entry_id", _json(_COMPUTED["entry_id"])),
         _pair("revision", _json(ContactRevision.number)),
@@ -306,7 +306,7 @@ def _json_lines(choice, people, flags):
         _pair("received_at", _json(_COMPUTED["received_at"])),
         _pair("flags", func.coalesce(flags.c.flag_list.cast(Text), literal("[]"))),
         _pair("dictionary_version", _json(ContactRevision.dictionary_version)),
-        *(_pair(name, value) for name, value in values.items()),
+        *(_pair(name, value) for name, value in as_stored.items()),
         *(_pair(name, _COMPUTED[name]) for name in CRDC_COLUMNS),
     ]
     line = literal("{") + func.concat_ws(literal(", "), *pairs) + literal("}")
@@ -437,13 +437,12 @@ APPROVAL = ReviewDecision.__table__.alias("approval")
 RESTRAINTS = _restraints()
 # The entry of a revision no longer current, whose current revision is then a pending one.
 NEWER = Contact.__table__.alias("newer")
-# The cells not read from the content, by column name (but the officer and the flags, which
-# come from the query's own joins).
+# The cells not read from the content, by column name (but the school, the officer and the
+# flags, which each export writes in its own way).
 _COMPUTED = {
     "entry_id": ContactRevision.contact_id.cast(String),
     "revision": ContactRevision.number,
     "status": ContactRevision.status.cast(String),
-    # The number of a newer revision beside the record: only a revision no longer current has one.
     # The number of a newer revision beside the record: only a revision no longer current has one.
     "pending_revision": NEWER.c.current_revision,
     "approved_at": _utc_text(APPROVAL.c.decided_at),

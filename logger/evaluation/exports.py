@@ -475,7 +475,7 @@ def _write_entries_as_read_by_database(out, choice: Choice) -> None:
             _insert(out, "reviews", REVIEW_NAMES, batch)
 
 
-def _write_rows_as_read_by_database(out, entries: Iterator[tuple]) -> None:
+def _write_rows_as_read_by_database(out, entries: Iterator[list]) -> None:
     """Each entry's row, its actions (its actions cell's choices) and the students it
     describes (as stored), a batch of entries to a statement."""
     for batch in _batches(entries):
