@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from logger import rules
 from logger.auth.access import client_addr, role_required
 from logger.core import clock
-from logger.core.database import writing
+from logger.core.database import writes_throughout, writing
 from logger.core.models import ROLES
 from logger.extensions import db
 from logger.officer import entries, entry_templates
@@ -60,6 +60,7 @@ def schema():
 
 
 @bp.route("/sync", methods=["POST"])
+@writes_throughout
 @role_required("officer")
 def sync():
     """Store a batch of entries from the officer's outbox, each exactly once."""

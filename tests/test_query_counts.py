@@ -166,3 +166,36 @@ def test_a_sync_batch_of_new_entries_issues_as_many_statements_whatever_its_size
     assert len(large) == len(small), "statements for a batch of 3 new entries and of 60"
     inserted = {s.split()[2] for s in large if s.startswith("INSERT")}
     assert {"contacts", "revision_choices", "revision_students", "entry_timings"} <= inserted
+
+
+def test_a_sync_request_is_one_transaction_that_reads_the_officer_once(app, client, district):
+    """Storing a batch commits once, with the officer read inside it (not read, committed,
+    and read again), on both databases; a resend of the batch likewise."""
+    Auth(client).login("ofc.ruiz")
+    with app.app_context():
+        ruiz = db.session.scalar(select(User).filter_by(username="ofc.ruiz"))
+        school_id = ruiz.assignments[0].school_id
+    batch = [envelope(mentoring_entry(school_id)), envelope(arrest_entry(school_id))]
+    token = Api(client).token()
+    statuses, commits = [], []
+
+    def send() -> None:
+        response = client.post(
+            "/api/v1/sync", json={"entries": batch}, headers={"X-CSRFToken": token}
+        )
+        statuses.append([result["status"] for result in response.get_json()["results"]])
+
+    def note_commit(connection) -> None:
+        commits.append(len(statuses))
+
+    with app.app_context():
+        event.listen(db.engine, "commit", note_commit)
+    try:
+        sent = [_statements_seen(app, send) for _ in range(2)]
+    finally:
+        with app.app_context():
+            event.remove(db.engine, "commit", note_commit)
+    assert statuses == [["accepted"] * 2, ["duplicate"] * 2]
+    assert commits == [0, 1], "each sync request commits once"
+    for seen in sent:
+        assert sum(s.lstrip().startswith("SELECT users") for s in seen) == 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event, insert
+from sqlalchemy.exc import OperationalError
 
 from logger.extensions import db
 
@@ -49,6 +51,28 @@ def _create_private_file(path: str | None) -> None:
         pass
 
 
+WRITE_TRANSACTION = "write_transaction"  # session.info: the transaction writes_throughout began
+
+
+def writes_throughout(view):
+    """Run a view that only writes (the sync API) in one write transaction from its first
+    statement: on SQLite BEGIN IMMEDIATE before the signed-in user is loaded, so a writing()
+    block in the view goes on in that transaction rather than committing first and loading
+    the user again. The request commits once. If the write lock cannot be had, the view runs
+    as any other, and its writing() waits for the lock itself."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        try:
+            db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            db.session.info[WRITE_TRANSACTION] = db.session().get_transaction()
+        except OperationalError:
+            db.session.rollback()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
 @contextmanager
 def writing() -> Iterator[None]:
     """One write transaction around the block: committed at its end, rolled back if it raises.
@@ -56,11 +80,13 @@ def writing() -> Iterator[None]:
     The session's read transaction ends first, and on SQLite the new one takes the
     write lock up front (BEGIN IMMEDIATE), so a request that reads and then writes
     waits its turn rather than failing when another writer got in between. Elsewhere
-    it is a plain transaction. Errors (an IntegrityError from a race, say) pass on
-    to the caller after the rollback.
+    it is a plain transaction. A transaction writes_throughout began goes on as it is.
+    Errors (an IntegrityError from a race, say) pass on to the caller after the rollback.
     """
-    db.session.commit()
-    db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    began = db.session().get_transaction()
+    if began is None or began is not db.session.info.get(WRITE_TRANSACTION):
+        db.session.commit()
+        db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     try:
         yield
         db.session.commit()

@@ -11,6 +11,7 @@ import functools
 from zoneinfo import available_timezones
 
 from flask import current_app, g
+from sqlalchemy import select
 
 from logger import config, rules
 from logger.core import audit, clock
@@ -86,8 +87,8 @@ def save(form, *, admin: User, client_addr: str | None) -> None:
 
 def _saved() -> dict:
     """What the app has saved, over the defaults (the environment not considered)."""
-    stored = db.session.get(Setting, SETTING)
-    return {**DEFAULTS, **(stored.value if stored else {})}
+    stored = db.session.scalar(select(Setting.value).where(Setting.name == SETTING))
+    return {**DEFAULTS, **(stored or {})}
 
 
 def _name(text: str) -> str:
