@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import event, insert
+from sqlalchemy import ARRAY, any_, bindparam, event, func, insert, select
 from sqlalchemy.exc import OperationalError
 
 from logger.extensions import db
@@ -100,3 +100,29 @@ def insert_rows(model):
     statement, run by the driver's executemany. A Core insert into the table, not through the
     ORM's bulk path, which costs more than the database's work for a handful of rows."""
     return insert(model.__table__)
+
+
+def one_of(column, values: list):
+    """`column IN (values)`; on PostgreSQL `column = ANY(values)`, one array parameter, so
+    that a batch's hundred ids make a short statement the driver parses once, not a hundred
+    parameters it parses on every call."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("values", values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def new_ids(model, count: int) -> list[int]:
+    """Integer keys for `count` rows of a model about to be inserted, so that they go in by
+    executemany and need no RETURNING (whose hundred-row statement psycopg parses on every
+    call). On PostgreSQL from the key's sequence; on SQLite after the largest, as SQLite
+    numbers rows itself, which is safe inside writing() (it holds the write lock)."""
+    table = model.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        return list(
+            db.session.scalars(
+                select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+            )
+        )
+    first = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0))) + 1
+    return list(range(first, first + count))

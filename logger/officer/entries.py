@@ -13,7 +13,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from logger import rules
 from logger.auth.scopes import entries_visible_to
 from logger.core import audit, clock
-from logger.core.database import insert_rows
+from logger.core.database import insert_rows, new_ids, one_of
 from logger.core.models import (
     Contact,
     ContactRevision,
@@ -120,7 +120,7 @@ def stored_ids(entry_ids: list[uuid.UUID]) -> set[uuid.UUID]:
     """Which of these entry ids are stored already, in one query."""
     if not entry_ids:
         return set()
-    return set(db.session.scalars(select(Contact.id).where(Contact.id.in_(entry_ids))))
+    return set(db.session.scalars(select(Contact.id).where(one_of(Contact.id, entry_ids))))
 
 
 def store_new(
@@ -154,9 +154,8 @@ def _insert_new(
     received_at: datetime,
     client_addr: str | None,
 ) -> None:
-    """Each new contact at revision 1, with what _add_revision() stores beside it. Each
-    revision's id comes back beside its contact's, so the order rows come back in (which
-    SQLite does not promise) does not matter."""
+    """Each new contact at revision 1, with what _add_revision() stores beside it; the
+    revisions' ids are taken first, for the rows that name them."""
     changed_at = clock.utcnow()
     db.session.execute(
         insert_rows(Contact),
@@ -171,22 +170,20 @@ def _insert_new(
             for entry_id, _ in new
         ],
     )
-    revisions = {}  # entry id: its columns, flags and facts
-    for entry_id, verdict in new:
+    revisions = []  # each new revision's columns, flags and facts
+    for (entry_id, verdict), revision_id in zip(
+        new, new_ids(ContactRevision, len(new)), strict=True
+    ):
         columns, flags = _revision_columns(1, verdict, received_at, received_at)
-        revisions[entry_id] = columns, flags, RevisionFacts.of(verdict.entry, verdict.version)
-    revision_ids = dict(
-        db.session.execute(
-            insert_rows(ContactRevision).returning(ContactRevision.contact_id, ContactRevision.id),
-            [
-                {"contact_id": entry_id, "officer_id": officer.id, **columns, **facts.columns}
-                for entry_id, (columns, _, facts) in revisions.items()
-            ],
-        ).all()
+        columns |= {"id": revision_id, "contact_id": entry_id, "officer_id": officer.id}
+        revisions.append((columns, flags, RevisionFacts.of(verdict.entry, verdict.version)))
+    db.session.execute(
+        insert_rows(ContactRevision),
+        [columns | facts.columns for columns, _, facts in revisions],
     )
     rows = {RevisionFlag: [], RevisionChoice: [], RevisionStudent: []}
-    for entry_id, (_, flags, facts) in revisions.items():
-        revision = {"revision_id": revision_ids[entry_id]}
+    for columns, flags, facts in revisions:
+        revision = {"revision_id": columns["id"]}
         rows[RevisionFlag] += [{**revision, "flag": name} for name in flags]
         rows[RevisionChoice] += [{**revision, **row} for row in facts.choices]
         rows[RevisionStudent] += [{**revision, **row} for row in facts.students]
