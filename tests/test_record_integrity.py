@@ -24,7 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from logger import create_app, rules
-from logger.core.models import Contact, ContactRevision, ReviewDecision, User
+from logger.core.database import insert_rows
+from logger.core.models import AuditEvent, Contact, ContactRevision, ReviewDecision, User
 from logger.extensions import db
 from tests.factories import (
     Api,
@@ -645,3 +646,18 @@ def test_any_amendment_explanation_is_refused_or_renders_everywhere(app, team, e
     )
     assert result["status"] in ("accepted", "invalid")
     pages_and_exports_render(app, sent["id"])
+
+
+def test_rows_inserted_together_must_all_name_the_same_columns(app, team):
+    """A Core executemany takes the first row's columns for every row; a value only a later
+    row has would be dropped without a word, so such a batch is refused, nothing stored."""
+    at = datetime(2026, 1, 5, 12, tzinfo=UTC)
+    rows = [
+        {"at": at, "actor_id": None, "action": "test.first"},
+        {"at": at, "actor_id": None, "action": "test.second", "client_addr": "10.0.0.9"},
+    ]
+    with app.app_context():
+        with pytest.raises(ValueError, match="audit_events"):
+            insert_rows(AuditEvent, rows)
+        db.session.rollback()
+        assert db.session.query(AuditEvent).filter(AuditEvent.action.like("test.%")).count() == 0

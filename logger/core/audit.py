@@ -49,8 +49,8 @@ def record_each(
     at: datetime,
 ) -> None:
     """One event of the same action for each (contact, revision), in one INSERT."""
-    db.session.execute(
-        insert_rows(AuditEvent),
+    insert_rows(
+        AuditEvent,
         [
             {
                 "at": at,

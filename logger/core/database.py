@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask import session
 from sqlalchemy import ARRAY, any_, bindparam, event, func, insert, select
 from sqlalchemy.exc import OperationalError
 
@@ -58,16 +59,19 @@ def writes_throughout(view):
     """Run a view that only writes (the sync API) in one write transaction from its first
     statement: on SQLite BEGIN IMMEDIATE before the signed-in user is loaded, so a writing()
     block in the view goes on in that transaction rather than committing first and loading
-    the user again. The request commits once. If the write lock cannot be had, the view runs
-    as any other, and its writing() waits for the lock itself."""
+    the user again. The request commits once; on SQLite other writers wait while the batch is
+    read and checked (a few milliseconds). Only for a session that has signed in (Flask-Login's
+    `_user_id`): an anonymous request is refused without queueing for the lock. If the lock
+    cannot be had, the view runs as any other, and its writing() waits for the lock itself."""
 
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        try:
-            db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-            db.session.info[WRITE_TRANSACTION] = db.session().get_transaction()
-        except OperationalError:
-            db.session.rollback()
+        if session.get("_user_id") and not db.session().in_transaction():  # signed in
+            try:
+                db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+                db.session.info[WRITE_TRANSACTION] = db.session().get_transaction()
+            except OperationalError:
+                db.session.rollback()
         return view(*args, **kwargs)
 
     return wrapped
@@ -95,11 +99,18 @@ def writing() -> Iterator[None]:
         raise
 
 
-def insert_rows(model):
-    """An INSERT of many rows into a model's table, given as dicts with the same keys: one
+def insert_rows(model, rows: list[dict]) -> None:
+    """Insert many rows into a model's table, given as dicts with the same keys: one
     statement, run by the driver's executemany. A Core insert into the table, not through the
-    ORM's bulk path, which costs more than the database's work for a handful of rows."""
-    return insert(model.__table__)
+    ORM's bulk path, which costs more than the database's work for a handful of rows.
+
+    Core takes the first row's keys for all of them (a key only a later row has would be
+    dropped without a word), so rows with other keys are refused.
+    """
+    keys = rows[0].keys()
+    if any(row.keys() != keys for row in rows):
+        raise ValueError(f"rows for {model.__tablename__} do not all have the same keys")
+    db.session.execute(insert(model.__table__), rows)
 
 
 def one_of(column, values: list):
@@ -107,7 +118,7 @@ def one_of(column, values: list):
     that a batch's hundred ids make a short statement the driver parses once, not a hundred
     parameters it parses on every call."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam("values", values, type_=ARRAY(column.type)))
+        return column == any_(bindparam("values", values, type_=ARRAY(column.type), unique=True))
     return column.in_(values)
 
 

@@ -157,8 +157,8 @@ def _insert_new(
     """Each new contact at revision 1, with what _add_revision() stores beside it; the
     revisions' ids are taken first, for the rows that name them."""
     changed_at = clock.utcnow()
-    db.session.execute(
-        insert_rows(Contact),
+    insert_rows(
+        Contact,
         [
             {
                 "id": entry_id,
@@ -177,10 +177,7 @@ def _insert_new(
         columns, flags = _revision_columns(1, verdict, received_at, received_at)
         columns |= {"id": revision_id, "contact_id": entry_id, "officer_id": officer.id}
         revisions.append((columns, flags, RevisionFacts.of(verdict.entry, verdict.version)))
-    db.session.execute(
-        insert_rows(ContactRevision),
-        [columns | facts.columns for columns, _, facts in revisions],
-    )
+    insert_rows(ContactRevision, [columns | facts.columns for columns, _, facts in revisions])
     rows = {RevisionFlag: [], RevisionChoice: [], RevisionStudent: []}
     for columns, flags, facts in revisions:
         revision = {"revision_id": columns["id"]}
@@ -189,7 +186,7 @@ def _insert_new(
         rows[RevisionStudent] += [{**revision, **row} for row in facts.students]
     for model, model_rows in rows.items():
         if model_rows:
-            db.session.execute(insert_rows(model), model_rows)
+            insert_rows(model, model_rows)
     audit.record_each(
         "contact.submitted",
         [(entry_id, 1) for entry_id, _ in new],
