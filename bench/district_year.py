@@ -2,10 +2,11 @@
 
 Issue 15 asks that the assessment of a year of a few thousand entries stay under a
 second in a table of ten million. A database scale_fill.py filled holds full years
-only, so this moves --entries contacts whose every revision is approved (the record)
-back by whole years into a school year that holds nothing, with their revisions'
-times and their decisions' (the bench database is changed; run it again and it
-finds the year already made), runs ANALYZE as autovacuum would, and then times
+only, so this moves --entries contacts whose every revision is approved (the record),
+all of one district (the officers of the supervisor with the most entries that year,
+at that district's schools), back by whole years into a school year that holds nothing,
+with their revisions' times and their decisions' (the bench database is changed; run it
+again and it finds the year already made), runs ANALYZE as autovacuum would, and then times
 GET /assessment?year=<that year> as the evaluator (--runs runs, no warm-up; the
 year before holds nothing, so there is no trend to read) beside one GROUP BY
 school and classification over the same record rows.
@@ -28,7 +29,7 @@ from scale import IS_RECORD, app_path, raw_ms, sign_in  # noqa: E402
 from scale_fill import app_for  # noqa: E402
 from sqlalchemy import func, literal_column, select, text  # noqa: E402
 
-from logger.core.models import Contact, ContactRevision  # noqa: E402
+from logger.core.models import Contact, ContactRevision, User  # noqa: E402
 from logger.evaluation import assessment  # noqa: E402
 from logger.extensions import db  # noqa: E402
 
@@ -44,12 +45,21 @@ def make_the_year(app, how_many: int) -> assessment.SchoolYear:
             return years[-1]
         source = years[-1]  # the oldest full year
         start, end = source.bounds()
+        in_source = (IS_RECORD, ContactRevision.occurred_at >= start)
+        in_source += (ContactRevision.occurred_at < end,)
+        district = db.session.scalar(  # a supervisor's team: one district of the fill
+            select(User.supervisor_id)
+            .join(ContactRevision, ContactRevision.officer_id == User.id)
+            .where(*in_source)
+            .group_by(User.supervisor_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
         moved = (
             select(Contact.id)
             .where(Contact.current_revision == 1)
             .join(ContactRevision, ContactRevision.contact_id == Contact.id)
-            .where(IS_RECORD, ContactRevision.occurred_at >= start)
-            .where(ContactRevision.occurred_at < end)
+            .where(*in_source, ContactRevision.officer_id.in_(_team(district)))
             .limit(how_many)
         )
         ids = list(db.session.scalars(moved))
@@ -67,6 +77,10 @@ def make_the_year(app, how_many: int) -> assessment.SchoolYear:
         db.session.execute(text("ANALYZE review_decisions"))
         db.session.commit()
         return assessment.available_years(assessment.start_month())[-1]
+
+
+def _team(supervisor_id: int):
+    return select(User.id).where(User.supervisor_id == supervisor_id)
 
 
 def _count(year: assessment.SchoolYear) -> int:
