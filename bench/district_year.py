@@ -45,8 +45,11 @@ def make_the_year(app, how_many: int) -> assessment.SchoolYear:
             return years[-1]
         source = years[-1]  # the oldest full year
         start, end = source.bounds()
-        in_source = (IS_RECORD, ContactRevision.occurred_at >= start)
-        in_source += (ContactRevision.occurred_at < end,)
+        in_source = (
+            IS_RECORD,
+            ContactRevision.occurred_at >= start,
+            ContactRevision.occurred_at < end,
+        )
         district = db.session.scalar(  # a supervisor's team: one district of the fill
             select(User.supervisor_id)
             .join(ContactRevision, ContactRevision.officer_id == User.id)

@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from logger import rules
 from logger.core import audit, clock
-from logger.core.database import writing
+from logger.core.database import on_postgresql, writing
 from logger.core.models import (
     AuditEvent,
     SignInFailure,
@@ -166,7 +166,7 @@ def _queue_attempts_at(account: str) -> None:
     """Let one attempt at an account run at a time, until the caller commits, so parallel
     requests cannot all pass the count before any failure is written. PostgreSQL takes a
     transaction lock on the name; SQLite already queues writers (database.writing)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         key = int.from_bytes(hashlib.sha256(account.encode()).digest()[:8], "big", signed=True)
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 

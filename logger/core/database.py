@@ -52,6 +52,11 @@ def _create_private_file(path: str | None) -> None:
         pass
 
 
+def on_postgresql() -> bool:
+    """Whether the session's database is PostgreSQL (else SQLite)."""
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 WRITE_TRANSACTION = "write_transaction"  # session.info: the transaction writes_throughout began
 
 
@@ -117,7 +122,7 @@ def one_of(column, values: list):
     """`column IN (values)`; on PostgreSQL `column = ANY(values)`, one array parameter, so
     that a batch's hundred ids make a short statement the driver parses once, not a hundred
     parameters it parses on every call."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         return column == any_(bindparam("values", values, type_=ARRAY(column.type), unique=True))
     return column.in_(values)
 
@@ -128,7 +133,7 @@ def new_ids(model, count: int) -> list[int]:
     call). On PostgreSQL from the key's sequence; on SQLite after the largest, as SQLite
     numbers rows itself, which is safe inside writing() (it holds the write lock)."""
     table = model.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         sequence = func.pg_get_serial_sequence(table.name, "id")
         return list(
             db.session.scalars(

@@ -39,6 +39,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from logger import rules
+from logger.core.database import on_postgresql
 from logger.core.models import (
     Contact,
     ContactRevision,
@@ -72,7 +73,7 @@ class Unreadable(Exception):
 
 def available() -> bool:
     """Whether this database can write the CSV itself (PostgreSQL can)."""
-    return db.session.get_bind().dialect.name == "postgresql"
+    return on_postgresql()
 
 
 def write(choice, officers: dict[int, str], out: BinaryIO, export_format: str = "csv") -> None:

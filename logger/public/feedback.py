@@ -35,6 +35,7 @@ from logger.admin.district import EMAIL_PATTERN, MAX_EMAIL
 from logger.auth.accounts import wait_in_words
 from logger.core import audit, mail
 from logger.core.clock import SchoolYear
+from logger.core.database import on_postgresql
 from logger.core.models import (
     ANSWER_WAYS,
     FEEDBACK_CATEGORIES,
@@ -441,6 +442,6 @@ def _reply_to_problem(reply_to: str) -> str | None:
 def _one_at_a_time(key: str) -> None:
     """Let one feedback from an address be counted and kept at a time, until the caller
     commits: PostgreSQL locks the key; SQLite already queues writers (database.writing)."""
-    if db.session.get_bind().dialect.name == "postgresql":
+    if on_postgresql():
         lock = int.from_bytes(bytes.fromhex(key)[:8], "big", signed=True)
         db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})
