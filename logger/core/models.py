@@ -428,11 +428,12 @@ class AuditEvent(db.Model):
     """Who did what, when, from where: append-only."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (sa.Index("ix_audit_events_action_at", "action", "at"),)  # 0025
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=_utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(sa.String(40), index=True)
+    action: Mapped[str] = mapped_column(sa.String(40))
     contact_id: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
     revision: Mapped[int | None]
     client_addr: Mapped[str | None] = mapped_column(sa.String(45))
