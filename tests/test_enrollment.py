@@ -19,7 +19,7 @@ from logger.admin import enrollment
 from logger.core.clock import SchoolYear
 from logger.core.models import AuditEvent, Enrollment, School, User
 from logger.demo import enrollment as demo_enrollment
-from logger.evaluation import denominators
+from logger.evaluation import assessment, denominators, principles
 from logger.extensions import db
 from logger.review import workflow
 from tests.factories import (
@@ -421,6 +421,9 @@ def test_per_thousand():
 def test_contacts_and_enforcement_per_1000_students_by_school(app, hand_made):
     with app.app_context():
         rates = {rate.code: rate for rate in denominators.school_rates(YEAR)}
+        # The assessment's rates take its own counts by school: the same figures.
+        assessed = principles.gather(YEAR, assessment.assess(YEAR)).schools
+    assert assessed == list(rates.values())
     assert list(rates) == ["AMS", "CES", "LHS", "WES"]  # by name
     lincoln = rates["LHS"]  # 10 contacts * 1000 / 1000 students = 10.0; 3 * 1000 / 1000 = 3.0
     assert (lincoln.students, lincoln.contacts, lincoln.enforcement) == (1000, 10, 3)

@@ -98,18 +98,27 @@ class _Counts:
     described: Counter = field(default_factory=Counter)  # school: students in enforcement
 
 
-def rates(year: SchoolYear, *, groups: bool = True) -> tuple[list[SchoolRate], list[GroupRate]]:
+def rates(
+    year: SchoolYear, *, groups: bool = True, counted: dict[int, tuple[int, int]] | None = None
+) -> tuple[list[SchoolRate], list[GroupRate]]:
     """The school rates and the group rates of a year, added up by the database; without
-    `groups`, no group rates (their students are not counted)."""
+    `groups`, no group rates (their students are not counted). `counted`: each school's
+    contacts and enforcement contacts in the year's record, when the caller has them already
+    (the assessment has), so the year is not read again for them."""
     enrolled = enrollment.by_school(year.first)
     counts = _Counts()
     in_year = in_record(*year.bounds())
     R = ContactRevision
-    for school_id, contacts, enforcement in db.session.execute(
-        select(R.school_id, func.count(), count_if(R.enforcement))
-        .where(*in_year)
-        .group_by(R.school_id)
-    ):
+    if counted is None:
+        counted = {
+            school_id: (contacts, enforcement)
+            for school_id, contacts, enforcement in db.session.execute(
+                select(R.school_id, func.count(), count_if(R.enforcement))
+                .where(*in_year)
+                .group_by(R.school_id)
+            )
+        }
+    for school_id, (contacts, enforcement) in counted.items():
         counts.contacts[school_id] += contacts
         counts.enforcement[school_id] += enforcement
     if not groups:

@@ -112,11 +112,20 @@ class Evidence:
         }.get(number, contacts > 0)
 
 
-def gather(year: SchoolYear, *, key_figures_only: bool = False) -> Evidence:
+def gather(
+    year: SchoolYear, figures: YearFigures | None = None, *, key_figures_only: bool = False
+) -> Evidence:
     """Every record of the year beyond the contacts, for the assessment (key figures only:
-    without the group rates, which the trend does not show)."""
+    without the group rates, which the trend does not show). Given the year's figures from
+    assessment.assess(), the school rates take its counts by school."""
     start, end = year.bounds()
-    schools, groups = rates(year, groups=not key_figures_only)
+    counted = None
+    if figures is not None:
+        counted = {
+            school_id: (school.contacts, school.enforcement)
+            for school_id, school in figures.schools.items()
+        }
+    schools, groups = rates(year, groups=not key_figures_only, counted=counted)
     return Evidence(
         year=year,
         program=program_figures(year),

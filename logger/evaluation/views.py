@@ -168,12 +168,13 @@ def report():
         year = assessment.default_year(years, clock.today())
     if year is None:
         return render_template("evaluation/assessment.html", years=years, year=None)
-    figures, evidence = assessment.assess(year), principles.gather(year)
+    figures = assessment.assess(year)
+    evidence = principles.gather(year, figures)
     previous = (
         assessment.assess(year.previous, key_figures_only=True) if year.previous in years else None
     )
     previous_evidence = (
-        principles.gather(year.previous, key_figures_only=True) if previous else None
+        principles.gather(year.previous, previous, key_figures_only=True) if previous else None
     )
     return render_template(
         "evaluation/assessment.html",
