@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import math
 import re
 import secrets
@@ -11,12 +10,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from logger import rules
 from logger.core import audit, clock
-from logger.core.database import on_postgresql, writing
+from logger.core.database import lock_until_commit, writing
 from logger.core.models import (
     AuditEvent,
     SignInFailure,
@@ -120,7 +119,7 @@ def sign_in(typed_name: str, password: str, client_addr: str | None) -> SignInAt
         return SignInAttempt(wait_seconds=waiting)
     user = authenticate(typed_name, password)
     with writing():
-        _queue_attempts_at(account)
+        lock_until_commit(f"sign-in:{account}")  # parallel guesses cannot all pass the count
         failures = _recent_failures(account, now)
         wait_seconds = _wait_seconds(account, client_addr, now, failures)
         if wait_seconds:
@@ -160,15 +159,6 @@ def wait_in_words(seconds: int) -> str:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = math.ceil(seconds / 60)
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
-
-
-def _queue_attempts_at(account: str) -> None:
-    """Let one attempt at an account run at a time, until the caller commits, so parallel
-    requests cannot all pass the count before any failure is written. PostgreSQL takes a
-    transaction lock on the name; SQLite already queues writers (database.writing)."""
-    if on_postgresql():
-        key = int.from_bytes(hashlib.sha256(account.encode()).digest()[:8], "big", signed=True)
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 def locked_accounts() -> list[tuple[str, int]]:

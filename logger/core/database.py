@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import session
-from sqlalchemy import ARRAY, any_, bindparam, event, func, insert, select
+from sqlalchemy import ARRAY, any_, bindparam, event, func, insert, select, text
 from sqlalchemy.exc import OperationalError
 
 from logger.extensions import db
@@ -55,6 +56,15 @@ def _create_private_file(path: str | None) -> None:
 def on_postgresql() -> bool:
     """Whether the session's database is PostgreSQL (else SQLite)."""
     return db.session.get_bind().dialect.name == "postgresql"
+
+
+def lock_until_commit(name: str) -> None:
+    """Let one transaction at a time hold `name`, until it commits or rolls back, so parallel
+    requests cannot all pass a count before any of them writes. PostgreSQL takes a
+    transaction lock on the name's hash; SQLite already queues writers (writing())."""
+    if on_postgresql():
+        key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
 
 
 WRITE_TRANSACTION = "write_transaction"  # session.info: the transaction writes_throughout began

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import delete, select, text
+from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from logger import rules
@@ -35,7 +35,7 @@ from logger.admin.district import EMAIL_PATTERN, MAX_EMAIL
 from logger.auth.accounts import wait_in_words
 from logger.core import audit, mail
 from logger.core.clock import SchoolYear
-from logger.core.database import on_postgresql
+from logger.core.database import lock_until_commit
 from logger.core.models import (
     ANSWER_WAYS,
     FEEDBACK_CATEGORIES,
@@ -172,7 +172,7 @@ def receive(checked: Checked, client_addr: str | None, now: datetime) -> Feedbac
     """Keep checked feedback, unless its address sent too much lately (TooMany: nothing kept).
     The caller commits."""
     key = address_key(client_addr)
-    _one_at_a_time(key)
+    lock_until_commit(f"feedback:{key}")  # one feedback from an address counted at a time
     recent = db.session.scalars(
         select(FeedbackPost.at)
         .where(FeedbackPost.address_key == key, FeedbackPost.at > now - timedelta(days=1))
@@ -437,11 +437,3 @@ def _reply_to_problem(reply_to: str) -> str | None:
     if PHONE_PATTERN.fullmatch(reply_to) and PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]:
         return None
     return "Give an e-mail address (like name@example.org) or a phone number, or leave it blank."
-
-
-def _one_at_a_time(key: str) -> None:
-    """Let one feedback from an address be counted and kept at a time, until the caller
-    commits: PostgreSQL locks the key; SQLite already queues writers (database.writing)."""
-    if on_postgresql():
-        lock = int.from_bytes(bytes.fromhex(key)[:8], "big", signed=True)
-        db.session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock})
