@@ -74,7 +74,10 @@ def sync():
     for attempt in range(BUSY_ATTEMPTS):
         try:
             results = ingest(
-                current_user, envelopes, received_at=clock.utcnow(), client_addr=client_addr()
+                current_user._get_current_object(),  # not the proxy: read for every entry
+                envelopes,
+                received_at=clock.utcnow(),
+                client_addr=client_addr(),
             )
             return jsonify(results=results)
         except OperationalError:  # a deadlock or a lock wait that ran out: nothing was stored

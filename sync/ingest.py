@@ -27,11 +27,12 @@ def ingest(
 ) -> list[dict]:
     """Apply each envelope for this officer and commit; one result per envelope, in order.
 
-    One query finds which ids are stored already. The batch's new entries (ids
-    neither stored nor sent earlier in the batch) are inserted together, in one
-    savepoint; every other envelope, and all of them when a concurrent send won
-    a race for one new id, goes through entries.store, one savepoint each, where
-    the database's constraints settle concurrent sends. One bad entry never fails
+    One query finds which ids are stored already (and loads those entries). The batch's
+    new entries (ids neither stored nor sent earlier in the batch) are inserted together,
+    in one savepoint; every other envelope, and all of them when a concurrent send won a
+    race for one new id, goes through entries.store: a resend is answered from the loaded
+    entry, and a write takes a savepoint of its own, where the database's constraints
+    settle concurrent sends. One bad entry never fails
     the others, and the results are those of storing the envelopes one by one.
     """
     with writing():
@@ -43,7 +44,8 @@ def ingest(
                 results[index] = refusal
             else:
                 checked.append(Checked(index, envelope, verdict))
-        new, others = _new_and_others(checked)
+        stored = entries.stored([c.envelope.id for c in checked])  # held until committed
+        new, others = _new_and_others(checked, stored)
         saved = entries.store_new(
             officer,
             [(c.envelope.id, c.verdict) for c in new],
@@ -74,10 +76,9 @@ def _check(
     return verdict, None
 
 
-def _new_and_others(checked: list[Checked]) -> tuple[list[Checked], list[Checked]]:
+def _new_and_others(checked: list[Checked], stored) -> tuple[list[Checked], list[Checked]]:
     """The new entries, and the rest. Storing the new ones first gives the results storing
     all in order would: a new one's id is in no earlier envelope and not stored."""
-    stored = entries.stored_ids([c.envelope.id for c in checked])
     new, others, seen = [], [], set()
     for one in checked:
         entry_id = one.envelope.id

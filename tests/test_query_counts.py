@@ -140,12 +140,17 @@ def test_each_path_issues_as_many_statements_with_many_entries_as_with_few(app, 
     assert all(count > 0 for count in with_few.values())  # each path was measured
 
 
+def _ruiz_school_id(app) -> int:
+    with app.app_context():
+        return (
+            db.session.scalar(select(User).filter_by(username="ofc.ruiz")).assignments[0].school_id
+        )
+
+
 def _new_batch_statements(app, client, size: int) -> list[str]:
     """The statements POST /api/v1/sync issues for a batch of `size` new entries (and the
     GET that fetches its CSRF token, the same for any batch)."""
-    with app.app_context():
-        ruiz = db.session.scalar(select(User).filter_by(username="ofc.ruiz"))
-        school_id = ruiz.assignments[0].school_id
+    school_id = _ruiz_school_id(app)
     timing = {"seconds": 40, "template_used": False}
     batch = [
         envelope((arrest_entry if n % 2 else mentoring_entry)(school_id), timing=timing)
@@ -166,6 +171,26 @@ def test_a_sync_batch_of_new_entries_issues_as_many_statements_whatever_its_size
     assert len(large) == len(small), "statements for a batch of 3 new entries and of 60"
     inserted = {s.split()[2] for s in large if s.startswith("INSERT")}
     assert {"contacts", "revision_choices", "revision_students", "entry_timings"} <= inserted
+
+
+def _resent_batch_statements(app, client, size: int) -> list[str]:
+    """The statements POST /api/v1/sync issues for a batch of `size` entries sent again."""
+    school_id = _ruiz_school_id(app)
+    batch = [envelope(mentoring_entry(school_id, narrative=f"Visit {n}.")) for n in range(size)]
+    assert {r["status"] for r in Api(client).sync(*batch)} == {"accepted"}
+    results = []
+    seen = _statements_seen(app, lambda: results.extend(Api(client).sync(*batch)))
+    assert [(r["status"], r["revision"]) for r in results] == [("duplicate", 1)] * size
+    return seen
+
+
+def test_a_resent_batch_is_answered_in_as_many_statements_whatever_its_size(app, client, district):
+    """A phone that lost the answer sends its whole outbox again: the stored entries are read
+    together and answered duplicate, with no savepoint and nothing written for any of them."""
+    Auth(client).login("ofc.ruiz")
+    small, large = (_resent_batch_statements(app, client, size) for size in (3, 60))
+    assert len(large) == len(small), "statements for a resend of 3 entries and of 60"
+    assert not [s for s in large if s.split()[0] in ("SAVEPOINT", "INSERT", "UPDATE")]
 
 
 def test_a_sync_request_is_one_transaction_that_reads_the_officer_once(app, client, district):

@@ -342,7 +342,7 @@ def test_an_id_stored_by_a_concurrent_send_after_the_lookup_is_still_stored_once
     refuses the batch's insert, and each entry is then stored on its own, exactly once."""
     earlier = envelope(mentoring_entry(district["lincoln"], narrative="Sent from the phone."))
     assert ruiz.sync(earlier)[0]["status"] == "accepted"
-    monkeypatch.setattr(entries, "stored_ids", lambda entry_ids: set())  # the lookup missed it
+    monkeypatch.setattr(entries, "stored", lambda entry_ids: {})  # the lookup missed it
     new = envelope(mentoring_entry(district["lincoln"], narrative="Sent with the resend."))
     results = ruiz.sync(new, earlier)
     assert [(r["id"], r["status"], r["revision"]) for r in results] == [

@@ -95,10 +95,18 @@ def store(
 ) -> Saved:
     """save() in a savepoint; when a concurrent send stored this entry first, look again.
 
+    An answer that writes nothing (duplicate, conflict, invalid, forbidden) needs no
+    savepoint; a resend of a stored batch is answered from the entries stored() loaded.
     The database's unique constraints (the contact's id, a revision's number)
     decide between two concurrent sends; the loser's second look finds the
     winner's row and answers duplicate or conflict. The caller commits.
     """
+    _refuse_unless_accepted(verdict)
+    contact = db.session.get(Contact, entry_id)
+    if contact is not None:
+        answer = _answer_unwritten(officer, contact, verdict, base_revision, amendment_explanation)
+        if answer is not None:
+            return answer
     for _ in range(2):
         try:
             with db.session.begin_nested():
@@ -116,11 +124,18 @@ def store(
     return Saved("conflict")
 
 
-def stored_ids(entry_ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these entry ids are stored already, in one query."""
+def stored(entry_ids: list[uuid.UUID]) -> dict[uuid.UUID, Contact]:
+    """The contacts of these entry ids that are stored already, in one query, with their
+    revisions (two more queries, only when there are any): while the caller holds them,
+    store() answers a resend from them without a query of its own."""
     if not entry_ids:
-        return set()
-    return set(db.session.scalars(select(Contact.id).where(one_of(Contact.id, entry_ids))))
+        return {}
+    found = db.session.scalars(
+        select(Contact)
+        .where(one_of(Contact.id, entry_ids))
+        .options(selectinload(Contact.revisions), selectinload(Contact.current))
+    )
+    return {contact.id: contact for contact in found}
 
 
 def store_new(
@@ -223,6 +238,30 @@ def save(
         contact = Contact(id=entry_id, officer=officer, current_revision=0, created_at=received_at)
         db.session.add(contact)
         return _add_revision(contact, verdict, "contact.submitted", received_at, client_addr)
+    answer = _answer_unwritten(officer, contact, verdict, base_revision, amendment_explanation)
+    if answer is not None:
+        return answer
+    if contact.current.status in EDITABLE_STATUSES:
+        return _add_revision(contact, verdict, "contact.revised", received_at, client_addr)
+    return _add_revision(
+        contact,
+        verdict,
+        "contact.amended",
+        received_at,
+        client_addr,
+        amendment_explanation=amendment_explanation.strip(),
+    )
+
+
+def _answer_unwritten(
+    officer: User,
+    contact: Contact,
+    verdict: rules.Verdict,
+    base_revision: int,
+    amendment_explanation: object,
+) -> Saved | None:
+    """save()'s answer for a stored entry when it writes nothing; None when it writes a
+    revision (an edit of the current one, or an amendment with a good explanation)."""
     if contact.officer_id != officer.id:
         return Saved("forbidden")
     current = base_revision == contact.current_revision
@@ -236,20 +275,13 @@ def save(
     if not current:
         return Saved("conflict", contact.current_revision)
     if contact.current.status in EDITABLE_STATUSES:
-        return _add_revision(contact, verdict, "contact.revised", received_at, client_addr)
+        return None
     if amendment_explanation is None:
         return Saved("conflict", contact.current_revision)
     errors = rules.check_amendment(amendment_explanation)
     if errors:
         return Saved("invalid", contact.current_revision, errors)
-    return _add_revision(
-        contact,
-        verdict,
-        "contact.amended",
-        received_at,
-        client_addr,
-        amendment_explanation=amendment_explanation.strip(),
-    )
+    return None
 
 
 def _refuse_unless_accepted(verdict: rules.Verdict) -> None:
