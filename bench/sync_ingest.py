@@ -6,9 +6,10 @@ and sends 10,000 entries in batches of 100 to POST /api/v1/sync, as a phone's
 outbox would; with --workers N, gunicorn runs N workers and N phones send at
 once. In the same run it inserts the same rows into a plain table with the
 driver's executemany (sqlite3, or psycopg on PostgreSQL): the ratio of the two
-rates is the figure to compare across machines. Last, it measures what a phone
-downloads on first load to work offline: the shell's pages and files,
-gzip-compressed as a TLS proxy would send them.
+rates is the figure to compare across machines; and 2,000 of them one row a
+transaction, each committed, the database's own limit for one entry a request.
+Last, it measures what a phone downloads on first load to work offline: the
+shell's pages and files, gzip-compressed as a TLS proxy would send them.
 
     .venv/bin/python bench/sync_ingest.py [--entries 10000] [--batch 100]
         [--database postgresql://postgres@127.0.0.1:5432/wt_sync] [--workers 1]
@@ -140,8 +141,9 @@ RAW_TABLE = (
 )
 
 
-def raw_rate(rows: list[dict], folder: str, database: str | None) -> float:
-    """Rows per second for the same rows into one plain table, executemany, one commit."""
+def raw_rate(rows: list[dict], folder: str, database: str | None, *, singly: bool = False) -> float:
+    """Rows per second for the same rows into one plain table: executemany and one commit, or
+    (singly) one row a transaction, each committed to disk as the app's commit is."""
     now = datetime.now(UTC).isoformat()
     values = [
         (
@@ -156,6 +158,7 @@ def raw_rate(rows: list[dict], folder: str, database: str | None) -> float:
         )
         for e in rows
     ]
+    table = "raw_contacts_singly" if singly else "raw_contacts"
     if database is None:
         db = sqlite3.connect(os.path.join(folder, "raw.sqlite3"))
         db.execute("PRAGMA journal_mode=WAL")
@@ -163,11 +166,17 @@ def raw_rate(rows: list[dict], folder: str, database: str | None) -> float:
     else:
         db = psycopg.connect(libpq_url(database))
         insert = "INSERT INTO raw_contacts VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"
-    db.execute(RAW_TABLE)
+    db.execute(RAW_TABLE.replace("raw_contacts", table))
     db.commit()
+    insert = insert.replace("raw_contacts", table)
     start = time.perf_counter()
-    db.cursor().executemany(insert, values)
-    db.commit()
+    if singly:
+        for row in values:
+            db.execute(insert, row)
+            db.commit()
+    else:
+        db.cursor().executemany(insert, values)
+        db.commit()
     elapsed = time.perf_counter() - start
     db.close()
     return len(rows) / elapsed
@@ -318,6 +327,7 @@ def main() -> None:
             resend_seconds = time.perf_counter() - resend_start
             files, raw_bytes, gz_bytes = shell_size(officer)
         raw = raw_rate(rows, folder, args.database)
+        raw_singly = raw_rate(rows[:2000], folder, args.database, singly=True)
 
     api_rate = len(rows) / api_seconds
     where = f"gunicorn, {args.workers} worker{'s' if args.workers > 1 else ''}, {engine}"
@@ -327,6 +337,8 @@ def main() -> None:
     print(f"resending one batch          {resend_seconds * 1000:.0f} ms (all duplicates)")
     print(f"plain executemany            {raw:,.0f} rows/s")
     print(f"ratio                        {raw / api_rate:,.0f}x slower than a bare insert")
+    print(f"one row a transaction        {raw_singly:,.0f} rows/s (each commit on disk)")
+    print(f"ratio                        {raw_singly / api_rate:,.1f}x slower than that")
     print(
         f"app shell on first load      {files} files, {raw_bytes / 1024:.1f} KiB, "
         f"{gz_bytes / 1024:.1f} KiB gzip-compressed"
