@@ -2,4 +2,4 @@
 
 from logger import create_app
 
-app = create_app()
+app = create_app(migrations=False)  # `flask db upgrade` runs them

@@ -76,7 +76,7 @@ sys.path.insert(0, {str(ROOT)!r})
 from logger import create_app
 app = create_app({{"SQLALCHEMY_DATABASE_URI": {url!r},
                    "SECRET_KEY": "bench-only-secret-key-not-for-production",
-                   "SRO_EXPORT_KEY": "bench-export-key"}})
+                   "SRO_EXPORT_KEY": "bench-export-key"}}, migrations=False)  # as wsgi.py
 client = app.test_client()
 def token_of(page):
     return re.search(r'name="csrf_token"[^>]* value="([^"]+)"', page).group(1)

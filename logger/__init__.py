@@ -10,7 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from logger import config
 from logger.core.database import tune_sqlite
-from logger.extensions import COMPRESSION, compress, csrf, db, login_manager, migrate
+from logger.extensions import COMPRESSION, compress, csrf, db, login_manager
 from logger.web import body_limit, row_ids
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -29,8 +29,12 @@ class SessionOverHTTPS(SecureCookieSessionInterface):
             super().save_session(app, session, response)
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: config from the environment (or test_config), extensions, blueprints."""
+def create_app(test_config: dict | None = None, *, migrations: bool = True) -> Flask:
+    """Build the app: config from the environment (or test_config), extensions, blueprints.
+
+    `migrations`: Flask-Migrate, for `flask db` and flask_migrate.upgrade(). A server
+    process (wsgi.py) leaves it out: importing Alembic costs each worker 11 MiB it never uses.
+    """
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)  # secrets, database
     app.config.from_mapping(config.from_environment(app.instance_path))
@@ -52,7 +56,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     body_limit.register(app)  # before CSRF's check reads the form
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True)
+    if migrations:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=MIGRATIONS, render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     for key, value in COMPRESSION.items():

@@ -3,10 +3,13 @@
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
 from logger import config, create_app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_importing_the_package_builds_no_app():
@@ -15,6 +18,25 @@ def test_importing_the_package_builds_no_app():
         "assert not any(isinstance(v, flask.Flask) for v in vars(logger).values())"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_server_leaves_migrations_to_the_flask_command(tmp_path):
+    """gunicorn's app (wsgi.py) never loads Alembic, 11 MiB in every worker; `flask db`
+    still has its commands."""
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3", "SECRET_KEY": "test-secret-key"}
+    code = "import sys, wsgi; print(sorted({'alembic', 'flask_migrate'} & set(sys.modules)))"
+    served = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert served.stdout.strip() == "[]"
+    commands = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "logger", "db", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "upgrade" in commands.stdout
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path, monkeypatch):
