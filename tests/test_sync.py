@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import update
 
 from logger import rules
 from logger.core.models import AuditEvent, Contact, ContactRevision, User
@@ -320,6 +321,34 @@ def test_a_returned_entry_resubmitted_unchanged_goes_back_to_review(app, ruiz, d
     assert (again["status"], again["revision"]) == ("accepted", 2)
     assert ruiz.sync({**sent, "base_revision": 1})[0]["status"] == "duplicate"  # its resend
     assert ruiz.sync(sent)[0]["status"] == "duplicate"  # the first send, arriving late
+
+
+def test_an_edit_of_an_entry_approved_while_its_batch_is_stored_needs_an_explanation(
+    app, ruiz, district, monkeypatch
+):
+    """The batch's look at its stored entries answers resends; an edit is decided on the entry
+    as it is when written. Approved meanwhile, an edit without an explanation is a conflict,
+    never a quiet revision of the record."""
+    sent = envelope(mentoring_entry(district["lincoln"], narrative="Before the approval."))
+    ruiz.sync(sent)
+    looked_up = entries.stored
+
+    def approved_just_after_the_look(entry_ids):
+        found = looked_up(entry_ids)
+        revisions = ContactRevision.__table__  # not through the session: its copy stays
+        db.session.execute(
+            update(revisions)
+            .where(revisions.c.contact_id == uuid.UUID(sent["id"]))
+            .values(status="approved")
+        )
+        return found
+
+    monkeypatch.setattr(entries, "stored", approved_just_after_the_look)
+    edit = {**sent, "base_revision": 1, "contact": {**sent["contact"], "narrative": "Edited."}}
+    [result] = ruiz.sync(edit)
+    assert (result["status"], result["revision"]) == ("conflict", 1)
+    with app.app_context():
+        assert db.session.query(ContactRevision).count() == 1
 
 
 def test_an_edit_back_to_an_earlier_version_is_a_new_revision(app, ruiz, district):

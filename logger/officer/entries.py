@@ -96,10 +96,12 @@ def store(
     """save() in a savepoint; when a concurrent send stored this entry first, look again.
 
     An answer that writes nothing (duplicate, conflict, invalid, forbidden) needs no
-    savepoint; a resend of a stored batch is answered from the entries stored() loaded.
-    The database's unique constraints (the contact's id, a revision's number)
-    decide between two concurrent sends; the loser's second look finds the
-    winner's row and answers duplicate or conflict. The caller commits.
+    savepoint; a resend of a stored batch is answered from the entries stored() loaded,
+    as they were then. A write decides on the entry as it is now, read again (a
+    supervisor may have approved it since). The database's unique constraints (the
+    contact's id, a revision's number) decide between two concurrent sends; the loser's
+    second look finds the winner's row and answers duplicate or conflict. The caller
+    commits.
     """
     _refuse_unless_accepted(verdict)
     contact = db.session.get(Contact, entry_id)
@@ -107,6 +109,7 @@ def store(
         answer = _answer_unwritten(officer, contact, verdict, base_revision, amendment_explanation)
         if answer is not None:
             return answer
+        db.session.expire(contact)
     for _ in range(2):
         try:
             with db.session.begin_nested():
