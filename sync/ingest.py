@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from logger import rules
 from logger.core.database import writing
-from logger.core.models import User
+from logger.core.models import Contact, User
 from logger.officer import entries, entry_times
 
 from .wire import Envelope
@@ -32,8 +33,8 @@ def ingest(
     in one savepoint; every other envelope, and all of them when a concurrent send won a
     race for one new id, goes through entries.store: a resend is answered from the loaded
     entry, and a write takes a savepoint of its own, where the database's constraints
-    settle concurrent sends. One bad entry never fails
-    the others, and the results are those of storing the envelopes one by one.
+    settle concurrent sends. One bad entry never fails the others, and the results are
+    those of storing the envelopes one by one.
     """
     with writing():
         results: list[dict | None] = [None] * len(envelopes)
@@ -44,7 +45,8 @@ def ingest(
                 results[index] = refusal
             else:
                 checked.append(Checked(index, envelope, verdict))
-        stored = entries.stored([c.envelope.id for c in checked])  # held until committed
+        # held here: the session keeps loaded entries only while something refers to them
+        stored = entries.stored([c.envelope.id for c in checked])
         new, others = _new_and_others(checked, stored)
         saved = entries.store_new(
             officer,
@@ -76,7 +78,9 @@ def _check(
     return verdict, None
 
 
-def _new_and_others(checked: list[Checked], stored) -> tuple[list[Checked], list[Checked]]:
+def _new_and_others(
+    checked: list[Checked], stored: dict[uuid.UUID, Contact]
+) -> tuple[list[Checked], list[Checked]]:
     """The new entries, and the rest. Storing the new ones first gives the results storing
     all in order would: a new one's id is in no earlier envelope and not stored."""
     new, others, seen = [], [], set()
