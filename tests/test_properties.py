@@ -20,6 +20,12 @@ from hypothesis import strategies as st
 
 from logger import rules
 from logger.core.models import ContactRevision
+from logger.evaluation.data_dictionary import (
+    ENTRY_NAMES,
+    FORMULA_TRIGGERS,
+    TYPED_COLUMNS,
+    entry_cells,
+)
 from logger.extensions import db
 from logger.officer import entries
 from sync import wire
@@ -322,6 +328,27 @@ def test_deep_nesting_anywhere_is_answered_well(app, ruiz, district, where, dept
         f'{contact[:-1]}, "narrative": {nested}}}}}]}}',
     }[where]
     assert_answered_well(app, ruiz, body)
+
+
+# Texts a spreadsheet would run, long enough for the rules' free-text fields.
+FORMULAS = st.builds(
+    str.__add__,
+    st.sampled_from(FORMULA_TRIGGERS),
+    st.text(alphabet='abcdefghij ()+="&,.', min_size=30, max_size=60),
+)
+
+
+@RULES
+@given(path=st.sampled_from(PATHS), formula=FORMULAS, version=VERSIONS)
+def test_a_formula_can_begin_only_in_the_csv_columns_made_spreadsheet_safe(path, formula, version):
+    """The CSV exports check only TYPED_COLUMNS for a formula's first sign: a formula sent in
+    any field is refused, or kept where one of those columns writes it."""
+    verdict = check(with_value(FULL, path, formula), version)
+    if not verdict.ok:
+        return
+    for name, cell in zip(ENTRY_NAMES, entry_cells(verdict.entry), strict=True):
+        if name not in TYPED_COLUMNS and isinstance(cell, str):
+            assert not cell.startswith(FORMULA_TRIGGERS), (name, cell)
 
 
 TEXT_FACTS = ("injuries", "search_basis")

@@ -182,6 +182,22 @@ _ENTRY_READS = tuple(
 _STUDENT_READS = tuple((name, name in MULTI) for name in STUDENT_NAMES[2:])
 
 
+def field_spec(name: str) -> rules.Field | None:
+    """The rules' field an entry column holds (a justification_ column: the justification's
+    field); None for a column the rules do not define (the entry id, the flags...)."""
+    key = name.removeprefix("justification_")
+    return rules.FIELDS_BY_NAME.get(f"justification.{key}" if name != key else name)
+
+
+# The entry columns of text someone typed (free text, the officer's name, the school's code):
+# the only cells a formula can begin in, every other value having been checked at the door
+# against the rules' choices, numbers, times and true/false.
+TYPED_COLUMNS = frozenset(
+    {"officer", "school"}
+    | {name for name in ENTRY_NAMES if (spec := field_spec(name)) and spec.type == "text"}
+)
+
+
 def entry_cells(row: dict, blank="") -> list:
     """One entry's cells in ENTRY_COLUMNS order: justification fields read from its
     justification, lists joined with ';', booleans as true/false; a value not there is
@@ -269,9 +285,11 @@ def spreadsheet_safe(value):
     return value
 
 
-def spreadsheet_safe_cells(cells: list) -> list:
-    """spreadsheet_safe() of each cell of a row, inline (exports run it on every cell)."""
-    return [
-        "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS) else cell
-        for cell in cells
-    ]
+def spreadsheet_safe_cells(cells: list, at: tuple[int, ...]) -> list:
+    """spreadsheet_safe() of a row's cells at these positions, in place (exports run it on
+    every row)."""
+    for position in at:
+        cell = cells[position]
+        if isinstance(cell, str) and cell.startswith(FORMULA_TRIGGERS):
+            cells[position] = "'" + cell
+    return cells

@@ -53,7 +53,9 @@ from logger.evaluation.data_dictionary import (
     FORMULA_TRIGGERS,
     MULTI,
     RECORDED_FIELDS,
+    TYPED_COLUMNS,
     V2_FIELDS,
+    field_spec,
 )
 from logger.extensions import db
 from logger.rules.crdc import CRDC_COLUMNS, MECHANICAL
@@ -329,27 +331,23 @@ def _content_fields() -> dict[str, dict]:
     arrays, every other value as its JSON text (numbers, true/false, strings unquoted)."""
     fields = {"content": {"justification": JSON, "students": JSON}, "justification": {}}
     for name in ENTRY_NAMES:
-        key = name.removeprefix("justification_")
-        if f"justification.{key}" in rules.FIELDS_BY_NAME and name != key:
-            fields["justification"][key] = ARRAY(Text) if name in MULTI else Text
-        elif name in rules.FIELDS_BY_NAME:
-            fields["content"][name] = ARRAY(Text) if name in MULTI else Text
+        if field_spec(name) is not None:
+            key = name.removeprefix("justification_")
+            source = "content" if key == name else "justification"
+            fields[source][key] = ARRAY(Text) if name in MULTI else Text
     return fields
 
 
 def _field_cell(name: str, source, choice, safe):
     """A content field's cell: null where v1 never asked it, or where narratives were not
     asked for; lists joined with ';'; free text `safe` (spreadsheet-safe, or as stored)."""
-    key = name.removeprefix("justification_")
-    spec = rules.FIELDS_BY_NAME[f"justification.{key}" if name != key else name]
+    spec = field_spec(name)
     if name == "narrative" and not choice.narratives:
         return null()
-    value = source.c[key]
+    value = source.c[name.removeprefix("justification_")]
     if name in MULTI:
         value = func.nullif(func.array_to_string(value, ";"), "")
-    elif spec.type == "text":
-        # Only free text can begin with a formula's sign: every other value was checked at the
-        # door against the rules' choices, numbers, times and true/false.
+    elif name in TYPED_COLUMNS:  # the only text a formula can begin in
         value = safe(func.nullif(value, ""))
     if spec.since > 1:
         return case((ContactRevision.dictionary_version >= spec.since, value), else_=null())

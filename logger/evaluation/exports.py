@@ -60,6 +60,7 @@ from logger.evaluation.data_dictionary import (
     REVIEW_NAMES,
     STUDENT_COLUMNS,
     STUDENT_NAMES,
+    TYPED_COLUMNS,
     V2_FIELDS,
     entry_cells,
     program_cells,
@@ -243,19 +244,23 @@ class ExportFailed(Exception):
 
 
 class _CsvLines:
-    """CSV text a few lines at a time, after a header row; every cell spreadsheet-safe."""
+    """CSV text a few lines at a time, after a header row; every cell spreadsheet-safe (of
+    `typed` columns only, when the others hold values checked at the door)."""
 
-    def __init__(self, names):
+    def __init__(self, names, typed: frozenset[str] | None = None):
         self.buffer = io.StringIO()
         self.writer = csv.writer(self.buffer)
         self.names = names
+        self.typed = tuple(
+            position for position, name in enumerate(names) if typed is None or name in typed
+        )
 
     def header(self) -> str:
         self.writer.writerow(self.names)
         return self._taken()
 
     def lines(self, rows_of_cells) -> str:
-        self.writer.writerows(map(spreadsheet_safe_cells, rows_of_cells))
+        self.writer.writerows(spreadsheet_safe_cells(cells, self.typed) for cells in rows_of_cells)
         return self._taken()
 
     def _taken(self) -> str:
@@ -278,7 +283,7 @@ def _text_lines(choice: Choice, export_format: str) -> Iterator[tuple[str | None
     if export_format not in ("csv", "students.csv"):
         raise ValueError(f"not a text format: {export_format}")
     students = export_format == "students.csv"
-    table = _CsvLines(STUDENT_NAMES if students else ENTRY_NAMES)
+    table = _CsvLines(STUDENT_NAMES if students else ENTRY_NAMES, TYPED_COLUMNS)
     yield None, table.header()
     for row in rows(choice):
         yield row["entry_id"], table.lines(student_cells(row) if students else (entry_cells(row),))
